@@ -1,0 +1,426 @@
+import { EventEmitter } from 'eventemitter3';
+import { DharmaError } from '../errors/dharma-error.js';
+import { StateError } from '../errors/errors.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { noopMetrics, type EngineMetrics } from '../metrics/engine-metrics.js';
+import { FindingSchema, type Finding, type FindingKind } from '../schemas/finding.js';
+import { IngestRecordSchema, seriesKey, type IngestRecord, type IngestRecordInput, type MetricSample } from '../schemas/records.js';
+import type { RemediationResult } from '../schemas/remediation.js';
+import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
+import { noopLogger, systemClock, type Clock, type ComponentHealth, type Logger } from '../spec/common.js';
+import type { FindingHandler, FindingHandlerContext } from '../spec/finding-handler.js';
+import type { Storage } from '../spec/storage.js';
+import type { IncomingMessage, Subscription, Transport } from '../spec/transport.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
+import { InProcessTransport } from '../transport/in-process-transport.js';
+import { randomId } from '../util/random-id.js';
+import type { EngineErrorContext, EngineEvents, EngineHealth, EngineOptions, EngineStats, IngestResult } from './engine-types.js';
+
+const DEFAULT_TOPICS: Record<FindingKind | 'remediation' | 'alert', string> = {
+  anomaly: 'anomalies',
+  prediction: 'predictions',
+  forecast: 'predictions',
+  insight: 'predictions',
+  threat: 'alerts',
+  alert: 'alerts',
+  remediation: 'remediations',
+};
+
+const STATE_PREFIX = 'analyzer:';
+
+/**
+ * The in-process AIOps engine. Validates what you `ingest()`, routes records to its analyzers in
+ * arrival order, stores and publishes their findings, hands findings to handlers such as the
+ * `Remediator`, and emits typed events.
+ *
+ * ```ts
+ * const engine = createEngine({ analyzers: [new AnomalyDetector()] });
+ * engine.on('anomaly', (finding) => console.log(finding.summary));
+ * await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.97 });
+ * ```
+ */
+export class Engine extends EventEmitter<EngineEvents> {
+  readonly storage: Storage;
+  readonly transport: Transport;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  private readonly metrics: EngineMetrics;
+  private readonly analyzers = new Map<string, Analyzer>();
+  private readonly handlers = new Map<string, FindingHandler>();
+  private readonly options: EngineOptions;
+  private readonly topics: Record<FindingKind | 'remediation' | 'alert', string>;
+  private readonly inFlightHandlers = new Set<Promise<void>>();
+  private readonly subscriptions: Subscription[] = [];
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private started = false;
+  private closed = false;
+  private readonly counters: EngineStats = { ingested: 0, rejected: 0, findings: 0, errors: 0 };
+
+  constructor(options: EngineOptions = {}) {
+    super();
+    this.options = options;
+    this.storage = options.storage ?? new MemoryStorage();
+    this.transport = options.transport ?? new InProcessTransport();
+    this.logger = options.logger ?? noopLogger;
+    this.clock = options.clock ?? systemClock;
+    this.metrics = options.metrics ?? noopMetrics;
+    this.topics = { ...DEFAULT_TOPICS, ...options.topics };
+    for (const analyzer of options.analyzers ?? []) this.use(analyzer);
+    for (const handler of options.handlers ?? []) this.useHandler(handler);
+  }
+
+  /** Registers an analyzer. Names must be unique. */
+  use(analyzer: Analyzer): this {
+    this.assertOpen();
+    if (this.analyzers.has(analyzer.name)) {
+      throw new StateError(`An analyzer named "${analyzer.name}" is already registered; give each analyzer a unique name.`);
+    }
+    this.analyzers.set(analyzer.name, analyzer);
+    if (this.started) this.startTimer(analyzer);
+    return this;
+  }
+
+  /** Registers a finding handler (e.g. a `Remediator`). */
+  useHandler(handler: FindingHandler): this {
+    this.assertOpen();
+    if (this.handlers.has(handler.name)) throw new StateError(`A handler named "${handler.name}" is already registered.`);
+    this.handlers.set(handler.name, handler);
+    return this;
+  }
+
+  /** The registered analyzer with this name, if any. */
+  analyzer<T extends Analyzer = Analyzer>(name: string): T | undefined {
+    return this.analyzers.get(name) as T | undefined;
+  }
+
+  /**
+   * Restores every analyzer's saved state from storage and starts periodic ticks. Optional: an engine
+   * that is never started still ingests, but learns from scratch and never ticks on its own.
+   */
+  async start(): Promise<this> {
+    this.assertOpen();
+    if (this.started) return this;
+    this.started = true;
+    await this.restoreState();
+    for (const analyzer of this.analyzers.values()) this.startTimer(analyzer);
+    return this;
+  }
+
+  /**
+   * Ingests one record or a batch. A single invalid record throws {@link ValidationError} naming the field;
+   * in a batch, invalid records are rejected, counted and reported through the `error` event, and the rest
+   * are processed. Records without `kind` are metric samples; a missing `timestamp` means now.
+   */
+  ingest(input: IngestRecordInput | readonly IngestRecordInput[]): Promise<IngestResult> {
+    this.assertOpen();
+    if (!Array.isArray(input)) {
+      const result = IngestRecordSchema.safeParse(input);
+      if (!result.success) {
+        this.counters.rejected++;
+        this.metrics.recordsRejected('validation', 1);
+        throw ValidationError.fromZod(result.error, 'record');
+      }
+      return this.enqueue([this.stamp(result.data as IngestRecord)], []);
+    }
+    const accepted: IngestRecord[] = [];
+    const errors: ValidationError[] = [];
+    (input as readonly unknown[]).forEach((value, index) => {
+      const result = IngestRecordSchema.safeParse(value);
+      if (result.success) accepted.push(this.stamp(result.data as IngestRecord));
+      else errors.push(this.reject(ValidationError.fromZod(result.error, `records[${index}]`), { source: 'ingest', index, record: value }));
+    });
+    return this.enqueue(accepted, errors);
+  }
+
+  /**
+   * Streams records from the transport into the engine (the scale-out mode: engines sharing a `group`
+   * split the topics' partitions). Each message value is one record or an array of records. Invalid
+   * records are counted, reported and sent to the dead-letter topic; valid ones are never dropped.
+   */
+  async consume(options: { topics?: string[]; group?: string } = {}): Promise<void> {
+    this.assertOpen();
+    const topics = options.topics ?? ['metrics', 'events', 'logs'];
+    for (const topic of topics) {
+      const subscription = await this.transport.subscribe({
+        topic,
+        ...(options.group === undefined ? {} : { group: options.group }),
+        handler: (message) => this.handleMessage(message),
+      });
+      this.subscriptions.push(subscription);
+    }
+  }
+
+  private async handleMessage(message: IncomingMessage): Promise<void> {
+    const values = Array.isArray(message.value) ? message.value : [message.value];
+    const result = await this.ingest(values as IngestRecordInput[]);
+    if (result.errors.length > 0) {
+      const rejected = result.errors.map((error) => ({ key: message.key, value: { reason: error.message, field: error.field, topic: message.topic, id: message.id, original: message.value } }));
+      await this.transport.publish({ topic: this.options.deadLetterTopic ?? 'dead-letter', messages: rejected }).catch((error: unknown) =>
+        this.report(toError(error), { source: 'transport' }),
+      );
+    }
+  }
+
+  /** Runs every analyzer's `tick()` now (the engine also does it on each analyzer's interval once started). */
+  async tick(): Promise<Finding[]> {
+    this.assertOpen();
+    const run = this.queue.then(async () => {
+      const produced: Finding[] = [];
+      for (const analyzer of this.analyzers.values()) produced.push(...(await this.runTick(analyzer)));
+      return this.deliver(produced);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Saves every analyzer's state to storage, so a restarted engine keeps what it learned. */
+  async snapshot(): Promise<void> {
+    await this.queue;
+    for (const analyzer of this.analyzers.values()) {
+      if (!analyzer.snapshot) continue;
+      await this.storage.putState({ key: STATE_PREFIX + analyzer.name, value: analyzer.snapshot() });
+    }
+  }
+
+  /** Waits until every queued ingest and every in-flight handler (remediations) has finished. */
+  async flush(): Promise<void> {
+    await this.queue;
+    while (this.inFlightHandlers.size > 0) await Promise.allSettled([...this.inFlightHandlers]);
+    for (const handler of this.handlers.values()) await handler.flush?.();
+    await this.transport.flush?.();
+  }
+
+  /** Counters since creation. */
+  stats(): EngineStats {
+    return { ...this.counters };
+  }
+
+  /** Health of the engine and each component (storage, transport, analyzers, handlers). */
+  async health(): Promise<EngineHealth> {
+    const components: Record<string, ComponentHealth> = {};
+    const probe = async (name: string, check: () => Promise<ComponentHealth>) => {
+      try {
+        components[name] = await check();
+      } catch (error) {
+        components[name] = { status: 'down', detail: toError(error).message };
+      }
+    };
+    await probe(`storage:${this.storage.name}`, () => this.storage.health());
+    await probe(`transport:${this.transport.name}`, () => this.transport.health());
+    for (const analyzer of this.analyzers.values()) components[`analyzer:${analyzer.name}`] = { status: this.closed ? 'down' : 'ok' };
+    for (const handler of this.handlers.values()) {
+      await probe(`handler:${handler.name}`, async () => (handler.health ? handler.health() : { status: 'ok' }));
+    }
+    const statuses = Object.values(components).map((component) => component.status);
+    const status = this.closed || statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'ok';
+    return { status, components, stats: this.stats() };
+  }
+
+  /** Stops consuming and ticking, saves analyzer state, waits for in-flight work and closes the adapters. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const timer of this.timers) clearInterval(timer);
+    for (const subscription of this.subscriptions) await subscription.unsubscribe().catch(() => undefined);
+    await this.flush().catch((error: unknown) => this.report(toError(error), { source: 'handler' }));
+    await this.snapshot().catch((error: unknown) => this.report(toError(error), { source: 'storage' }));
+    this.closed = true;
+    for (const handler of this.handlers.values()) await handler.close?.();
+    for (const analyzer of this.analyzers.values()) await analyzer.close?.();
+    if (this.options.closeAdapters ?? true) {
+      await this.transport.close();
+      await this.storage.close();
+    }
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new StateError('The engine is closed: create a new engine to keep ingesting.');
+  }
+
+  private stamp(record: IngestRecord): IngestRecord {
+    if (record.timestamp === undefined) (record as { timestamp: number }).timestamp = this.clock.now();
+    return record;
+  }
+
+  private reject(error: ValidationError, context: EngineErrorContext): ValidationError {
+    this.counters.rejected++;
+    this.metrics.recordsRejected('validation', 1);
+    this.report(error, context);
+    return error;
+  }
+
+  private report(error: Error, context: EngineErrorContext): void {
+    this.counters.errors++;
+    this.metrics.errorOccurred(context.source);
+    this.logger.warn(error.message, { ...context, record: undefined });
+    try {
+      this.emit('error', error, context);
+    } catch (listenerError) {
+      this.logger.error('an error listener threw', { error: String(listenerError) });
+    }
+  }
+
+  private enqueue(records: IngestRecord[], errors: ValidationError[]): Promise<IngestResult> {
+    const run = this.queue.then(() => this.process(records, errors));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async process(records: IngestRecord[], errors: ValidationError[]): Promise<IngestResult> {
+    if (records.length === 0) return { accepted: 0, rejected: errors.length, findings: [], errors };
+    this.counters.ingested += records.length;
+    const byKind = new Map<string, number>();
+    for (const record of records) byKind.set(record.kind, (byKind.get(record.kind) ?? 0) + 1);
+    for (const [kind, count] of byKind) this.metrics.recordsIngested(kind, count);
+
+    if (this.options.persistSamples ?? true) {
+      const points = records
+        .filter((record): record is MetricSample => record.kind === 'metric')
+        .map((sample) => ({ series: seriesKey(sample), timestamp: sample.timestamp, value: sample.value }));
+      if (points.length > 0) {
+        await this.storage.appendPoints({ points }).catch((error: unknown) => this.report(toError(error), { source: 'storage' }));
+      }
+    }
+    this.safeEmit('ingested', records);
+
+    const produced: Finding[] = [];
+    const context = this.context();
+    for (const analyzer of this.analyzers.values()) {
+      const input = analyzer.accepts.length === 3 ? records : records.filter((record) => analyzer.accepts.includes(record.kind));
+      if (input.length === 0) continue;
+      const started = performance.now();
+      try {
+        produced.push(...this.complete(analyzer.name, await analyzer.analyze(input, context)));
+      } catch (error) {
+        this.report(toError(error), { source: 'analyzer', component: analyzer.name });
+      } finally {
+        this.metrics.analyzerDuration(analyzer.name, (performance.now() - started) / 1000);
+      }
+    }
+    const findings = await this.deliver(produced);
+    return { accepted: records.length, rejected: errors.length, findings, errors };
+  }
+
+  private async runTick(analyzer: Analyzer): Promise<Finding[]> {
+    if (!analyzer.tick) return [];
+    try {
+      return this.complete(analyzer.name, await analyzer.tick(this.context()));
+    } catch (error) {
+      this.report(toError(error), { source: 'tick', component: analyzer.name });
+      return [];
+    }
+  }
+
+  private startTimer(analyzer: Analyzer): void {
+    if (!analyzer.tick || !analyzer.tickIntervalMs) return;
+    const timer = setInterval(() => {
+      const run = this.queue.then(async () => this.deliver(await this.runTick(analyzer)));
+      this.queue = run.catch(() => undefined);
+    }, analyzer.tickIntervalMs);
+    (timer as { unref?: () => void }).unref?.();
+    this.timers.push(timer);
+  }
+
+  /** Fills ids and validates analyzer output: an analyzer returning garbage is reported, not propagated. */
+  private complete(analyzerName: string, findings: AnalyzerFinding[]): Finding[] {
+    const valid: Finding[] = [];
+    for (const raw of findings) {
+      const result = FindingSchema.safeParse({ ...raw, id: raw.id ?? randomId(), analyzer: raw.analyzer ?? analyzerName });
+      if (result.success) valid.push(result.data);
+      else this.report(ValidationError.fromZod(result.error, `finding from analyzer "${analyzerName}"`), { source: 'analyzer', component: analyzerName });
+    }
+    return valid;
+  }
+
+  private async deliver(findings: Finding[]): Promise<Finding[]> {
+    if (findings.length === 0) return findings;
+    try {
+      await this.storage.saveFindings({ findings });
+    } catch (error) {
+      this.report(toError(error), { source: 'storage' });
+    }
+    if (this.options.publishFindings ?? true) await this.publishFindings(findings);
+    for (const finding of findings) {
+      this.counters.findings++;
+      this.metrics.findingProduced(finding.kind, finding.severity);
+      this.safeEmit('finding', finding);
+      this.safeEmit(finding.kind, finding as never);
+      this.dispatchToHandlers(finding);
+    }
+    return findings;
+  }
+
+  private async publishFindings(findings: Finding[]): Promise<void> {
+    const byTopic = new Map<string, { key: string; value: Finding }[]>();
+    const add = (topic: string, finding: Finding) => {
+      let list = byTopic.get(topic);
+      if (!list) byTopic.set(topic, (list = []));
+      list.push({ key: finding.resource, value: finding });
+    };
+    for (const finding of findings) {
+      const topic = this.topics[finding.kind];
+      add(topic, finding);
+      if ((finding.severity === 'high' || finding.severity === 'critical') && topic !== this.topics.alert) add(this.topics.alert, finding);
+    }
+    for (const [topic, messages] of byTopic) {
+      await this.transport.publish({ topic, messages }).catch((error: unknown) => this.report(toError(error), { source: 'transport' }));
+    }
+  }
+
+  private dispatchToHandlers(finding: Finding): void {
+    if (this.handlers.size === 0) return;
+    const context: FindingHandlerContext = { ...this.context(), reportRemediation: (result) => this.reportRemediation(result) };
+    for (const handler of this.handlers.values()) {
+      const promise = handler
+        .handleFinding(finding, context)
+        .catch((error: unknown) => this.report(toError(error), { source: 'handler', component: handler.name }))
+        .finally(() => this.inFlightHandlers.delete(promise));
+      this.inFlightHandlers.add(promise);
+    }
+  }
+
+  private reportRemediation(result: RemediationResult): void {
+    this.safeEmit('remediation', result);
+    if (this.options.publishFindings ?? true) {
+      this.transport
+        .publish({ topic: this.topics.remediation, messages: [{ key: result.resource, value: result }] })
+        .catch((error: unknown) => this.report(toError(error), { source: 'transport' }));
+    }
+  }
+
+  private context(): AnalyzerContext {
+    return { clock: this.clock, logger: this.logger, storage: this.storage, newId: randomId };
+  }
+
+  private async restoreState(): Promise<void> {
+    for (const analyzer of this.analyzers.values()) {
+      if (!analyzer.restore) continue;
+      try {
+        const state = await this.storage.getState({ key: STATE_PREFIX + analyzer.name });
+        if (state !== undefined) analyzer.restore(state);
+      } catch (error) {
+        this.report(toError(error), { source: 'storage', component: analyzer.name });
+      }
+    }
+  }
+
+  private safeEmit<E extends keyof EngineEvents>(event: E, ...args: Parameters<EngineEvents[E]>): void {
+    try {
+      (this.emit as (event: E, ...rest: unknown[]) => boolean)(event, ...args);
+    } catch (error) {
+      // A throwing listener must not break ingestion; report it once through the logger.
+      this.logger.error(`a "${String(event)}" listener threw`, { error: String(error) });
+    }
+  }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : DharmaError.isInstance(error) ? error : new Error(String(error));
+}
+
+/** Creates an {@link Engine}. */
+export function createEngine(options: EngineOptions = {}): Engine {
+  return new Engine(options);
+}

@@ -1,0 +1,44 @@
+import type { FindingInput } from '../schemas/finding.js';
+import type { IngestRecord } from '../schemas/records.js';
+import type { Clock, Logger } from './common.js';
+import type { Storage } from './storage.js';
+
+/** What an analyzer gets besides its input. */
+export interface AnalyzerContext {
+  clock: Clock;
+  logger: Logger;
+  /** Read access to history (series points, findings, inventory). Analyzers never write through it. */
+  storage: Storage;
+  /** Makes a new unique finding id. */
+  newId(): string;
+}
+
+/** Finding produced by an analyzer; the engine fills `id` and `analyzer` when missing. */
+export type AnalyzerFinding = Omit<FindingInput, 'id' | 'analyzer'> & { id?: string; analyzer?: string };
+
+/**
+ * An analyzer turns records into findings. The engine routes each record to the analyzers whose `accepts`
+ * includes its kind, in arrival order per series/resource, and persists and publishes what they return.
+ *
+ * Built in: `AnomalyDetector`, `CapacityForecaster` (core); `FailurePredictor`, `ThreatDetector` (models).
+ */
+export interface Analyzer {
+  /** Unique name within an engine; also the key of its saved state. */
+  readonly name: string;
+  /** Record kinds this analyzer wants. */
+  readonly accepts: ReadonlyArray<IngestRecord['kind']>;
+  /** Analyses a batch of records (ordered by arrival; one series' records keep their order). */
+  analyze(records: readonly IngestRecord[], context: AnalyzerContext): AnalyzerFinding[] | Promise<AnalyzerFinding[]>;
+  /**
+   * Periodic work (re-forecasting, model refresh). The engine calls it every `tickIntervalMs` while
+   * started, and when `engine.tick()` is called.
+   */
+  tick?(context: AnalyzerContext): AnalyzerFinding[] | Promise<AnalyzerFinding[]>;
+  /** How often the engine calls `tick`, in ms. */
+  readonly tickIntervalMs?: number;
+  /** A JSON-serialisable snapshot of what the analyzer has learned. */
+  snapshot?(): unknown;
+  /** Restores a snapshot taken by `snapshot()`; must tolerate (ignore) snapshots from other versions. */
+  restore?(state: unknown): void;
+  close?(): Promise<void> | void;
+}

@@ -1,0 +1,60 @@
+import type { CallOptions, ComponentHealth } from './common.js';
+
+/** The topics the SDK uses (the seed's nine). Adapters may map them to prefixed names. */
+export const TOPICS = [
+  'metrics',
+  'logs',
+  'events',
+  'traces',
+  'predictions',
+  'anomalies',
+  'remediations',
+  'infrastructure_changes',
+  'alerts',
+] as const;
+export type Topic = (typeof TOPICS)[number];
+
+/** A message to publish. `key` keeps one resource's messages in order (Kafka: same partition). */
+export interface OutgoingMessage {
+  key?: string;
+  value: unknown;
+}
+
+/** A delivered message. */
+export interface IncomingMessage {
+  topic: string;
+  key: string | undefined;
+  value: unknown;
+  /** Unique id of the message (envelope id); redeliveries carry the same id. */
+  id: string;
+  /** Publish time (epoch ms). */
+  timestamp: number;
+}
+
+/**
+ * Handles one delivered message. Resolving acknowledges it (at-least-once: the message may be redelivered
+ * until the promise resolves); rejecting lets the transport retry and finally dead-letter it.
+ */
+export type MessageHandler = (message: IncomingMessage) => Promise<void>;
+
+/** A live subscription; `unsubscribe()` stops delivery once in-flight handlers finish. */
+export interface Subscription {
+  unsubscribe(): Promise<void>;
+}
+
+/**
+ * Moves records between engine instances and the outside world.
+ * Implementations: `InProcessTransport` (core), `@iac-dharma/kafka`.
+ */
+export interface Transport {
+  readonly specificationVersion: 'v1';
+  readonly name: string;
+  /** Publishes messages to a topic; resolves once the transport has accepted them (Kafka: acknowledged). */
+  publish(options: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void>;
+  /** Subscribes a handler; `group` shares the topic's messages among subscribers of the same group. */
+  subscribe(options: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription>;
+  health(): Promise<ComponentHealth>;
+  /** Flushes pending messages. */
+  flush?(options?: CallOptions): Promise<void>;
+  close(): Promise<void>;
+}

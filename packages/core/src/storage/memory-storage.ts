@@ -1,0 +1,171 @@
+import { StateError, StorageError } from '../errors/errors.js';
+import type { Finding } from '../schemas/finding.js';
+import type { SeriesPoint } from '../schemas/records.js';
+import type { HistoryRecord } from '../schemas/remediation.js';
+import type { Resource } from '../schemas/resource.js';
+import type { ComponentHealth } from '../spec/common.js';
+import type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, Storage } from '../spec/storage.js';
+
+/**
+ * The data a {@link MemoryStorage} holds. Pass the same store to a new `MemoryStorage` to "reopen" it
+ * (useful in tests of restart behaviour).
+ */
+export interface MemoryStore {
+  findings: Map<string, Finding>;
+  series: Map<string, Map<number, number>>;
+  history: HistoryRecord[];
+  resources: Map<string, Resource>;
+  state: Map<string, string>;
+}
+
+/** Options of {@link createMemoryStorage}. */
+export interface MemoryStorageOptions {
+  /** Existing data to reopen. @default a new empty store */
+  store?: MemoryStore;
+}
+
+/** Creates an empty {@link MemoryStore}. */
+export function createMemoryStore(): MemoryStore {
+  return { findings: new Map(), series: new Map(), history: [], resources: new Map(), state: new Map() };
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function takeLast<T>(items: T[], limit: number | undefined): T[] {
+  return limit !== undefined && items.length > limit ? items.slice(items.length - limit) : items;
+}
+
+/** In-memory {@link Storage}: no dependencies, nothing survives the process. The default in browsers and tests. */
+export class MemoryStorage implements Storage {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = 'memory';
+  /** The underlying data (exposed so tests can inspect or tamper with it). */
+  readonly store: MemoryStore;
+  private closed = false;
+
+  constructor(options: MemoryStorageOptions = {}) {
+    this.store = options.store ?? createMemoryStore();
+  }
+
+  private check(signal?: AbortSignal): void {
+    if (this.closed) throw new StateError('MemoryStorage is closed: create a new one to keep using storage.');
+    signal?.throwIfAborted();
+  }
+
+  async saveFindings({ findings, signal }: { findings: readonly Finding[]; signal?: AbortSignal }): Promise<void> {
+    this.check(signal);
+    for (const finding of findings) this.store.findings.set(finding.id, clone(finding));
+  }
+
+  async queryFindings(query: FindingQuery): Promise<Finding[]> {
+    this.check(query.signal);
+    const matches = [...this.store.findings.values()]
+      .filter(
+        (finding) =>
+          (query.resource === undefined || finding.resource === query.resource) &&
+          (query.kind === undefined || finding.kind === query.kind) &&
+          (query.from === undefined || finding.timestamp >= query.from) &&
+          (query.to === undefined || finding.timestamp < query.to),
+      )
+      .sort((a, b) => a.timestamp - b.timestamp || a.id.localeCompare(b.id));
+    return takeLast(matches, query.limit ?? 1000).map(clone);
+  }
+
+  async appendPoints({ points, signal }: { points: readonly SeriesPoint[]; signal?: AbortSignal }): Promise<void> {
+    this.check(signal);
+    for (const point of points) {
+      let series = this.store.series.get(point.series);
+      if (!series) this.store.series.set(point.series, (series = new Map()));
+      series.set(point.timestamp, point.value);
+    }
+  }
+
+  async rangePoints(query: PointRangeQuery): Promise<SeriesPoint[]> {
+    this.check(query.signal);
+    const series = this.store.series.get(query.series);
+    if (!series) return [];
+    const points: SeriesPoint[] = [];
+    for (const [timestamp, value] of series) {
+      if ((query.from === undefined || timestamp >= query.from) && (query.to === undefined || timestamp < query.to)) {
+        points.push({ series: query.series, timestamp, value });
+      }
+    }
+    points.sort((a, b) => a.timestamp - b.timestamp);
+    return takeLast(points, query.limit);
+  }
+
+  async appendHistory({ record, signal }: { record: HistoryRecord; signal?: AbortSignal }): Promise<void> {
+    this.check(signal);
+    const last = this.store.history.at(-1);
+    const expected = (last?.seq ?? 0) + 1;
+    if (record.seq !== expected) {
+      throw new StorageError(`History is append-only: record seq ${record.seq} given, ${expected} expected.`);
+    }
+    this.store.history.push(clone(record));
+  }
+
+  async readHistory(query: HistoryQuery): Promise<HistoryRecord[]> {
+    this.check(query.signal);
+    const matches = this.store.history.filter(
+      (record) =>
+        (query.resource === undefined || record.resource === query.resource) &&
+        (query.remediationId === undefined || record.remediationId === query.remediationId) &&
+        (query.outcome === undefined || record.outcome === query.outcome) &&
+        (query.from === undefined || record.timestamp >= query.from) &&
+        (query.to === undefined || record.timestamp < query.to) &&
+        (query.afterSeq === undefined || record.seq > query.afterSeq),
+    );
+    return (query.limit === undefined ? matches : matches.slice(0, query.limit)).map(clone);
+  }
+
+  async putResource({ resource, signal }: { resource: Resource; signal?: AbortSignal }): Promise<void> {
+    this.check(signal);
+    this.store.resources.set(resource.id, clone(resource));
+  }
+
+  async getResource({ id, signal }: { id: string; signal?: AbortSignal }): Promise<Resource | undefined> {
+    this.check(signal);
+    const resource = this.store.resources.get(id);
+    return resource && clone(resource);
+  }
+
+  async listResources(query: ResourceQuery): Promise<Resource[]> {
+    this.check(query.signal);
+    return [...this.store.resources.values()]
+      .filter((resource) => query.type === undefined || resource.type === query.type)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(clone);
+  }
+
+  async deleteResource({ id, signal }: { id: string; signal?: AbortSignal }): Promise<boolean> {
+    this.check(signal);
+    return this.store.resources.delete(id);
+  }
+
+  async putState({ key, value, signal }: { key: string; value: unknown; signal?: AbortSignal }): Promise<void> {
+    this.check(signal);
+    // Stored as JSON, like the database adapters, so what round-trips here round-trips everywhere.
+    this.store.state.set(key, JSON.stringify(value));
+  }
+
+  async getState({ key, signal }: { key: string; signal?: AbortSignal }): Promise<unknown | undefined> {
+    this.check(signal);
+    const text = this.store.state.get(key);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  async health(): Promise<ComponentHealth> {
+    return this.closed ? { status: 'down', detail: 'closed' } : { status: 'ok' };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/** Creates a {@link MemoryStorage}. */
+export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
+  return new MemoryStorage(options);
+}

@@ -1,0 +1,5 @@
+export { ManualClock } from './manual-clock.js';
+export { waitFor } from './wait-for.js';
+export { makeAnomalyFinding, makeDeployment, makeHistoryRecord } from './fixtures.js';
+export { runStorageConformance, type StorageConformanceHarness } from './storage-conformance.js';
+export { runTransportConformance, type TransportConformanceHarness } from './transport-conformance.js';

@@ -1,0 +1,155 @@
+import { StateError } from '../errors/errors.js';
+import { noopLogger, type CallOptions, type ComponentHealth, type Logger } from '../spec/common.js';
+import type { IncomingMessage, MessageHandler, OutgoingMessage, Subscription, Transport } from '../spec/transport.js';
+import { randomId } from '../util/random-id.js';
+
+/** Options of {@link createInProcessTransport}. */
+export interface InProcessTransportOptions {
+  /** Delivery attempts per message before it is dead-lettered. @default 3 */
+  maxAttempts?: number;
+  /** Topic that receives messages whose handler kept failing. @default 'dead-letter' */
+  deadLetterTopic?: string;
+  logger?: Logger;
+}
+
+interface Member {
+  handler: MessageHandler;
+  queue: IncomingMessage[];
+  running: Promise<void> | undefined;
+  active: boolean;
+}
+
+interface Group {
+  members: Member[];
+  next: number;
+}
+
+/**
+ * Delivers messages between publishers and subscribers of the same process, asynchronously and in order
+ * per subscriber. Subscribers sharing a `group` split the messages (same key → same member); without a
+ * group each subscriber receives every message. Failed handlers are retried, then dead-lettered.
+ */
+export class InProcessTransport implements Transport {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = 'in-process';
+  private readonly topics = new Map<string, Map<string, Group>>();
+  private readonly maxAttempts: number;
+  private readonly deadLetterTopic: string;
+  private readonly logger: Logger;
+  private closed = false;
+  /** Number of messages dead-lettered so far. */
+  deadLettered = 0;
+
+  constructor(options: InProcessTransportOptions = {}) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.deadLetterTopic = options.deadLetterTopic ?? 'dead-letter';
+    this.logger = options.logger ?? noopLogger;
+  }
+
+  async publish({ topic, messages, signal }: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void> {
+    if (this.closed) throw new StateError('InProcessTransport is closed.');
+    signal?.throwIfAborted();
+    const groups = this.topics.get(topic);
+    if (!groups) return;
+    for (const message of messages) {
+      const incoming: IncomingMessage = { topic, key: message.key, value: message.value, id: randomId(), timestamp: Date.now() };
+      for (const group of groups.values()) {
+        const members = group.members.filter((member) => member.active);
+        if (members.length === 0) continue;
+        const index = message.key === undefined ? group.next++ % members.length : hashKey(message.key) % members.length;
+        const member = members[index]!;
+        member.queue.push(incoming);
+        this.pump(member);
+      }
+    }
+  }
+
+  async subscribe({ topic, handler, group, signal }: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription> {
+    if (this.closed) throw new StateError('InProcessTransport is closed.');
+    signal?.throwIfAborted();
+    let groups = this.topics.get(topic);
+    if (!groups) this.topics.set(topic, (groups = new Map()));
+    const groupId = group ?? `solo-${randomId()}`;
+    let entry = groups.get(groupId);
+    if (!entry) groups.set(groupId, (entry = { members: [], next: 0 }));
+    const member: Member = { handler, queue: [], running: undefined, active: true };
+    entry.members.push(member);
+    const owner = entry;
+    return {
+      unsubscribe: async () => {
+        member.active = false;
+        owner.members = owner.members.filter((candidate) => candidate !== member);
+        await member.running;
+      },
+    };
+  }
+
+  private pump(member: Member): void {
+    if (member.running) return;
+    member.running = (async () => {
+      while (member.queue.length > 0) {
+        const message = member.queue.shift()!;
+        await this.deliver(member, message);
+      }
+      member.running = undefined;
+    })();
+  }
+
+  private async deliver(member: Member, message: IncomingMessage): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      try {
+        await member.handler(message);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    this.deadLettered++;
+    this.logger.warn('message dead-lettered after repeated handler failures', { topic: message.topic, id: message.id });
+    if (message.topic !== this.deadLetterTopic) {
+      await this.publish({
+        topic: this.deadLetterTopic,
+        messages: [{ key: message.key, value: { topic: message.topic, reason: String(lastError), original: message.value } }],
+      }).catch(() => undefined);
+    }
+  }
+
+  /** Resolves when every queued message has been handled. */
+  async flush(): Promise<void> {
+    for (;;) {
+      const running = [...this.topics.values()]
+        .flatMap((groups) => [...groups.values()])
+        .flatMap((group) => group.members)
+        .map((member) => member.running)
+        .filter((promise): promise is Promise<void> => promise !== undefined);
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
+  }
+
+  async health(): Promise<ComponentHealth> {
+    return this.closed ? { status: 'down', detail: 'closed' } : { status: 'ok', data: { deadLettered: this.deadLettered } };
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    this.topics.clear();
+  }
+}
+
+function hashKey(key: string): number {
+  // FNV-1a: stable and cheap, so one key always lands on the same group member.
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Creates an {@link InProcessTransport}. */
+export function createInProcessTransport(options: InProcessTransportOptions = {}): InProcessTransport {
+  return new InProcessTransport(options);
+}

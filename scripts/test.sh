@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The one test command (README: `npm test`). Installs and starts the real services the suite needs
+# (PostgreSQL, an Apache Kafka broker, Chromium), runs every test once, and stops the services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ONNXRUNTIME_NODE_INSTALL=skip
+
+if [ ! -d node_modules ]; then
+  npm ci --no-audit --no-fund
+fi
+
+source scripts/services/env.sh
+trap 'bash scripts/services/stop-all.sh' EXIT
+bash scripts/services/start-all.sh
+
+npx vitest run "$@"
