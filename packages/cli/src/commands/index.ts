@@ -1,0 +1,15 @@
+import type { Command } from './command.js';
+import { anomalyCommand } from './anomaly.js';
+import { churnCommand } from './churn.js';
+import { failureCommand } from './failure.js';
+import { forecastCommand } from './forecast.js';
+import { threatCommand } from './threat.js';
+
+/** Every `dharma` command by name. */
+export const commands: Record<string, Command> = {
+  anomaly: anomalyCommand,
+  forecast: forecastCommand,
+  failure: failureCommand,
+  threat: threatCommand,
+  churn: churnCommand,
+};
