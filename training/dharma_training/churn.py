@@ -62,7 +62,8 @@ def to_onnx(model, width):
     from onnxmltools.convert.common.data_types import FloatTensorType
 
     onx = convert_xgboost(model, initial_types=[("input", FloatTensorType([None, width]))],
-                          target_opset=common.OPSET)
+                          target_opset=15)
+    onx = common.to_opset(onx)
     common.finalize_onnx(onx, "IaC Dharma churn classifier (IBM Telco)")
     return onx.SerializeToString()
 

@@ -129,6 +129,19 @@ def io_spec(model_bytes: bytes, meanings: dict[str, str]):
     return inputs, outputs, opsets
 
 
+def to_opset(model, opset: int = OPSET):
+    """onnxmltools caps its converters at opset 15; the tree graphs only use ai.onnx.ml ops plus
+    a few core ops (Cast, Identity, ...), which the official version converter lifts to 17."""
+    import onnx
+    from onnx import version_converter
+
+    cur = {o.domain or "": o.version for o in model.opset_import}.get("", opset)
+    if cur != opset:
+        model = version_converter.convert_version(model, opset)
+    onnx.checker.check_model(model)
+    return model
+
+
 def finalize_onnx(model, doc: str):
     """Strip volatile metadata so bytes depend only on the trained model."""
     model.producer_name = "dharma_training"

@@ -252,7 +252,8 @@ def gbm_to_onnx(model, width, sigma) -> bytes:
     from onnxmltools.convert.common.data_types import FloatTensorType
 
     base = convert_lightgbm(model, initial_types=[("input", FloatTensorType([None, width]))],
-                            target_opset=common.OPSET, zipmap=False)
+                            target_opset=15, zipmap=False)
+    base = common.to_opset(base)
     g = base.graph
     raw = g.output[0].name
     del g.output[:]

@@ -127,7 +127,8 @@ def to_onnx(kind: str, model, width: int) -> bytes:
         from onnxmltools import convert_xgboost
 
         onx = convert_xgboost(model, initial_types=[("input", MLFloat([None, width]))],
-                              target_opset=common.OPSET)
+                              target_opset=15)
+        onx = common.to_opset(onx)
     common.finalize_onnx(onx, "IaC Dharma threat classifier (NSL-KDD)")
     return onx.SerializeToString()
 
