@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // workspace package resolve to its TypeScript sources, so tests never need a build first.
 export default defineConfig({
   resolve: { conditions: ['@iac-dharma/source', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['@iac-dharma/source', 'node', 'import', 'default'] } },
+  // Only extra conditions here: Node adds import/require itself (listing them breaks CJS packages such as pg).
+  ssr: { resolve: { conditions: ['@iac-dharma/source', 'node'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'platform/node/index': 'src/platform/node/index.ts',
+    'simulator/index': 'src/simulator/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,10 +1,17 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
+// Two builds of the same entry: Node (onnxruntime-node, artifacts read from the package folder) and
+// browser (onnxruntime-web, artifacts fetched from a base URL). `#platform` (package.json "imports")
+// picks the platform folder; esbuild resolves it with the `browser` condition in the browser build.
+const shared = {
   entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
   target: 'es2022',
-});
+  external: ['onnxruntime-node', 'onnxruntime-web', '@iac-dharma/core', 'zod'],
+} as const;
+
+export default defineConfig([
+  { ...shared, format: ['esm', 'cjs'], platform: 'node', clean: true, shims: true },
+  { ...shared, format: ['esm'], platform: 'browser', outDir: 'dist/browser' },
+]);

@@ -288,7 +288,8 @@ def main(argv=None):
     tr_df, va_df = df[~is_val], df[is_val]
     # Operating settings are a single condition in FD001/FD003 (noise only), so they are not used.
     all_sensors = [c for c in COLUMNS if c.startswith("sensor_")]
-    sensors = [c for c in all_sensors if tr_df[c].std() > 0]  # drop sensors constant on the training engines
+    # drop sensors constant on the training engines (nunique, not std: std of a constant float column can be 1e-15)
+    sensors = [c for c in all_sensors if tr_df[c].nunique() > 1]
     lo = tr_df[sensors].min().to_numpy(np.float64)
     hi = tr_df[sensors].max().to_numpy(np.float64)
     norm = (lo, hi)

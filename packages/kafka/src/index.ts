@@ -1,1 +1,20 @@
-export {};
+export { KafkaTransport, createKafkaTransport } from './kafka-transport.js';
+export { KafkaTransportOptionsSchema, type KafkaTransportOptions } from './kafka-transport-options.js';
+export { createTransportStats, type KafkaTransportStats } from './transport-stats.js';
+export {
+  ENVELOPE_SCHEMA,
+  ENVELOPE_VERSION,
+  EnvelopeSchema,
+  decodeEnvelope,
+  encodeEnvelope,
+  envelopeTypeOf,
+  type DecodeFailureReason,
+  type DecodeResult,
+  type Envelope,
+} from './envelope.js';
+export { DeadLetterReasonSchema, DeadLetterRecordSchema, buildDeadLetterRecord, type DeadLetterReason, type DeadLetterRecord } from './dead-letter.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { DedupeWindow } from './dedupe-window.js';
+export { resourceKeyOf } from './resource-key.js';
+export { consumerLag } from './consumer-lag.js';
+export { toKafkaLogCreator } from './kafka-log-creator.js';

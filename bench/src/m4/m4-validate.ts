@@ -1,0 +1,94 @@
+/**
+ * M4 Hourly validation of the CapacityForecaster's forecasting (not a test). The M4 test split is sealed,
+ * so each series' last 48 training points are held back and the forecast is fitted on the rest
+ * ("validation"). A second origin 48 points earlier ("development") checks that choices made on the
+ * validation split carry over. Prints sMAPE, MASE and OWA (vs our Naive2) per method and per strategy,
+ * with series/s, and writes bench/results/m4.json.
+ *
+ *   npx tsx --conditions=@iac-dharma/source bench/src/m4/m4-validate.ts [--with-mstl] [--repeats 3]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { forecastSeries } from '@iac-dharma/core';
+import { loadAugurs } from '@iac-dharma/core/node';
+import { M4_HOURLY_TRAIN, readM4, validationSplit } from './m4-data.js';
+import { accuracy, owa, type Accuracy } from './m4-metrics.js';
+
+const HORIZON = 48;
+const SEASONS = [24, 168];
+const args = process.argv.slice(2);
+const withMstl = args.includes('--with-mstl');
+const repeats = Number(args[args.indexOf('--repeats') + 1] ?? 3) || 3;
+
+const series = readM4(M4_HOURLY_TRAIN);
+const origins = {
+  validation: validationSplit(series, HORIZON),
+  development: validationSplit(series.map((entry) => ({ id: entry.id, values: entry.values.slice(0, -HORIZON) })), HORIZON),
+};
+const augurs = withMstl ? loadAugurs() : undefined;
+
+const configurations: Array<{ name: string; strategy: string; repeats: number }> = [
+  { name: 'naive2', strategy: 'naive2', repeats: 1 },
+  { name: 'seasonal-naive-24', strategy: 'seasonal-naive-24', repeats: 1 },
+  { name: 'seasonal-naive-168', strategy: 'seasonal-naive-168', repeats: 1 },
+  { name: 'theta', strategy: 'theta', repeats: 1 },
+  { name: 'damped-holt', strategy: 'damped-holt', repeats: 1 },
+  { name: 'autoregression', strategy: 'autoregression', repeats },
+  { name: 'select (default)', strategy: 'select', repeats },
+  { name: 'ensemble', strategy: 'ensemble', repeats },
+  ...(withMstl ? [{ name: 'mstl-ets', strategy: 'mstl-ets', repeats: 1 }] : []),
+];
+
+interface Row {
+  method: string;
+  origin: string;
+  smape: number;
+  mase: number;
+  owa: number;
+  /** Median wall time for all series (s) and its min/max over repeats. */
+  seconds: number;
+  secondsMin: number;
+  secondsMax: number;
+  seriesPerSecond: number;
+}
+const rows: Row[] = [];
+for (const [origin, split] of Object.entries(origins)) {
+  let baseline: Accuracy | undefined;
+  for (const configuration of configurations) {
+    const times: number[] = [];
+    let forecasts: number[][] = [];
+    for (let run = 0; run < configuration.repeats; run++) {
+      const started = performance.now();
+      forecasts = split.map((entry) => forecastSeries(entry.insample, { horizon: HORIZON, seasonLengths: SEASONS, strategy: configuration.strategy }, { augurs }).point);
+      times.push((performance.now() - started) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const result = accuracy(split, forecasts, 24);
+    if (configuration.strategy === 'naive2') baseline = result;
+    const seconds = times[times.length >> 1]!;
+    const row: Row = {
+      method: configuration.name,
+      origin,
+      smape: round(result.smape, 3),
+      mase: round(result.mase, 4),
+      owa: round(owa(result, baseline!), 4),
+      seconds: round(seconds, 3),
+      secondsMin: round(times[0]!, 3),
+      secondsMax: round(times[times.length - 1]!, 3),
+      seriesPerSecond: round(split.length / seconds, 1),
+    };
+    rows.push(row);
+    process.stdout.write(
+      `${origin.padEnd(12)} ${row.method.padEnd(20)} sMAPE ${row.smape.toFixed(3).padStart(7)}  MASE ${row.mase.toFixed(4).padStart(7)}  OWA ${row.owa.toFixed(4)}  ${row.seconds.toFixed(2)} s (${row.seriesPerSecond} series/s, ${configuration.repeats} run(s))\n`,
+    );
+  }
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/m4.json',
+  `${JSON.stringify({ benchmark: 'm4-hourly-validation', horizon: HORIZON, seasonLengths: SEASONS, series: series.length, node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`,
+);
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,194 @@
+import { parseWith } from '../errors/validation-error.js';
+import type { AnomalyFinding } from '../schemas/finding.js';
+import type { IngestRecord, MetricSample } from '../schemas/records.js';
+import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
+import { anomalySeverity } from './anomaly-severity.js';
+import { AnomalyDetectorOptionsSchema, type AnomalyDetectorOptions, type ResolvedAnomalyDetectorOptions } from './anomaly-detector-options.js';
+import type { DetectorStrategy } from './detector-strategy.js';
+import { ensembleStrategy } from './ensemble-strategy.js';
+import { ResourceCombiner, type ResourceScore } from './resource-combiner.js';
+import type { AnomalyDetectorStats, SampleOutcome, SkipReason } from './sample-outcome.js';
+
+interface SeriesEntry {
+  state: unknown;
+  lastTimestamp: number;
+  /** Sample time of the last finding (for de-duplication). */
+  lastFinding: number;
+}
+
+const SNAPSHOT_VERSION = 1;
+
+/**
+ * Streaming anomaly detection for metrics: one learned state per series (`resource/metric`), a score in
+ * [0, 1] for every sample computed only from the past, and an anomaly finding when the score reaches
+ * `threshold` (de-duplicated per series). In multivariate mode a resource's metrics are combined into one
+ * resource-level finding that names the contributing metrics. Pure TypeScript: runs in Node and browsers.
+ *
+ * @example
+ * const detector = new AnomalyDetector();
+ * const score = detector.score('web-1/cpu', Date.now(), 0.42); // low-level streaming API
+ * const engine = createEngine({ analyzers: [detector] });     // or as an engine analyzer
+ */
+export class AnomalyDetector implements Analyzer {
+  readonly name: string;
+  readonly accepts = ['metric'] as const;
+  /** The resolved options. */
+  readonly options: ResolvedAnomalyDetectorOptions;
+  private readonly strategy: DetectorStrategy<unknown>;
+  private readonly series = new Map<string, SeriesEntry>();
+  private readonly combiner: ResourceCombiner;
+  private readonly resourceFindings = new Map<string, number>();
+  private readonly pending = new Map<string, ResourceScore & { timestamp: number }>();
+  private readonly counters: AnomalyDetectorStats = {
+    scored: 0,
+    skipped: { 'invalid-value': 0, 'invalid-timestamp': 0, 'out-of-order': 0, 'duplicate-timestamp': 0 },
+    series: 0,
+    findings: 0,
+  };
+
+  constructor(options: AnomalyDetectorOptions = {}) {
+    const { strategy, ...rest } = options;
+    this.options = parseWith(AnomalyDetectorOptionsSchema, rest, 'AnomalyDetector options');
+    this.name = this.options.name;
+    this.strategy = (strategy ?? ensembleStrategy()) as DetectorStrategy<unknown>;
+    this.combiner = new ResourceCombiner(this.options.resourceWindowMs, this.options.contributorFloor);
+  }
+
+  /**
+   * Scores one sample of `seriesKey` and learns it. Never throws on bad data: a non-finite value or
+   * timestamp, or a timestamp not after the series' previous one, is skipped, counted in `stats()` and
+   * reported with its reason; the series' state is left untouched.
+   */
+  observe(seriesKey: string, timestamp: number, value: number): SampleOutcome {
+    const reason = this.check(seriesKey, timestamp, value);
+    if (reason) {
+      this.counters.skipped[reason] += 1;
+      return { status: 'skipped', reason };
+    }
+    let entry = this.series.get(seriesKey);
+    if (entry) {
+      // Keep the map in least-recently-updated order for eviction.
+      this.series.delete(seriesKey);
+    } else {
+      entry = { state: this.strategy.createState(), lastTimestamp: -Infinity, lastFinding: -Infinity };
+      if (this.series.size >= this.options.maxSeries) this.series.delete(this.series.keys().next().value as string);
+    }
+    this.series.set(seriesKey, entry);
+    const raw = this.strategy.update(entry.state, timestamp, value);
+    entry.lastTimestamp = timestamp;
+    this.counters.scored += 1;
+    // Guard against a custom strategy returning NaN or out-of-range scores.
+    const score = raw >= 0 ? (raw <= 1 ? raw : 1) : 0;
+    return { status: 'scored', score, expected: this.strategy.expected?.(entry.state) };
+  }
+
+  /** Low-level streaming API: the score of one sample (0 for skipped samples; see {@link observe}). */
+  score(seriesKey: string, timestamp: number, value: number): number {
+    const outcome = this.observe(seriesKey, timestamp, value);
+    return outcome.status === 'scored' ? outcome.score : 0;
+  }
+
+  /** Engine entry point: scores metric samples in order and returns the anomaly findings. */
+  analyze(records: readonly IngestRecord[], _context?: AnalyzerContext): AnalyzerFinding[] {
+    const findings: AnalyzerFinding[] = [];
+    const univariate = this.options.mode !== 'multivariate';
+    const multivariate = this.options.mode !== 'univariate';
+    for (const record of records) {
+      if (record.kind !== 'metric') continue;
+      const key = `${record.resource}/${record.metric}`;
+      const outcome = this.observe(key, record.timestamp, record.value);
+      if (outcome.status !== 'scored') continue;
+      if (univariate && outcome.score >= this.options.threshold) {
+        const entry = this.series.get(key)!;
+        if (record.timestamp - entry.lastFinding >= this.options.dedupeMs) {
+          entry.lastFinding = record.timestamp;
+          findings.push(this.univariateFinding(record, key, outcome.score, outcome.expected));
+        }
+      }
+      if (multivariate) {
+        const combined = this.combiner.update(record.resource, { metric: record.metric, score: outcome.score, value: record.value, timestamp: record.timestamp });
+        const pending = this.pending.get(record.resource);
+        if (pending && pending.timestamp < record.timestamp) this.emitResource(record.resource, findings);
+        // Hold the resource finding until the resource's other metrics of the same moment have been scored.
+        if (combined.score >= this.options.threshold) this.pending.set(record.resource, { timestamp: record.timestamp, ...combined });
+      }
+    }
+    for (const resource of [...this.pending.keys()]) this.emitResource(resource, findings);
+    this.counters.findings += findings.length;
+    return findings;
+  }
+
+  /** Counters: samples scored and skipped (by reason), series tracked, findings emitted. */
+  stats(): AnomalyDetectorStats {
+    return { ...this.counters, skipped: { ...this.counters.skipped }, series: this.series.size };
+  }
+
+  /** Forgets one series (e.g. a deleted resource). */
+  forget(seriesKey: string): void {
+    this.series.delete(seriesKey);
+  }
+
+  /** A JSON-serialisable copy of every series' learned state (the engine saves it through Storage). */
+  snapshot(): unknown {
+    const series: Record<string, { state: unknown; lastTimestamp: number; lastFinding: number | null }> = {};
+    for (const [key, entry] of this.series) {
+      series[key] = { state: this.strategy.serialize(entry.state), lastTimestamp: entry.lastTimestamp, lastFinding: Number.isFinite(entry.lastFinding) ? entry.lastFinding : null };
+    }
+    return { version: SNAPSHOT_VERSION, strategy: this.strategy.name, series };
+  }
+
+  /** Restores a {@link snapshot}; snapshots of another version or strategy, and unreadable series, are ignored. */
+  restore(snapshot: unknown): void {
+    if (typeof snapshot !== 'object' || snapshot === null) return;
+    const data = snapshot as { version?: unknown; strategy?: unknown; series?: unknown };
+    if (data.version !== SNAPSHOT_VERSION || data.strategy !== this.strategy.name || typeof data.series !== 'object' || data.series === null) return;
+    for (const [key, raw] of Object.entries(data.series as Record<string, { state?: unknown; lastTimestamp?: unknown; lastFinding?: unknown }>)) {
+      const state = this.strategy.deserialize(raw?.state);
+      if (state === undefined || typeof raw.lastTimestamp !== 'number') continue;
+      this.series.set(key, { state, lastTimestamp: raw.lastTimestamp, lastFinding: typeof raw.lastFinding === 'number' ? raw.lastFinding : -Infinity });
+    }
+  }
+
+  private emitResource(resource: string, findings: AnalyzerFinding[]): void {
+    const pending = this.pending.get(resource)!;
+    this.pending.delete(resource);
+    const last = this.resourceFindings.get(resource) ?? -Infinity;
+    if (pending.timestamp - last < this.options.dedupeMs) return;
+    this.resourceFindings.set(resource, pending.timestamp);
+    const contributors = pending.contributors.slice(0, this.options.maxContributors).map(({ metric, score, value }) => ({ metric, score, value }));
+    findings.push({
+      kind: 'anomaly',
+      resource,
+      timestamp: pending.timestamp,
+      severity: anomalySeverity(pending.score),
+      score: pending.score,
+      summary: `${resource} is behaving unusually (score ${pending.score.toFixed(2)}); most unusual: ${contributors.map((entry) => entry.metric).join(', ')}`,
+      contributors,
+    } satisfies Omit<AnomalyFinding, 'id' | 'analyzer'>);
+  }
+
+  private check(seriesKey: string, timestamp: number, value: number): SkipReason | undefined {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return 'invalid-value';
+    if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) return 'invalid-timestamp';
+    const last = this.series.get(seriesKey)?.lastTimestamp;
+    if (last === undefined) return undefined;
+    if (timestamp < last) return 'out-of-order';
+    if (timestamp === last) return 'duplicate-timestamp';
+    return undefined;
+  }
+
+  private univariateFinding(record: MetricSample, key: string, score: number, expected: number | undefined): AnalyzerFinding {
+    const around = expected === undefined ? '' : ` (expected about ${Number(expected.toPrecision(4))})`;
+    return {
+      kind: 'anomaly',
+      resource: record.resource,
+      series: key,
+      timestamp: record.timestamp,
+      severity: anomalySeverity(score),
+      score,
+      summary: `${record.metric} of ${record.resource} is unusual: ${Number(record.value.toPrecision(6))}${around}`,
+      value: record.value,
+      ...(expected !== undefined && Number.isFinite(expected) ? { expected } : {}),
+    };
+  }
+}

@@ -1,0 +1,68 @@
+// Exact, compact (de)serialisation of numeric state: a typed array's bytes as base64. Pure TypeScript
+// (no Buffer, no btoa) so snapshots work the same in Node and browsers; doubles round-trip bit for bit.
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let index = 0; index < ALPHABET.length; index += 1) LOOKUP[ALPHABET.charCodeAt(index)] = index;
+
+/** Encodes bytes as base64 (with `=` padding). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (let index = 0; index < bytes.length; index += 3) {
+    const a = bytes[index]!;
+    const b = bytes[index + 1] ?? 0;
+    const c = bytes[index + 2] ?? 0;
+    const triple = (a << 16) | (b << 8) | c;
+    text += ALPHABET[(triple >> 18) & 63]! + ALPHABET[(triple >> 12) & 63]!;
+    text += index + 1 < bytes.length ? ALPHABET[(triple >> 6) & 63]! : '=';
+    text += index + 2 < bytes.length ? ALPHABET[triple & 63]! : '=';
+  }
+  return text;
+}
+
+/** Decodes base64 produced by {@link bytesToBase64}; returns `undefined` when the text is not valid base64. */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = new Uint8Array((text.length / 4) * 3 - padding);
+  let out = 0;
+  for (let index = 0; index < text.length; index += 4) {
+    let triple = 0;
+    for (let offset = 0; offset < 4; offset += 1) {
+      const code = text.charCodeAt(index + offset);
+      const digit = code === 61 ? 0 : code < 128 ? LOOKUP[code]! : -1;
+      if (digit < 0) return undefined;
+      triple = (triple << 6) | digit;
+    }
+    if (out < bytes.length) bytes[out++] = (triple >> 16) & 255;
+    if (out < bytes.length) bytes[out++] = (triple >> 8) & 255;
+    if (out < bytes.length) bytes[out++] = triple & 255;
+  }
+  return bytes;
+}
+
+/** Encodes a Float64Array exactly as base64. */
+export function encodeFloat64(values: Float64Array): string {
+  return bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/** Decodes {@link encodeFloat64} output; `undefined` when invalid or not `length` values long. */
+export function decodeFloat64(text: unknown, length: number): Float64Array | undefined {
+  if (typeof text !== 'string') return undefined;
+  const bytes = base64ToBytes(text);
+  if (!bytes || bytes.length !== length * 8) return undefined;
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** Encodes a Uint32Array as base64. */
+export function encodeUint32(values: Uint32Array): string {
+  return bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/** Decodes {@link encodeUint32} output; `undefined` when invalid or not `length` values long. */
+export function decodeUint32(text: unknown, length: number): Uint32Array | undefined {
+  if (typeof text !== 'string') return undefined;
+  const bytes = base64ToBytes(text);
+  if (!bytes || bytes.length !== length * 4) return undefined;
+  return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}

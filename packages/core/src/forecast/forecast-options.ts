@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Names of the built-in methods (see `builtInMethods()`), plus `ensemble` (median of the best three). */
+export const ForecastMethodNameSchema = z.string().min(1);
+
+/** Options of `forecastSeries`. */
+export const ForecastOptionsSchema = z.object({
+  /** Steps to forecast. */
+  horizon: z.number().int().positive().max(100_000),
+  /** Prediction interval level in (0, 1). @default 0.95 */
+  level: z.number().gt(0).lt(1).default(0.95),
+  /**
+   * Seasonal periods in steps, most important first, e.g. `[24, 168]` for hourly samples (day, week),
+   * `[7]` for daily. Periods longer than a third of the history are ignored by the methods. @default []
+   */
+  seasonLengths: z.array(z.number().int().min(2).max(100_000)).default([]),
+  /**
+   * Candidate methods (names from `builtInMethods()`, e.g. `autoregression`, `seasonal-naive-24`, `theta`,
+   * `mstl-ets`). @default every built-in method that needs no WebAssembly
+   */
+  methods: z.array(ForecastMethodNameSchema).min(1).optional(),
+  /**
+   * How to pick among candidates, judged on a holdout of the last `validationLength` points:
+   * `select` uses the single best, `ensemble` the median of the best three, or name one method to skip
+   * validation and use it. @default 'select'
+   */
+  strategy: z.string().min(1).default('select'),
+  /** Holdout length for model selection and interval calibration. @default min(horizon, a quarter of the history) */
+  validationLength: z.number().int().positive().optional(),
+  /** The metric cannot be negative (disk, memory, request rate, spend): negative input is rejected and forecasts are floored at 0. @default false */
+  nonNegative: z.boolean().default(false),
+  /** A limit to compare the forecast with; enables `exhaustion` in the result. */
+  threshold: z.number().finite().optional(),
+  /** Whether exhaustion means rising `above` the threshold (disk used) or falling `below` it (free space). @default 'above' */
+  direction: z.enum(['above', 'below']).default('above'),
+});
+export type ForecastOptionsInput = z.input<typeof ForecastOptionsSchema>;
+export type ForecastOptions = z.output<typeof ForecastOptionsSchema>;
+
+/** When the forecast crosses the threshold. Steps count from the last observation (step 1 = the first forecast). */
+export interface Exhaustion {
+  /** The threshold compared with. */
+  threshold: number;
+  direction: 'above' | 'below';
+  /** Step (fractional, linearly interpolated) at which the point forecast crosses; undefined when it does not within the horizon. 0 = already crossed. */
+  step: number | undefined;
+  /** Step at which the pessimistic bound (upper for `above`, lower for `below`) crosses; never later than `step`. */
+  boundStep: number | undefined;
+}
+
+/** The validation score of one candidate method. */
+export interface CandidateScore {
+  method: string;
+  /** Mean absolute error on the holdout (in the series' units); Infinity when the method failed. */
+  error: number;
+}
+
+/** What `forecastSeries` returns. Arrays have `horizon` entries, all finite. */
+export interface ForecastResult {
+  point: number[];
+  lower: number[];
+  upper: number[];
+  /** Interval level of `lower`/`upper`. */
+  level: number;
+  /** Chosen method (`ensemble(a,b,c)` for an ensemble, `constant` or `naive` for fallbacks). */
+  method: string;
+  /** Validation scores, best first (empty when no validation ran). */
+  candidates: CandidateScore[];
+  /** Present when a threshold was given. */
+  exhaustion?: Exhaustion;
+  /** Fallbacks and repairs applied to the input, e.g. `interpolated 3 missing values`. */
+  notes: string[];
+}

@@ -1,0 +1,118 @@
+import { ValidationError, parseWith } from '../errors/validation-error.js';
+import type { AugursRuntime } from './augurs-runtime.js';
+import { builtInMethods, defaultMethodNames } from './built-in-methods.js';
+import { findExhaustion } from './exhaustion.js';
+import type { ForecastMethod, ForecastMethodContext } from './forecast-method.js';
+import { ForecastOptionsSchema, type ForecastOptionsInput, type ForecastResult } from './forecast-options.js';
+import { medianForecast, safeForecast, scoreCandidates, type ScoredCandidate } from './model-selection.js';
+import { predictionIntervals } from './prediction-intervals.js';
+import { prepareSeries } from './prepare-series.js';
+
+/** Extra dependencies of {@link forecastSeries}. */
+export interface ForecastDependencies {
+  /** The loaded augurs WebAssembly modules; needed only for `mstl-ets`. */
+  augurs?: AugursRuntime | undefined;
+  /** Methods of your own, offered alongside the built-in ones (by name). */
+  extraMethods?: readonly ForecastMethod[];
+}
+
+/** How many of the best candidates the `ensemble` strategy combines. */
+const ENSEMBLE_SIZE = 3;
+/** Histories shorter than this skip validation and use the naive fallback. */
+const MINIMUM_FOR_SELECTION = 8;
+
+/**
+ * Forecasts one evenly spaced series (oldest first; `null` = a gap) `horizon` steps ahead with
+ * prediction intervals, choosing the method by out-of-sample error on the series' own recent history.
+ *
+ * Fallbacks (reported in `notes`): a constant history forecasts that constant with zero-width intervals;
+ * a history shorter than 8 points uses the naive method. Throws `ValidationError` (bad options or values,
+ * negatives for a `nonNegative` metric) and `InsufficientDataError` (fewer than 3 observed values).
+ * The result never contains NaN or Infinity.
+ */
+export function forecastSeries(values: readonly (number | null)[], optionsInput: ForecastOptionsInput, dependencies: ForecastDependencies = {}): ForecastResult {
+  const options = parseWith(ForecastOptionsSchema, optionsInput, 'forecast options');
+  const { values: history, notes } = prepareSeries(values, { nonNegative: options.nonNegative });
+  const { horizon, level } = options;
+  const context: ForecastMethodContext = { seasonLengths: options.seasonLengths, augurs: dependencies.augurs };
+  const available = builtInMethods(options.seasonLengths);
+  for (const method of dependencies.extraMethods ?? []) available.set(method.name, method);
+  const last = history[history.length - 1]!;
+
+  let point: number[];
+  let method: string;
+  let errors: number[] = [];
+  let candidates: ScoredCandidate[] = [];
+  const fallbackScale = oneStepScale(history);
+
+  if (history.every((value) => value === history[0])) {
+    point = new Array<number>(horizon).fill(last);
+    method = 'constant';
+    notes.push('constant history: forecasting the constant');
+  } else if (history.length < MINIMUM_FOR_SELECTION) {
+    point = new Array<number>(horizon).fill(last);
+    method = 'naive';
+    notes.push(`only ${history.length} values: used the naive forecast without model selection`);
+  } else {
+    const names = options.strategy === 'select' || options.strategy === 'ensemble' ? (options.methods ?? defaultMethodNames(options.seasonLengths)) : [options.strategy];
+    const methods = names.map((name, index) => {
+      const found = available.get(name);
+      if (!found) {
+        const field = options.strategy === name ? 'strategy' : `methods.${index}`;
+        throw new ValidationError(`Invalid forecast options.${field}: unknown method "${name}". Allowed: ${[...available.keys(), 'select', 'ensemble'].join(', ')}.`, [
+          { path: field, message: `unknown method "${name}"`, code: 'invalid_value' },
+        ]);
+      }
+      return found;
+    });
+    const validationLength = Math.max(1, Math.min(options.validationLength ?? horizon, Math.floor(history.length / 4)));
+    candidates = scoreCandidates({ values: history, methods, validationLength, origins: Number(process.env.ORIGINS ?? 1), context });
+    let usable = candidates.filter((candidate) => Number.isFinite(candidate.error));
+    const margin = Number(process.env.MARGIN ?? 1);
+    const incumbent = usable.find((candidate) => candidate.method === 'autoregression');
+    if (incumbent && options.strategy === 'select' && usable[0]!.error >= margin * incumbent.error) usable = [incumbent, ...usable.filter((c) => c !== incumbent)];
+    const chosen = options.strategy === 'ensemble' ? usable.slice(0, ENSEMBLE_SIZE) : usable.slice(0, 1);
+    const forecasts = chosen
+      .map((candidate) => ({ candidate, forecast: safeForecast(available.get(candidate.method)!, history, horizon, context) }))
+      .filter((entry): entry is { candidate: ScoredCandidate; forecast: number[] } => entry.forecast !== undefined);
+    if (forecasts.length === 0) {
+      point = new Array<number>(horizon).fill(last);
+      method = 'naive';
+      notes.push('no candidate method could forecast this history: used the naive forecast');
+    } else if (forecasts.length === 1) {
+      point = forecasts[0]!.forecast;
+      method = forecasts[0]!.candidate.method;
+      errors = forecasts[0]!.candidate.errors;
+    } else {
+      point = medianForecast(forecasts.map((entry) => entry.forecast));
+      method = `ensemble(${forecasts.map((entry) => entry.candidate.method).join(',')})`;
+      errors = medianForecast(forecasts.map((entry) => entry.candidate.errors));
+    }
+  }
+
+  let { lower, upper } = predictionIntervals({ point, errors, level, fallbackScale: method === 'constant' ? 0 : fallbackScale });
+  if (options.nonNegative) {
+    point = point.map((value) => Math.max(0, value));
+    lower = lower.map((value) => Math.max(0, value));
+    upper = upper.map((value) => Math.max(0, value));
+  }
+  const result: ForecastResult = { point, lower, upper, level, method, candidates: candidates.map(({ method: name, error }) => ({ method: name, error })), notes };
+  if (options.threshold !== undefined) {
+    result.exhaustion = findExhaustion({
+      last,
+      point,
+      bound: options.direction === 'above' ? upper : lower,
+      threshold: options.threshold,
+      direction: options.direction,
+    });
+  }
+  return result;
+}
+
+/** Standard deviation of one-step changes: the interval scale when no holdout errors exist. */
+function oneStepScale(values: readonly number[]): number {
+  if (values.length < 3) return 0;
+  const changes = values.slice(1).map((value, index) => value - values[index]!);
+  const average = changes.reduce((sum, value) => sum + value, 0) / changes.length;
+  return Math.sqrt(changes.reduce((sum, value) => sum + (value - average) ** 2, 0) / (changes.length - 1));
+}

@@ -1,0 +1,53 @@
+import type { ActionRef } from '../schemas/remediation.js';
+import type { RemediationActionDefinition, RemediationContext } from '../spec/remediation-plugin.js';
+import type { ApprovalCallback, ApprovalRequest } from './remediator-types.js';
+import type { Remediator } from './remediator.js';
+import { runIsolated } from './run-isolated.js';
+
+/** What {@link requestApproval} needs from the remediator. */
+export interface RequestApprovalInput {
+  remediator: Pick<Remediator, 'clock' | 'guards' | 'safeEmit'>;
+  approve: ApprovalCallback | undefined;
+  request: { remediationId: string; resourceId: string; finding?: ApprovalRequest['finding']; reason?: string; requestedBy?: string };
+  action: ActionRef;
+  definition: RemediationActionDefinition;
+  params: unknown;
+  context: RemediationContext;
+  signal: AbortSignal;
+  /** Appends an `approval` history record. */
+  record(data: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * Asks the approver about a risky action and records the request and the answer. Only an explicit `true`
+ * within `guards.approvalTimeoutMs` approves: `false`, a throw, garbage, or silence all mean no.
+ */
+export async function requestApproval(input: RequestApprovalInput): Promise<{ granted: boolean; reason: string }> {
+  const { remediator, request, action, definition } = input;
+  const { clock } = remediator;
+  const timeoutMs = remediator.guards.config.approvalTimeoutMs;
+  let description: string | undefined;
+  if (definition.describe) {
+    const described = await runIsolated((signal) => definition.describe!(input.params, { ...input.context, signal, dryRun: true }), { label: 'describe', timeoutMs: definition.timeoutMs ?? 30_000, clock, signal: input.signal });
+    if (described.ok) description = String(described.value);
+  }
+  const details = {
+    remediationId: request.remediationId, action, risk: definition.risk, resourceId: request.resourceId,
+    ...(request.finding ? { finding: request.finding } : {}), ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}), ...(description ? { description } : {}),
+  };
+  await input.record({ action, state: 'requested', risk: definition.risk, timeoutMs, description });
+  remediator.safeEmit('approval-requested', details);
+  if (!input.approve) {
+    const reason = `${definition.risk}-risk action needs approval but no approver is configured`;
+    await input.record({ action, state: 'denied', reason });
+    return { granted: false, reason };
+  }
+  const approve = input.approve;
+  const answer = await runIsolated((signal) => approve({ ...details, signal }), { label: 'approval', timeoutMs, clock, signal: input.signal });
+  const granted = answer.ok && answer.value === true;
+  const state = granted ? 'granted' : !answer.ok ? (answer.error.code === 'TIMEOUT_ERROR' ? 'timed-out' : 'failed') : 'denied';
+  const reason = granted ? 'approved' : state === 'timed-out' ? `no approval within ${timeoutMs} ms (timeout means no)` : !answer.ok ? `approver failed: ${answer.error.message}` : 'approver said no';
+  await input.record({ action, state, reason });
+  return { granted, reason };
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { RemediationError, TimeoutError } from '../errors/errors.js';
+import { parseWith } from '../errors/validation-error.js';
+import { RiskLevelSchema } from '../schemas/remediation.js';
+import type { RemediationActionDefinition, RemediationContext, RemediationPlugin } from '../spec/remediation-plugin.js';
+
+/** One webhook the plugin may call: it becomes the action `webhook.<name>`. */
+export const WebhookEndpointSchema = z.object({
+  /** http(s) URL called. */
+  url: z.url({ protocol: /^https?$/ }),
+  /** @default 'POST' */
+  method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
+  /** Extra request headers (e.g. an authorisation token). */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** One line for humans and the audit log. @default 'Call <url>' */
+  description: z.string().optional(),
+  /** @default 'medium' */
+  risk: RiskLevelSchema.default('medium'),
+  /** Retries after a network error, a timeout, a 429 or a 5xx answer. @default 2 */
+  retries: z.number().int().min(0).max(10).default(2),
+  /** Per-request timeout, in ms. @default 5000 */
+  timeoutMs: z.number().int().positive().default(5_000),
+  /** First retry delay, doubled each retry (on the remediator's clock), in ms. @default 500 */
+  backoffMs: z.number().int().min(0).default(500),
+});
+export type WebhookEndpointInput = z.input<typeof WebhookEndpointSchema>;
+
+/** Options of {@link createWebhookPlugin}. */
+export interface WebhookPluginOptions {
+  /** Plugin name. @default 'webhook' */
+  name?: string;
+  /** The allowed endpoints, by action name. */
+  endpoints: Record<string, WebhookEndpointInput>;
+  /** fetch implementation. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+const ParametersSchema = z.object({ payload: z.record(z.string(), z.unknown()).default({}) });
+
+/**
+ * A plugin that calls allow-listed HTTP endpoints (a runbook service, a deploy pipeline, a pager) with a
+ * JSON body describing the remediation: `{ remediationId, resourceId, finding, payload }`. Retries with
+ * exponential backoff; each request has its own timeout. Runs in Node and browsers (fetch).
+ */
+export function createWebhookPlugin(options: WebhookPluginOptions): RemediationPlugin {
+  const endpoints = parseWith(z.record(z.string().min(1), WebhookEndpointSchema), options.endpoints, 'webhook endpoints');
+  const fetchImplementation = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const actions: Record<string, RemediationActionDefinition> = {};
+  for (const [name, endpoint] of Object.entries(endpoints)) {
+    const action: RemediationActionDefinition<typeof ParametersSchema> = {
+      description: endpoint.description ?? `Call ${endpoint.method} ${endpoint.url}`,
+      risk: endpoint.risk,
+      parameters: ParametersSchema,
+      timeoutMs: (endpoint.timeoutMs + endpoint.backoffMs * 2 ** endpoint.retries) * (endpoint.retries + 1),
+      describe: () => `${endpoint.method} ${endpoint.url}`,
+      execute: (params, context) => call(endpoint, params.payload, context, fetchImplementation),
+    };
+    actions[name] = action as unknown as RemediationActionDefinition;
+  }
+  return { specificationVersion: 'v1', name: options.name ?? 'webhook', actions };
+}
+
+async function call(endpoint: z.output<typeof WebhookEndpointSchema>, payload: Record<string, unknown>, context: RemediationContext, fetchImplementation: typeof fetch): Promise<{ status: number; attempts: number; body: unknown }> {
+  const body = JSON.stringify({ remediationId: context.remediationId, resourceId: context.resourceId, finding: context.finding ?? null, requestedBy: context.requestedBy ?? null, payload });
+  let lastError = '';
+  for (let attempt = 1; attempt <= endpoint.retries + 1; attempt++) {
+    context.signal.throwIfAborted();
+    const timeout = AbortSignal.timeout(endpoint.timeoutMs);
+    try {
+      const response = await fetchImplementation(endpoint.url, {
+        method: endpoint.method, body, headers: { 'content-type': 'application/json', ...endpoint.headers },
+        signal: AbortSignal.any([context.signal, timeout]),
+      });
+      const text = await response.text();
+      if (response.ok) return { status: response.status, attempts: attempt, body: parseBody(text) };
+      lastError = `HTTP ${response.status} ${text.slice(0, 200)}`;
+      if (response.status !== 429 && response.status < 500) throw new RemediationError(`${endpoint.url} answered ${lastError}; not retried`);
+    } catch (error) {
+      if (error instanceof RemediationError || context.signal.aborted) throw error;
+      lastError = timeout.aborted ? `timed out after ${endpoint.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    }
+    if (attempt <= endpoint.retries) await context.clock.sleep(endpoint.backoffMs * 2 ** (attempt - 1), context.signal);
+  }
+  const message = `${endpoint.url} failed after ${endpoint.retries + 1} attempt(s): ${lastError}`;
+  throw lastError.startsWith('timed out') ? new TimeoutError(message) : new RemediationError(message, { isRetryable: true });
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text.slice(0, 1000);
+  }
+}

@@ -1,0 +1,14 @@
+export { FleetSimulator, createFleetSimulator, type AppliedFleetAction, type FleetSimulatorOptions, type SimulatedIncident, type SimulatedServiceState } from './fleet-simulator.js';
+export { createFleetPlugin } from './fleet-plugin.js';
+export {
+  FLEET_METRICS,
+  INCIDENT_CATALOG,
+  INCIDENT_KINDS,
+  type FleetAction,
+  type FleetMetric,
+  type FleetMetricDefinition,
+  type IncidentDefinition,
+  type IncidentKind,
+} from './incident-catalog.js';
+export { createSeededRandom, type SeededRandom } from './seeded-random.js';
+export { createThresholdAnalyzer, type ThresholdRule } from './threshold-analyzer.js';

@@ -1,0 +1,48 @@
+import type { Severity } from '../schemas/common.js';
+import type { IngestRecord } from '../schemas/records.js';
+import type { Analyzer, AnalyzerFinding } from '../spec/analyzer.js';
+
+/** A threshold on one metric: a finding when a sample is above `above` or below `below`. */
+export interface ThresholdRule {
+  metric: string;
+  above?: number;
+  below?: number;
+  /** Only this resource. @default every resource */
+  resource?: string;
+  /** @default 'high' */
+  severity?: Severity;
+}
+
+/**
+ * A minimal analyzer that raises an anomaly finding (with `value`, and `expected` = the threshold) for every
+ * sample past a threshold. Handy with the fleet simulator, in tests and as a fallback for hard limits.
+ */
+export function createThresholdAnalyzer(options: { rules: readonly ThresholdRule[]; name?: string }): Analyzer {
+  const rules = [...options.rules];
+  return {
+    name: options.name ?? 'threshold',
+    accepts: ['metric'],
+    analyze(records: readonly IngestRecord[]): AnalyzerFinding[] {
+      const findings: AnalyzerFinding[] = [];
+      for (const record of records) {
+        if (record.kind !== 'metric') continue;
+        for (const rule of rules) {
+          if (rule.metric !== record.metric || (rule.resource !== undefined && rule.resource !== record.resource)) continue;
+          const limit = rule.above !== undefined && record.value > rule.above ? rule.above : rule.below !== undefined && record.value < rule.below ? rule.below : undefined;
+          if (limit === undefined) continue;
+          const excess = Math.abs(record.value - limit) / Math.max(Math.abs(limit), Number.EPSILON);
+          findings.push({
+            kind: 'anomaly', resource: record.resource, series: `${record.resource}/${record.metric}`, timestamp: record.timestamp,
+            severity: rule.severity ?? 'high', score: Math.min(1, 0.5 + excess), value: record.value, expected: limit,
+            summary: `${record.metric} of ${record.resource} is ${round(record.value)}, past its threshold ${limit}`,
+          } as AnalyzerFinding);
+        }
+      }
+      return findings;
+    },
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

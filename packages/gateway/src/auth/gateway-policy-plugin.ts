@@ -1,0 +1,81 @@
+import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../gateway-context.js';
+import { createDepthLimitRule } from '../limits/depth-limit-rule.js';
+import { estimateComplexity } from '../limits/estimate-complexity.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+
+/** Options of {@link useGatewayPolicy}. */
+export interface GatewayPolicyOptions {
+  maxDepth: number;
+  maxComplexity: number;
+  defaultListSize: number;
+  metrics: GatewayMetrics;
+}
+
+/**
+ * The yoga/envelop plugin enforcing the gateway's rules on HTTP and WebSocket alike: the depth limit (a
+ * validation rule), the complexity limit (checked with the variables at execution), the `operator` role for
+ * mutations, and the request metrics.
+ */
+export function useGatewayPolicy(options: GatewayPolicyOptions): Plugin<GatewayContext> {
+  const { metrics } = options;
+  const depthRule = createDepthLimitRule(options.maxDepth);
+
+  const refuse = (args: ExecutionArgs): GraphQLError | undefined => {
+    const operation = getOperationAST(args.document, args.operationName);
+    const context = args.contextValue as GatewayContext;
+    if (operation?.operation === 'mutation' && context.principal.role !== 'operator') {
+      metrics.refused('forbidden');
+      return new GraphQLError(`Forbidden: mutations need an API key with the "operator" role; this key ("${context.principal.name}") has "${context.principal.role}".`, {
+        extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+      });
+    }
+    const complexity = estimateComplexity({
+      schema: args.schema,
+      document: args.document,
+      operationName: args.operationName ?? null,
+      variables: (args.variableValues as Record<string, unknown> | undefined) ?? null,
+      defaultListSize: options.defaultListSize,
+    });
+    if (complexity > options.maxComplexity) {
+      metrics.refused('too_complex');
+      return new GraphQLError(`Query is too complex: estimated cost ${complexity} exceeds the limit of ${options.maxComplexity}. Lower the limit arguments or ask for fewer nested lists.`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity: options.maxComplexity, http: { status: 400 } },
+      });
+    }
+    return undefined;
+  };
+
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(depthRule);
+      return ({ result }) => {
+        if (result.some((error) => error.extensions?.code === 'QUERY_TOO_DEEP')) metrics.refused('too_deep');
+      };
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const refusal = refuse(args);
+      if (refusal) return setResultAndStopExecution({ errors: [refusal] });
+      const operation = getOperationAST(args.document, args.operationName);
+      const type = operation?.operation ?? 'query';
+      const field = rootField(operation);
+      const started = performance.now();
+      return {
+        onExecuteDone({ result }) {
+          const failed = 'errors' in result && Array.isArray(result.errors) && result.errors.length > 0;
+          metrics.operation(type, field, failed ? 'error' : 'ok', (performance.now() - started) / 1000);
+        },
+      };
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refusal = refuse(args);
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    },
+  };
+}
+
+function rootField(operation: ReturnType<typeof getOperationAST>): string {
+  const first = operation?.selectionSet.selections[0];
+  return first?.kind === 'Field' ? first.name.value : 'unknown';
+}

@@ -1,0 +1,39 @@
+import { DharmaError, ValidationError, type Logger } from '@iac-dharma/core';
+import { GraphQLError } from 'graphql';
+
+/** Error codes whose messages are safe and useful to show callers, with their HTTP status. */
+const EXPOSED: Record<string, number> = {
+  VALIDATION_ERROR: 400,
+  NOT_FOUND: 404,
+  INSUFFICIENT_DATA: 422,
+  STATE_ERROR: 409,
+  REMEDIATION_ERROR: 422,
+  TIMEOUT_ERROR: 504,
+  SLOW_SUBSCRIBER: 429,
+};
+
+/**
+ * Turns resolver errors into what callers see. The SDK's own typed errors keep their message and `code`
+ * (validation errors add `field` and `issues`), GraphQL errors raised on purpose pass through, and
+ * anything else becomes "Unexpected error." with code `INTERNAL_SERVER_ERROR` (logged, not leaked).
+ */
+export function createErrorMasker(logger: Logger) {
+  return (error: unknown, message: string): Error => {
+    const graphqlError = error instanceof GraphQLError ? error : undefined;
+    const original = graphqlError ? graphqlError.originalError : error;
+    if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) return original instanceof GraphQLError ? original : graphqlError;
+    const location = { nodes: graphqlError?.nodes, path: graphqlError?.path };
+    const code = DharmaError.isInstance(original) ? original.code : (original as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && code in EXPOSED) {
+      const extensions: Record<string, unknown> = { code, http: { status: EXPOSED[code] } };
+      if (original instanceof ValidationError || (DharmaError.isInstance(original) && original.code === 'VALIDATION_ERROR')) {
+        const validation = original as ValidationError;
+        extensions.field = validation.field;
+        extensions.issues = validation.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+      }
+      return new GraphQLError((original as Error).message, { ...location, extensions });
+    }
+    logger.error('unexpected error in a GraphQL resolver', { error: String(original), stack: (original as Error | undefined)?.stack, path: graphqlError?.path?.join('.') });
+    return new GraphQLError(message, { ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
+}

@@ -1,0 +1,46 @@
+import type { ActionRef, Engine, HistoryQuery, HistoryRecord, RemediationPlugin, RemediationResult, Storage } from '@iac-dharma/core';
+import type { Principal } from './auth/api-keys.js';
+import type { StatusBus } from './events/status-bus.js';
+import type { SubscriptionFactory } from './events/subscription-factory.js';
+import type { PredictionProvider } from './prediction/prediction-provider.js';
+import type { InfrastructureProvider } from './providers/infrastructure-provider.js';
+
+/** A manual remediation request (the remediator's agreed `execute` entry point). */
+export interface ManualRemediationRequest {
+  action: ActionRef;
+  resourceId: string;
+  reason?: string;
+  requestedBy?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The part of core's `Remediator` the gateway uses: manual actions (`scaleDeployment` goes through the
+ * same guards and audit history as automatic remediations), plugin registration and the history.
+ */
+export interface GatewayRemediator {
+  execute(request: ManualRemediationRequest): Promise<RemediationResult>;
+  registerPlugin(plugin: RemediationPlugin): unknown;
+  history?(query: HistoryQuery): Promise<HistoryRecord[]>;
+}
+
+/** Everything resolvers reach, shared by every request. */
+export interface GatewayServices {
+  engine: Engine;
+  storage: Storage;
+  remediator: GatewayRemediator | undefined;
+  provider: InfrastructureProvider | undefined;
+  predictionProvider: PredictionProvider;
+  statusBus: StatusBus;
+  subscriptions: SubscriptionFactory;
+  /** Metric names seen per resource (from ingestion), so `requestPrediction` can pick metrics. */
+  metricsSeen: Map<string, Set<string>>;
+  /** Largest `limit` a list field accepts. */
+  maxListSize: number;
+}
+
+/** The GraphQL context of one operation. */
+export interface GatewayContext {
+  principal: Principal;
+  services: GatewayServices;
+}

@@ -1,0 +1,35 @@
+import { IdSchema, ValidationError } from '@iac-dharma/core';
+import { z } from 'zod';
+
+/**
+ * Parses GraphQL input with a zod schema. On failure throws core's `ValidationError` whose message and
+ * `field` name the full argument path (e.g. `input.deployments.0.replicas`).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, context: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const wrapped = ValidationError.fromZod(result.error, context);
+  const issues = wrapped.issues.map((issue) => ({ ...issue, path: issue.path === '' ? context : `${context}.${issue.path}` }));
+  throw new ValidationError(wrapped.message, issues, { zodError: result.error });
+}
+
+/** Validates an optional id argument with core's `IdSchema`, naming the argument on failure. */
+export function optionalId(value: string | null | undefined, name: string): string | undefined {
+  return value === null || value === undefined ? undefined : parseInput(IdSchema, value, name);
+}
+
+/** Validates a required id argument. */
+export function requiredId(value: string, name: string): string {
+  return parseInput(IdSchema, value, name);
+}
+
+/** Validates a `limit` argument: an integer from 0 to `max`. */
+export function listLimit(value: number | null | undefined, max: number, fallback = 100): number {
+  if (value === null || value === undefined) return Math.min(fallback, max);
+  return parseInput(z.number().int('must be an integer').min(0, 'must be at least 0').max(max, `must be at most ${max}`), value, 'limit');
+}
+
+/** A `ValidationError` about one field. */
+export function fieldError(path: string, message: string): ValidationError {
+  return new ValidationError(`Invalid ${path}: ${message}`, [{ path, message, code: 'custom' }]);
+}

@@ -1,0 +1,22 @@
+import { createSchema } from 'graphql-yoga';
+import type { GatewayContext } from '../gateway-context.js';
+import { JsonScalar } from './json-scalar.js';
+import { mutationResolvers } from './mutation-resolvers.js';
+import { queryResolvers } from './query-resolvers.js';
+import { subscriptionResolvers } from './subscription-resolvers.js';
+import { typeDefs } from './type-defs.js';
+
+/** The gateway's executable schema: {@link typeDefs} with its resolvers. */
+export function createExecutableSchema() {
+  return createSchema<GatewayContext>({
+    typeDefs,
+    resolvers: {
+      JSON: JsonScalar,
+      // GraphQL enum values cannot contain '-': map them to core's outcome names.
+      RemediationOutcome: { rolled_back: 'rolled-back', dry_run: 'dry-run' },
+      ...queryResolvers,
+      ...mutationResolvers,
+      ...subscriptionResolvers,
+    },
+  });
+}

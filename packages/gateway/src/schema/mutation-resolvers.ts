@@ -1,0 +1,99 @@
+import { NotFoundError, StateError, type Deployment, type Resource } from '@iac-dharma/core';
+import { z } from 'zod';
+import type { GatewayContext } from '../gateway-context.js';
+import { fieldError, parseInput, requiredId } from './args.js';
+import { toPrediction, toRemediationResult, withoutNulls } from './mappers.js';
+import { createInfrastructure } from './create-infrastructure.js';
+
+type Args = Record<string, unknown>;
+
+const ScaleInputSchema = z.object({
+  deploymentId: z.string(),
+  replicas: z.number().int().min(0).max(10_000),
+  reason: z.string().max(1024).optional(),
+});
+const PredictionInputSchema = z.object({
+  resourceId: z.string(),
+  metric: z.string().min(1).max(256).optional(),
+  horizon: z.number().int().min(1).max(100_000).optional(),
+  analyzer: z.string().min(1).max(128).optional(),
+  threshold: z.number().finite().optional(),
+});
+const MAX_SAMPLES = 10_000;
+
+/** Name of the remediation plugin wrapping the infrastructure provider. */
+export const INFRASTRUCTURE_PLUGIN = 'infrastructure';
+
+/** Resolvers of `Mutation`. Every one needs the `operator` role (checked before execution). */
+export const mutationResolvers = {
+  Mutation: {
+    createInfrastructure: (_: unknown, args: Args, context: GatewayContext) => createInfrastructure(args.input as Record<string, unknown>, context),
+
+    async deleteInfrastructure(_: unknown, args: Args, context: GatewayContext) {
+      const id = requiredId(args.id as string, 'id');
+      const { storage, provider, statusBus, engine } = context.services;
+      const infrastructure = await storage.getResource({ id });
+      if (infrastructure?.type !== 'infrastructure') return false;
+      const children = (await storage.listResources({})).filter((resource) => resource.type !== 'infrastructure' && resource.infrastructureId === id);
+      for (const child of children) {
+        if (child.type === 'deployment' && provider) await provider.scale(child, 0);
+        await storage.deleteResource({ id: child.id });
+        statusBus.publish({ ...child, status: 'deleted' } as Resource, child, engine.clock.now());
+      }
+      await storage.deleteResource({ id });
+      statusBus.publish({ ...infrastructure, status: 'deleted' }, infrastructure, engine.clock.now());
+      return true;
+    },
+
+    async scaleDeployment(_: unknown, args: Args, context: GatewayContext) {
+      const input = parseInput(ScaleInputSchema, withoutNulls(args.input as Record<string, unknown>), 'input');
+      const deploymentId = requiredId(input.deploymentId, 'input.deploymentId');
+      const { storage, remediator, provider, statusBus, engine } = context.services;
+      if (!remediator || !provider) {
+        throw new StateError('scaleDeployment needs a remediator and an infrastructure provider: pass both to createGateway().');
+      }
+      const before = await storage.getResource({ id: deploymentId });
+      if (!before) throw new NotFoundError(`Deployment "${deploymentId}" does not exist.`);
+      if (before.type !== 'deployment') throw fieldError('input.deploymentId', `resource "${deploymentId}" is a ${before.type}, not a deployment`);
+      const result = await remediator.execute({
+        action: { plugin: INFRASTRUCTURE_PLUGIN, action: 'scale', params: { replicas: input.replicas } },
+        resourceId: deploymentId,
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
+        requestedBy: context.principal.name,
+      });
+      const after = ((await storage.getResource({ id: deploymentId })) ?? before) as Deployment;
+      if (after.status !== before.status || after.readyReplicas !== before.readyReplicas || after.replicas !== before.replicas) {
+        statusBus.publish(after, before, engine.clock.now());
+      }
+      return { remediation: toRemediationResult(result), deployment: after };
+    },
+
+    async requestPrediction(_: unknown, args: Args, context: GatewayContext) {
+      const input = parseInput(PredictionInputSchema, withoutNulls(args.input as Record<string, unknown>), 'input');
+      const resourceId = requiredId(input.resourceId, 'input.resourceId');
+      const { storage, engine, predictionProvider, metricsSeen } = context.services;
+      const metrics = input.metric ? [input.metric] : [...(metricsSeen.get(resourceId) ?? [])];
+      if (metrics.length === 0) throw fieldError('input.metric', `name the metric to predict on: no metrics of "${resourceId}" have been ingested through this gateway`);
+      const { finding, forecast } = await predictionProvider.predict(
+        {
+          resourceId,
+          metrics,
+          ...(input.horizon === undefined ? {} : { horizon: input.horizon }),
+          ...(input.threshold === undefined ? {} : { threshold: input.threshold }),
+          ...(input.analyzer === undefined ? {} : { analyzer: input.analyzer }),
+        },
+        { engine, storage },
+      );
+      await storage.saveFindings({ findings: [finding] });
+      return { ...toPrediction(finding), forecast: forecast ?? null };
+    },
+
+    async ingestMetrics(_: unknown, args: Args, context: GatewayContext) {
+      const samples = args.samples as Record<string, unknown>[];
+      if (samples.length > MAX_SAMPLES) throw fieldError('samples', `at most ${MAX_SAMPLES} samples per call; got ${samples.length}`);
+      const records = samples.map(({ resourceId, ...rest }) => ({ ...withoutNulls(rest), resource: resourceId }));
+      const result = await context.services.engine.ingest(records as never);
+      return { accepted: result.accepted, rejected: result.rejected, errors: result.errors.map((error) => error.message.replace(/records\[/g, 'samples[')) };
+    },
+  },
+};

@@ -1,0 +1,96 @@
+import { SeveritySchema, type Compute, type Deployment, type Finding, type Infrastructure, type Resource } from '@iac-dharma/core';
+import type { GatewayContext } from '../gateway-context.js';
+import { listLimit, optionalId, parseInput, requiredId } from './args.js';
+import { toAnomalyEvent, toMetric, toPrediction, toRemediationRecord } from './mappers.js';
+import { z } from 'zod';
+
+type Args = Record<string, unknown>;
+const ResourceStatusArg = z.enum(['pending', 'provisioning', 'running', 'degraded', 'stopped', 'failed', 'deleted']);
+
+async function listOf<T extends Resource>(context: GatewayContext, type: T['type'], infrastructureId: string | undefined): Promise<T[]> {
+  const resources = (await context.services.storage.listResources({ type })) as T[];
+  return infrastructureId === undefined ? resources : resources.filter((resource) => 'infrastructureId' in resource && resource.infrastructureId === infrastructureId);
+}
+
+/** Newest first, at most `limit`. */
+function newest<T extends { timestamp: number }>(items: T[], limit: number): T[] {
+  return [...items].sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
+}
+
+/** Resolvers of `Query` and of the resource types' relation fields. */
+export const queryResolvers = {
+  Query: {
+    async infrastructure(_: unknown, args: Args, context: GatewayContext) {
+      const resource = await context.services.storage.getResource({ id: requiredId(args.id as string, 'id') });
+      return resource?.type === 'infrastructure' ? resource : null;
+    },
+    async listInfrastructures(_: unknown, args: Args, context: GatewayContext) {
+      const limit = listLimit(args.limit as number | null, context.services.maxListSize);
+      const status = args.status == null ? undefined : parseInput(ResourceStatusArg, args.status, 'status');
+      const all = await listOf<Infrastructure>(context, 'infrastructure', undefined);
+      return all.filter((resource) => status === undefined || resource.status === status).slice(0, limit);
+    },
+    async computeResources(_: unknown, args: Args, context: GatewayContext) {
+      const limit = listLimit(args.limit as number | null, context.services.maxListSize);
+      return (await listOf<Compute>(context, 'compute', optionalId(args.infrastructureId as string | null, 'infrastructureId'))).slice(0, limit);
+    },
+    async deployments(_: unknown, args: Args, context: GatewayContext) {
+      const limit = listLimit(args.limit as number | null, context.services.maxListSize);
+      return (await listOf<Deployment>(context, 'deployment', optionalId(args.infrastructureId as string | null, 'infrastructureId'))).slice(0, limit);
+    },
+    async predictions(_: unknown, args: Args, context: GatewayContext) {
+      const limit = listLimit(args.limit as number | null, context.services.maxListSize);
+      const resource = optionalId(args.resourceId as string | null, 'resourceId');
+      const { storage } = context.services;
+      const found: Finding[] = [];
+      for (const kind of ['prediction', 'forecast'] as const) found.push(...(await storage.queryFindings({ resource, kind, limit })));
+      return newest(found, limit).map(toPrediction);
+    },
+    async anomalies(_: unknown, args: Args, context: GatewayContext) {
+      const limit = listLimit(args.limit as number | null, context.services.maxListSize);
+      const resource = optionalId(args.resourceId as string | null, 'resourceId');
+      const found = await context.services.storage.queryFindings({ resource, kind: 'anomaly', limit });
+      return newest(found, limit).map((finding) => toAnomalyEvent(finding as never));
+    },
+    async metrics(_: unknown, args: Args, context: GatewayContext) {
+      const resourceId = requiredId(args.resourceId as string, 'resourceId');
+      const metric = requiredId(args.metric as string, 'metric');
+      const limit = listLimit(args.limit as number | null, Math.max(context.services.maxListSize, 10_000), 1000);
+      const bound = z.number().finite().nonnegative();
+      const from = args.from == null ? undefined : parseInput(bound, args.from, 'from');
+      const to = args.to == null ? undefined : parseInput(bound, args.to, 'to');
+      const points = await context.services.storage.rangePoints({ series: `${resourceId}/${metric}`, from, to, limit });
+      return points.map((point) => toMetric(point, resourceId, metric));
+    },
+    async remediationHistory(_: unknown, args: Args, context: GatewayContext) {
+      const limit = listLimit(args.limit as number | null, context.services.maxListSize);
+      const resource = optionalId(args.resourceId as string | null, 'resourceId');
+      const { remediator, storage } = context.services;
+      const records = remediator?.history ? await remediator.history({ resource }) : await storage.readHistory({ resource });
+      return records.slice(-limit).map(toRemediationRecord);
+    },
+  },
+  Infrastructure: {
+    compute: (parent: Infrastructure, _: Args, context: GatewayContext) => listOf<Compute>(context, 'compute', parent.id),
+    deployments: (parent: Infrastructure, _: Args, context: GatewayContext) => listOf<Deployment>(context, 'deployment', parent.id),
+  },
+  Compute: {
+    infrastructure: (parent: Compute, _: Args, context: GatewayContext) => parentInfrastructure(parent.infrastructureId, context),
+  },
+  Deployment: {
+    infrastructure: (parent: Deployment, _: Args, context: GatewayContext) => parentInfrastructure(parent.infrastructureId, context),
+    async pids(parent: Deployment, _: Args, context: GatewayContext) {
+      const provider = context.services.provider;
+      return provider ? (await provider.status(parent)).pids : [];
+    },
+  },
+};
+
+async function parentInfrastructure(id: string | undefined, context: GatewayContext) {
+  if (id === undefined) return null;
+  const resource = await context.services.storage.getResource({ id });
+  return resource?.type === 'infrastructure' ? resource : null;
+}
+
+/** Validates a `minSeverity` argument. */
+export const parseSeverity = (value: unknown) => parseInput(SeveritySchema, value, 'minSeverity');

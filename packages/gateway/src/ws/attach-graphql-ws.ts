@@ -1,0 +1,72 @@
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { apiKeyFromConnectionParams, type ApiKeyAuthenticator, type Principal } from '../auth/api-keys.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+
+interface Envelope {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+/**
+ * Serves graphql-ws (the `graphql-transport-ws` protocol) on the yoga endpoint of `server`. The API key
+ * is checked once per connection, from the connection params (`apiKey`, `x-api-key` or
+ * `Authorization: Bearer`); an unknown key closes the socket with 4403 Forbidden. Operations run
+ * through yoga's envelop, so masking, limits, roles and metrics apply exactly as over HTTP.
+ */
+export function attachGraphqlWs(options: {
+  server: Server;
+  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  authenticator: ApiKeyAuthenticator;
+  metrics: GatewayMetrics;
+}): { dispose(): void | Promise<void> } {
+  const { yoga, authenticator, metrics } = options;
+  const webSocketServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint });
+  const principals = new WeakMap<object, Principal>();
+  return useServer(
+    {
+      execute: (args) => (args.rootValue as Envelope).execute(args) as never,
+      subscribe: (args) => (args.rootValue as Envelope).subscribe(args) as never,
+      onConnect(context) {
+        const key = apiKeyFromConnectionParams(context.connectionParams);
+        const principal = authenticator.anonymous ? { name: 'anonymous', role: 'operator' as const } : key ? authenticator.authenticate(key) : undefined;
+        if (!principal) {
+          metrics.refused('unauthenticated');
+          context.extra.socket.close(CloseCode.Forbidden, key ? 'Forbidden: unknown API key' : 'Forbidden: missing API key (send connectionParams.apiKey)');
+          return false;
+        }
+        principals.set(context.extra, principal);
+        return true;
+      },
+      async onSubscribe(context, _id, payload) {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          req: context.extra.request,
+          socket: context.extra.socket,
+          params: payload,
+          principal: principals.get(context.extra),
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the query.')];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: payload.operationName ?? null,
+          document,
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    webSocketServer,
+  );
+}

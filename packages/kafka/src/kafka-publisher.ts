@@ -1,0 +1,141 @@
+import { TimeoutError, TransportError, type Clock, type Logger } from '@iac-dharma/core';
+import kafkajs, { type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import type { KafkaTransportStats } from './transport-stats.js';
+
+const { CompressionTypes } = kafkajs;
+
+interface Pending {
+  topic: string;
+  messages: Message[];
+  bytes: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Settings of {@link KafkaPublisher}. */
+export interface KafkaPublisherOptions {
+  producer: Producer;
+  stats: KafkaTransportStats;
+  logger: Logger;
+  clock: Clock;
+  compression: 'gzip' | 'none';
+  acks: -1 | 1;
+  maxBatchMessages: number;
+  maxBufferedBytes: number;
+  deliveryTimeoutMs: number;
+  backoff: BackoffOptions;
+}
+
+/**
+ * Sends messages to Kafka one produce request at a time (so order per key holds across `publish` calls),
+ * batching whatever queued up while the previous request was in flight. Retries failed requests with
+ * capped, jittered backoff until `deliveryTimeoutMs`. Back-pressure: `send` waits while more than
+ * `maxBufferedBytes` are queued, so a slow broker slows its callers and memory stays bounded.
+ */
+export class KafkaPublisher {
+  private readonly queue: Pending[] = [];
+  private readonly spaceWaiters: (() => void)[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaPublisherOptions) {}
+
+  /** Queues messages for one topic; resolves once the broker acknowledged all of them. */
+  async send(topic: string, messages: Message[], bytes: number, signal?: AbortSignal): Promise<void> {
+    const { stats } = this.options;
+    if (stats.bufferedBytes > 0 && stats.bufferedBytes + bytes > this.options.maxBufferedBytes) {
+      stats.publishWaits++;
+      while (stats.bufferedBytes > 0 && stats.bufferedBytes + bytes > this.options.maxBufferedBytes) {
+        await new Promise<void>((resolve, reject) => {
+          this.spaceWaiters.push(resolve);
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+      }
+    }
+    signal?.throwIfAborted();
+    stats.bufferedBytes += bytes;
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ topic, messages, bytes, resolve, reject }));
+    this.pump();
+    return done;
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private pump(): void {
+    if (this.running) return;
+    this.running = (async () => {
+      while (this.queue.length > 0) await this.sendNext();
+    })().finally(() => {
+      this.running = undefined;
+      if (this.queue.length > 0) this.pump();
+    });
+  }
+
+  private async sendNext(): Promise<void> {
+    const batch: Pending[] = [];
+    let count = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0]!.messages.length <= this.options.maxBatchMessages)) {
+      const next = this.queue.shift()!;
+      batch.push(next);
+      count += next.messages.length;
+    }
+    const byTopic = new Map<string, Message[]>();
+    for (const entry of batch) {
+      const list = byTopic.get(entry.topic);
+      if (list) list.push(...entry.messages);
+      else byTopic.set(entry.topic, [...entry.messages]);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    try {
+      await this.sendWithRetry(topicMessages, count);
+      this.options.stats.published += count;
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      this.options.stats.publishFailures += count;
+      for (const entry of batch) entry.reject(error);
+    } finally {
+      for (const entry of batch) this.options.stats.bufferedBytes -= entry.bytes;
+      for (const wake of this.spaceWaiters.splice(0)) wake();
+    }
+  }
+
+  private async sendWithRetry(topicMessages: TopicMessages[], count: number): Promise<void> {
+    const { producer, clock, stats, logger } = this.options;
+    const deadline = clock.now() + this.options.deliveryTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stats.publishBatches++;
+        await producer.sendBatch({
+          topicMessages,
+          acks: this.options.acks,
+          compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        });
+        return;
+      } catch (error) {
+        const delay = backoffDelay(attempt, this.options.backoff);
+        if (!isRetryable(error)) {
+          throw new TransportError(`Kafka rejected ${count} message(s): ${(error as Error).message}`, { cause: error });
+        }
+        if (clock.now() + delay > deadline) {
+          throw new TimeoutError(`Kafka did not acknowledge ${count} message(s) within deliveryTimeoutMs=${this.options.deliveryTimeoutMs} (${attempt} attempts): ${(error as Error).message}`, { cause: error });
+        }
+        stats.publishRetries++;
+        logger.warn('kafka produce failed; retrying', { attempt, delayMs: delay, error: (error as Error).message });
+        await clock.sleep(delay);
+        // After a broker restart the producer may have dropped its connections: reconnecting is harmless when connected.
+        await producer.connect().catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** Protocol errors say whether they are retriable; connection-level failures always are. */
+function isRetryable(error: unknown): boolean {
+  const candidate = error as { name?: string; retriable?: boolean; originalError?: unknown; type?: string };
+  if (candidate?.name === 'KafkaJSProtocolError') return candidate.retriable === true;
+  if (candidate?.name === 'KafkaJSNumberOfRetriesExceeded' && candidate.originalError) return isRetryable(candidate.originalError);
+  return true;
+}

@@ -1,0 +1,198 @@
+import { TransportError, type Clock, type IncomingMessage, type Logger, type MessageHandler } from '@iac-dharma/core';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { z } from 'zod';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { buildDeadLetterRecord, type DeadLetterReason, type DeadLetterRecord } from './dead-letter.js';
+import { DedupeWindow } from './dedupe-window.js';
+import { decodeEnvelope } from './envelope.js';
+import type { KafkaTransportStats } from './transport-stats.js';
+
+/** Settings of one {@link KafkaSubscription}. */
+export interface KafkaSubscriptionOptions {
+  kafka: Kafka;
+  topic: string;
+  physicalTopic: string;
+  groupId: string;
+  handler: MessageHandler;
+  stats: KafkaTransportStats;
+  logger: Logger;
+  clock: Clock;
+  deadLetter: (record: DeadLetterRecord, key: Buffer | null) => Promise<void>;
+  payloadSchema: z.ZodType | undefined;
+  maxMessageBytes: number;
+  maxAttempts: number;
+  backoff: BackoffOptions;
+  dedupeWindow: number;
+  fromBeginning: boolean;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  commitIntervalMs: number;
+  partitionsConsumedConcurrently: number;
+  joinTimeoutMs: number;
+  maxWaitTimeMs: number;
+}
+
+/**
+ * One consumer of one topic in one Kafka group. Offsets are committed only for messages whose handler
+ * resolved or that were dead-lettered (at-least-once); duplicates within the dedupe window are skipped;
+ * handler failures are retried with backoff, then dead-lettered. Never throws into the host: failures
+ * are logged and counted, and kafkajs restarts a crashed consumer.
+ */
+export class KafkaSubscription {
+  private readonly dedupe: DedupeWindow;
+  private readonly stopping = new AbortController();
+  private consumer: Consumer | undefined;
+
+  constructor(private readonly options: KafkaSubscriptionOptions) {
+    this.dedupe = new DedupeWindow(options.dedupeWindow);
+  }
+
+  /** Connects, joins the group and resolves once partitions are assigned. */
+  async start(): Promise<void> {
+    const { options } = this;
+    const consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3000 },
+    });
+    this.consumer = consumer;
+    let joined!: () => void;
+    const joinedOnce = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      options.stats.rebalances++;
+      joined();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      options.stats.consumerCrashes++;
+      options.logger.error('kafka consumer crashed', { topic: options.topic, groupId: options.groupId, restart: event.payload.restart, error: String(event.payload.error) });
+      if (!event.payload.restart && !this.stopping.signal.aborted) void this.restart();
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [options.physicalTopic], fromBeginning: options.fromBeginning });
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: options.commitIntervalMs,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw new TransportError(`Could not subscribe to Kafka topic "${options.physicalTopic}" as group "${options.groupId}": ${(error as Error).message}`, { cause: error, isRetryable: true });
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.joinTimeoutMs)));
+    await Promise.race([joinedOnce, timedOut]);
+    clearTimeout(timer);
+  }
+
+  /** Stops fetching, lets the in-flight batch finish (or abandons its retries), commits and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping.abort(new TransportError('the subscription was stopped'));
+    await this.consumer?.disconnect().catch((error: unknown) => this.options.logger.warn('kafka consumer disconnect failed', { error: String(error) }));
+  }
+
+  private async restart(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await this.options.clock.sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }), this.stopping.signal);
+        await this.start();
+        return;
+      } catch (error) {
+        this.options.logger.warn('kafka consumer restart failed; retrying', { attempt, error: String(error) });
+      }
+    }
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.stopping.signal.aborted) break;
+      await this.process(message, batch.partition);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  /** Handles one message; throws only when it must be redelivered (stopped mid-retry, dead-letter publish failed). */
+  private async process(message: KafkaMessage, partition: number): Promise<void> {
+    const { options } = this;
+    options.stats.received++;
+    const where = { partition, offset: message.offset, key: message.key, value: message.value };
+    const size = message.value?.length ?? 0;
+    if (size > options.maxMessageBytes) {
+      return this.deadLetter('oversized', `the value is ${size} bytes; maxMessageBytes is ${options.maxMessageBytes}`, where);
+    }
+    const decoded = decodeEnvelope(message.value);
+    if (!decoded.ok) return this.deadLetter(decoded.reason, decoded.detail, where);
+    const { envelope } = decoded;
+    if (options.payloadSchema) {
+      const result = options.payloadSchema.safeParse(envelope.payload);
+      if (!result.success) {
+        const detail = result.error.issues.slice(0, 5).map((issue) => `payload${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`).join('; ');
+        return this.deadLetter('invalid-payload', detail, where, envelope.id);
+      }
+    }
+    if (this.dedupe.has(envelope.id)) {
+      options.stats.duplicates++;
+      return;
+    }
+    const incoming: IncomingMessage = { topic: options.topic, key: message.key?.toString('utf8'), value: envelope.payload, id: envelope.id, timestamp: envelope.time };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+      try {
+        await options.handler(incoming);
+        options.stats.handled++;
+        this.dedupe.add(envelope.id);
+        return;
+      } catch (error) {
+        lastError = error;
+        options.stats.handlerFailures++;
+        if (attempt === options.maxAttempts) break;
+        options.stats.handlerRetries++;
+        // Aborted by stop(): throw, so the offset is not committed and another member redelivers it.
+        await options.clock.sleep(backoffDelay(attempt, options.backoff), this.stopping.signal);
+      }
+    }
+    options.logger.warn('kafka handler kept failing; dead-lettering the message', { topic: options.topic, id: envelope.id, error: String(lastError) });
+    await this.deadLetter('handler-failed', `handler failed ${options.maxAttempts} times; last error: ${errorText(lastError)}`, where, envelope.id, options.maxAttempts);
+    this.dedupe.add(envelope.id);
+  }
+
+  private async deadLetter(
+    reason: DeadLetterReason,
+    detail: string,
+    where: { partition: number; offset: string; key: Buffer | null; value: Buffer | null },
+    envelopeId?: string,
+    attempts?: number,
+  ): Promise<void> {
+    const { options } = this;
+    const record = buildDeadLetterRecord({
+      reason,
+      detail,
+      topic: options.topic,
+      physicalTopic: options.physicalTopic,
+      ...where,
+      ...(envelopeId === undefined ? {} : { envelopeId }),
+      ...(attempts === undefined ? {} : { attempts }),
+      // base64 grows 4/3: keep the dead-letter record itself under the message size limit.
+      maxOriginalBytes: Math.floor((options.maxMessageBytes * 0.7) / (4 / 3)),
+    });
+    // A failure here throws: the offset stays uncommitted and the message comes back (nothing is dropped).
+    await options.deadLetter(record, where.key);
+    options.stats.deadLettered++;
+    options.stats.deadLetterReasons[reason]++;
+    options.logger.warn('kafka message dead-lettered', { topic: options.topic, reason, detail, partition: where.partition, offset: where.offset });
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,81 @@
+import { TransportError } from '@iac-dharma/core';
+import type { Admin } from 'kafkajs';
+
+/**
+ * Maps logical topic names (`metrics`, `dead-letter`, any other name) to physical ones (prefix + override)
+ * and creates missing topics once, with the configured partitions.
+ */
+export class TopicRegistry {
+  private readonly known = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly options: {
+      prefix: string;
+      overrides: Record<string, string>;
+      admin: () => Promise<Admin>;
+      create: boolean;
+      partitions: number;
+      replicationFactor: number;
+      topicConfig: Record<string, string>;
+    },
+  ) {}
+
+  /** The physical Kafka topic of a logical name. */
+  physical(logical: string): string {
+    return this.options.prefix + (this.options.overrides[logical] ?? logical);
+  }
+
+  /** Creates the physical topic when missing (once per transport; concurrent callers share the call). */
+  ensure(physical: string): Promise<void> {
+    if (!this.options.create) return Promise.resolve();
+    let pending = this.known.get(physical);
+    if (!pending) {
+      pending = this.create(physical);
+      this.known.set(physical, pending);
+      // A failed creation is retried by the next caller instead of being cached.
+      pending.catch(() => this.known.delete(physical));
+    }
+    return pending;
+  }
+
+  private async create(physical: string): Promise<void> {
+    try {
+      const admin = await this.options.admin();
+      // Resolves false (no error) when the topic already exists.
+      await admin.createTopics({
+        // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION while KRaft propagates the topic: poll below instead.
+        waitForLeaders: false,
+        topics: [
+          {
+            topic: physical,
+            numPartitions: this.options.partitions,
+            replicationFactor: this.options.replicationFactor,
+            configEntries: Object.entries(this.options.topicConfig).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+      await this.waitForLeaders(admin, physical);
+    } catch (error) {
+      // Another client may have created it at the same moment.
+      if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+      throw new TransportError(`Could not create Kafka topic "${physical}": ${(error as Error).message}`, { cause: error, isRetryable: true });
+    }
+  }
+
+  /** Polls the topic's metadata until every partition has a leader (deadline: 30 s). */
+  private async waitForLeaders(admin: Admin, physical: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [physical] });
+        const partitions = topics[0]?.partitions ?? [];
+        if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return;
+      } catch (error) {
+        last = error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new TransportError(`Kafka topic "${physical}" has no leader after 30 s${last ? `: ${String(last)}` : ''}`, { isRetryable: true });
+  }
+}

@@ -1,0 +1,90 @@
+import { ValidationError } from '@iac-dharma/core';
+import type { FeatureSpec, ModelCard } from '../card/model-card-schema.js';
+import { normalize } from './normalize.js';
+import { parseNumber } from './parse-number.js';
+
+/** What the extractor had to repair while encoding: counts per feature name. */
+export interface ExtractionNotes {
+  /** Blank/unparseable numeric values replaced by the card's `missing.value`. */
+  imputed: Map<string, number>;
+  /** Categorical values not in the card's categories (encoded as all zeros). */
+  unknownCategories: Map<string, number>;
+}
+
+/** A fresh, empty {@link ExtractionNotes}. */
+export function createExtractionNotes(): ExtractionNotes {
+  return { imputed: new Map(), unknownCategories: new Map() };
+}
+
+/**
+ * Encodes tabular rows exactly like training: for each card feature in order, numeric → one column
+ * (blank/unparseable values imputed per `missing`, then normalised, in float64), categorical → one column
+ * per category (1 for the matching category, unknown → all zeros); cast to float32 at the end.
+ */
+export class TabularExtractor {
+  /** Encoded columns per row. */
+  readonly width: number;
+  /** Name of each encoded column: `feature` or `feature=category`. */
+  readonly columnNames: readonly string[];
+  /** The raw field names a row must provide. */
+  readonly featureNames: readonly string[];
+  private readonly categoryIndex: ReadonlyArray<Map<string, number> | undefined>;
+
+  constructor(private readonly features: readonly FeatureSpec[]) {
+    this.featureNames = features.map((feature) => feature.name);
+    this.columnNames = features.flatMap((feature) => (feature.kind === 'numeric' ? [feature.name] : feature.categories.map((category) => `${feature.name}=${category}`)));
+    this.width = this.columnNames.length;
+    this.categoryIndex = features.map((feature) => (feature.kind === 'categorical' ? new Map(feature.categories.map((category, index) => [category, index])) : undefined));
+  }
+
+  /** An extractor for a tabular model card. */
+  static fromCard(card: ModelCard): TabularExtractor {
+    return new TabularExtractor(card.features);
+  }
+
+  /**
+   * Encodes one raw row (object keyed by feature name; CSV strings or numbers) into `target` at `offset`.
+   * Throws `ValidationError` naming the field when a numeric value is missing or unparseable and the card has no rule for it.
+   */
+  encodeInto(row: Readonly<Record<string, unknown>>, target: Float32Array, offset = 0, notes?: ExtractionNotes): void {
+    let column = offset;
+    this.features.forEach((feature, featureIndex) => {
+      const raw = row[feature.name];
+      if (feature.kind === 'numeric') {
+        let value = parseNumber(raw);
+        if (typeof value !== 'number') {
+          const rule = feature.missing;
+          if (!rule || (value === 'invalid' && rule.when === 'blank')) {
+            throw new ValidationError(`Invalid row: row.${feature.name}: expected a number, got ${JSON.stringify(raw) ?? 'nothing'}`, [
+              { path: feature.name, message: `expected a number, got ${JSON.stringify(raw) ?? 'nothing'}`, code: 'invalid_type' },
+            ]);
+          }
+          value = rule.value;
+          if (notes) notes.imputed.set(feature.name, (notes.imputed.get(feature.name) ?? 0) + 1);
+        }
+        target[column++] = normalize(value, feature.normalization);
+        return;
+      }
+      const width = feature.categories.length;
+      target.fill(0, column, column + width);
+      const index = raw === null || raw === undefined ? undefined : this.categoryIndex[featureIndex]!.get(String(raw));
+      if (index !== undefined) target[column + index] = 1;
+      else if (notes) notes.unknownCategories.set(feature.name, (notes.unknownCategories.get(feature.name) ?? 0) + 1);
+      column += width;
+    });
+  }
+
+  /** Encodes one row into a new float32 vector of {@link width} columns. */
+  encode(row: Readonly<Record<string, unknown>>, notes?: ExtractionNotes): Float32Array {
+    const target = new Float32Array(this.width);
+    this.encodeInto(row, target, 0, notes);
+    return target;
+  }
+
+  /** Encodes rows into one row-major float32 matrix (`rows × width`), ready for one batch run. */
+  encodeBatch(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, notes?: ExtractionNotes): Float32Array {
+    const target = new Float32Array(rows.length * this.width);
+    rows.forEach((row, index) => this.encodeInto(row, target, index * this.width, notes));
+    return target;
+  }
+}

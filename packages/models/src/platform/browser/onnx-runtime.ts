@@ -1,0 +1,38 @@
+import type { ModelRuntime } from '@iac-dharma/core';
+import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions } from '../../runtime/ort-model-runtime.js';
+
+/** Options of the browser runtime (onnxruntime-web, WebAssembly). */
+export interface OnnxRuntimeOptions extends OrtRuntimeOptions {
+  /**
+   * Where onnxruntime-web finds its `.wasm`/`.mjs` files: a URL prefix (e.g. `/ort/`) or a per-file map
+   * (onnxruntime-web's `env.wasm.wasmPaths`). @default onnxruntime-web's own default (next to its script)
+   */
+  wasmPaths?: string | Record<string, string>;
+  /** WebAssembly threads; more than 1 needs cross-origin isolation (COOP/COEP headers). @default 1 */
+  numThreads?: number;
+}
+
+/**
+ * Creates a `ModelRuntime` backed by onnxruntime-web's WebAssembly backend (an optional peer dependency,
+ * loaded on first use). Single-threaded by default so it works on any page.
+ */
+export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): ModelRuntime {
+  return createOrtModelRuntime(
+    'onnxruntime-web',
+    async () => {
+      let module: unknown;
+      try {
+        module = await import('onnxruntime-web');
+      } catch (error) {
+        throw new Error('onnxruntime-web is not installed: run `npm install onnxruntime-web`.', { cause: error });
+      }
+      const ort = ((module as { default?: unknown }).default ?? module) as OrtModuleLike & {
+        env: { wasm: { numThreads?: number; wasmPaths?: unknown; proxy?: boolean } };
+      };
+      ort.env.wasm.numThreads = options.numThreads ?? 1;
+      if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+      return ort;
+    },
+    { executionProviders: ['wasm'], graphOptimizationLevel: 'all', ...options.sessionOptions },
+  );
+}

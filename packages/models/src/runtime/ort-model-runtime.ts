@@ -1,0 +1,96 @@
+import { DharmaError, StateError, type CallOptions, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core';
+
+/** The part of an onnxruntime tensor the SDK uses (onnxruntime-node and -web share it). */
+export interface OrtTensorLike {
+  readonly type: string;
+  readonly data: unknown;
+  readonly dims: readonly number[];
+  dispose?(): void;
+}
+
+/** The part of an onnxruntime inference session the SDK uses. */
+export interface OrtSessionLike {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>;
+  release(): Promise<void>;
+}
+
+/** The part of the `onnxruntime-node` / `onnxruntime-web` module the SDK uses. */
+export interface OrtModuleLike {
+  InferenceSession: { create(bytes: Uint8Array, options?: Record<string, unknown>): Promise<OrtSessionLike> };
+  Tensor: new (type: never, data: never, dims: readonly number[]) => OrtTensorLike;
+}
+
+/** Options shared by the Node and browser runtimes. */
+export interface OrtRuntimeOptions {
+  /** Extra onnxruntime session options, merged over the defaults. @default { graphOptimizationLevel: 'all' } plus the platform's thread settings */
+  sessionOptions?: Record<string, unknown>;
+}
+
+/** Adapts an onnxruntime module to core's `ModelRuntime`; the Node and browser runtimes are thin wrappers. */
+export function createOrtModelRuntime(name: string, load: () => Promise<OrtModuleLike>, sessionOptions: Record<string, unknown>): ModelRuntime {
+  let module: Promise<OrtModuleLike> | undefined;
+  return {
+    specificationVersion: 'v1',
+    name,
+    async createSession(options) {
+      throwIfAborted(options.signal);
+      module ??= load();
+      const ort = await module;
+      let session: OrtSessionLike;
+      try {
+        session = await ort.InferenceSession.create(options.bytes, sessionOptions);
+      } catch (error) {
+        throw new DharmaError('MODEL_LOAD_ERROR', `${name} could not create a session: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      throwIfAborted(options.signal);
+      return new OrtModelSession(ort, session, name);
+    },
+  };
+}
+
+class OrtModelSession implements ModelSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  private released = false;
+
+  constructor(
+    private readonly ort: OrtModuleLike,
+    private readonly session: OrtSessionLike,
+    private readonly runtimeName: string,
+  ) {
+    this.inputNames = session.inputNames;
+    this.outputNames = session.outputNames;
+  }
+
+  async run(feeds: Record<string, TensorData>, options: CallOptions = {}): Promise<Record<string, TensorData>> {
+    if (this.released) throw new StateError('This model session was released: load the model again.');
+    throwIfAborted(options.signal);
+    const ortFeeds: Record<string, OrtTensorLike> = {};
+    for (const [name, tensor] of Object.entries(feeds)) {
+      ortFeeds[name] = new this.ort.Tensor(tensor.type as never, tensor.data as never, tensor.dims);
+    }
+    let results: Record<string, OrtTensorLike>;
+    try {
+      results = await this.session.run(ortFeeds);
+    } catch (error) {
+      throw new DharmaError('MODEL_RUN_ERROR', `${this.runtimeName} failed to run the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const outputs: Record<string, TensorData> = {};
+    for (const [name, tensor] of Object.entries(results)) {
+      outputs[name] = { type: tensor.type as TensorData['type'], data: tensor.data as TensorData['data'], dims: tensor.dims };
+    }
+    return outputs;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.session.release();
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+}

@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ModelRuntime } from '@iac-dharma/core';
+import { loadModel, TabularExtractor, WindowExtractor, createOnnxRuntime, type Model } from '../src/index.js';
+import { createOnnxRuntime as createWebRuntime } from '../src/platform/browser/onnx-runtime.js';
+import { artifactIds, flat, maxDiff, readBytes, readCard, readParity } from './artifacts.js';
+
+const TOLERANCE = 1e-5;
+const ids = artifactIds();
+
+describe('bundled artifacts', () => {
+  it('include the failure, threat and churn models', () => {
+    expect(ids).toEqual(expect.arrayContaining(['failure', 'threat', 'churn']));
+  });
+});
+
+/** Encodes every parity row with the TypeScript extractor; returns the batch and the per-row inputs. */
+function extractAll(id: string): { batch: Float32Array; rows: number; width: number } {
+  const card = readCard(id);
+  const parity = readParity(id);
+  if (card.window) {
+    const extractor = new WindowExtractor(card);
+    const batch = new Float32Array(parity.rows.length * (card.windowFeatures ? extractor.width : card.window.length * card.features.length));
+    const width = batch.length / parity.rows.length;
+    parity.rows.forEach((row, index) => extractor.encodeInto((row.raw as { sensors: number[][] }).sensors, batch, index * width));
+    return { batch, rows: parity.rows.length, width };
+  }
+  const extractor = TabularExtractor.fromCard(card);
+  return { batch: extractor.encodeBatch(parity.rows.map((row) => row.raw as Record<string, unknown>)), rows: parity.rows.length, width: extractor.width };
+}
+
+describe.each(ids)('model %s', (id) => {
+  const parity = readParity(id);
+  let model: Model;
+  beforeAll(async () => {
+    model = await loadModel({ id, runtime: createOnnxRuntime() });
+  });
+
+  it('extraction(raw) equals the parity input within 1e-5', () => {
+    const { batch, width } = extractAll(id);
+    const worst = Math.max(...parity.rows.map((row, index) => maxDiff(batch.subarray(index * width, (index + 1) * width), flat(row.input))));
+    expect(worst).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('Node inference on the extracted inputs equals the Python outputs within 1e-5 (one batch run)', async () => {
+    const { batch, rows } = extractAll(id);
+    const outputs = await model.run(batch, rows);
+    for (const name of Object.keys(parity.rows[0]!.outputs)) {
+      const got = Array.from(outputs[name]!.data as ArrayLike<number | bigint>, Number);
+      const want = parity.rows.flatMap((row) => flat(row.outputs[name]));
+      expect(maxDiff(got, want), `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
+    }
+  });
+
+  it('the browser runtime (onnxruntime-web, wasm) gives the same numbers as Node', async () => {
+    const web: ModelRuntime = createWebRuntime();
+    const webModel = await loadModel({ bytes: readBytes(id), card: readCard(id), runtime: web });
+    const { batch, rows } = extractAll(id);
+    const [nodeOut, webOut] = await Promise.all([model.run(batch, rows), webModel.run(batch, rows)]);
+    for (const name of Object.keys(nodeOut)) {
+      expect(maxDiff(Array.from(webOut[name]!.data as ArrayLike<number | bigint>, Number), Array.from(nodeOut[name]!.data as ArrayLike<number | bigint>, Number)), `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
+    }
+    await webModel.release();
+  });
+});

@@ -1,0 +1,289 @@
+import pg from 'pg';
+import {
+  DharmaError,
+  StateError,
+  StorageError,
+  noopLogger,
+  type CallOptions,
+  type ComponentHealth,
+  type Finding,
+  type FindingQuery,
+  type HistoryQuery,
+  type HistoryRecord,
+  type Logger,
+  type PointRangeQuery,
+  type Resource,
+  type ResourceQuery,
+  type SeriesPoint,
+  type Storage,
+} from '@iac-dharma/core';
+import { migratePostgres, quoteIdentifier, type PostgresSchemaInfo } from './postgres-schema.js';
+import { parsePostgresStorageOptions, type PostgresStorageOptions } from './postgres-storage-options.js';
+import { toStorageError } from './postgres-errors.js';
+import { SqlFilter } from './sql-filter.js';
+import {
+  checkFindingQuery,
+  checkHistoryQuery,
+  checkPointRangeQuery,
+  parseFindings,
+  parseHistoryRecord,
+  parsePoints,
+  parseResource,
+  parseStateKey,
+  stateToJson,
+} from './storage-input.js';
+
+/** Milliseconds since the epoch → timestamptz (microsecond precision), and back. */
+const TO_TIME = (parameter: string) => `to_timestamp(${parameter}::float8 / 1000)`;
+const FROM_TIME = `(extract(epoch FROM ts) * 1000)::float8`;
+
+/**
+ * {@link Storage} on PostgreSQL through `pg`. Creates its schema on first use (or `await ready()`),
+ * serialised across processes by an advisory lock; series points go to a TimescaleDB hypertable when the
+ * extension is available. Findings, resources and history are `jsonb` with indexed filter columns; the
+ * history is append-only (primary key on `seq`, triggers refuse UPDATE, DELETE and TRUNCATE).
+ */
+export class PostgresStorage implements Storage {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = 'postgres';
+  /** The pool the adapter queries through. */
+  readonly pool: pg.Pool;
+  /** The PostgreSQL schema holding the tables. */
+  readonly schema: string;
+  private readonly s: string;
+  private readonly closePool: boolean;
+  private readonly timescaleMode: 'auto' | 'require' | 'off';
+  private readonly logger: Logger;
+  private info: Promise<PostgresSchemaInfo> | undefined;
+  private closed = false;
+
+  constructor(options: PostgresStorageOptions) {
+    const parsed = parsePostgresStorageOptions(options);
+    this.schema = parsed.schema ?? 'dharma';
+    this.s = quoteIdentifier(this.schema);
+    this.timescaleMode = parsed.timescale ?? 'auto';
+    this.logger = parsed.logger ?? noopLogger;
+    if (parsed.pool) {
+      this.pool = parsed.pool;
+      this.closePool = parsed.closePool ?? false;
+    } else {
+      this.pool = new pg.Pool({ connectionString: parsed.connectionString, max: parsed.maxConnections ?? 10 });
+      this.closePool = parsed.closePool ?? true;
+      // An idle client losing its connection must not crash the host: report it; the pool replaces the client.
+      this.pool.on('error', (error) => this.logger.error('storage-postgres: idle connection failed', { error: error.message }));
+    }
+  }
+
+  /** Creates or upgrades the schema (once; later calls return the same result). Every other call awaits it. */
+  ready(): Promise<PostgresSchemaInfo> {
+    this.info ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        return await migratePostgres(client, { schema: this.schema, timescale: this.timescaleMode, logger: this.logger });
+      } finally {
+        client.release();
+      }
+    })().catch((error: unknown) => {
+      this.info = undefined; // let the next call try again (the server may come back)
+      throw toStorageError(error, `preparing schema "${this.schema}"`);
+    });
+    return this.info;
+  }
+
+  /** Runs `work` after the closed/abort checks and schema creation, turning driver errors into `StorageError`. */
+  private async run<T>(operation: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StateError(`PostgresStorage is closed: ${operation} needs a new storage (createPostgresStorage).`);
+    signal?.throwIfAborted();
+    await this.ready();
+    try {
+      // The signal is checked before the statement is sent; pg cannot cancel one in flight.
+      return await work();
+    } catch (error) {
+      if (DharmaError.isInstance(error)) throw error;
+      throw toStorageError(error, operation);
+    }
+  }
+
+  private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return (await this.pool.query<R>(text, values)).rows;
+  }
+
+  saveFindings({ findings, signal }: { findings: readonly Finding[] } & CallOptions): Promise<void> {
+    return this.run('saveFindings', signal, async () => {
+      const valid = parseFindings(findings);
+      if (valid.length === 0) return;
+      // One statement per batch; a batch repeating an id keeps its last finding (ON CONFLICT may touch a row once).
+      const unique = [...new Map(valid.map((finding) => [finding.id, finding])).values()];
+      await this.pool.query(
+        `INSERT INTO ${this.s}.findings (id, resource, kind, ts, body)
+         SELECT f->>'id', f->>'resource', f->>'kind', (f->>'timestamp')::float8, f FROM jsonb_array_elements($1::jsonb) AS f
+         ON CONFLICT (id) DO UPDATE SET resource = excluded.resource, kind = excluded.kind, ts = excluded.ts, body = excluded.body`,
+        [JSON.stringify(unique)],
+      );
+    });
+  }
+
+  queryFindings(query: FindingQuery): Promise<Finding[]> {
+    return this.run('queryFindings', query.signal, async () => {
+      checkFindingQuery(query);
+      const filter = new SqlFilter().add('resource = ?', query.resource).add('kind = ?', query.kind).add('ts >= ?', query.from).add('ts < ?', query.to);
+      const rows = await this.rows<{ body: Finding }>(
+        `SELECT body FROM ${this.s}.findings ${filter.where()} ORDER BY ts DESC, id COLLATE "C" DESC LIMIT ${filter.next()}`,
+        [...filter.values, query.limit ?? 1000],
+      );
+      return rows.reverse().map((row) => row.body);
+    });
+  }
+
+  appendPoints({ points, signal }: { points: readonly SeriesPoint[] } & CallOptions): Promise<void> {
+    return this.run('appendPoints', signal, async () => {
+      const valid = parsePoints(points);
+      if (valid.length === 0) return;
+      const latest = new Map(valid.map((point) => [`${point.timestamp}\u0000${point.series}`, point]));
+      const unique = [...latest.values()];
+      await this.pool.query(
+        `INSERT INTO ${this.s}.points (series, ts, value)
+         SELECT series, ${TO_TIME('ms')}, value FROM unnest($1::text[], $2::float8[], $3::float8[]) AS p (series, ms, value)
+         ON CONFLICT (series, ts) DO UPDATE SET value = excluded.value`,
+        [unique.map((point) => point.series), unique.map((point) => point.timestamp), unique.map((point) => point.value)],
+      );
+    });
+  }
+
+  rangePoints(query: PointRangeQuery): Promise<SeriesPoint[]> {
+    return this.run('rangePoints', query.signal, async () => {
+      checkPointRangeQuery(query);
+      const filter = new SqlFilter().add('series = ?', query.series).add(`ts >= ${TO_TIME('?')}`, query.from).add(`ts < ${TO_TIME('?')}`, query.to);
+      const rows = await this.rows<{ timestamp: number; value: number }>(
+        `SELECT ${FROM_TIME} AS timestamp, value FROM ${this.s}.points ${filter.where()} ORDER BY ts DESC LIMIT ${filter.next()}`,
+        [...filter.values, query.limit ?? null],
+      );
+      return rows.reverse().map((row) => ({ series: query.series, timestamp: row.timestamp, value: row.value }));
+    });
+  }
+
+  appendHistory({ record, signal }: { record: HistoryRecord } & CallOptions): Promise<void> {
+    return this.run('appendHistory', signal, async () => {
+      const valid = parseHistoryRecord(record);
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Writers take turns (across processes) so "next seq" is decided against committed history;
+        // the primary key on seq still refuses a duplicate from any writer that skips the lock.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`@iac-dharma/storage-postgres:${this.schema}:history`]);
+        const { rows } = await client.query<{ seq: string | null }>(`SELECT max(seq) AS seq FROM ${this.s}.history`);
+        const expected = Number(rows[0]?.seq ?? 0) + 1;
+        if (valid.seq !== expected) throw new StorageError(`History is append-only: record seq ${valid.seq} given, ${expected} expected.`);
+        await client.query(
+          `INSERT INTO ${this.s}.history (seq, id, ts, remediation_id, resource, outcome, body) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [valid.seq, valid.id, valid.timestamp, valid.remediationId, valid.resource, valid.outcome ?? null, JSON.stringify(valid)],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  readHistory(query: HistoryQuery): Promise<HistoryRecord[]> {
+    return this.run('readHistory', query.signal, async () => {
+      checkHistoryQuery(query);
+      const filter = new SqlFilter()
+        .add('resource = ?', query.resource)
+        .add('remediation_id = ?', query.remediationId)
+        .add('outcome = ?', query.outcome)
+        .add('ts >= ?', query.from)
+        .add('ts < ?', query.to)
+        .add('seq > ?', query.afterSeq);
+      const rows = await this.rows<{ body: HistoryRecord }>(`SELECT body FROM ${this.s}.history ${filter.where()} ORDER BY seq LIMIT ${filter.next()}`, [
+        ...filter.values,
+        query.limit ?? null,
+      ]);
+      return rows.map((row) => row.body);
+    });
+  }
+
+  putResource({ resource, signal }: { resource: Resource } & CallOptions): Promise<void> {
+    return this.run('putResource', signal, async () => {
+      const valid = parseResource(resource);
+      await this.pool.query(
+        `INSERT INTO ${this.s}.resources (id, type, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET type = excluded.type, body = excluded.body`,
+        [valid.id, valid.type, JSON.stringify(valid)],
+      );
+    });
+  }
+
+  getResource({ id, signal }: { id: string } & CallOptions): Promise<Resource | undefined> {
+    return this.run('getResource', signal, async () => (await this.rows<{ body: Resource }>(`SELECT body FROM ${this.s}.resources WHERE id = $1`, [id]))[0]?.body);
+  }
+
+  listResources(query: ResourceQuery): Promise<Resource[]> {
+    return this.run('listResources', query.signal, async () => {
+      const filter = new SqlFilter().add('type = ?', query.type);
+      const rows = await this.rows<{ body: Resource }>(`SELECT body FROM ${this.s}.resources ${filter.where()} ORDER BY id COLLATE "C"`, filter.values);
+      return rows.map((row) => row.body);
+    });
+  }
+
+  deleteResource({ id, signal }: { id: string } & CallOptions): Promise<boolean> {
+    return this.run('deleteResource', signal, async () => ((await this.pool.query(`DELETE FROM ${this.s}.resources WHERE id = $1`, [id])).rowCount ?? 0) > 0);
+  }
+
+  putState({ key, value, signal }: { key: string; value: unknown } & CallOptions): Promise<void> {
+    return this.run('putState', signal, async () => {
+      const validKey = parseStateKey(key);
+      await this.pool.query(
+        `INSERT INTO ${this.s}.state (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [validKey, stateToJson(validKey, value)],
+      );
+    });
+  }
+
+  getState({ key, signal }: { key: string } & CallOptions): Promise<unknown | undefined> {
+    return this.run('getState', signal, async () => {
+      const row = (await this.rows<{ value: string }>(`SELECT value FROM ${this.s}.state WHERE key = $1`, [key]))[0];
+      return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+    });
+  }
+
+  /** `ok` when the server answers; `data` says whether points are in a TimescaleDB hypertable (`timescale`). */
+  async health(): Promise<ComponentHealth> {
+    if (this.closed) return { status: 'down', detail: 'closed' };
+    try {
+      const info = await this.ready();
+      await this.pool.query('SELECT 1');
+      return {
+        status: 'ok',
+        ...(info.timescaleDetail === undefined ? {} : { detail: info.timescaleDetail }),
+        data: {
+          schema: this.schema,
+          schemaVersion: info.schemaVersion,
+          timescale: info.timescale,
+          pool: { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount },
+        },
+      };
+    } catch (error) {
+      return { status: 'down', detail: (error as Error).message };
+    }
+  }
+
+  /** Refuses further calls and ends the pool when the adapter owns it (waiting for queries in flight). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.info?.catch(() => undefined);
+    if (this.closePool) await this.pool.end();
+  }
+}
+
+/**
+ * Creates a {@link PostgresStorage}. Nothing is sent to the server until the first call (or
+ * `await storage.ready()`), which creates the schema. Throws `ValidationError` for bad options.
+ * @example const storage = createPostgresStorage({ connectionString: process.env.DATABASE_URL, schema: 'dharma' });
+ */
+export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
+  return new PostgresStorage(options);
+}
