@@ -128,7 +128,8 @@ num.io.threads=4
 PROPS
 
 if [ ! -f "$DATA/meta.properties" ]; then
-  CLUSTER_ID="$(java -cp "$CLASSPATH_LIBS" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  # A Kafka cluster id: 16 random bytes, base64url (what `kafka-storage random-uuid` prints), without a JVM start.
+  CLUSTER_ID="$(node -e "const c=require('crypto');let id;do{id=c.randomBytes(16).toString('base64url')}while(id.startsWith('-'));console.log(id)")"
   log "formatting $DATA (cluster id $CLUSTER_ID)"
   mkdir -p "$DATA"
   java -cp "$CLASSPATH_LIBS" -Dlog4j2.configurationFile="$ROOT/scripts/services/kafka/log4j2.properties" \

@@ -63,16 +63,15 @@ describe('NAB corpus scoring', () => {
     if (!existsSync(thresholdsPath)) return;
     const thresholds = JSON.parse(readFileSync(thresholdsPath, 'utf8')) as Record<string, Record<string, { score: number }>>;
     const published = JSON.parse(readFileSync(join(NAB_DIR, 'results/final_results.json'), 'utf8')) as Record<string, Record<string, number>>;
-    let checked = 0;
-    for (const [detector, profiles] of Object.entries(published)) {
+    // thresholds.json holds stale raw scores for a few detectors (htmjava, knncad, random, twitterADVec,
+    // windowedGaussian; see the dataset's SCOREBOARD.md); every other detector must match in all profiles.
+    const consistent = ['ARTime', 'contextOSE', 'earthgeckoSkyline', 'expose', 'null', 'numenta', 'numentaTM', 'randomCutForest', 'relativeEntropy', 'skyline'];
+    for (const detector of consistent) {
       for (const profile of ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'] as const) {
-        const raw = thresholds[detector]?.[profile]?.score;
-        if (raw === undefined) continue;
         const costs = NAB_PROFILES[profile];
-        expect(normalizeScore(raw, -116 * costs.fnWeight, 116 * costs.tpWeight)).toBeCloseTo(profiles[profile]!, 6);
-        checked += 1;
+        const raw = thresholds[detector]![profile]!.score;
+        expect(normalizeScore(raw, -116 * costs.fnWeight, 116 * costs.tpWeight)).toBeCloseTo(published[detector]![profile]!, 6);
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(30);
   });
 });

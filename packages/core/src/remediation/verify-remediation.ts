@@ -76,9 +76,22 @@ export async function verifyRemediation(options: VerifyRemediationOptions): Prom
     const remaining = deadline - clock.now();
     if (remaining <= 0) return { ok: false, detail: `not verified within ${config.windowMs} ms: ${lastDetail}`, checks };
     try {
-      await clock.sleep(Math.min(config.intervalMs, remaining), context.signal);
+      await sleepUnlessAborted(clock, Math.min(config.intervalMs, remaining), context.signal);
     } catch {
       return { ok: false, detail: `verification aborted: ${lastDetail}`, checks };
     }
+  }
+}
+
+/** Sleeps on `clock` with a short-lived signal, so long-lived signals do not collect one listener per sleep. */
+async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  const local = new AbortController();
+  const onAbort = () => local.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await clock.sleep(ms, local.signal);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
