@@ -57,9 +57,12 @@ def rel_command(module: str, data: Path, out: Path) -> str:
 
 
 def f32(x) -> list:
-    """float32 array -> nested plain-Python floats that round-trip exactly to float32."""
+    """float32 array -> nested plain-Python floats: the shortest decimal that parses back to the
+    same float32 (Math.fround(v) in JS gives the exact value), which keeps parity files small."""
     a = np.asarray(x, dtype=np.float32)
-    return a.astype(np.float64).tolist()
+    flat = [float(np.format_float_positional(v, unique=True, trim="-")) if np.isfinite(v) else float(v)
+            for v in a.ravel()]
+    return np.array(flat, dtype=np.float64).reshape(a.shape).tolist()
 
 
 def jsonable(x):
@@ -78,10 +81,33 @@ def jsonable(x):
     return x
 
 
-def write_json(path: Path, obj) -> None:
+def _dumps(o, ind: int, depth: int) -> str:
+    """JSON with objects indented but lists of scalars (and parity rows) on one line."""
+    pad, pad_in = " " * (ind * depth), " " * (ind * (depth + 1))
+    compact = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    if isinstance(o, dict):
+        if not o:
+            return "{}"
+        items = [f"{pad_in}{json.dumps(k)}: {_dumps(v, ind, depth + 1)}" for k, v in o.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(o, list):
+        if all(not isinstance(v, (dict, list)) for v in o) or depth >= 3:
+            return compact(o)
+        return "[\n" + ",\n".join(pad_in + _dumps(v, ind, depth + 1) for v in o) + "\n" + pad + "]"
+    return compact(o)
+
+
+def write_json(path: Path, obj, compact_from_depth: int | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    # sort_keys=False: key order is part of the documented shape; indent keeps diffs readable.
-    path.write_text(json.dumps(jsonable(obj), indent=1, ensure_ascii=False) + "\n")
+    # Key order is part of the documented shape, so keys are never sorted.
+    obj = jsonable(obj)
+    if compact_from_depth is not None:  # parity: one row per line
+        rows = obj.pop("rows")
+        head = _dumps(obj, 1, 0)[:-2]
+        body = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rows)
+        path.write_text(head + ',\n "rows": [\n' + body + "\n ]\n}\n")
+    else:
+        path.write_text(_dumps(obj, 1, 0) + "\n")
 
 
 def rounded(d, nd: int = 5):
@@ -156,7 +182,7 @@ def save_artifact(out_dir: Path, model_id: str, model_bytes: bytes, card: dict, 
     d.mkdir(parents=True, exist_ok=True)
     (d / "model.onnx").write_bytes(model_bytes)
     write_json(d / "model-card.json", card)
-    write_json(d / "parity.json", parity)
+    write_json(d / "parity.json", parity, compact_from_depth=1)
     print(f"[{model_id}] wrote {d} ({len(model_bytes)} bytes, sha256 {card['sha256'][:12]}…)")
     return card
 

@@ -48,3 +48,28 @@ export function accuracy(
   });
   return { smape: smapeSum / series.length, mase: maseSum / series.length };
 }
+
+/**
+ * Mean scaled interval score (M4): (1/h) Σ [(U − L) + (2/α)(L − y)·1{y < L} + (2/α)(y − U)·1{y > U}],
+ * scaled like MASE by the in-sample seasonal naive MAE; α = 1 − level (0.05 for 95% intervals).
+ */
+export function msis(insample: readonly number[], actual: readonly number[], lower: readonly number[], upper: readonly number[], period: number, alpha = 0.05): number {
+  let scale = 0;
+  for (let index = period; index < insample.length; index++) scale += Math.abs(insample[index]! - insample[index - period]!);
+  scale /= insample.length - period;
+  let score = 0;
+  for (let index = 0; index < actual.length; index++) {
+    const value = actual[index]!;
+    score += upper[index]! - lower[index]!;
+    if (value < lower[index]!) score += (2 / alpha) * (lower[index]! - value);
+    if (value > upper[index]!) score += (2 / alpha) * (value - upper[index]!);
+  }
+  return score / actual.length / scale;
+}
+
+/** Fraction of actual values inside [lower, upper]. */
+export function coverage(actual: readonly number[], lower: readonly number[], upper: readonly number[]): number {
+  let inside = 0;
+  for (let index = 0; index < actual.length; index++) if (actual[index]! >= lower[index]! && actual[index]! <= upper[index]!) inside++;
+  return inside / actual.length;
+}

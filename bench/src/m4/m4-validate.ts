@@ -2,8 +2,8 @@
  * M4 Hourly validation of the CapacityForecaster's forecasting (not a test). The M4 test split is sealed,
  * so each series' last 48 training points are held back and the forecast is fitted on the rest
  * ("validation"). A second origin 48 points earlier ("development") checks that choices made on the
- * validation split carry over. Prints sMAPE, MASE and OWA (vs our Naive2) per method and per strategy,
- * with series/s, and writes bench/results/m4.json.
+ * validation split carry over. Prints sMAPE, MASE and OWA (vs our Naive2), and MSIS and coverage of the
+ * 95% intervals, per method and per strategy, with series/s, and writes bench/results/m4.json.
  *
  *   npx tsx --conditions=@iac-dharma/source bench/src/m4/m4-validate.ts [--with-mstl] [--repeats 3]
  */
@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { forecastSeries } from '@iac-dharma/core';
 import { loadAugurs } from '@iac-dharma/core/node';
 import { M4_HOURLY_TRAIN, readM4, validationSplit } from './m4-data.js';
-import { accuracy, owa, type Accuracy } from './m4-metrics.js';
+import { accuracy, coverage, msis, owa, type Accuracy } from './m4-metrics.js';
 
 const HORIZON = 48;
 const SEASONS = [24, 168];
@@ -44,6 +44,10 @@ interface Row {
   smape: number;
   mase: number;
   owa: number;
+  /** M4 mean scaled interval score of the 95% intervals (lower is better). */
+  msis95: number;
+  /** Share of held-back values inside the 95% intervals (ideal 0.95). */
+  coverage95: number;
   /** Median wall time for all series (s) and its min/max over repeats. */
   seconds: number;
   secondsMin: number;
@@ -55,12 +59,19 @@ for (const [origin, split] of Object.entries(origins)) {
   let baseline: Accuracy | undefined;
   for (const configuration of configurations) {
     const times: number[] = [];
-    let forecasts: number[][] = [];
+    let results: Array<ReturnType<typeof forecastSeries>> = [];
     for (let run = 0; run < configuration.repeats; run++) {
       const started = performance.now();
-      forecasts = split.map((entry) => forecastSeries(entry.insample, { horizon: HORIZON, seasonLengths: SEASONS, strategy: configuration.strategy }, { augurs }).point);
+      results = split.map((entry) => forecastSeries(entry.insample, { horizon: HORIZON, level: 0.95, seasonLengths: SEASONS, strategy: configuration.strategy }, { augurs }));
       times.push((performance.now() - started) / 1000);
     }
+    const forecasts = results.map((result) => result.point);
+    let msisSum = 0;
+    let coverageSum = 0;
+    results.forEach((result, index) => {
+      msisSum += msis(split[index]!.insample, split[index]!.actual, result.lower, result.upper, 24);
+      coverageSum += coverage(split[index]!.actual, result.lower, result.upper);
+    });
     times.sort((a, b) => a - b);
     const result = accuracy(split, forecasts, 24);
     if (configuration.strategy === 'naive2') baseline = result;
@@ -71,6 +82,8 @@ for (const [origin, split] of Object.entries(origins)) {
       smape: round(result.smape, 3),
       mase: round(result.mase, 4),
       owa: round(owa(result, baseline!), 4),
+      msis95: round(msisSum / split.length, 3),
+      coverage95: round(coverageSum / split.length, 4),
       seconds: round(seconds, 3),
       secondsMin: round(times[0]!, 3),
       secondsMax: round(times[times.length - 1]!, 3),
@@ -78,7 +91,7 @@ for (const [origin, split] of Object.entries(origins)) {
     };
     rows.push(row);
     process.stdout.write(
-      `${origin.padEnd(12)} ${row.method.padEnd(20)} sMAPE ${row.smape.toFixed(3).padStart(7)}  MASE ${row.mase.toFixed(4).padStart(7)}  OWA ${row.owa.toFixed(4)}  ${row.seconds.toFixed(2)} s (${row.seriesPerSecond} series/s, ${configuration.repeats} run(s))\n`,
+      `${origin.padEnd(12)} ${row.method.padEnd(20)} sMAPE ${row.smape.toFixed(3).padStart(7)}  MASE ${row.mase.toFixed(4).padStart(7)}  OWA ${row.owa.toFixed(4)}  MSIS ${row.msis95.toFixed(2).padStart(6)}  cover ${row.coverage95.toFixed(3)}  ${row.seconds.toFixed(2)} s (${row.seriesPerSecond} series/s, ${configuration.repeats} run(s))\n`,
     );
   }
 }

@@ -1,12 +1,13 @@
 import { AnomalyDetector, ensembleStrategy } from '@iac-dharma/core';
 import { loadNab } from './nab-data.js';
-import { calcSweepScore } from './nab-sweeper.js';
-import { NAB_PROFILES } from './nab-scorer.js';
-const [pattern = 'IBM', thr = '0.5', opts = '{}'] = process.argv.slice(2);
+const [pattern = '', opts = '{}'] = process.argv.slice(2);
 for (const s of loadNab({ labelledOnly: true }).filter((x) => x.name.includes(pattern))) {
   const d = new AnomalyDetector({ strategy: ensembleStrategy(JSON.parse(opts)) });
   const scores = s.values.map((v, i) => d.score('a', s.timestamps[i]!, v));
-  const pts = calcSweepScore({ timestamps: s.timestamps, anomalyScores: scores, windows: s.windows ?? [], costMatrix: NAB_PROFILES.standard, fileName: s.name });
-  console.log(s.name, s.values.length, JSON.stringify(s.windows?.map(([a, b]) => [s.timestamps.findIndex((t) => t >= a), s.timestamps.findIndex((t) => t >= b)])));
-  pts.forEach((p, i) => { if (p.anomalyScore >= Number(thr)) console.log(i, p.windowName ?? 'FP', p.anomalyScore.toFixed(3), p.sweepScore.toFixed(3), s.values[i]); });
+  for (const [a, b] of s.windows ?? []) {
+    const l = s.timestamps.findIndex((t) => t >= a), r = s.timestamps.findIndex((t) => t >= b);
+    let m = 0, at = -1;
+    for (let i = l; i <= r; i++) if (scores[i]! > m) { m = scores[i]!; at = i; }
+    console.log(`${m.toFixed(3)} at ${at < 0 ? '-' : ((at - l) / (r - l)).toFixed(2)} win [${l},${r}] n=${s.values.length} ${s.name}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateError, type Engine, type IngestRecord } from '@iac-dharma/core';
-import { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql/index.js';
 import { createYoga } from 'graphql-yoga';
 import { apiKeyFromHeaders, createApiKeyAuthenticator, type Principal } from './auth/api-keys.js';
 import { useGatewayPolicy } from './auth/gateway-policy-plugin.js';

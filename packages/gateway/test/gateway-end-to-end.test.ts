@@ -89,12 +89,17 @@ describe('gateway end to end through @iac-dharma/client', () => {
     const start = Date.UTC(2026, 1, 1);
     const rising = Array.from({ length: 48 }, (_, index) => ({ resourceId: 'node-1', metric: 'disk', value: 100 + 2 * index, timestamp: start + index * 3_600_000 }));
     await client.ingestMetrics(rising);
-    const prediction = await client.requestPrediction({ resourceId: 'node-1', metric: 'disk', horizon: 24, threshold: 180 });
-    expect(prediction).toMatchObject({ kind: 'forecast', resourceId: 'node-1', series: 'node-1/disk', threshold: 180, horizon: 24, severity: 'high' });
+    // The disk rises by 2 per hour and ends at 194: a trend forecast crosses 220 about 13 hours later.
+    const prediction = await client.requestPrediction({ resourceId: 'node-1', metric: 'disk', horizon: 24, threshold: 220 });
+    expect(prediction).toMatchObject({ kind: 'forecast', resourceId: 'node-1', series: 'node-1/disk', threshold: 220, horizon: 24, severity: 'high' });
     expect(prediction.forecast).toHaveLength(24);
-    expect(prediction.forecast![0]!.timestamp).toBe(start + 48 * 3_600_000);
-    // The history rises by 2 per hour from 194: 180 is already passed... no — it ends at 194, so take a higher threshold.
-    expect(prediction.exhaustionAt).not.toBeNull();
+    const last = start + 47 * 3_600_000;
+    expect(prediction.forecast![0]!.timestamp).toBe(last + 3_600_000);
+    expect(prediction.exhaustionAt).toBeGreaterThan(last + 10 * 3_600_000);
+    expect(prediction.exhaustionAt).toBeLessThan(last + 16 * 3_600_000);
+    // Without a threshold the highest value seen is used: a rising series crosses it right away.
+    const noThreshold = await client.requestPrediction({ resourceId: 'node-1', metric: 'disk' });
+    expect(noThreshold).toMatchObject({ threshold: 194, horizon: 12 });
     const listed = await client.predictions({ resourceId: 'node-1' });
     expect(listed.map((item) => item.id)).toContain(prediction.id);
   });

@@ -175,6 +175,8 @@ export class KafkaTransport implements Transport {
         }
         return { cluster, lag };
       })();
+      // The probe may settle after the timeout won the race: never leave its rejection unhandled.
+      probe.catch(() => undefined);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
       const { cluster, lag } = await Promise.race([probe, timeout]).finally(() => clearTimeout(timer));

@@ -56,6 +56,9 @@ describe('Kafka transport on a real broker', () => {
     const topic = uniqueTopic('kcat');
     await transport.publish({ topic, messages: SAMPLES.map(({ value }) => ({ key: 'web-1', value })) });
     const brokers = kafkaBrokers().join(',');
+    // The transport created the topic with the configured partition count.
+    const metadata = JSON.parse(await run('kcat', ['-L', '-b', brokers, '-t', topic, '-J'])) as { topics: { topic: string; partitions: unknown[] }[] };
+    expect(metadata.topics.find((entry) => entry.topic === topic)?.partitions).toHaveLength(fastTestOptions.partitions!);
     const lines = (await run('kcat', ['-C', '-b', brokers, '-t', topic, '-o', 'beginning', '-e', '-q', '-J'])).trim().split('\n');
     const read = lines.map((line) => JSON.parse(line) as { key: string; payload: string; partition: number });
     expect(read).toHaveLength(SAMPLES.length);
@@ -73,5 +76,28 @@ describe('Kafka transport on a real broker', () => {
     await run('kcat', ['-P', '-b', brokers, '-t', otherTopic, '-K', '\t', '-z', 'gzip'], { input: written.map((envelope) => `db-7\t${JSON.stringify(envelope)}`).join('\n') + '\n' });
     await waitFor(() => received.length >= written.length, { timeoutMs: 20_000, message: 'messages written by kcat' });
     expect(received.map((message) => [message.key, message.id, message.timestamp, message.value])).toEqual(written.map((envelope) => ['db-7', envelope.id, envelope.time, envelope.payload]));
+  });
+
+  it('reports broker connectivity and consumer lag in health()', async () => {
+    const transport = createKafkaTransport({ brokers: kafkaBrokers(), clientId: 'health', ...fastTestOptions, maxHealthyLag: 5 });
+    transports.push(transport);
+    const topic = uniqueTopic('health');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let handled = 0;
+    await transport.subscribe({ topic, group: 'lagging', handler: async () => {
+      await gate;
+      handled++;
+    } });
+    await transport.publish({ topic, messages: Array.from({ length: 10 }, (_, n) => ({ key: 'one-key', value: { n } })) });
+    const lagging = await transport.health();
+    expect(lagging.status).toBe('degraded');
+    expect(lagging.data).toMatchObject({ totalLag: 10, brokers: kafkaBrokers() });
+    release();
+    await waitFor(async () => (await transport.health()).data?.totalLag === 0, { timeoutMs: 20_000, message: 'lag back to 0 after the handler caught up' });
+    expect(handled).toBe(10);
+    expect((await transport.health()).status).toBe('ok');
+    await transport.close();
+    expect((await transport.health()).status).toBe('down');
   });
 });

@@ -80,17 +80,18 @@ async function scoreFile(path: string, outPath: string, strategy: keyof typeof S
     }
     const timestampText = cells[columns.timestamp];
     const valueText = cells[columns.value];
-    if (timestampText === undefined || valueText === undefined) {
-      summary.skipped['malformed-row'] += 1;
-      continue;
+    let score = 0;
+    if (timestampText === undefined || valueText === undefined) summary.skipped['malformed-row'] += 1;
+    else {
+      const outcome = detector.observe('series', parseTimestamp(timestampText), parseValue(valueText));
+      if (outcome.status === 'skipped') summary.skipped[outcome.reason] += 1;
+      else {
+        summary.scored += 1;
+        score = outcome.score;
+      }
     }
-    const outcome = detector.observe('series', parseTimestamp(timestampText), parseValue(valueText));
-    if (outcome.status === 'skipped') {
-      summary.skipped[outcome.reason] += 1;
-      continue;
-    }
-    summary.scored += 1;
-    buffer += `${timestampText},${valueText},${outcome.score}\n`;
+    // One output row per input row, so results line up with the input (NAB's scorer relies on it).
+    buffer += `${timestampText ?? ''},${valueText ?? ''},${score}\n`;
     if (buffer.length > 65_536) {
       if (!output.write(buffer)) await once(output, 'drain');
       buffer = '';
@@ -111,7 +112,8 @@ row by row in file order, with a fresh AnomalyDetector per file. For each input 
 same relative path under --out with the columns timestamp,value,anomaly_score (anomaly_score in [0, 1],
 computed only from earlier rows). Progress and a summary go to stderr.
 
-Rows that cannot be scored are skipped (not written) and counted: a value that is missing, not a plain
+Every input row gets one output row, in order. Rows that cannot be scored are written with
+anomaly_score 0, are not learned from, and are counted by reason: a value that is missing, not a plain
 number, NaN or Infinity (invalid-value); an unparseable timestamp (invalid-timestamp); a timestamp
 earlier than (out-of-order) or equal to (duplicate-timestamp) the last scored row; a row without the
 two columns (malformed-row). Timestamps: epoch ms, "YYYY-MM-DD HH:MM:SS" (read as UTC) or ISO-8601.

@@ -18,6 +18,9 @@ interface SeriesEntry {
 
 const SNAPSHOT_VERSION = 1;
 
+/** An anomaly finding before the engine assigns `id` and `analyzer`. */
+type AnomalyFindingDraft = Omit<AnomalyFinding, 'id' | 'analyzer'>;
+
 /**
  * Streaming anomaly detection for metrics: one learned state per series (`resource/metric`), a score in
  * [0, 1] for every sample computed only from the past, and an anomaly finding when the score reaches
@@ -156,7 +159,7 @@ export class AnomalyDetector implements Analyzer {
     if (pending.timestamp - last < this.options.dedupeMs) return;
     this.resourceFindings.set(resource, pending.timestamp);
     const contributors = pending.contributors.slice(0, this.options.maxContributors).map(({ metric, score, value }) => ({ metric, score, value }));
-    findings.push({
+    const finding: AnomalyFindingDraft = {
       kind: 'anomaly',
       resource,
       timestamp: pending.timestamp,
@@ -164,7 +167,8 @@ export class AnomalyDetector implements Analyzer {
       score: pending.score,
       summary: `${resource} is behaving unusually (score ${pending.score.toFixed(2)}); most unusual: ${contributors.map((entry) => entry.metric).join(', ')}`,
       contributors,
-    } satisfies Omit<AnomalyFinding, 'id' | 'analyzer'>);
+    };
+    findings.push(finding);
   }
 
   private check(seriesKey: string, timestamp: number, value: number): SkipReason | undefined {
@@ -179,7 +183,7 @@ export class AnomalyDetector implements Analyzer {
 
   private univariateFinding(record: MetricSample, key: string, score: number, expected: number | undefined): AnalyzerFinding {
     const around = expected === undefined ? '' : ` (expected about ${Number(expected.toPrecision(4))})`;
-    return {
+    const finding: AnomalyFindingDraft = {
       kind: 'anomaly',
       resource: record.resource,
       series: key,
@@ -190,5 +194,6 @@ export class AnomalyDetector implements Analyzer {
       value: record.value,
       ...(expected !== undefined && Number.isFinite(expected) ? { expected } : {}),
     };
+    return finding;
   }
 }

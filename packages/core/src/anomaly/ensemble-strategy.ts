@@ -4,8 +4,6 @@ import { normalTail } from './tail-probability.js';
 
 /** Tuning of the default {@link ensembleStrategy}. The defaults are the one configuration we ship and benchmark. */
 export interface EnsembleOptions {
-  /** Quantisation levels of the value range seen so far, for context novelty. @default 8 */
-  bins?: number;
   /** Longest sequence of quantised values remembered as a context. @default 3 */
   contextLength?: number;
   /** Size of the context memory in bits (a power of two; 1 bit per hashed context). @default 4096 */
@@ -32,10 +30,12 @@ export interface EnsembleOptions {
   spatialTolerance?: number;
   /** Grades out-of-range scores: 0.5 + excess / grade (0: always 1). @default 0 */
   spatialGrade?: number;
-  /** Time-of-day buckets added as a context with the quantised value (0 disables). @default 0 */
-  timeBuckets?: number;
-  /** Adds the last two steps between quantised levels as a context. @default false */
-  differenceContext?: boolean;
+  /** After the rest period, sensitivity recovers as 1 − exp(−samples since detection / this) (0: at once). @default 0 */
+  recoverySamples?: number;
+  /** Adds how long the value has stayed at its level (log2 buckets) as a context. @default false */
+  runContext?: boolean;
+  /** Quantisation levels of the value range seen so far, one context memory lane per entry. @default [8] */
+  resolutions?: number[];
   /** How novelty and deviation combine: weighted `blend` or `max`. @default 'blend' */
   combine?: 'blend' | 'max';
   /** Use the likelihood step (false: the raw blend is the score). @default true */
@@ -49,12 +49,11 @@ export interface EnsembleState {
 }
 
 // Slots of EnsembleState.values.
-const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9;
-const FIXED_SLOTS = 10;
+const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9, RUN = 10, DETECTED_AT = 11;
+const FIXED_SLOTS = 12;
 const LOG_FLOOR = Math.log(1e-10);
 
 const DEFAULTS: Required<EnsembleOptions> = {
-  bins: 8,
   contextLength: 3,
   memoryBits: 4096,
   warmupSamples: 150,
@@ -69,8 +68,9 @@ const DEFAULTS: Required<EnsembleOptions> = {
   spatialTolerance: 0.05,
   likelihood: true,
   spatialGrade: 0,
-  timeBuckets: 0,
-  differenceContext: false,
+  resolutions: [8],
+  runContext: false,
+  recoverySamples: 0,
   combine: 'blend',
 };
 
@@ -88,7 +88,8 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
   const memoryWords = Math.max(1, config.memoryBits >>> 5);
   const mask = memoryWords * 32 - 1;
   const history = FIXED_SLOTS;
-  const ring = history + config.contextLength;
+  const resolutions = config.resolutions;
+  const ring = history + config.contextLength * resolutions.length;
   const slots = ring + config.averagingWindow;
   const signature = `ensemble/v1:${JSON.stringify(config)}`;
   return {
@@ -103,44 +104,43 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
       if (count === 0) min = max = value;
       // (1) Context novelty: quantise against the range known before this sample.
       const range = max - min;
-      let symbol: number;
-      if (value > max) symbol = config.bins;
-      else if (value < min) symbol = config.bins + 1;
-      else symbol = range > 0 ? Math.min(config.bins - 1, Math.floor(((value - min) / range) * config.bins)) : 0;
-      let hash = Math.imul(symbol + 1, 0x9e3779b1);
       let unseen = 0;
-      for (let length = 0; length < config.contextLength; length += 1) {
-        if (length > 0) hash = Math.imul(hash ^ (values[history + length - 1]! + 1), 0x85ebca6b) ^ (length * 0x27d4eb2f);
-        const bit = (hash ^ (hash >>> 15)) & mask;
-        const word = bit >>> 5;
-        const flag = 1 << (bit & 31);
-        if ((memory[word]! & flag) === 0) {
-          unseen += 1;
-          memory[word] = memory[word]! | flag;
+      for (let level = 0; level < resolutions.length; level += 1) {
+        const bins = resolutions[level]!;
+        const base = history + level * config.contextLength;
+        let symbol: number;
+        if (value > max) symbol = bins;
+        else if (value < min) symbol = bins + 1;
+        else symbol = range > 0 ? Math.min(bins - 1, Math.floor(((value - min) / range) * bins)) : 0;
+        let hash = Math.imul(symbol + 1 + level * 131, 0x9e3779b1);
+        for (let length = 0; length < config.contextLength; length += 1) {
+          if (length > 0) hash = Math.imul(hash ^ (values[base + length - 1]! + 1), 0x85ebca6b) ^ (length * 0x27d4eb2f);
+          const mixed = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+          const bit = (mixed ^ (mixed >>> 15)) & mask;
+          const word = bit >>> 5;
+          const flag = 1 << (bit & 31);
+          if ((memory[word]! & flag) === 0) {
+            unseen += 1;
+            memory[word] = memory[word]! | flag;
+          }
         }
-      }
-      let checks = config.contextLength;
-      const probe = (key: number) => {
-        const mixed = Math.imul(key ^ (key >>> 16), 0x7feb352d);
-        const bit = (mixed ^ (mixed >>> 15)) & mask;
-        const flag = 1 << (bit & 31);
-        checks += 1;
-        if ((memory[bit >>> 5]! & flag) === 0) {
-          unseen += 1;
-          memory[bit >>> 5] = memory[bit >>> 5]! | flag;
+        if (level === 0 && config.runContext) {
+          // How long the value has stayed in this level: a level held unusually long is novel too.
+          const run = symbol === values[base]! ? values[RUN]! + 1 : 1;
+          values[RUN] = run;
+          const key = Math.imul(symbol + 1, 0x2545f491) ^ Math.imul(Math.floor(Math.log2(run)) + 97, 0x6c8e9cf5);
+          const mixed = Math.imul(key ^ (key >>> 16), 0x7feb352d);
+          const bit = (mixed ^ (mixed >>> 15)) & mask;
+          const flag = 1 << (bit & 31);
+          if ((memory[bit >>> 5]! & flag) === 0) {
+            unseen += 1;
+            memory[bit >>> 5] = memory[bit >>> 5]! | flag;
+          }
         }
-      };
-      if (config.timeBuckets > 0) {
-        const bucket = Math.floor((((_timestamp % 86_400_000) + 86_400_000) % 86_400_000) / (86_400_000 / config.timeBuckets));
-        probe(Math.imul(symbol + 1, 0x2545f491) ^ Math.imul(bucket + 7, 0x6c8e9cf5));
+        for (let length = config.contextLength - 1; length > 0; length -= 1) values[base + length] = values[base + length - 1]!;
+        values[base] = symbol;
       }
-      if (config.differenceContext) {
-        const previous = values[history]!;
-        probe(Math.imul(symbol - previous + 64, 0x1b873593) ^ Math.imul(values[history + 1]! - previous + 64, 0xcc9e2d51) ^ 0x5bd1e995);
-      }
-      const novelty = unseen / checks;
-      for (let length = config.contextLength - 1; length > 0; length -= 1) values[history + length] = values[history + length - 1]!;
-      values[history] = symbol;
+      const novelty = unseen / (config.contextLength * resolutions.length + (config.runContext ? 1 : 0));
       // (2) Deviation from the long-run level.
       const mean = count === 0 ? value : values[MEAN]!;
       const variance = values[VARIANCE]!;
@@ -183,7 +183,12 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
         values[REST] = values[REST]! - 1;
         return 0;
       }
-      if (score >= config.detectionLevel) values[REST] = config.restSamples;
+      const lastDetection = values[DETECTED_AT]!;
+      if (config.recoverySamples > 0 && lastDetection > 0) score *= 1 - Math.exp(-(count + 1 - lastDetection) / config.recoverySamples);
+      if (score >= config.detectionLevel) {
+        values[REST] = config.restSamples;
+        values[DETECTED_AT] = count + 1;
+      }
       return score;
     },
     expected: (state) => (state.values[COUNT]! > 0 ? state.values[EXPECTED] : undefined),

@@ -15,16 +15,23 @@ export const ForecastOptionsSchema = z.object({
    */
   seasonLengths: z.array(z.number().int().min(2).max(100_000)).default([]),
   /**
-   * Candidate methods (names from `builtInMethods()`, e.g. `autoregression`, `seasonal-naive-24`, `theta`,
-   * `mstl-ets`). @default every built-in method that needs no WebAssembly
+   * Candidate methods, preferred first (names from `builtInMethods()`, e.g. `autoregression`,
+   * `seasonal-naive-24`, `theta`, `mstl-ets`). @default every built-in method that needs no WebAssembly, `autoregression` first
    */
   methods: z.array(ForecastMethodNameSchema).min(1).optional(),
   /**
    * How to pick among candidates, judged on a holdout of the last `validationLength` points:
-   * `select` uses the single best, `ensemble` the median of the best three, or name one method to skip
+   * `select` uses the single best (see `switchRatio`), `ensemble` the median of the best three, or name one method to skip
    * validation and use it. @default 'select'
    */
   strategy: z.string().min(1).default('select'),
+  /** Consecutive holdout windows the validation error is averaged over (fewer when the history is short). @default 2 */
+  validationOrigins: z.number().int().min(1).max(10).default(2),
+  /**
+   * `select` keeps the first candidate that can run (with the default order, `autoregression`) unless
+   * another method's validation error is below this fraction of its error. 1 = plain best-on-validation. @default 0.6
+   */
+  switchRatio: z.number().gt(0).max(1).default(0.6),
   /** Holdout length for model selection and interval calibration. @default min(horizon, a quarter of the history) */
   validationLength: z.number().int().positive().optional(),
   /** The metric cannot be negative (disk, memory, request rate, spend): negative input is rejected and forecasts are floored at 0. @default false */

@@ -66,11 +66,14 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
       return found;
     });
     const validationLength = Math.max(1, Math.min(options.validationLength ?? horizon, Math.floor(history.length / 4)));
-    candidates = scoreCandidates({ values: history, methods, validationLength, origins: Number(process.env.ORIGINS ?? 1), context });
+    candidates = scoreCandidates({ values: history, methods, validationLength, origins: options.validationOrigins, context });
     let usable = candidates.filter((candidate) => Number.isFinite(candidate.error));
-    const margin = Number(process.env.MARGIN ?? 1);
-    const incumbent = usable.find((candidate) => candidate.method === 'autoregression');
-    if (incumbent && options.strategy === 'select' && usable[0]!.error >= margin * incumbent.error) usable = [incumbent, ...usable.filter((c) => c !== incumbent)];
+    // The first usable candidate in the caller's order is preferred: a noisy holdout should only move
+    // us off it when another method is clearly better (error below switchRatio × its error).
+    const preferred = methods.map((method) => usable.find((candidate) => candidate.method === method.name)).find((candidate) => candidate !== undefined);
+    if (preferred && options.strategy === 'select' && usable[0]!.error >= options.switchRatio * preferred.error) {
+      usable = [preferred, ...usable.filter((candidate) => candidate !== preferred)];
+    }
     const chosen = options.strategy === 'ensemble' ? usable.slice(0, ENSEMBLE_SIZE) : usable.slice(0, 1);
     const forecasts = chosen
       .map((candidate) => ({ candidate, forecast: safeForecast(available.get(candidate.method)!, history, horizon, context) }))
@@ -90,7 +93,15 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     }
   }
 
+  if (!point.every(Number.isFinite)) {
+    point = new Array<number>(horizon).fill(last);
+    method = 'naive';
+    notes.push('the chosen forecast overflowed: used the naive forecast');
+  }
   let { lower, upper } = predictionIntervals({ point, errors, level, fallbackScale: method === 'constant' ? 0 : fallbackScale });
+  // Interval arithmetic can overflow on extreme magnitudes; never hand out NaN or Infinity.
+  lower = lower.map((value, index) => (Number.isFinite(value) ? value : point[index]!));
+  upper = upper.map((value, index) => (Number.isFinite(value) ? value : point[index]!));
   if (options.nonNegative) {
     point = point.map((value) => Math.max(0, value));
     lower = lower.map((value) => Math.max(0, value));

@@ -21,7 +21,7 @@ import { incidentSignature, policyMatches, RemediationPolicySchema, VerifyConfig
 import type { ManualExecuteOptions, RemediationHistoryQuery, RemediatorEvents, RemediatorOptions, RemediatorStats } from './remediator-types.js';
 import { runIsolated } from './run-isolated.js';
 import { LearnerConfigSchema, ThompsonSamplingLearner, type LearnerConfig } from './thompson-sampling-learner.js';
-import { verifyRemediation } from './verify-remediation.js';
+import { sleepUnlessAborted, verifyRemediation } from './verify-remediation.js';
 import type { HistoryVerification } from './verify-history-records.js';
 import { requestApproval } from './request-approval.js';
 
@@ -65,10 +65,15 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
   private readonly policies: RemediationPolicy[];
   private readonly chain: HistoryChain;
   private readonly inFlight = new Set<string>();
+  /** When each resource last had an automatic dry run: dry runs honour the resource cooldown too, so a finding stream does not flood the history. */
+  private readonly lastDryRun = new Map<string, number>();
   private readonly running = new Set<Promise<unknown>>();
   private readonly closing = new AbortController();
   private readyPromise: Promise<void> | undefined;
   private closed = false;
+  /** Remediations started and not finished, and how many of them are waiting on the clock. */
+  private active = 0;
+  private waitingOnClock = 0;
   private readonly counters: RemediatorStats = {
     findings: 0, unmatched: 0, suppressed: 0, internalErrors: 0,
     outcomes: { succeeded: 0, failed: 0, 'rolled-back': 0, 'dry-run': 0, rejected: 0, skipped: 0, escalated: 0 },
@@ -119,6 +124,24 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
    */
   async remediate(finding: Finding): Promise<RemediationResult | undefined> {
     this.assertOpen();
+    this.active++;
+    try {
+      return await this.remediateFinding(finding);
+    } finally {
+      this.active--;
+    }
+  }
+
+  /**
+   * Remediations that can make progress without the clock moving: started and neither finished nor waiting
+   * for a verification poll. Drivers of a `ManualClock` (the fleet simulator's `runFor`) wait for 0 before
+   * advancing time, so simulated timings do not depend on how fast the host hashes the history.
+   */
+  pendingWork(): number {
+    return this.active - this.waitingOnClock;
+  }
+
+  private async remediateFinding(finding: Finding): Promise<RemediationResult | undefined> {
     this.counters.findings++;
     await this.ready();
     const resource = await this.lookupResource(finding.resource);
@@ -127,14 +150,17 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
       this.counters.unmatched++;
       return undefined;
     }
-    if (this.inFlight.has(finding.resource) || this.coolingDown(finding.resource)) {
+    const dryRun = (this.options.dryRun ?? false) || policy.mode === 'dry-run';
+    const lastDryRun = this.lastDryRun.get(finding.resource);
+    const dryRunCooling = dryRun && lastDryRun !== undefined && this.clock.now() - lastDryRun < this.guards.config.cooldown.resourceMs;
+    if (this.inFlight.has(finding.resource) || this.coolingDown(finding.resource) || dryRunCooling) {
       this.counters.suppressed++;
       this.logger.debug('finding suppressed: resource busy or cooling down', { resource: finding.resource, finding: finding.id });
       return undefined;
     }
     return this.track({
       remediationId: randomId(), finding, resourceId: finding.resource, ...(resource ? { resource } : {}),
-      candidates: policy.actions, policy, dryRun: (this.options.dryRun ?? false) || policy.mode === 'dry-run',
+      candidates: policy.actions, policy, dryRun,
       maxAttempts: policy.maxAttempts, learn: policy.selection === 'learned' && this.learnerConfig.enabled,
       signature: incidentSignature(finding, resource), verify: policy.verify, reason: finding.summary,
     });
@@ -147,7 +173,16 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
    */
   async execute(options: { action: ActionRef; resourceId: string; reason?: string; requestedBy?: string; signal?: AbortSignal }): Promise<RemediationResult> {
     this.assertOpen();
-    const { signal } = options satisfies ManualExecuteOptions;
+    this.active++;
+    try {
+      return await this.executeManually(options);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async executeManually(options: ManualExecuteOptions): Promise<RemediationResult> {
+    const { signal } = options;
     const parsed = parseWith(ManualExecuteSchema, { action: options.action, resourceId: options.resourceId, reason: options.reason, requestedBy: options.requestedBy }, 'execute options');
     const definition = this.registry.lookup(parsed.action);
     parseWith(definition.parameters, parsed.action.params, `parameters of ${actionKey(parsed.action)}`);
@@ -311,6 +346,7 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
           : undefined;
         const description = described?.ok ? String(described.value) : undefined;
         await this.record(request, 'decision', { action, allowed: true, dryRun: true, risk: definition.risk, needsApproval, description });
+        if (request.finding) this.lastDryRun.set(resourceId, this.clock.now());
         return this.finish({ ...base, action }, 'dry-run', `dry run: would run ${key}${needsApproval ? ' (after approval)' : ''}${description ? `: ${description}` : ''}`);
       }
       await this.record(request, 'decision', { action, allowed: true, risk: definition.risk, needsApproval });
@@ -358,7 +394,16 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     let detail = error ?? '';
     let verified = false;
     if (error === undefined) {
-      const verification = await verifyRemediation({ definition, params, context: { ...context, executeResult }, config: request.verify, storage: this.storage, clock: this.clock, executedAt });
+      const verification = await verifyRemediation({ definition, params, context: { ...context, executeResult }, config: request.verify, storage: this.storage, clock: this.clock, executedAt,
+        sleep: async (ms, sleepSignal) => {
+          this.waitingOnClock++;
+          try {
+            await sleepUnlessAborted(this.clock, ms, sleepSignal);
+          } finally {
+            this.waitingOnClock--;
+          }
+        },
+      });
       await this.record(request, 'verification', { action, ok: verification.ok, detail: verification.detail, checks: verification.checks });
       verified = verification.ok;
       detail = verification.ok ? (verification.detail ?? 'verified') : `${key} did not fix it: ${verification.detail ?? 'verification failed'}`;

@@ -32,6 +32,8 @@ export interface VerifyRemediationOptions {
   clock: Clock;
   /** When the action finished (epoch ms): only later points count. */
   executedAt: number;
+  /** Waits between checks. @default a clock sleep that rejects when the signal aborts */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function verifyRemediation(options: VerifyRemediationOptions): Prom
     const remaining = deadline - clock.now();
     if (remaining <= 0) return { ok: false, detail: `not verified within ${config.windowMs} ms: ${lastDetail}`, checks };
     try {
-      await sleepUnlessAborted(clock, Math.min(config.intervalMs, remaining), context.signal);
+      await (options.sleep ?? ((ms, signal) => sleepUnlessAborted(clock, ms, signal)))(Math.min(config.intervalMs, remaining), context.signal);
     } catch {
       return { ok: false, detail: `verification aborted: ${lastDetail}`, checks };
     }
@@ -84,7 +86,7 @@ export async function verifyRemediation(options: VerifyRemediationOptions): Prom
 }
 
 /** Sleeps on `clock` with a short-lived signal, so long-lived signals do not collect one listener per sleep. */
-async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+export async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
   const local = new AbortController();
   const onAbort = () => local.abort(signal.reason);

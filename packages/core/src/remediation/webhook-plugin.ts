@@ -51,7 +51,8 @@ export function createWebhookPlugin(options: WebhookPluginOptions): RemediationP
       description: endpoint.description ?? `Call ${endpoint.method} ${endpoint.url}`,
       risk: endpoint.risk,
       parameters: ParametersSchema,
-      timeoutMs: (endpoint.timeoutMs + endpoint.backoffMs * 2 ** endpoint.retries) * (endpoint.retries + 1),
+      // Room for every attempt, every backoff and some slack, so the per-request timeouts fire first.
+      timeoutMs: (endpoint.timeoutMs + 1_000) * (endpoint.retries + 1) + endpoint.backoffMs * (2 ** endpoint.retries - 1),
       describe: () => `${endpoint.method} ${endpoint.url}`,
       execute: (params, context) => call(endpoint, params.payload, context, fetchImplementation),
     };

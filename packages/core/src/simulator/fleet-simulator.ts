@@ -200,14 +200,17 @@ export class FleetSimulator {
 
   /**
    * Moves a `ManualClock`-like clock forward in steps, handing each step's samples to `ingest`
-   * (e.g. `(samples) => engine.ingest(samples)`), and awaiting it before the next step.
+   * (e.g. `(samples) => engine.ingest(samples)`), and awaiting it before the next step. Between steps it
+   * yields to the event loop until `pendingWork()` is 0 (pass `() => remediator.pendingWork()`), so work
+   * that awaits real I/O (WebCrypto hashing, storage) finishes before simulated time moves on.
    */
-  async runFor(durationMs: number, options: { stepMs: number; ingest(samples: MetricSampleInput[]): unknown; until?(): boolean }): Promise<void> {
+  async runFor(durationMs: number, options: { stepMs: number; ingest(samples: MetricSampleInput[]): unknown; until?(): boolean; pendingWork?(): number; maxYields?: number }): Promise<void> {
     const clock = this.clock as Clock & { advance?(ms: number): Promise<void> };
     if (typeof clock.advance !== 'function') throw new StateError('runFor needs a clock with advance(ms), such as ManualClock.');
     for (let elapsed = 0; elapsed < durationMs; elapsed += options.stepMs) {
       await clock.advance(options.stepMs);
       await options.ingest(this.sample());
+      for (let turn = 0; turn < (options.maxYields ?? 10_000) && (options.pendingWork?.() ?? 0) > 0; turn++) await yieldToEventLoop();
       if (options.until?.()) return;
     }
   }
@@ -241,4 +244,8 @@ export class FleetSimulator {
 /** Creates a {@link FleetSimulator}. */
 export function createFleetSimulator(options: FleetSimulatorOptions): FleetSimulator {
   return new FleetSimulator(options);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -54,7 +54,8 @@ export const INCIDENT_CATALOG: Readonly<Record<IncidentKind, IncidentDefinition>
     primaryMetric: 'cpu_utilization',
     fixedBy: ['scale-out'],
     apply: (values, elapsedMs) => {
-      values.cpu_utilization = Math.min(0.99, values.cpu_utilization + 0.6 * Math.min(1, minutes(elapsedMs)));
+      // Demand outgrows whatever capacity the service has: CPU climbs to ~97% within a minute.
+      values.cpu_utilization += (0.97 - values.cpu_utilization) * Math.min(1, minutes(elapsedMs));
       values.latency_p99_ms *= 1 + Math.min(1, minutes(elapsedMs));
     },
   },

@@ -1,4 +1,4 @@
-import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql/index.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gateway-context.js';
 import { createDepthLimitRule } from '../limits/depth-limit-rule.js';

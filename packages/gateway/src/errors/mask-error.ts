@@ -1,5 +1,5 @@
 import { DharmaError, ValidationError, type Logger } from '@iac-dharma/core';
-import { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql/index.js';
 
 /** Error codes whose messages are safe and useful to show callers, with their HTTP status. */
 const EXPOSED: Record<string, number> = {
@@ -21,7 +21,9 @@ export function createErrorMasker(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const graphqlError = error instanceof GraphQLError ? error : undefined;
     const original = graphqlError ? graphqlError.originalError : error;
-    if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) return original instanceof GraphQLError ? original : graphqlError;
+    // GraphQL's own errors (syntax, validation, variable coercion) and GraphQLErrors raised on purpose: the
+    // outer error's message has the context (e.g. 'Variable "$input" got invalid value ... at "input.replicas"').
+    if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) return graphqlError;
     const location = { nodes: graphqlError?.nodes, path: graphqlError?.path };
     const code = DharmaError.isInstance(original) ? original.code : (original as { code?: unknown } | undefined)?.code;
     if (typeof code === 'string' && code in EXPOSED) {

@@ -76,6 +76,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false });
     if (this.failure) {
       const failure = this.failure;
+      this.failure = undefined;
       this.done = true;
       return Promise.reject(failure);
     }

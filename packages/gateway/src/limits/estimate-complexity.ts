@@ -1,3 +1,6 @@
+// 'graphql/index.js' (the CommonJS build) rather than 'graphql': graphql 16 has no exports map, so Node
+// loads its CJS build for graphql-yoga while bundlers pick the ESM one; one shared instance avoids
+// "Cannot use GraphQLNonNull from another module or realm" errors.
 import {
   Kind,
   getNamedType,
@@ -13,7 +16,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-} from 'graphql';
+} from 'graphql/index.js';
 
 /** Options of {@link estimateComplexity}. */
 export interface ComplexityOptions {

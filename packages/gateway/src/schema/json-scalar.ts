@@ -1,4 +1,4 @@
-import { GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql/index.js';
 
 /** The `JSON` scalar: any JSON value, passed through as is (objects are validated by the zod schemas). */
 export const JsonScalar = new GraphQLScalarType({

@@ -115,7 +115,7 @@ export class ThreatDetector implements Analyzer {
         severity,
         score: verdict.probability,
         summary: `${record.resource}: connection looks like ${category} (attack probability ${Math.round(verdict.probability * 100)}%)`,
-        isThreat: true,
+        isThreat: verdict.isThreat,
         category,
         probability: verdict.probability,
         model: model.id,

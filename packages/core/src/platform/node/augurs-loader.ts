@@ -14,7 +14,8 @@ let loaded: AugursRuntime | undefined;
 export function loadAugurs(): AugursRuntime {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
-  const packageDirectory = dirname(require.resolve('@bsull/augurs/package.json'));
+  // The package exports only its JS entry points; the .wasm files sit next to them.
+  const packageDirectory = dirname(require.resolve('@bsull/augurs/mstl'));
   mstl.initSync({ module: readFileSync(join(packageDirectory, 'mstl_bg.wasm')) });
   loaded = { mstl: mstl as unknown as AugursRuntime['mstl'] };
   return loaded;

@@ -14,6 +14,10 @@ export interface ProcessSupervisorOptions {
   stopGraceMs?: number;
   /** Where the child's stdout/stderr go. @default 'ignore' */
   stdio?: 'ignore' | 'inherit' | 'pipe';
+  /** When set, `start()` resolves only once the child's stdout matches it (a readiness line such as `ready`). */
+  readyPattern?: RegExp;
+  /** Longest wait for `readyPattern`, in ms. @default 10000 */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -41,8 +45,10 @@ export class ProcessSupervisor {
   /** Starts the process (no-op when it runs) and resolves once it has spawned. */
   async start(): Promise<number> {
     if (this.running) return this.child!.pid!;
+    const stdio = this.options.stdio ?? 'ignore';
     const child = spawn(this.options.file, [...(this.options.args ?? [])], {
-      cwd: this.options.cwd, env: this.options.env ?? process.env, stdio: this.options.stdio ?? 'ignore', shell: false,
+      cwd: this.options.cwd, env: this.options.env ?? process.env, shell: false,
+      stdio: this.options.readyPattern ? ['ignore', 'pipe', stdio] : stdio,
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -50,8 +56,32 @@ export class ProcessSupervisor {
       child.once('spawn', () => resolve());
       child.once('error', (error) => reject(new RemediationError(`could not start ${this.options.file}: ${error.message}`, { cause: error })));
     });
+    if (this.options.readyPattern) await this.waitUntilReady(child, this.options.readyPattern);
     this.starts++;
     return child.pid!;
+  }
+
+  private waitUntilReady(child: ChildProcess, pattern: RegExp): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let output = '';
+      const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.off('exit', onExit);
+        child.stdout?.resume(); // keep draining so the child never blocks on a full pipe
+        if (error) reject(error);
+        else resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        output = (output + chunk.toString('utf8')).slice(-4096);
+        if (pattern.test(output)) finish();
+      };
+      const onExit = () => finish(new RemediationError(`${this.options.file} exited before it was ready`));
+      const timer = setTimeout(() => finish(new RemediationError(`${this.options.file} was not ready within ${timeoutMs} ms`)), timeoutMs);
+      child.stdout?.on('data', onData);
+      child.once('exit', onExit);
+    });
   }
 
   /** Stops the process: SIGTERM, then SIGKILL after `stopGraceMs`. */

@@ -1,0 +1,2 @@
+/** API key of the benchmark gateway (operator). */
+export const BENCH_KEY = 'bench-operator-key';

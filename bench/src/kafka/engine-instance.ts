@@ -1,0 +1,51 @@
+/**
+ * One engine instance for the Kafka benchmark, run as a child process by `engine-throughput.ts`
+ * (its own event loop, like a real deployment). Consumes `metrics` in the benchmark's group and reports
+ * to the parent over IPC: samples ingested, and publish→finding latencies of the probe samples.
+ */
+import { createEngine, type Analyzer, type AnalyzerFinding, type IngestRecord } from '@iac-dharma/core';
+import { createKafkaTransport } from '@iac-dharma/kafka';
+
+/** Threshold analyzer: probe samples (value > 0.9) become anomaly findings; the rest pass through. */
+const threshold: Analyzer = {
+  name: 'bench-threshold',
+  accepts: ['metric'],
+  analyze(records: readonly IngestRecord[]): AnalyzerFinding[] {
+    const findings: AnalyzerFinding[] = [];
+    for (const record of records) {
+      if (record.kind === 'metric' && record.value > 0.9) {
+        findings.push({ kind: 'anomaly', resource: record.resource, timestamp: record.timestamp, severity: 'medium', score: 1, value: record.value, summary: 'probe' });
+      }
+    }
+    return findings;
+  },
+};
+
+const [brokers, topicPrefix, group, name] = process.argv.slice(2) as [string, string, string, string];
+const transport = createKafkaTransport({ brokers: brokers.split(','), clientId: name, topicPrefix, partitions: 6, sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 100, commitIntervalMs: 500 });
+// BENCH_PUBLISH_FINDINGS=0 keeps findings in-process (to see what publishing them to Kafka costs).
+const engine = createEngine({ transport, analyzers: [threshold], publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0' });
+let ingested = 0;
+let firstAt = 0;
+let lastAt = 0;
+let latencies: number[] = [];
+engine.on('ingested', (records) => {
+  ingested += records.length;
+  lastAt = performance.timeOrigin + performance.now();
+  if (firstAt === 0) firstAt = lastAt;
+});
+// The probe's timestamp is its publish time (epoch ms with sub-ms fraction, same machine clock).
+engine.on('anomaly', (finding) => latencies.push(performance.timeOrigin + performance.now() - finding.timestamp));
+
+await engine.consume({ topics: ['metrics'], group });
+process.send!({ type: 'ready' });
+const timer = setInterval(() => {
+  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt });
+  latencies = [];
+}, 50);
+process.on('message', async (message: { type: string }) => {
+  if (message.type !== 'stop') return;
+  clearInterval(timer);
+  await engine.close();
+  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt }, () => process.exit(0));
+});

@@ -1,0 +1,222 @@
+/**
+ * Kafka end-to-end benchmark (not a test), on the real broker, for one engine instance and for two in one
+ * consumer group (each a child process, `engine-instance.ts`):
+ *  - backlog drain: samples/s the instances ingest from a pre-filled topic (consumer side only);
+ *  - end-to-end: samples/s while a producer publishes as fast as it can at the same time;
+ *  - latency: p50/p99 from publish to finding at half the measured end-to-end rate (every 20th sample is a probe).
+ * One sample per Kafka message, gzip, acks=all, 6 partitions. Env: BENCH_RUNS (3), BENCH_SAMPLES (100000),
+ * BENCH_PACED_SECONDS (8), BENCH_PACED_RATE (per instance; default: half the measured end-to-end rate), BENCH_INSTANCES ('1,2'),
+ * BENCH_PUBLISH_FINDINGS ('0': the engines keep findings in-process), BENCH_OUTPUT (default bench/results/kafka.json).
+ *
+ *   bash scripts/services/start-kafka.sh
+ *   npx tsx --conditions=@iac-dharma/source bench/src/kafka/engine-throughput.ts
+ *
+ * Writes bench/results/kafka.json (median of the repeated runs, with min/max).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKafkaTransport } from '@iac-dharma/kafka';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const MAX_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100_000);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 8);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 10_000);
+const PROBE_EVERY = 20;
+
+function brokers(): string {
+  if (process.env.DHARMA_KAFKA_BROKERS) return process.env.DHARMA_KAFKA_BROKERS;
+  const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'kafka.env');
+  const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((entry) => entry.startsWith('DHARMA_KAFKA_BROKERS=')) : undefined;
+  if (!line) throw new Error('No Kafka broker: run `bash scripts/services/start-kafka.sh` first.');
+  return line.slice('DHARMA_KAFKA_BROKERS='.length).trim();
+}
+
+interface Instance {
+  child: ChildProcess;
+  ingested: number;
+  latencies: number[];
+  /** Epoch ms of the instance's first and latest ingested sample. */
+  firstAt: number;
+  lastAt: number;
+}
+
+async function startInstances(count: number, prefix: string): Promise<Instance[]> {
+  const instances = Array.from({ length: count }, (_, index) => {
+    const child = fork(join(here, 'engine-instance.ts'), [brokers(), prefix, 'bench', `bench-${index}`], {
+      execArgv: ['--import', 'tsx', '--conditions=@iac-dharma/source'],
+      cwd: repoRoot,
+    });
+    const instance: Instance = { child, ingested: 0, latencies: [], firstAt: 0, lastAt: 0 };
+    child.on('message', (message: { type: string; ingested?: number; latencies?: number[]; firstAt?: number; lastAt?: number }) => {
+      if (message.type === 'progress') {
+        instance.ingested = message.ingested!;
+        instance.firstAt = message.firstAt!;
+        instance.lastAt = message.lastAt!;
+        instance.latencies.push(...message.latencies!);
+      }
+    });
+    return instance;
+  });
+  // Each instance joins the group; the later joins rebalance the earlier ones.
+  await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => instance.child.on('message', (message: { type: string }) => message.type === 'ready' && resolvePromise()))));
+  return instances;
+}
+
+async function stopInstances(instances: Instance[]): Promise<void> {
+  await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => {
+    instance.child.once('exit', () => resolvePromise());
+    instance.child.send({ type: 'stop' });
+  })));
+}
+
+const sample = (index: number, now: number) => ({
+  resource: `node-${index % 64}`,
+  metric: 'cpu',
+  value: index % PROBE_EVERY === 0 ? 0.99 : 0.5,
+  timestamp: now,
+});
+
+async function waitIngested(instances: Instance[], total: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (instances.reduce((sum, instance) => sum + instance.ingested, 0) < total) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 5));
+  }
+  return true;
+}
+
+/** Publishes a backlog first, then starts the instances and measures how fast they drain it (consumer side only). */
+async function drainThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[] }> {
+  const prefix = `bench-drain-${Date.now().toString(36)}.`;
+  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  const inFlight: Promise<void>[] = [];
+  for (let start = 0; start < MAX_SAMPLES; start += 500) {
+    const now = Date.now();
+    inFlight.push(producer.publish({ topic: 'metrics', messages: Array.from({ length: Math.min(500, MAX_SAMPLES - start) }, (_, offset) => ({ value: { ...sample(start + offset, now), value: 0.5 } })) }));
+    if (inFlight.length >= 8) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  await producer.close();
+  const instances = await startInstances(count, prefix);
+  const complete = await waitIngested(instances, MAX_SAMPLES, 180_000);
+  await new Promise((resolvePromise) => setTimeout(resolvePromise, 120)); // one more progress report
+  const first = Math.min(...instances.map((instance) => instance.firstAt));
+  const last = Math.max(...instances.map((instance) => instance.lastAt));
+  const perInstance = instances.map((instance) => instance.ingested);
+  await stopInstances(instances);
+  if (!complete) throw new Error(`only ${perInstance.reduce((a, b) => a + b, 0)} of ${MAX_SAMPLES} samples drained`);
+  return { samplesPerSecond: MAX_SAMPLES / ((last - first) / 1000), perInstance };
+}
+
+/** Publishes as fast as the producer can and measures how fast the instances ingest everything. */
+async function maxThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; producerPerSecond: number }> {
+  const prefix = `bench-max-${Date.now().toString(36)}.`;
+  const instances = await startInstances(count, prefix);
+  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let start = 0; start < MAX_SAMPLES; start += 500) {
+    const now = Date.now();
+    inFlight.push(producer.publish({ topic: 'metrics', messages: Array.from({ length: Math.min(500, MAX_SAMPLES - start) }, (_, offset) => ({ value: { ...sample(start + offset, now), value: 0.5 } })) }));
+    if (inFlight.length >= 8) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  const produced = performance.now();
+  const complete = await waitIngested(instances, MAX_SAMPLES, 180_000);
+  const elapsed = (performance.now() - started) / 1000;
+  const perInstance = instances.map((instance) => instance.ingested);
+  await producer.close();
+  await stopInstances(instances);
+  if (!complete) throw new Error(`only ${perInstance.reduce((a, b) => a + b, 0)} of ${MAX_SAMPLES} samples ingested`);
+  return { samplesPerSecond: MAX_SAMPLES / elapsed, perInstance, producerPerSecond: MAX_SAMPLES / ((produced - started) / 1000) };
+}
+
+/** Publishes at a fixed rate; every 20th sample is a probe that becomes a finding; returns publish→finding latencies. */
+async function pacedLatency(count: number, rate: number): Promise<{ p50: number; p99: number; max: number; probes: number; achievedRate: number }> {
+  const prefix = `bench-paced-${Date.now().toString(36)}.`;
+  const instances = await startInstances(count, prefix);
+  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  await producer.publish({ topic: 'metrics', messages: [{ value: sample(1, Date.now()) }] }); // warm the producer connection
+  const total = Math.round(rate * PACED_SECONDS);
+  const tickMs = 10;
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+    if (due > sent) {
+      const now = performance.timeOrigin + performance.now();
+      const messages = Array.from({ length: Math.min(due - sent, perTick * 5) }, (_, offset) => ({ value: sample(sent + offset, now) }));
+      sent += messages.length;
+      pending.push(producer.publish({ topic: 'metrics', messages }));
+    }
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, tickMs / 2));
+  }
+  await Promise.all(pending);
+  const achievedRate = total / ((performance.now() - started) / 1000);
+  await waitIngested(instances, total + 1, 120_000);
+  await producer.close();
+  await stopInstances(instances);
+  const latencies = instances.flatMap((instance) => instance.latencies).sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)!, probes: latencies.length, achievedRate };
+}
+
+function summarize(values: number[]): { median: number; min: number; max: number; runs: number[] } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return { median: round(sorted[Math.floor(sorted.length / 2)]!), min: round(sorted[0]!), max: round(sorted.at(-1)!), runs: values.map(round) };
+}
+
+const results: Record<string, unknown> = {
+  benchmark: 'kafka end-to-end: producer → broker → engine.consume() → analyzer → finding',
+  command: 'npx tsx --conditions=@iac-dharma/source bench/src/kafka/engine-throughput.ts',
+  machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100) },
+  note: 'The broker, the producer and the engine instances share the same 2 cores; other work on the machine (load average recorded) slows every figure.',
+  settings: { publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0', runs: RUNS, maxSamples: MAX_SAMPLES, pacedSeconds: PACED_SECONDS, probeEvery: PROBE_EVERY, partitions: 6, compression: 'gzip', acks: -1, oneSamplePerMessage: true },
+  date: new Date().toISOString(),
+};
+for (const count of (process.env.BENCH_INSTANCES ?? '1,2').split(',').map(Number)) {
+  const drain = [];
+  const max = [];
+  const paced = [];
+  for (let run = 0; run < RUNS; run++) {
+    drain.push(await drainThroughput(count));
+    console.error(`[kafka bench] ${count} instance(s) backlog drain run ${run + 1}: ${Math.round(drain.at(-1)!.samplesPerSecond)} samples/s (per instance ${drain.at(-1)!.perInstance.join('/')})`);
+  }
+  for (let run = 0; run < RUNS; run++) {
+    max.push(await maxThroughput(count));
+    console.error(`[kafka bench] ${count} instance(s) end-to-end run ${run + 1}: ${Math.round(max.at(-1)!.samplesPerSecond)} samples/s (per instance ${max.at(-1)!.perInstance.join('/')})`);
+  }
+  // Latency at half the measured end-to-end rate (or BENCH_PACED_RATE per instance when set).
+  const endToEnd = summarize(max.map((entry) => entry.samplesPerSecond));
+  const rate = process.env.BENCH_PACED_RATE ? PACED_RATE * count : Math.round(endToEnd.median / 2);
+  for (let run = 0; run < RUNS; run++) {
+    paced.push(await pacedLatency(count, rate));
+    const last = paced.at(-1)!;
+    console.error(`[kafka bench] ${count} instance(s) paced ${rate}/s run ${run + 1}: p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms (${last.probes} probes, achieved ${Math.round(last.achievedRate)}/s)`);
+  }
+  results[`instances_${count}`] = {
+    backlogDrainSamplesPerSecond: summarize(drain.map((entry) => entry.samplesPerSecond)),
+    backlogDrainPerInstance: summarize(drain.map((entry) => entry.samplesPerSecond / count)),
+    endToEndSamplesPerSecond: endToEnd,
+    endToEndPerInstance: summarize(max.map((entry) => entry.samplesPerSecond / count)),
+    producerSamplesPerSecond: summarize(max.map((entry) => entry.producerPerSecond)),
+    pacedRate: rate,
+    latencyP50Ms: summarize(paced.map((entry) => entry.p50)),
+    latencyP99Ms: summarize(paced.map((entry) => entry.p99)),
+    latencyMaxMs: summarize(paced.map((entry) => entry.max)),
+    achievedPacedRate: summarize(paced.map((entry) => entry.achievedRate)),
+  };
+}
+results.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
+mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+const output = process.env.BENCH_OUTPUT ?? join(repoRoot, 'bench/results/kafka.json');
+writeFileSync(output, JSON.stringify(results, null, 2) + '\n');
+console.log(JSON.stringify(results, null, 2));
