@@ -139,7 +139,7 @@ fi
 
 log "starting kafka $VERSION on 127.0.0.1:$PORT (controller 127.0.0.1:$CONTROLLER_PORT)"
 # setsid + nohup: the broker outlives this script and is not tied to the caller's process group.
-setsid nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+setsid nohup java ${DHARMA_KAFKA_JVM_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC} -Djava.awt.headless=true \
   -Dlog4j2.configurationFile="$ROOT/scripts/services/kafka/log4j2.properties" \
   -cp "$CLASSPATH_LIBS" kafka.Kafka "$BASE/server.properties" >>"$LOG" 2>&1 </dev/null &
 echo $! >"$PID_FILE"

@@ -8,6 +8,7 @@
  *   npx tsx --conditions=@iac-dharma/source bench/src/m4/m4-validate.ts [--with-mstl] [--repeats 3]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { forecastSeries } from '@iac-dharma/core';
 import { loadAugurs } from '@iac-dharma/core/node';
 import { M4_HOURLY_TRAIN, readM4, validationSplit } from './m4-data.js';
@@ -53,18 +54,25 @@ interface Row {
   secondsMin: number;
   secondsMax: number;
   seriesPerSecond: number;
+  /** Median CPU time (user + system) of the process for all series, s: less sensitive to other load on the machine. */
+  cpuSeconds: number;
 }
 const rows: Row[] = [];
 for (const [origin, split] of Object.entries(origins)) {
   let baseline: Accuracy | undefined;
   for (const configuration of configurations) {
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     let results: Array<ReturnType<typeof forecastSeries>> = [];
     for (let run = 0; run < configuration.repeats; run++) {
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       results = split.map((entry) => forecastSeries(entry.insample, { horizon: HORIZON, level: 0.95, seasonLengths: SEASONS, strategy: configuration.strategy }, { augurs }));
       times.push((performance.now() - started) / 1000);
+      const cpu = process.cpuUsage(cpuStarted);
+      cpuTimes.push((cpu.user + cpu.system) / 1e6);
     }
+    cpuTimes.sort((a, b) => a - b);
     const forecasts = results.map((result) => result.point);
     let msisSum = 0;
     let coverageSum = 0;
@@ -88,17 +96,18 @@ for (const [origin, split] of Object.entries(origins)) {
       secondsMin: round(times[0]!, 3),
       secondsMax: round(times[times.length - 1]!, 3),
       seriesPerSecond: round(split.length / seconds, 1),
+      cpuSeconds: round(cpuTimes[cpuTimes.length >> 1]!, 3),
     };
     rows.push(row);
     process.stdout.write(
-      `${origin.padEnd(12)} ${row.method.padEnd(20)} sMAPE ${row.smape.toFixed(3).padStart(7)}  MASE ${row.mase.toFixed(4).padStart(7)}  OWA ${row.owa.toFixed(4)}  MSIS ${row.msis95.toFixed(2).padStart(6)}  cover ${row.coverage95.toFixed(3)}  ${row.seconds.toFixed(2)} s (${row.seriesPerSecond} series/s, ${configuration.repeats} run(s))\n`,
+      `${origin.padEnd(12)} ${row.method.padEnd(20)} sMAPE ${row.smape.toFixed(3).padStart(7)}  MASE ${row.mase.toFixed(4).padStart(7)}  OWA ${row.owa.toFixed(4)}  MSIS ${row.msis95.toFixed(2).padStart(6)}  cover ${row.coverage95.toFixed(3)}  ${row.seconds.toFixed(2)} s wall, ${row.cpuSeconds.toFixed(2)} s CPU (${row.seriesPerSecond} series/s, ${configuration.repeats} run(s))\n`,
     );
   }
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/m4.json',
-  `${JSON.stringify({ benchmark: 'm4-hourly-validation', horizon: HORIZON, seasonLengths: SEASONS, series: series.length, node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`,
+  `${JSON.stringify({ benchmark: 'm4-hourly-validation', command: 'npx tsx --conditions=@iac-dharma/source bench/src/m4/m4-validate.ts ' + args.join(' '), loadAverage: loadavg(), horizon: HORIZON, seasonLengths: SEASONS, series: series.length, node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`,
 );
 
 function round(value: number, digits: number): number {

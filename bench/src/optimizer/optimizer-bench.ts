@@ -3,6 +3,8 @@
  * configuration it would keep) and how fast (evaluations until that configuration is within 5% of the
  * optimal reward), over seeded runs, against a random search of the whole range with the same budget.
  *
+ * Also measures ResourceOptimizer's CPU target against known distributions (see rightsizing-accuracy.ts).
+ *
  * Run: cd /work/main && npx tsx --conditions=@iac-dharma/source bench/src/optimizer/optimizer-bench.ts [--runs 20] [--budget 60]
  * Writes bench/results/optimizer.json.
  */
@@ -10,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PerformanceOptimizer, createSimulatedService, type KnobConfiguration } from '@iac-dharma/core';
+import { measureRightsizing } from './rightsizing-accuracy.js';
 
 /** mulberry32: a seeded uniform [0, 1) source for the random-search baseline. */
 function createSeededRandom(seed: number): { next(): number } {
@@ -144,6 +147,8 @@ function main(): void {
     };
     process.stderr.write(`${surface}: ${JSON.stringify(results[surface], null, 1)}\n`);
   }
+  const rightsizing = measureRightsizing();
+  process.stderr.write(`rightsizing: ${JSON.stringify(rightsizing, null, 1)}\n`);
   const output = {
     benchmark: 'PerformanceOptimizer (GP + expected improvement, safe steps) on the simulated service with a known optimum',
     command: 'npx tsx --conditions=@iac-dharma/source bench/src/optimizer/optimizer-bench.ts',
@@ -152,6 +157,7 @@ function main(): void {
     noise: 0.05,
     generatedAt: new Date().toISOString(),
     results,
+    rightsizing,
   };
   mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(output, null, 2)}\n`);

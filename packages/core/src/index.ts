@@ -220,7 +220,7 @@ export {
   type Knob,
   type KnobConfiguration,
   type KnobInput,
-  type Observation,
+  type TuningObservation,
   type PerformanceOptimizerOptions,
   type PerformanceOptimizerOptionsInput,
   type Recommendation,
@@ -232,8 +232,8 @@ export {
   type ResourceOptimizerStats,
   type SimulatedService,
   type SimulatedServiceOptions,
-  type Suggestion,
-  type SuggestionReason,
+  type TuningSuggestion,
+  type TuningSuggestionReason,
 } from './optimization/index.js';
 
 // Cost (issue 11): CostPredictor (spend forecasts, budgets, cost anomalies, right-sizing savings)

@@ -42,19 +42,25 @@ describe('broker stopped and restarted mid-stream (real broker)', () => {
     })();
 
     await waitFor(() => published >= TOTAL / 3 && handled.size > 0, { timeoutMs: 30_000, message: 'stream under way' });
+    const phases: Record<string, number> = {};
+    const began = Date.now();
     await run('bash', [script('stop-kafka.sh'), '--keep-data'], { env });
+    phases.stopped = Date.now() - began;
     const publishedWhileDown = published;
     await run('bash', [script('start-kafka.sh')], { env, timeoutMs: 120_000 });
+    phases.restarted = Date.now() - began;
     expect(brokerAddress()).toBe(address);
 
     await producing;
+    phases.produced = Date.now() - began;
     await waitFor(() => handled.size >= TOTAL, { timeoutMs: 60_000, message: `all ${TOTAL} samples consumed after the restart` });
+    phases.consumed = Date.now() - began;
     for (let value = 0; value < TOTAL; value++) expect(handled.has(value)).toBe(true);
     const stats = transport.stats();
     expect(publishedWhileDown).toBeLessThan(TOTAL);
     expect(stats.publishFailures).toBe(0);
     expect(stats.published).toBe(TOTAL);
     expect((await transport.health()).status).not.toBe('down');
-    console.info(`broker restart: publish retries ${stats.publishRetries}, consumer crashes ${stats.consumerCrashes}, duplicates dropped ${stats.duplicates}, rebalances ${stats.rebalances}`);
+    console.info(`broker restart: publish retries ${stats.publishRetries}, consumer crashes ${stats.consumerCrashes}, duplicates dropped ${stats.duplicates}, rebalances ${stats.rebalances}; ms since the stop: ${JSON.stringify(phases)}`);
   }, 150_000);
 });

@@ -26,6 +26,8 @@ export interface EnsembleOptions {
   averagingWindow?: number;
   /** Smoothing factor of the long-run distribution of averaged raw scores. @default 0.002 */
   likelihoodAlpha?: number;
+  /** Also require the recent average of raw scores to beat its decaying record (time constant in samples; 0 disables). @default 0 */
+  recordDecaySamples?: number;
   /** Values beyond the range seen so far by this fraction of it score 1 (0 disables). @default 0.05 */
   spatialTolerance?: number;
   /** Grades out-of-range scores: 0.5 + excess / grade (0: always 1). @default 0 */
@@ -49,29 +51,30 @@ export interface EnsembleState {
 }
 
 // Slots of EnsembleState.values.
-const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9, RUN = 10, DETECTED_AT = 11;
-const FIXED_SLOTS = 12;
+const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9, RUN = 10, DETECTED_AT = 11, PEAK = 12;
+const FIXED_SLOTS = 13;
 const LOG_FLOOR = Math.log(1e-10);
 
 const DEFAULTS: Required<EnsembleOptions> = {
-  contextLength: 3,
+  resolutions: [6, 24],
+  contextLength: 4,
+  runContext: true,
   memoryBits: 4096,
   warmupSamples: 150,
   restSamples: 100,
+  recoverySamples: 0,
   detectionLevel: 0.5,
   slowAlpha: 0.005,
   deviationLow: 3,
   deviationHigh: 8,
-  noveltyWeight: 0.7,
-  averagingWindow: 10,
-  likelihoodAlpha: 0.002,
-  spatialTolerance: 0.05,
-  likelihood: true,
-  spatialGrade: 0,
-  resolutions: [8],
-  runContext: false,
-  recoverySamples: 0,
+  noveltyWeight: 1,
   combine: 'blend',
+  averagingWindow: 10,
+  likelihood: true,
+  likelihoodAlpha: 0.004,
+  recordDecaySamples: 0,
+  spatialTolerance: 0.05,
+  spatialGrade: 0,
 };
 
 /**
@@ -171,6 +174,13 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
         const difference = average - longMean;
         values[L_MEAN] = longMean + rate * difference;
         values[L_VARIANCE] = (1 - rate) * (longVariance + rate * difference * difference);
+      }
+      if (config.recordDecaySamples > 0) {
+        // Record mode: how far the recent average exceeds the (slowly decaying) highest average so far.
+        const peak = values[PEAK]!;
+        const ratio = average / (peak + 1e-6);
+        score = Math.min(score, ratio > 1 ? Math.min(1, 0.5 + (ratio - 1)) : 0.5 * ratio);
+        values[PEAK] = count < config.warmupSamples ? 0 : Math.max(average, peak * Math.exp(-1 / config.recordDecaySamples));
       }
       // (4) Values well outside the range seen so far.
       if (config.spatialTolerance > 0 && range > 0) {

@@ -105,7 +105,10 @@ export class CostPredictor implements Analyzer {
     return findings;
   }
 
-  /** Forecasts `horizon` buckets of spend for a resource or team. Throws `ValidationError`, `NotFoundError`-free: unknown scopes give `InsufficientDataError`. */
+  /**
+   * Forecasts `horizon` buckets of spend for a resource or team. Throws `ValidationError` for a bad scope or
+   * horizon, and `InsufficientDataError` when the scope has fewer than 3 buckets of history (or none).
+   */
   forecast(scope: CostScope, horizon: number): CostForecast {
     const checked = parseWith(CostScopeSchema, scope, 'cost scope');
     const key = checked.resource !== undefined ? `resource:${checked.resource}` : `team:${checked.team}`;

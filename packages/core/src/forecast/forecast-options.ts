@@ -21,8 +21,8 @@ export const ForecastOptionsSchema = z.object({
   methods: z.array(ForecastMethodNameSchema).min(1).optional(),
   /**
    * How to pick among candidates, judged on a holdout of the last `validationLength` points:
-   * `select` uses the single best (see `switchRatio`), `ensemble` the median of the best three, or name one method to skip
-   * validation and use it. @default 'select'
+   * `select` uses the single best (see `switchRatio`), `ensemble` the median of the best three, or name one
+   * method to use it (its holdout errors still calibrate the intervals). @default 'select'
    */
   strategy: z.string().min(1).default('select'),
   /** Consecutive holdout windows the validation error is averaged over (fewer when the history is short). @default 2 */

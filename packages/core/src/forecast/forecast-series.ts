@@ -41,7 +41,7 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
 
   let point: number[];
   let method: string;
-  let errors: number[] = [];
+  let errors: number[][] = [];
   let candidates: ScoredCandidate[] = [];
   const fallbackScale = oneStepScale(history);
 
@@ -89,7 +89,7 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     } else {
       point = medianForecast(forecasts.map((entry) => entry.forecast));
       method = `ensemble(${forecasts.map((entry) => entry.candidate.method).join(',')})`;
-      errors = medianForecast(forecasts.map((entry) => entry.candidate.errors));
+      errors = forecasts[0]!.candidate.errors.map((_, origin) => medianForecast(forecasts.map((entry) => entry.candidate.errors[origin]!)));
     }
   }
 

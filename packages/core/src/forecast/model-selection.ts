@@ -2,9 +2,9 @@ import type { ForecastMethod, ForecastMethodContext } from './forecast-method.js
 import type { CandidateScore } from './forecast-options.js';
 import { allFinite } from './series-math.js';
 
-/** A candidate's holdout forecast errors (actual − forecast), per step. */
+/** A candidate's holdout forecast errors (actual − forecast): one array per origin, most recent first, per step. */
 export interface ScoredCandidate extends CandidateScore {
-  errors: number[];
+  errors: number[][];
 }
 
 /**
@@ -24,7 +24,7 @@ export function scoreCandidates(options: {
   const origins = Math.max(1, Math.min(options.origins ?? 1, Math.floor(values.length / validationLength) - 2));
   const scores = methods.map((method): ScoredCandidate => {
     let total = 0;
-    let errors: number[] = [];
+    const errors: number[][] = [];
     for (let origin = 0; origin < origins; origin++) {
       const end = values.length - origin * validationLength;
       const train = values.slice(0, end - validationLength);
@@ -33,8 +33,7 @@ export function scoreCandidates(options: {
       if (!forecast) return { method: method.name, error: Number.POSITIVE_INFINITY, errors: [] };
       const originErrors = actual.map((value, index) => value - forecast[index]!);
       total += originErrors.reduce((sum, value) => sum + Math.abs(value), 0) / originErrors.length;
-      // The most recent origin calibrates the intervals.
-      if (origin === 0) errors = originErrors;
+      errors.push(originErrors);
     }
     return { method: method.name, error: total / origins, errors };
   });

@@ -2,7 +2,7 @@
 export interface GaussianProcessHyperparameters {
   /** Length scale of the squared-exponential kernel, in scaled input units. */
   lengthScale: number;
-  /** Observation noise variance, relative to the (standardised) signal variance of 1. */
+  /** TuningObservation noise variance, relative to the (standardised) signal variance of 1. */
   noise: number;
 }
 

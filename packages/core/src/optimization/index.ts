@@ -3,7 +3,7 @@ export { ALLOCATION_LABELS, allocationFromResource, computeRecommendation } from
 export { DecayingHistogram, type DecayingHistogramOptions, type DecayingHistogramState } from './decaying-histogram.js';
 export { expectedImprovement, normalCdf, normalDensity } from './expected-improvement.js';
 export { GaussianProcess, fitBestGaussianProcess, type GaussianProcessHyperparameters, type GaussianProcessPrediction } from './gaussian-process.js';
-export { PerformanceOptimizer, type Observation } from './performance-optimizer.js';
+export { PerformanceOptimizer, type TuningObservation } from './performance-optimizer.js';
 export {
   KnobSchema,
   PerformanceOptimizerOptionsSchema,
@@ -12,8 +12,8 @@ export {
   type KnobInput,
   type PerformanceOptimizerOptions,
   type PerformanceOptimizerOptionsInput,
-  type Suggestion,
-  type SuggestionReason,
+  type TuningSuggestion,
+  type TuningSuggestionReason,
 } from './performance-optimizer-options.js';
 export { ResourceOptimizer, type ResourceOptimizerStats } from './resource-optimizer.js';
 export {
@@ -29,3 +29,4 @@ export {
 export { rightsizingFinding } from './rightsizing-finding.js';
 export { createSimulatedService, type SimulatedService, type SimulatedServiceOptions } from './simulated-service.js';
 export { WorkloadUsage, type OomRecord, type WorkloadUsageSettings, type WorkloadUsageState } from './workload-usage.js';
+export { insight, type InsightFindingInput } from './insight-finding-input.js';

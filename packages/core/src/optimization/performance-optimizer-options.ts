@@ -62,12 +62,12 @@ export type PerformanceOptimizerOptions = z.output<typeof PerformanceOptimizerOp
 export type KnobConfiguration = Record<string, number>;
 
 /** Why a configuration was proposed. */
-export type SuggestionReason = 'initial' | 'explore' | 'exploit' | 'revert';
+export type TuningSuggestionReason = 'initial' | 'explore' | 'exploit' | 'revert';
 
 /** What `suggest()` returns. */
-export interface Suggestion {
+export interface TuningSuggestion {
   config: KnobConfiguration;
-  reason: SuggestionReason;
+  reason: TuningSuggestionReason;
   /** The model's expected reward there (absent before any observation). */
   expectedReward?: number;
   /** The model's standard deviation there. */

@@ -11,12 +11,12 @@ import {
   type KnobConfiguration,
   type PerformanceOptimizerOptions,
   type PerformanceOptimizerOptionsInput,
-  type Suggestion,
+  type TuningSuggestion,
 } from './performance-optimizer-options.js';
 import { candidateGrid } from './candidate-grid.js';
 
 /** One evaluated configuration. */
-export interface Observation {
+export interface TuningObservation {
   config: KnobConfiguration;
   reward: number;
 }
@@ -42,7 +42,7 @@ export class PerformanceOptimizer implements Analyzer {
   /** The resolved options. */
   readonly options: PerformanceOptimizerOptions;
   private readonly knobs: readonly Knob[];
-  private observations: Observation[] = [];
+  private observations: TuningObservation[] = [];
   private current: KnobConfiguration;
   private revertNext = false;
   private reverts = 0;
@@ -61,7 +61,7 @@ export class PerformanceOptimizer implements Analyzer {
   }
 
   /** Every observation kept, oldest first. */
-  get history(): readonly Observation[] {
+  get history(): readonly TuningObservation[] {
     return this.observations;
   }
 
@@ -71,7 +71,7 @@ export class PerformanceOptimizer implements Analyzer {
   }
 
   /** Proposes the next configuration to try and makes it the current one. */
-  suggest(): Suggestion {
+  suggest(): TuningSuggestion {
     if (this.observations.length === 0) return { config: this.currentConfig, reason: 'initial' };
     const model = this.fit();
     const incumbent = this.incumbent(model);

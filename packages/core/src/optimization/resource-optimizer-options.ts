@@ -45,8 +45,9 @@ export const ResourceOptimizerOptionsSchema = z.object({
   oomMinBumpBytes: z.number().nonnegative().default(100 * MIB),
   /** How long an OOM keeps its bump as a floor on the memory target, in ms. @default 604800000 (7 days) */
   oomHoldMs: z.number().nonnegative().default(7 * 86_400_000),
-  /** Smallest recommendations, so idle workloads still get something. @default { cpuCores: 0.01, memoryBytes: 16 MiB } */
+  /** Smallest CPU recommendation, so idle workloads still get something, in cores. @default 0.01 */
   minCpuCores: z.number().nonnegative().default(0.01),
+  /** Smallest memory recommendation, in bytes. @default 16777216 (16 MiB) */
   memoryFloorBytes: z.number().nonnegative().default(16 * MIB),
   /** Fewer CPU samples than this: no recommendation yet. @default 10 */
   minSamples: z.number().int().min(1).default(10),

@@ -29,9 +29,10 @@ export function rightsizingFinding(recommendation: Recommendation, now: number):
         : 'info';
   const change = Math.max(relativeChange(cpu), relativeChange(memory));
   const score = Math.min(1, Math.max(change, memoryRisk, cpuRisk, recommendation.lastOomAt !== undefined ? 0.8 : 0));
+  // Savings across all replicas, for the resources whose current request is known.
   const savings = {
-    cpuCores: cpu.savingsPerReplica === undefined ? undefined : cpu.savingsPerReplica * replicas,
-    memoryBytes: memory.savingsPerReplica === undefined ? undefined : memory.savingsPerReplica * replicas,
+    ...(cpu.savingsPerReplica === undefined ? {} : { cpuCores: cpu.savingsPerReplica * replicas }),
+    ...(memory.savingsPerReplica === undefined ? {} : { memoryBytes: memory.savingsPerReplica * replicas }),
   };
   return insight({
     kind: 'insight',

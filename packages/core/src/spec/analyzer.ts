@@ -13,8 +13,11 @@ export interface AnalyzerContext {
   newId(): string;
 }
 
+/** `Omit` applied to each member of a union separately (plain `Omit` would flatten the union). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** Finding produced by an analyzer; the engine fills `id` and `analyzer` when missing. */
-export type AnalyzerFinding = Omit<FindingInput, 'id' | 'analyzer'> & { id?: string; analyzer?: string };
+export type AnalyzerFinding = DistributiveOmit<FindingInput, 'id' | 'analyzer'> & { id?: string; analyzer?: string };
 
 /**
  * An analyzer turns records into findings. The engine routes each record to the analyzers whose `accepts`
