@@ -22,6 +22,7 @@ const BENCHMARKS: { area: string; entry: string; needs?: string }[] = [
   { area: 'm4', entry: 'm4/run-m4.ts' },
   { area: 'scoring', entry: 'scoring/scoring-bench.ts' },
   { area: 'remediation', entry: 'remediation/remediation-bench.ts' },
+  { area: 'optimizer', entry: 'optimizer/optimizer-bench.ts' },
   { area: 'gateway', entry: 'gateway/gateway-bench.ts' },
   { area: 'kafka', entry: 'kafka/kafka-bench.ts', needs: 'kafka' },
   { area: 'browser', entry: 'browser/browser-bench.ts', needs: 'chromium' },

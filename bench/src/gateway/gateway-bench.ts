@@ -6,7 +6,9 @@
  * Usage: npx tsx --conditions=@iac-dharma/source bench/src/gateway/gateway-bench.ts [runs=3]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type DharmaClient } from '@iac-dharma/client';
@@ -23,6 +25,7 @@ const query = (client: DharmaClient, index: number) => client.infrastructure(`in
 async function openLoop(clients: DharmaClient[], rate: number, seconds: number) {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError = '';
   const total = rate * seconds;
   const begin = performance.now();
   const inFlight: Promise<void>[] = [];
@@ -33,13 +36,16 @@ async function openLoop(clients: DharmaClient[], rate: number, seconds: number) 
     inFlight.push(
       query(clients[index % clients.length]!, index).then(
         () => void latencies.push(performance.now() - due),
-        () => void errors++,
+        (error: unknown) => {
+          errors++;
+          firstError ||= error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+        },
       ),
     );
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - begin) / 1000;
-  return { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), achieved: latencies.length / elapsed, errors };
+  return { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), achieved: latencies.length / elapsed, errors, firstError };
 }
 
 /** Closed loop: `concurrency` clients each send the next query when the previous answers. */
@@ -103,9 +109,32 @@ async function fanOut(url: string, subscribers: number, sockets: number, eventsP
   return result;
 }
 
+/** Baseline of the machine: a bare node:http server answering fixed JSON, queried with fetch, closed loop. */
+async function baseline(concurrency: number, seconds: number): Promise<number> {
+  const server = createServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  let count = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await (await fetch(url, { method: 'POST', body: '{}' })).json();
+        count++;
+      }
+    }),
+  );
+  server.close();
+  return count / seconds;
+}
+
 async function main(): Promise<void> {
   const figures: Record<string, unknown>[] = [];
-  const details: Record<string, unknown> = {};
+  const details: Record<string, unknown> = { loadAverageAtStart: loadavg() };
+  const baselineSamples = [];
+  for (let run = 0; run < runs; run++) baselineSamples.push(await baseline(8, 3));
+  figures.push({ test: 'machine baseline: bare node:http server + fetch (same process), 8 concurrent, 3 s', requestsPerSecond: spread(baselineSamples) });
+  console.log(JSON.stringify(figures[0]));
   const server = await startServer();
   try {
     const clients = Array.from({ length: 8 }, () => createClient({ url: server.url, apiKey: BENCH_KEY, retry: { retries: 0 } }));
@@ -113,14 +142,15 @@ async function main(): Promise<void> {
 
     for (const rate of [500, 1000]) {
       const samples = [];
-      for (let run = 0; run < runs; run++) samples.push(await openLoop(clients, rate, 10));
+      for (let run = 0; run < runs; run++) samples.push(await openLoop(clients, rate, 5));
       const row = {
-        test: `infrastructure(id) query, open loop ${rate} req/s, 8 clients, 10 s`,
+        test: `infrastructure(id) query, open loop ${rate} req/s, 8 clients, 5 s`,
         p50Ms: spread(samples.map((sample) => sample.p50)),
         p95Ms: spread(samples.map((sample) => sample.p95)),
         p99Ms: spread(samples.map((sample) => sample.p99)),
         achievedRps: spread(samples.map((sample) => sample.achieved)),
         errors: samples.reduce((sum, sample) => sum + sample.errors, 0),
+        firstError: samples.find((sample) => sample.firstError)?.firstError ?? null,
       };
       figures.push(row);
       console.log(JSON.stringify(row));
@@ -167,7 +197,7 @@ async function main(): Promise<void> {
       'Gateway (memory storage, anomaly detector, 20 infrastructures with 2 compute + 2 deployments each) in its own Node process; load from a second process over loopback with @iac-dharma/client (graphql-request over fetch; graphql-ws over ws). Open-loop latency is measured from each request\'s scheduled start. "Held" subscriptions: every event delivered to every subscriber with p95 delivery delay <= 1 s. Medians of repeated runs with min/max.',
     command: `npx tsx --conditions=@iac-dharma/source bench/src/gateway/gateway-bench.ts ${runs}`,
     measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageAtEnd: loadavg() },
     figures,
     ...details,
   };

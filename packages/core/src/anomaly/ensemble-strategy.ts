@@ -30,6 +30,14 @@ export interface EnsembleOptions {
   recordDecaySamples?: number;
   /** Values beyond the range seen so far by this fraction of it score 1 (0 disables). @default 0.05 */
   spatialTolerance?: number;
+  /** Smoothing factor of a smoothed level whose own range is checked too (0 disables). @default 0 */
+  smoothSpatialAlpha?: number;
+  /** Tolerance of the smoothed-level range check, as a fraction of its range. @default 0.05 */
+  smoothSpatialTolerance?: number;
+  /** Smoothing factor of the mean absolute step whose new highs score 1 (0 disables). @default 0 */
+  volatilityAlpha?: number;
+  /** How far above its previous high the smoothed step must go, as a fraction. @default 0.1 */
+  volatilityTolerance?: number;
   /** Grades out-of-range scores: 0.5 + excess / grade (0: always 1). @default 0 */
   spatialGrade?: number;
   /** After the rest period, sensitivity recovers as 1 − exp(−samples since detection / this) (0: at once). @default 0 */
@@ -51,8 +59,8 @@ export interface EnsembleState {
 }
 
 // Slots of EnsembleState.values.
-const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9, RUN = 10, DETECTED_AT = 11, PEAK = 12;
-const FIXED_SLOTS = 13;
+const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9, RUN = 10, DETECTED_AT = 11, PEAK = 12, SMOOTH = 13, S_MIN = 14, S_MAX = 15, LAST = 16, VOLATILITY = 17, V_MAX = 18;
+const FIXED_SLOTS = 19;
 const LOG_FLOOR = Math.log(1e-10);
 
 const DEFAULTS: Required<EnsembleOptions> = {
@@ -75,6 +83,10 @@ const DEFAULTS: Required<EnsembleOptions> = {
   recordDecaySamples: 0,
   spatialTolerance: 0.05,
   spatialGrade: 0,
+  smoothSpatialAlpha: 0.05,
+  smoothSpatialTolerance: 0.1,
+  volatilityAlpha: 0,
+  volatilityTolerance: 0.1,
 };
 
 /**
@@ -187,6 +199,26 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
         const excess = Math.max(value - max, min - value) / range;
         if (excess > config.spatialTolerance) score = Math.max(score, config.spatialGrade > 0 ? Math.min(1, 0.5 + excess / config.spatialGrade) : 1);
       }
+      if (config.smoothSpatialAlpha > 0) {
+        // The same check on a smoothed level catches sustained shifts hidden in noisy samples.
+        const smooth = count === 0 ? value : values[SMOOTH]! + config.smoothSpatialAlpha * (value - values[SMOOTH]!);
+        const low = values[S_MIN]!, high = values[S_MAX]!;
+        const smoothRange = high - low;
+        if (count > config.warmupSamples && smoothRange > 0 && (smooth > high + smoothRange * config.smoothSpatialTolerance || smooth < low - smoothRange * config.smoothSpatialTolerance)) score = 1;
+        values[SMOOTH] = smooth;
+        values[S_MIN] = count === 0 ? smooth : Math.min(low, smooth);
+        values[S_MAX] = count === 0 ? smooth : Math.max(high, smooth);
+      }
+      if (config.volatilityAlpha > 0) {
+        // A new high of the smoothed step size: the series became unusually jumpy.
+        const step = count === 0 ? 0 : Math.abs(value - values[LAST]!);
+        const volatility = count === 0 ? 0 : values[VOLATILITY]! + config.volatilityAlpha * (step - values[VOLATILITY]!);
+        const top = values[V_MAX]!;
+        if (count > config.warmupSamples && top > 0 && volatility > top * (1 + config.volatilityTolerance)) score = 1;
+        values[VOLATILITY] = volatility;
+        if (count > 1 / config.volatilityAlpha) values[V_MAX] = Math.max(top, volatility);
+      }
+      values[LAST] = value;
       // (5) Warm-up and rest after a detection.
       if (count < config.warmupSamples) return 0;
       if (values[REST]! > 0) {
