@@ -5,7 +5,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 py="${PYTHON:-python3}"
 "$py" -m venv "$here/.venv"
 pip="$here/.venv/bin/pip"
-"$pip" install --upgrade --quiet pip==24.3.1
 # torch: the CPU-only wheel (≈200 MB) if download.pytorch.org is reachable, else PyPI (pulls CUDA
 # libraries, ≈3 GB, unused here but harmless). Same torch version either way.
 torch_pin="$(grep -E '^torch==' "$here/requirements.txt")"

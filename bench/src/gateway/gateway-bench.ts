@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     const clients = Array.from({ length: 8 }, () => createClient({ url: server.url, apiKey: BENCH_KEY, retry: { retries: 0 } }));
     await closedLoop(clients, 8, 2); // warm-up (JIT, connection pools)
 
-    for (const rate of [500, 1000]) {
+    for (const rate of [100, 500]) {
       const samples = [];
       for (let run = 0; run < runs; run++) samples.push(await openLoop(clients, rate, 5));
       const row = {

@@ -3,7 +3,8 @@
  * consumer group (each a child process, `engine-instance.ts`):
  *  - backlog drain: samples/s the instances ingest from a pre-filled topic (consumer side only);
  *  - end-to-end: samples/s while a producer publishes as fast as it can at the same time;
- *  - latency: p50/p99 from publish to finding at half the measured end-to-end rate (every 20th sample is a probe).
+ *  - latency: p50/p99 from publish to finding at half the measured end-to-end rate (every 20th sample is a probe);
+ *  - transport only (no engine): publish→handler and publish→ack latency, one message per publish at 200/s.
  * One sample per Kafka message, gzip, acks=all, 6 partitions. Env: BENCH_RUNS (3), BENCH_SAMPLES (100000),
  * BENCH_PACED_SECONDS (8), BENCH_PACED_RATE (per instance; default: half the measured end-to-end rate), BENCH_INSTANCES ('1,2'),
  * BENCH_PUBLISH_FINDINGS ('0': the engines keep findings in-process), BENCH_OUTPUT (default bench/results/kafka.json).
@@ -34,6 +35,12 @@ function brokers(): string {
   const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((entry) => entry.startsWith('DHARMA_KAFKA_BROKERS=')) : undefined;
   if (!line) throw new Error('No Kafka broker: run `bash scripts/services/start-kafka.sh` first.');
   return line.slice('DHARMA_KAFKA_BROKERS='.length).trim();
+}
+
+function readBrokerJvmOptions(): string | undefined {
+  const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'kafka.env');
+  const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((entry) => entry.startsWith('DHARMA_KAFKA_JVM_OPTS=')) : undefined;
+  return line?.slice('DHARMA_KAFKA_JVM_OPTS='.length).replace(/^"|"$/g, '');
 }
 
 interface Instance {
@@ -168,6 +175,28 @@ async function pacedLatency(count: number, rate: number): Promise<{ p50: number;
   return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)!, probes: latencies.length, achievedRate };
 }
 
+/** Transport alone (no engine): one message per publish at a low rate; publish→handler and publish→ack latency. */
+async function transportLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number; ackP50: number; ackP99: number }> {
+  const prefix = `bench-transport-${Date.now().toString(36)}.`;
+  const consumer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-consumer', topicPrefix: prefix, partitions: 6, maxWaitTimeMs: 100 });
+  const latencies: number[] = [];
+  await consumer.subscribe({ topic: 'metrics', group: 'bench', handler: async (message) => void latencies.push(performance.timeOrigin + performance.now() - (message.value as { sentAt: number }).sentAt) });
+  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  const acks: number[] = [];
+  for (let index = 0; index < rate * seconds; index++) {
+    const sentAt = performance.timeOrigin + performance.now();
+    await producer.publish({ topic: 'metrics', messages: [{ key: `node-${index % 64}`, value: { sentAt } }] });
+    acks.push(performance.timeOrigin + performance.now() - sentAt);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 1000 / rate));
+  }
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < rate * seconds && Date.now() < deadline) await new Promise((resolvePromise) => setTimeout(resolvePromise, 10));
+  await producer.close();
+  await consumer.close();
+  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), ackP50: quantile(acks, 0.5), ackP99: quantile(acks, 0.99) };
+}
+
 function summarize(values: number[]): { median: number; min: number; max: number; runs: number[] } {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;
@@ -177,6 +206,7 @@ function summarize(values: number[]): { median: number; min: number; max: number
 const results: Record<string, unknown> = {
   benchmark: 'kafka end-to-end: producer → broker → engine.consume() → analyzer → finding',
   command: 'npx tsx --conditions=@iac-dharma/source bench/src/kafka/engine-throughput.ts',
+  brokerJvmOptions: process.env.DHARMA_KAFKA_JVM_OPTS ?? readBrokerJvmOptions(),
   machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100) },
   note: 'The broker, the producer and the engine instances share the same 2 cores; other work on the machine (load average recorded) slows every figure.',
   settings: { publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0', runs: RUNS, maxSamples: MAX_SAMPLES, pacedSeconds: PACED_SECONDS, probeEvery: PROBE_EVERY, partitions: 6, compression: 'gzip', acks: -1, oneSamplePerMessage: true },
@@ -215,6 +245,18 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2').split(',').map(Number
     achievedPacedRate: summarize(paced.map((entry) => entry.achievedRate)),
   };
 }
+const transport = [];
+for (let run = 0; run < RUNS; run++) {
+  transport.push(await transportLatency(200, 3));
+  const last = transport.at(-1)!;
+  console.error(`[kafka bench] transport only, 200 msg/s: publish→handler p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms; publish→ack p50 ${last.ackP50.toFixed(1)} ms, p99 ${last.ackP99.toFixed(1)} ms`);
+}
+results.transportOnly_200_per_second = {
+  publishToHandlerP50Ms: summarize(transport.map((entry) => entry.p50)),
+  publishToHandlerP99Ms: summarize(transport.map((entry) => entry.p99)),
+  publishToAckP50Ms: summarize(transport.map((entry) => entry.ackP50)),
+  publishToAckP99Ms: summarize(transport.map((entry) => entry.ackP99)),
+};
 results.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
 mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
 const output = process.env.BENCH_OUTPUT ?? join(repoRoot, 'bench/results/kafka.json');

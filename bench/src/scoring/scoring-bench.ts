@@ -14,7 +14,7 @@ import { ChurnPredictor, FailurePredictor, TabularExtractor, ThreatDetector, Win
 import { latency, repeated, throughput } from './measure.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const artifacts = join(root, 'packages/models/artifacts');
+const artifacts = process.env['BENCH_ARTIFACTS'] ?? join(root, 'packages/models/artifacts');
 const SINGLE_CALLS = Number(process.env['BENCH_SINGLE_CALLS'] ?? 3000);
 const BATCH_ROWS = 1024;
 const BATCH_CALLS = Number(process.env['BENCH_BATCH_CALLS'] ?? 20);

@@ -32,7 +32,7 @@ describe('example: kafka-scale-out', () => {
       child.on('close', (exitCode) => resolvePromise({ code: exitCode, stdout: out, stderr: err }));
     });
     expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { published: number; processedByA: number; processedByB: number; distinctProcessed: number; aStoppedAfter: number; expectedAnomalies: number; anomaliesOnTopic: number };
     expect(report.published).toBe(4000);
     expect(report.distinctProcessed).toBe(4000);
     expect(report.processedByA).toBeGreaterThan(0);

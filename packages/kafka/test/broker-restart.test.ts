@@ -28,7 +28,7 @@ describe('broker stopped and restarted mid-stream (real broker)', () => {
 
   it('producer and consumer recover on their own and nothing is lost', async () => {
     const address = brokerAddress();
-    transport = createKafkaTransport({ brokers: [address], clientId: 'restart', ...fastTestOptions, deliveryTimeoutMs: 90_000 });
+    transport = createKafkaTransport({ brokers: [address], clientId: 'restart', ...fastTestOptions, sessionTimeoutMs: 3000, deliveryTimeoutMs: 90_000 });
     const handled = new Set<number>();
     await transport.subscribe({ topic: 'metrics', group: 'restart', handler: async (message) => void handled.add((message.value as { value: number }).value) });
 

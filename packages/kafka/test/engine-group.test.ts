@@ -76,5 +76,5 @@ describe('engine instances in one consumer group (real broker)', () => {
     const lateResourcesOfB = new Set([...processed[1]!.entries()].filter(([value]) => value >= (TOTAL * 3) / 4).map(([, resource]) => resource));
     expect([...resourcesOfA].every((resource) => lateResourcesOfB.has(resource))).toBe(true);
     console.info(`engine group: A handled ${processed[0]!.size}, B handled ${processed[1]!.size}, duplicates ${duplicates}`);
-  });
+  }, 150_000);
 });

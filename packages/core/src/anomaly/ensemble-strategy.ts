@@ -38,6 +38,10 @@ export interface EnsembleOptions {
   volatilityAlpha?: number;
   /** How far above its previous high the smoothed step must go, as a fraction. @default 0.1 */
   volatilityTolerance?: number;
+  /** Freeze the quantisation grid after warm-up (re-made only when the range grows `gridGrowth`-fold). @default false */
+  stableGrid?: boolean;
+  /** Range growth factor that re-makes a frozen grid. @default 4 */
+  gridGrowth?: number;
   /** Grades out-of-range scores: 0.5 + excess / grade (0: always 1). @default 0 */
   spatialGrade?: number;
   /** After the rest period, sensitivity recovers as 1 − exp(−samples since detection / this) (0: at once). @default 0 */
@@ -59,8 +63,8 @@ export interface EnsembleState {
 }
 
 // Slots of EnsembleState.values.
-const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9, RUN = 10, DETECTED_AT = 11, PEAK = 12, SMOOTH = 13, S_MIN = 14, S_MAX = 15, LAST = 16, VOLATILITY = 17, V_MAX = 18;
-const FIXED_SLOTS = 19;
+const COUNT = 0, MIN = 1, MAX = 2, MEAN = 3, VARIANCE = 4, REST = 5, EXPECTED = 6, RING_SUM = 7, L_MEAN = 8, L_VARIANCE = 9, RUN = 10, DETECTED_AT = 11, PEAK = 12, SMOOTH = 13, S_MIN = 14, S_MAX = 15, LAST = 16, VOLATILITY = 17, V_MAX = 18, GRID_WIDTH = 19, GRID_ANCHOR = 20;
+const FIXED_SLOTS = 21;
 const LOG_FLOOR = Math.log(1e-10);
 
 const DEFAULTS: Required<EnsembleOptions> = {
@@ -69,9 +73,9 @@ const DEFAULTS: Required<EnsembleOptions> = {
   runContext: true,
   memoryBits: 4096,
   warmupSamples: 150,
-  restSamples: 100,
+  restSamples: 120,
   recoverySamples: 0,
-  detectionLevel: 0.5,
+  detectionLevel: 0.45,
   slowAlpha: 0.005,
   deviationLow: 3,
   deviationHigh: 8,
@@ -81,11 +85,14 @@ const DEFAULTS: Required<EnsembleOptions> = {
   likelihood: true,
   likelihoodAlpha: 0.004,
   recordDecaySamples: 0,
-  spatialTolerance: 0.05,
+  spatialTolerance: 0.03,
   spatialGrade: 0,
   smoothSpatialAlpha: 0.05,
   smoothSpatialTolerance: 0.1,
   volatilityAlpha: 0,
+  stableGrid: false,
+  gridGrowth: 4,
+
   volatilityTolerance: 0.1,
 };
 
@@ -124,7 +131,10 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
         const bins = resolutions[level]!;
         const base = history + level * config.contextLength;
         let symbol: number;
-        if (value > max) symbol = bins;
+        if (config.stableGrid && values[GRID_WIDTH]! > 0) {
+          // A grid frozen after warm-up: a new extreme adds levels instead of re-quantising the old ones.
+          symbol = Math.floor((value - values[GRID_ANCHOR]!) / (values[GRID_WIDTH]! / bins)) | 0;
+        } else if (value > max) symbol = bins;
         else if (value < min) symbol = bins + 1;
         else symbol = range > 0 ? Math.min(bins - 1, Math.floor(((value - min) / range) * bins)) : 0;
         let hash = Math.imul(symbol + 1 + level * 131, 0x9e3779b1);
@@ -154,6 +164,15 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
         }
         for (let length = config.contextLength - 1; length > 0; length -= 1) values[base + length] = values[base + length - 1]!;
         values[base] = symbol;
+      }
+      if (config.stableGrid) {
+        if (values[GRID_WIDTH]! === 0 && count + 1 >= config.warmupSamples && range > 0) {
+          values[GRID_WIDTH] = range;
+          values[GRID_ANCHOR] = min;
+        } else if (values[GRID_WIDTH]! > 0 && Math.max(max, value) - Math.min(min, value) > config.gridGrowth * values[GRID_WIDTH]!) {
+          values[GRID_WIDTH] = Math.max(max, value) - Math.min(min, value);
+          values[GRID_ANCHOR] = Math.min(min, value);
+        }
       }
       const novelty = unseen / (config.contextLength * resolutions.length + (config.runContext ? 1 : 0));
       // (2) Deviation from the long-run level.

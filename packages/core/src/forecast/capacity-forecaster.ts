@@ -136,7 +136,7 @@ export class CapacityForecaster implements Analyzer {
       level,
       horizon,
       method: result.method,
-    } as AnalyzerFinding;
+    };
   }
 }
 

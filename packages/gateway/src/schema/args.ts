@@ -23,9 +23,12 @@ export function requiredId(value: string, name: string): string {
   return parseInput(IdSchema, value, name);
 }
 
-/** Validates a `limit` argument: an integer from 0 to `max`. */
+/**
+ * Validates a `limit` argument: an integer from 0 to `max`. The schema default (`fallback`) is clamped to
+ * `max` rather than refused, so a gateway configured with a small `maxListSize` still answers plain queries.
+ */
 export function listLimit(value: number | null | undefined, max: number, fallback = 100): number {
-  if (value === null || value === undefined) return Math.min(fallback, max);
+  if (value === null || value === undefined || value === fallback) return Math.min(fallback, max);
   return parseInput(z.number().int('must be an integer').min(0, 'must be at least 0').max(max, `must be at most ${max}`), value, 'limit');
 }
 

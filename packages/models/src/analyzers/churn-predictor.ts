@@ -52,14 +52,23 @@ export class ChurnPredictor implements Analyzer {
   async predict(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, options: CallOptions = {}): Promise<ChurnPrediction[]> {
     const model = await this.ready();
     const extractor = this.extractor!;
-    const notes: ExtractionNotes[] = rows.map(() => createExtractionNotes());
+    // One shared notes object; a row's own notes are only materialised when it needed a repair.
+    const notes = createExtractionNotes();
+    const perRow: Array<ExtractionNotes | undefined> = new Array(rows.length);
     const input = new Float32Array(rows.length * extractor.width);
-    rows.forEach((row, index) => extractor.encodeInto(row, input, index * extractor.width, notes[index]));
+    rows.forEach((row, index) => {
+      extractor.encodeInto(row, input, index * extractor.width, notes);
+      if (notes.imputed.size > 0 || notes.unknownCategories.size > 0) {
+        perRow[index] = { imputed: new Map(notes.imputed), unknownCategories: new Map(notes.unknownCategories) };
+        notes.imputed.clear();
+        notes.unknownCategories.clear();
+      }
+    });
     const probabilities = await this.scoreEncoded(model, input, rows.length, options);
     return probabilities.map((probability, index) => ({
       probability,
-      imputed: [...notes[index]!.imputed.keys()],
-      unknownCategories: [...notes[index]!.unknownCategories.keys()],
+      imputed: perRow[index] ? [...perRow[index].imputed.keys()] : [],
+      unknownCategories: perRow[index] ? [...perRow[index].unknownCategories.keys()] : [],
     }));
   }
 

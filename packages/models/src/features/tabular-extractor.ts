@@ -1,5 +1,5 @@
 import { ValidationError } from '@iac-dharma/core';
-import type { FeatureSpec, ModelCard } from '../card/model-card-schema.js';
+import type { FeatureSpec, ModelCard, NumericFeatureSpec } from '../card/model-card-schema.js';
 import { normalize } from './normalize.js';
 import { parseNumber } from './parse-number.js';
 
@@ -48,30 +48,36 @@ export class TabularExtractor {
    */
   encodeInto(row: Readonly<Record<string, unknown>>, target: Float32Array, offset = 0, notes?: ExtractionNotes): void {
     let column = offset;
-    this.features.forEach((feature, featureIndex) => {
+    const features = this.features;
+    for (let featureIndex = 0; featureIndex < features.length; featureIndex++) {
+      const feature = features[featureIndex]!;
       const raw = row[feature.name];
       if (feature.kind === 'numeric') {
-        let value = parseNumber(raw);
-        if (typeof value !== 'number') {
-          const rule = feature.missing;
-          if (!rule || (value === 'invalid' && rule.when === 'blank')) {
-            throw new ValidationError(`Invalid row: row.${feature.name}: expected a number, got ${JSON.stringify(raw) ?? 'nothing'}`, [
-              { path: feature.name, message: `expected a number, got ${JSON.stringify(raw) ?? 'nothing'}`, code: 'invalid_type' },
-            ]);
-          }
-          value = rule.value;
-          if (notes) notes.imputed.set(feature.name, (notes.imputed.get(feature.name) ?? 0) + 1);
-        }
+        let value = typeof raw === 'number' && Number.isFinite(raw) ? raw : parseNumber(raw);
+        if (typeof value !== 'number') value = this.repair(feature, raw, value, notes);
         target[column++] = normalize(value, feature.normalization);
-        return;
+        continue;
       }
       const width = feature.categories.length;
       target.fill(0, column, column + width);
-      const index = raw === null || raw === undefined ? undefined : this.categoryIndex[featureIndex]!.get(String(raw));
+      const index = raw === null || raw === undefined ? undefined : this.categoryIndex[featureIndex]!.get(typeof raw === 'string' ? raw : String(raw));
       if (index !== undefined) target[column + index] = 1;
       else if (notes) notes.unknownCategories.set(feature.name, (notes.unknownCategories.get(feature.name) ?? 0) + 1);
       column += width;
-    });
+    }
+  }
+
+  /** Applies the card's missing-value rule, or throws a `ValidationError` naming the field. */
+  private repair(feature: NumericFeatureSpec, raw: unknown, problem: 'blank' | 'invalid', notes: ExtractionNotes | undefined): number {
+    const rule = feature.missing;
+    if (!rule || (problem === 'invalid' && rule.when === 'blank')) {
+      const shown = JSON.stringify(raw) ?? 'nothing';
+      throw new ValidationError(`Invalid row: row.${feature.name}: expected a number, got ${shown}`, [
+        { path: feature.name, message: `expected a number, got ${shown}`, code: 'invalid_type' },
+      ]);
+    }
+    if (notes) notes.imputed.set(feature.name, (notes.imputed.get(feature.name) ?? 0) + 1);
+    return rule.value;
   }
 
   /** Encodes one row into a new float32 vector of {@link width} columns. */

@@ -1,0 +1,56 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.map': 'application/json',
+};
+
+/** A running static file server and the bytes it has sent, by URL path (for download-size figures). */
+export interface StaticServer {
+  /** e.g. `http://127.0.0.1:41234/` */
+  url: string;
+  /** Body bytes sent per request path since the last {@link StaticServer.resetCounts}. */
+  sent: Map<string, number>;
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+/** Serves `root` on 127.0.0.1 (random port) with the right MIME types, incl. `application/wasm`. */
+export async function startStaticServer(root: string, options: { headers?: Record<string, string> } = {}): Promise<StaticServer> {
+  const sent = new Map<string, number>();
+  const server: Server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    let size: number;
+    try {
+      if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) throw new Error('outside root');
+      size = statSync(file).size;
+    } catch {
+      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-cache', ...options.headers });
+    sent.set(path, (sent.get(path) ?? 0) + size);
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    sent,
+    resetCounts: () => sent.clear(),
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,1 @@
+export { loadAugursInBrowser } from './augurs-loader.js';
