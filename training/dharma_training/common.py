@@ -174,6 +174,7 @@ def finalize_onnx(model, doc: str):
     model.producer_version = "1"
     model.doc_string = doc
     model.graph.doc_string = ""
+    model.graph.name = "dharma"  # converters put a random uuid here, which broke byte-identical rebuilds
     return model
 
 

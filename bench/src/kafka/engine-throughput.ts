@@ -212,7 +212,7 @@ const results: Record<string, unknown> = {
   settings: { publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0', runs: RUNS, maxSamples: MAX_SAMPLES, pacedSeconds: PACED_SECONDS, probeEvery: PROBE_EVERY, partitions: 6, compression: 'gzip', acks: -1, oneSamplePerMessage: true },
   date: new Date().toISOString(),
 };
-for (const count of (process.env.BENCH_INSTANCES ?? '1,2').split(',').map(Number)) {
+for (const count of (process.env.BENCH_INSTANCES ?? '1,2').split(',').map(Number).filter((count) => count > 0)) {
   const drain = [];
   const max = [];
   const paced = [];

@@ -1,7 +1,7 @@
 // Test/benchmark harness page: exposes `window.harness` so Playwright can score vectors in Chromium through
 // the same packages the example page uses, on the main thread (onnxruntime-web) and in the scoring worker.
 import { AnomalyDetector, type AnalyzerFinding, type TensorData } from '@iac-dharma/core';
-import { createBundledModelSource, createOnnxRuntime, loadModel, type Model } from '@iac-dharma/models';
+import { createBundledModelSource, createOnnxRuntime, loadModel, parseModelCard, verifyModelBytes, type Model } from '@iac-dharma/models';
 import { createScoringWorker, type ScoringWorker } from '@iac-dharma/models/worker';
 
 /** Where a model runs: `main` = page thread, `worker` = the scoring worker. */
@@ -44,21 +44,34 @@ const harness = {
     await loaded.run(Float32Array.from(row), 1);
     return { loadMs, firstScoreMs: performance.now() - started };
   },
+  /** Page-thread cold start split into phases (ms): fetch card + model, sha256, session (incl. wasm on first use), first run. */
+  async coldPhases(id: string, row: number[]): Promise<Record<string, number>> {
+    const times: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (name: string) => ((times[name] = performance.now() - mark), (mark = performance.now()));
+    const card = parseModelCard(await source.readCard(id));
+    const bytes = await source.readFile(id, card.file);
+    lap('fetchModel');
+    await verifyModelBytes(bytes, card);
+    lap('sha256');
+    const session = await runtime.createSession({ bytes });
+    lap('createSession');
+    await session.run({ [card.inputs[0]!.name]: { type: 'float32', data: Float32Array.from(row), dims: [1, row.length] } });
+    lap('firstRun');
+    await session.release();
+    return times;
+  },
   /** Runs `rows` encoded rows (flattened) through model `id`; returns every output as numbers. */
   async run(id: string, placement: Placement, input: number[], rows: number): Promise<Record<string, number[]>> {
     return plain(await (await model(id, placement)).run(Float32Array.from(input), rows));
   },
-  /** Times `repeats` runs of the same batch; returns each run's ms. */
-  async time(id: string, placement: Placement, input: number[], rows: number, repeats: number): Promise<number[]> {
+  /** Runs the same batch `iterations` times back to back; returns the total ms (per-call timer resolution is coarse in browsers). */
+  async timeLoop(id: string, placement: Placement, input: number[], rows: number, iterations: number): Promise<number> {
     const loaded = await model(id, placement);
     const batch = Float32Array.from(input);
-    const times: number[] = [];
-    for (let index = 0; index < repeats; index++) {
-      const started = performance.now();
-      await loaded.run(batch, rows);
-      times.push(performance.now() - started);
-    }
-    return times;
+    const started = performance.now();
+    for (let index = 0; index < iterations; index++) await loaded.run(batch, rows);
+    return performance.now() - started;
   },
   /** Scores a metric stream with a fresh default AnomalyDetector: every sample's score plus analyze()'s findings. */
   detect(samples: Array<{ resource: string; metric: string; timestamp: number; value: number }>): { scores: number[]; findings: AnalyzerFinding[] } {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StateError, type Engine, type IngestRecord } from '@iac-dharma/core';
+import { StateError } from '@iac-dharma/core';
 import { GraphQLError } from 'graphql/index.js';
 import { createYoga } from 'graphql-yoga';
 import { apiKeyFromHeaders, createApiKeyAuthenticator, type Principal } from './auth/api-keys.js';
@@ -8,6 +8,7 @@ import { useGatewayPolicy } from './auth/gateway-policy-plugin.js';
 import { createErrorMasker } from './errors/mask-error.js';
 import { StatusBus } from './events/status-bus.js';
 import { SubscriptionFactory } from './events/subscription-factory.js';
+import { watchEngine } from './events/watch-engine.js';
 import type { GatewayContext, GatewayServices } from './gateway-context.js';
 import type { GatewayOptions } from './gateway-options.js';
 import { createHealthAndMetricsHandler } from './http/health-and-metrics.js';
@@ -160,32 +161,5 @@ export function createGateway(options: GatewayOptions): Gateway {
         server.closeAllConnections();
       });
     },
-  };
-}
-
-/** Tracks which metrics each resource reports, and republishes status changes made by remediations. */
-function watchEngine(engine: Engine, services: GatewayServices): () => void {
-  const onIngested = (records: readonly IngestRecord[]) => {
-    for (const record of records) {
-      if (record.kind !== 'metric') continue;
-      let metrics = services.metricsSeen.get(record.resource);
-      if (!metrics) {
-        if (services.metricsSeen.size >= 100_000) continue; // bounded memory; callers can still name the metric
-        services.metricsSeen.set(record.resource, (metrics = new Set()));
-      }
-      if (metrics.size < 256) metrics.add(record.metric);
-    }
-  };
-  const onRemediation = (result: { resource: string }) => {
-    services.storage.getResource({ id: result.resource }).then(
-      (resource) => resource && services.statusBus.publish(resource, undefined, engine.clock.now()),
-      () => undefined,
-    );
-  };
-  engine.on('ingested', onIngested);
-  engine.on('remediation', onRemediation);
-  return () => {
-    engine.off('ingested', onIngested);
-    engine.off('remediation', onRemediation);
   };
 }

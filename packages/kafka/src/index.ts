@@ -17,4 +17,5 @@ export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { DedupeWindow } from './dedupe-window.js';
 export { resourceKeyOf } from './resource-key.js';
 export { consumerLag } from './consumer-lag.js';
+export { probeKafkaHealth } from './kafka-health.js';
 export { toKafkaLogCreator } from './kafka-log-creator.js';

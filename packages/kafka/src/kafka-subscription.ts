@@ -86,6 +86,11 @@ export class KafkaSubscription {
       await consumer.disconnect().catch(() => undefined);
       throw new TransportError(`Could not subscribe to Kafka topic "${options.physicalTopic}" as group "${options.groupId}": ${(error as Error).message}`, { cause: error, isRetryable: true });
     }
+    // stop() may have run while this (re)start was connecting: do not leave this consumer running.
+    if (this.stopping.signal.aborted) {
+      await consumer.disconnect().catch(() => undefined);
+      return;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.joinTimeoutMs)));
     await Promise.race([joinedOnce, timedOut]);

@@ -16,9 +16,9 @@ import {
   type Transport,
 } from '@iac-dharma/core';
 import kafkajs, { type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
-import { consumerLag } from './consumer-lag.js';
 import type { DeadLetterRecord } from './dead-letter.js';
 import { encodeEnvelope } from './envelope.js';
+import { probeKafkaHealth } from './kafka-health.js';
 import { KAFKA_LOG_LEVELS, toKafkaLogCreator } from './kafka-log-creator.js';
 import { KafkaPublisher } from './kafka-publisher.js';
 import { KafkaSubscription } from './kafka-subscription.js';
@@ -164,32 +164,13 @@ export class KafkaTransport implements Transport {
   async health(): Promise<ComponentHealth> {
     const stats = this.stats();
     if (this.closed) return { status: 'down', detail: 'closed', data: { ...stats } };
-    const timeoutMs = this.options.healthTimeoutMs ?? 5000;
-    try {
-      const probe = (async () => {
-        const admin = await this.getAdmin();
-        const cluster = await admin.describeCluster();
-        const lag: Record<string, number> = {};
-        for (const { groupId, physicalTopic } of this.groups.values()) {
-          lag[`${groupId}/${physicalTopic}`] = await consumerLag(admin, groupId, physicalTopic);
-        }
-        return { cluster, lag };
-      })();
-      // The probe may settle after the timeout won the race: never leave its rejection unhandled.
-      probe.catch(() => undefined);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
-      const { cluster, lag } = await Promise.race([probe, timeout]).finally(() => clearTimeout(timer));
-      const totalLag = Object.values(lag).reduce((sum, value) => sum + value, 0);
-      const degraded = totalLag > (this.options.maxHealthyLag ?? 10_000);
-      return {
-        status: degraded ? 'degraded' : 'ok',
-        detail: `${cluster.brokers.length} broker(s), consumer lag ${totalLag}`,
-        data: { brokers: cluster.brokers.map((broker) => `${broker.host}:${broker.port}`), controller: cluster.controller, lag, totalLag, ...stats },
-      };
-    } catch (error) {
-      return { status: 'down', detail: `Kafka unreachable: ${(error as Error).message}`, data: { ...stats } };
-    }
+    return probeKafkaHealth({
+      admin: () => this.getAdmin(),
+      subscriptions: [...this.groups.values()],
+      stats,
+      timeoutMs: this.options.healthTimeoutMs ?? 5000,
+      maxHealthyLag: this.options.maxHealthyLag ?? 10_000,
+    });
   }
 
   /** Resolves once every queued message has been acknowledged by the broker. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from '@iac-dharma/core';
+import { createEngine, type IncomingMessage } from '@iac-dharma/core';
 import { waitFor } from '@iac-dharma/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -94,5 +94,26 @@ describe('dead-letter topic on a real broker', () => {
     await waitFor(() => handled.length >= 3, { timeoutMs: 5_000 });
     expect(handled).toEqual(['a', 'b', 'c']);
     expect(transport.stats().duplicates).toBe(2);
+  });
+
+  it('engine.consume() dead-letters invalid records of a valid message and ingests the rest', async () => {
+    const prefix = `${uniqueTopic('engine-dlq')}.`;
+    const engine = createEngine({ transport: createKafkaTransport({ brokers: kafkaBrokers(), clientId: 'engine-dlq', topicPrefix: prefix, ...fastTestOptions }), publishFindings: false });
+    const ingested: number[] = [];
+    engine.on('ingested', (records) => records.forEach((record) => record.kind === 'metric' && ingested.push(record.value)));
+    engine.on('error', () => undefined);
+    await engine.consume({ group: 'engines' });
+    const observer = createKafkaTransport({ brokers: kafkaBrokers(), clientId: 'engine-dlq-observer', topicPrefix: prefix, ...fastTestOptions });
+    transports.push(observer);
+    const deadLetters: unknown[] = [];
+    await observer.subscribe({ topic: 'dead-letter', handler: async (message) => void deadLetters.push(message.value) });
+    await observer.publish({ topic: 'metrics', messages: [{ value: [{ resource: 'web-1', metric: 'cpu', value: 1 }, { resource: 'web-1', metric: 'cpu', value: 'high' }, { resource: 'web-1', metric: 'cpu', value: 3 }] }] });
+    await waitFor(() => ingested.length >= 2 && deadLetters.length >= 1, { timeoutMs: 30_000, message: 'valid records ingested, invalid one dead-lettered' });
+    expect(ingested).toEqual([1, 3]);
+    // The engine's dead-letter record names the field and carries the whole original message value.
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]).toMatchObject({ field: 'value', topic: 'metrics', original: [{ value: 1 }, { value: 'high' }, { value: 3 }] });
+    expect((deadLetters[0] as { reason: string }).reason).toMatch(/value/);
+    await engine.close();
   });
 });

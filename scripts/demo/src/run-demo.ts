@@ -56,8 +56,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
 
   const fleet = createFleetSimulator({ clock, seed: options.seed, services: scenario.services });
   for (const resource of fleet.resources()) await storage.putResource({ resource });
-  await storage.putResource({ resource: { type: 'infrastructure', id: scenario.turbofan.resource, name: `turbofan (C-MAPSS ${trajectory.engine})`, provider: 'simulated', status: 'running' } });
-  await storage.putResource({ resource: { type: 'infrastructure', id: scenario.portScan.target, name: 'edge gateway', provider: 'simulated', status: 'running' } });
+  await storage.putResource({ resource: { type: 'infrastructure', id: scenario.turbofan.resource, name: `turbofan (C-MAPSS ${trajectory.engine})`, provider: 'simulated', status: 'running', labels: {}, spec: {} } });
+  await storage.putResource({ resource: { type: 'infrastructure', id: scenario.portScan.target, name: 'edge gateway', provider: 'simulated', status: 'running', labels: {}, spec: {} } });
 
   // The simulated fleet's metrics are steady with Gaussian noise: the z-score strategy at 0.8 (about 8
   // standard deviations) suits them; `--strategy ensemble` shows the SDK default on the same data.
@@ -128,7 +128,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
     if (manualPending && scenario.manualMigration.at <= now) {
       manualPending = false;
       emit('manual', `operator asks to migrate ${scenario.manualMigration.service} in the maintenance window`);
-      void remediator.execute({ action: { plugin: 'fleet', action: 'migrate' }, resourceId: scenario.manualMigration.service, requestedBy: 'operator', reason: 'noisy neighbour: move in the maintenance window' });
+      void remediator.execute({ action: { plugin: 'fleet', action: 'migrate', params: {} }, resourceId: scenario.manualMigration.service, requestedBy: 'operator', reason: 'noisy neighbour: move in the maintenance window' });
     }
 
     const records: IngestRecordInput[] = fleet.sample();

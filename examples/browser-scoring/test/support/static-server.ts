@@ -31,14 +31,24 @@ export async function startStaticServer(root: string, options: { headers?: Recor
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     let size: number;
+    let etag: string;
     try {
       if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) throw new Error('outside root');
-      size = statSync(file).size;
+      const stats = statSync(file);
+      size = stats.size;
+      etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
     } catch {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    response.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-cache', ...options.headers });
+    // Revalidate on every load (no-cache) but answer 304 when unchanged, like a typical static host; this
+    // also lets Chromium reuse its cached compiled wasm on repeat visits.
+    const headers = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', ETag: etag, ...options.headers };
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, headers).end();
+      return;
+    }
+    response.writeHead(200, { ...headers, 'Content-Length': size });
     sent.set(path, (sent.get(path) ?? 0) + size);
     createReadStream(file).pipe(response);
   });

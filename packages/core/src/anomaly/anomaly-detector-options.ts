@@ -5,8 +5,11 @@ import type { DetectorStrategy } from './detector-strategy.js';
 export const AnomalyDetectorOptionsSchema = z.object({
   /** Analyzer name (also the key of its saved state). @default 'anomaly' */
   name: z.string().min(1).default('anomaly'),
-  /** Score at or above which a finding is emitted, in [0, 1]. @default 0.6 */
-  threshold: z.number().min(0).max(1).default(0.6),
+  /**
+   * Score at or above which a finding is emitted, in [0, 1]. The default is close to the threshold NAB's
+   * optimiser picks for the default strategy (0.476). @default 0.5
+   */
+  threshold: z.number().min(0).max(1).default(0.5),
   /**
    * De-duplication: after a finding for a series (or resource, in multivariate mode), further crossings
    * within this many ms of sample time are folded into it. @default 600000 (10 minutes)

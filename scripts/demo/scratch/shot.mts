@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1200, height: 900 } });
+await p.goto('file:///tmp/demo-report.html');
+await p.waitForFunction(() => document.body.getAttribute('data-charts-drawn') !== null);
+await p.screenshot({ path: '/tmp/shot1.png', fullPage: false });
+await p.evaluate(() => document.getElementById('series-1')!.scrollIntoView());
+await p.screenshot({ path: '/tmp/shot2.png' });
+await p.evaluate(() => document.getElementById('turbofan-chart')!.scrollIntoView());
+await p.screenshot({ path: '/tmp/shot3.png' });
+await p.evaluate(() => document.getElementById('timeline-chart')!.scrollIntoView());
+await p.screenshot({ path: '/tmp/shot4.png' });
+await b.close();
