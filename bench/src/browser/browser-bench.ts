@@ -7,10 +7,11 @@
  *
  * Run: cd /work/main && npx tsx --conditions=@iac-dharma/source bench/src/browser/browser-bench.ts
  */
+import type {} from '../../../examples/browser-scoring/test/harness-api.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ParityFileSchema, createBundledModelSource, createOnnxRuntime, loadModel } from '@iac-dharma/models';
+import { ParityFileSchema, createOnnxRuntime, loadModel } from '@iac-dharma/models';
 import { ARTIFACTS_DIRECTORY, buildExample } from '../../../examples/browser-scoring/test/support/build-example.js';
 import { launchChromium } from '../../../examples/browser-scoring/test/support/launch-chromium.js';
 import { startStaticServer } from '../../../examples/browser-scoring/test/support/static-server.js';
@@ -30,7 +31,7 @@ function parityBatch(id: string): { input: number[]; rows: number; width: number
 }
 
 async function nodeLoopMs(id: string, input: number[], rows: number, iterations: number): Promise<number[]> {
-  const model = await loadModel({ id, source: createBundledModelSource({ directory: ARTIFACTS_DIRECTORY }), runtime: createOnnxRuntime() });
+  const model = await loadModel({ bytes: readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model.onnx')), card: JSON.parse(readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model-card.json'), 'utf8')), runtime: createOnnxRuntime() });
   const batch = Float32Array.from(input);
   for (let index = 0; index < 20; index++) await model.run(batch, rows);
   const totals: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * One engine instance for the Kafka benchmark, run as a child process by `engine-throughput.ts`
+ * One engine instance for the Kafka benchmark, run as a child process by `kafka-bench.ts`
  * (its own event loop, like a real deployment). Consumes `metrics` in the benchmark's group and reports
  * to the parent over IPC: samples ingested, and publish→finding latencies of the probe samples.
  */

@@ -1,12 +1,13 @@
 // Browser-side scoring in a real headless Chromium: builds the example with Vite, serves it, and checks that
 // onnxruntime-web (page thread and scoring worker) and core's AnomalyDetector give Node's numbers.
+import type {} from './harness-api.js';
 import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnomalyDetector } from '@iac-dharma/core';
 import { waitFor } from '@iac-dharma/core/testing';
-import { ParityFileSchema, createBundledModelSource, createOnnxRuntime, loadModel } from '@iac-dharma/models';
+import { ParityFileSchema, createOnnxRuntime, loadModel } from '@iac-dharma/models';
 import { metricStreamSamples } from '../src/metric-stream.js';
 import { ARTIFACTS_DIRECTORY, buildExample } from './support/build-example.js';
 import { launchChromium } from './support/launch-chromium.js';
@@ -28,7 +29,7 @@ function parityBatch(id: string): { input: number[]; rows: number } {
 
 /** The same batch through onnxruntime-node (the models package's Node binding). */
 async function nodeOutputs(id: string, input: number[], rows: number): Promise<Record<string, number[]>> {
-  const model = await loadModel({ id, source: createBundledModelSource({ directory: ARTIFACTS_DIRECTORY }), runtime: createOnnxRuntime() });
+  const model = await loadModel({ bytes: readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model.onnx')), card: JSON.parse(readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model-card.json'), 'utf8')), runtime: createOnnxRuntime() });
   const outputs = await model.run(Float32Array.from(input), rows);
   await model.release();
   return Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, Array.from(tensor.data as ArrayLike<number | bigint>, Number)]));

@@ -1,11 +1,9 @@
 // Test/benchmark harness page: exposes `window.harness` so Playwright can score vectors in Chromium through
 // the same packages the example page uses, on the main thread (onnxruntime-web) and in the scoring worker.
-import { AnomalyDetector, type AnalyzerFinding, type TensorData } from '@iac-dharma/core';
+import { AnomalyDetector, type TensorData } from '@iac-dharma/core';
 import { createBundledModelSource, createOnnxRuntime, loadModel, parseModelCard, verifyModelBytes, type Model } from '@iac-dharma/models';
 import { createScoringWorker, type ScoringWorker } from '@iac-dharma/models/worker';
-
-/** Where a model runs: `main` = page thread, `worker` = the scoring worker. */
-export type Placement = 'main' | 'worker';
+import type { HarnessApi, Placement } from './harness-api.js';
 
 const models = new Map<string, Model>();
 let scoring: ScoringWorker | undefined;
@@ -35,9 +33,9 @@ function plain(outputs: Record<string, TensorData>): Record<string, number[]> {
   return Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, Array.from(tensor.data as ArrayLike<number | bigint>, Number)]));
 }
 
-const harness = {
+const harness: HarnessApi = {
   /** Loads model `id` (wasm + fetch + sha256 + session) and scores one row; returns the elapsed ms of each part. */
-  async coldStart(id: string, placement: Placement, row: number[]): Promise<{ loadMs: number; firstScoreMs: number }> {
+  async coldStart(id: string, placement: Placement, row: readonly number[]): Promise<{ loadMs: number; firstScoreMs: number }> {
     const started = performance.now();
     const loaded = await model(id, placement);
     const loadMs = performance.now() - started;
@@ -45,7 +43,7 @@ const harness = {
     return { loadMs, firstScoreMs: performance.now() - started };
   },
   /** Page-thread cold start split into phases (ms): fetch card + model, sha256, session (incl. wasm on first use), first run. */
-  async coldPhases(id: string, row: number[]): Promise<Record<string, number>> {
+  async coldPhases(id: string, row: readonly number[]): Promise<Record<string, number>> {
     const times: Record<string, number> = {};
     let mark = performance.now();
     const lap = (name: string) => ((times[name] = performance.now() - mark), (mark = performance.now()));
@@ -62,11 +60,11 @@ const harness = {
     return times;
   },
   /** Runs `rows` encoded rows (flattened) through model `id`; returns every output as numbers. */
-  async run(id: string, placement: Placement, input: number[], rows: number): Promise<Record<string, number[]>> {
+  async run(id: string, placement: Placement, input: readonly number[], rows: number): Promise<Record<string, number[]>> {
     return plain(await (await model(id, placement)).run(Float32Array.from(input), rows));
   },
   /** Runs the same batch `iterations` times back to back; returns the total ms (per-call timer resolution is coarse in browsers). */
-  async timeLoop(id: string, placement: Placement, input: number[], rows: number, iterations: number): Promise<number> {
+  async timeLoop(id: string, placement: Placement, input: readonly number[], rows: number, iterations: number): Promise<number> {
     const loaded = await model(id, placement);
     const batch = Float32Array.from(input);
     const started = performance.now();
@@ -74,7 +72,7 @@ const harness = {
     return performance.now() - started;
   },
   /** Scores a metric stream with a fresh default AnomalyDetector: every sample's score plus analyze()'s findings. */
-  detect(samples: Array<{ resource: string; metric: string; timestamp: number; value: number }>): { scores: number[]; findings: AnalyzerFinding[] } {
+  detect(samples) {
     const scorer = new AnomalyDetector();
     const scores = samples.map((sample) => scorer.score(`${sample.resource}/${sample.metric}`, sample.timestamp, sample.value));
     const analyzer = new AnomalyDetector({ mode: 'both' });
@@ -93,10 +91,5 @@ const harness = {
   },
 };
 
-declare global {
-  interface Window {
-    harness: typeof harness;
-  }
-}
 window.harness = harness;
 document.body.dataset['ready'] = 'true';

@@ -25,7 +25,7 @@ function gatedProducer(failures: unknown[] = []) {
 const message = (n: number) => ({ key: 'k', value: Buffer.from(String(n)) });
 const publisherFor = (producer: Producer, overrides: Partial<ConstructorParameters<typeof KafkaPublisher>[0]> = {}) => {
   const stats = createTransportStats();
-  const publisher = new KafkaPublisher({ producer, stats, logger: noopLogger, clock: systemClock, compression: 'gzip', acks: -1, maxBatchMessages: 100, maxBufferedBytes: 1000, deliveryTimeoutMs: 5000, backoff: { initialMs: 1, maxMs: 5 }, ...overrides });
+  const publisher = new KafkaPublisher({ producer, stats, logger: noopLogger, clock: systemClock, compression: 'gzip', compressionMinBytes: 1024, acks: -1, maxBatchMessages: 100, maxBufferedBytes: 1000, deliveryTimeoutMs: 5000, backoff: { initialMs: 1, maxMs: 5 }, ...overrides });
   return { publisher, stats };
 };
 

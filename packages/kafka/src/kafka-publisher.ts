@@ -20,6 +20,8 @@ export interface KafkaPublisherOptions {
   logger: Logger;
   clock: Clock;
   compression: 'gzip' | 'none';
+  /** Requests carrying fewer encoded bytes than this are sent uncompressed. */
+  compressionMinBytes: number;
   acks: -1 | 1;
   maxBatchMessages: number;
   maxBufferedBytes: number;
@@ -89,8 +91,11 @@ export class KafkaPublisher {
       else byTopic.set(entry.topic, [...entry.messages]);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
+    // gzip gains nothing on a few hundred bytes and costs a thread-pool round trip: send small requests as they are.
+    const compress = this.options.compression === 'gzip' && bytes >= this.options.compressionMinBytes;
     try {
-      await this.sendWithRetry(topicMessages, count);
+      await this.sendWithRetry(topicMessages, count, compress);
       this.options.stats.published += count;
       for (const entry of batch) entry.resolve();
     } catch (error) {
@@ -102,7 +107,7 @@ export class KafkaPublisher {
     }
   }
 
-  private async sendWithRetry(topicMessages: TopicMessages[], count: number): Promise<void> {
+  private async sendWithRetry(topicMessages: TopicMessages[], count: number, compress: boolean): Promise<void> {
     const { producer, clock, stats, logger } = this.options;
     const deadline = clock.now() + this.options.deliveryTimeoutMs;
     for (let attempt = 1; ; attempt++) {
@@ -111,7 +116,7 @@ export class KafkaPublisher {
         await producer.sendBatch({
           topicMessages,
           acks: this.options.acks,
-          compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+          compression: compress ? CompressionTypes.GZIP : CompressionTypes.None,
         });
         return;
       } catch (error) {

@@ -39,6 +39,8 @@ export interface KafkaTransportOptions {
 
   /** Compression of produced batches. @default 'gzip' */
   compression?: 'gzip' | 'none';
+  /** Produce requests smaller than this many encoded bytes are sent uncompressed (gzip gains nothing there and adds latency). @default 1024 */
+  compressionMinBytes?: number;
   /** Largest encoded envelope in bytes: bigger publishes throw, bigger received messages are dead-lettered. @default 1000000 */
   maxMessageBytes?: number;
   /** Most messages in one produce request (concurrent `publish` calls are batched together). @default 2000 */
@@ -100,6 +102,7 @@ export const KafkaTransportOptionsSchema = z
     replicationFactor: positiveInt.optional(),
     topicConfig: z.record(z.string(), z.string()).optional(),
     compression: z.enum(['gzip', 'none']).optional(),
+    compressionMinBytes: z.number().int().nonnegative().optional(),
     maxMessageBytes: positiveInt.optional(),
     maxBatchMessages: positiveInt.optional(),
     maxBufferedBytes: positiveInt.optional(),

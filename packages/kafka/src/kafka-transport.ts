@@ -228,6 +228,7 @@ export class KafkaTransport implements Transport {
       logger: this.logger,
       clock: this.clock,
       compression: this.options.compression ?? 'gzip',
+      compressionMinBytes: this.options.compressionMinBytes ?? 1024,
       acks: this.options.acks ?? -1,
       maxBatchMessages: this.options.maxBatchMessages ?? 2000,
       maxBufferedBytes: this.options.maxBufferedBytes ?? 16 * 1024 * 1024,

@@ -99,7 +99,7 @@ export function renderHtmlReport(result: DemoRunResult): string {
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1140px;padding:0 16px;color:#111827}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
 table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{border:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f9fafb}
-.chart{margin:12px 0 20px;min-height:200px}.muted{color:#6b7280}pre{background:#f9fafb;padding:8px;overflow:auto;font-size:12.5px}
+.chart{margin:12px 0 20px;min-height:200px}.muted{color:#6b7280}pre{background:#f9fafb;padding:8px;white-space:pre-wrap;font-size:12.5px}
 </style></head><body>
 <h1>IaC Dharma demo report</h1>
 <p class="muted">${escapeHtml(`${result.scenario.durationMs / 3_600_000} simulated hours, seed ${result.scenario.seed}, run in ${(result.elapsedMs / 1000).toFixed(1)} s on ${result.storage} and the in-process transport. Times are simulated hh:mm since the start; the first ${result.scenario.warmupMs / 3_600_000} h are a quiet warm-up. Everything on this page, the charting library included, is inside this file.`)}</p>

@@ -17,13 +17,14 @@ import { FailurePredictor, ThreatDetector } from '@iac-dharma/models';
 import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
 import { ConnectionGenerator } from './connection-generator.js';
 import { createOnCallApprover, DEMO_GUARDS, DEMO_POLICIES, type ApprovalDecision } from './demo-policies.js';
-import type { DemoRunResult, MissingModel, ThreatOutcome } from './demo-run-result.js';
+import type { DemoRunResult, MissingModel } from './demo-run-result.js';
 import { createDemoScenario } from './demo-scenario.js';
 import { snapshotForecast } from './forecast-snapshot.js';
+import { ThreatTally } from './threat-tally.js';
 import { loadDemoModel } from './models-status.js';
 import { RecordingAnomalyDetector } from './recording-anomaly-detector.js';
 import { cycleSamples, readTurbofanTrajectory } from './turbofan-replay.js';
-import { turbofanOutcome } from './turbofan-outcome.js';
+import { isValidationEngine, turbofanOutcome } from './turbofan-outcome.js';
 
 /** Options of {@link runDemo}. */
 export interface RunDemoOptions {
@@ -85,6 +86,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
   });
   const engine = createEngine({ storage, clock, analyzers, handlers: [remediator] });
   await engine.start();
+  if (failureModel.ready) {
+    const heldOut = isValidationEngine(failureModel.model.card, trajectory.engine);
+    const status = heldOut === true ? 'held out from the failure model\'s training' : heldOut === false ? 'NOT a validation engine of this model' : 'the model card does not list its split';
+    emit('setup', `${scenario.turbofan.resource} replays C-MAPSS ${trajectory.engine} (${trajectory.cycles.length} cycles, run to failure; ${status}), one cycle every ${Math.round(scenario.turbofan.cycleMs / 60_000)} simulated min`);
+  }
+  emit('setup', `${scenario.diskFill.service}'s disk fills slowly all day; the forecaster re-forecasts every ${scenario.forecastEveryMs / 60_000} simulated min`);
 
   const findings: Finding[] = [];
   const remediations: RemediationResult[] = [];
@@ -104,10 +111,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
   engine.on('error', (error, context) => emit('error', `${context.source}${context.component ? ` (${context.component})` : ''}: ${error.message}`));
 
   const connections = new ConnectionGenerator(options.seed, scenario.portScan.target);
-  const threat: ThreatOutcome = {
-    scanSource: scenario.portScan.source, scanConnections: 0, normalConnections: 0, flaggedScan: 0, flaggedNormal: 0, categories: {},
-    perStep: { timestamps: [], normal: [], scan: [], flagged: [] },
-  };
+  const threat = new ThreatTally(scenario.portScan.source);
   const thresholds = new Map(FLEET_METRICS.map((metric) => [metric.name, metric.threshold]));
   const breaches: Record<string, number> = {};
   const pendingIncidents = [...scenario.incidents];
@@ -154,31 +158,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
         ? connections.scan(scenario.portScan.at, scenario.portScan.durationMs, scenario.portScan.connections, scenario.portScan.source)
         : [];
       if (scan.length > 0) emit('attack', `port scan from ${scenario.portScan.source}: ${scan.length} connections to ${new Set(scan.map((event) => event.attributes?.['service'])).size} services in ${scenario.portScan.durationMs / 1000} s`);
-      threat.normalConnections += normal.length;
-      threat.scanConnections += scan.length;
-      threat.perStep.timestamps.push(now);
-      threat.perStep.normal.push(normal.length);
-      threat.perStep.scan.push(scan.length);
+      threat.traffic(now, normal, scan);
       records.push(...[...normal, ...scan].sort((a, b) => Number(a.timestamp) - Number(b.timestamp)));
     }
 
     const result = await engine.ingest(records);
-    if (threatDetector) {
-      const flagged = result.findings.filter((finding) => finding.kind === 'threat');
-      threat.perStep.flagged.push(flagged.length);
-      for (const finding of flagged) {
-        if (finding.labels?.['source'] === scenario.portScan.source) threat.flaggedScan++;
-        else threat.flaggedNormal++;
-        threat.categories[finding.category] = (threat.categories[finding.category] ?? 0) + 1;
-        threat.firstFlagAt ??= finding.timestamp;
-      }
-    }
+    if (threatDetector) threat.findings(result.findings);
     if (now - lastForecast >= scenario.forecastEveryMs) {
       lastForecast = now;
       await engine.tick();
     }
-    // Let remediations finish what they can before simulated time moves on.
-    for (let turn = 0; turn < 10_000 && remediator.pendingWork() > 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // Let remediations finish what they can (history hashing, SQLite) before simulated time moves on.
+    const settleBy = performance.now() + 30_000;
+    while (remediator.pendingWork() > 0 && performance.now() < settleBy) await new Promise((resolve) => setImmediate(resolve));
     options.onProgress?.({ now, done: step, total, findings: findings.length, remediations: remediations.length });
   }
 
@@ -190,7 +182,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
   const records = (await remediator.history({})).length;
   const result: DemoRunResult = {
     scenario, strategy: options.strategy ?? 'z-score', elapsedMs: 0, findings, remediations, approvals, incidents: fleet.incidents(), breaches, actions: fleet.actionLog(),
-    scored: detector.scored, ...(forecast ? { forecast } : {}), ...(turbofan ? { turbofan } : {}), ...(threatDetector ? { threat } : {}),
+    scored: detector.scored, ...(forecast ? { forecast } : {}), ...(turbofan ? { turbofan } : {}), ...(threatDetector ? { threat: threat.outcome } : {}),
     missingModels, historyVerified: { ok: historyCheck.ok, ...(historyCheck.reason ? { reason: historyCheck.reason } : {}), records },
     engineStats: engine.stats(), storage: options.db ? `SQLite file ${options.db}` : 'SQLite (temporary file, deleted)',
   };

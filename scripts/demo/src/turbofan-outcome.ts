@@ -24,13 +24,10 @@ export async function turbofanOutcome(options: {
   const predictions = await options.predictor.predictBatch(histories, { explain: false });
   const timeOf = (index: number) => scenario.start + (index + 1) * scenario.turbofan.cycleMs;
   const first = options.findings.find((finding) => finding.kind === 'prediction' && finding.resource === scenario.turbofan.resource);
-  const split = card.training['split'];
-  const splitText = typeof split === 'string' ? split : JSON.stringify(split ?? '');
   const last = trajectory.cycles.length;
   return {
     engine: trajectory.engine,
-    // The card lists its held-out engines, e.g. "validation engines ['FD001/3', 'FD001/5', ...]".
-    validationEngine: splitText === '' ? undefined : new RegExp(`['"]${trajectory.engine}['"]`).test(splitText),
+    validationEngine: isValidationEngine(card, trajectory.engine),
     cycles: last,
     endOfLifeAt: timeOf(last - 1),
     curve: {
@@ -43,4 +40,15 @@ export async function turbofanOutcome(options: {
     horizon: predictions[0]?.horizon ?? 30,
     ...(first ? { firstWarning: { finding: first, cycle: Math.round((first.timestamp - scenario.start) / scenario.turbofan.cycleMs) } } : {}),
   };
+}
+
+/**
+ * Whether the model card lists `engine` (e.g. `FD001/22`) among the engines held out for validation; the
+ * card's `training.split` names them, e.g. "validation engines ['FD001/3', 'FD001/5', ...]". `undefined`
+ * when the card does not describe its split.
+ */
+export function isValidationEngine(card: ModelCard, engine: string): boolean | undefined {
+  const split = card.training['split'];
+  const text = typeof split === 'string' ? split : split === undefined ? '' : JSON.stringify(split);
+  return text === '' ? undefined : new RegExp(`['"]${engine}['"]`).test(text);
 }

@@ -6,10 +6,11 @@ export const AnomalyDetectorOptionsSchema = z.object({
   /** Analyzer name (also the key of its saved state). @default 'anomaly' */
   name: z.string().min(1).default('anomaly'),
   /**
-   * Score at or above which a finding is emitted, in [0, 1]. The default is close to the threshold NAB's
-   * optimiser picks for the default strategy (0.476). @default 0.5
+   * Score at or above which a finding is emitted, in [0, 1]. The default equals the default strategy's
+   * `detectionLevel`, so every detection that starts the strategy's rest period is reported (NAB's
+   * optimiser picks 0.477 for the default strategy). @default 0.45
    */
-  threshold: z.number().min(0).max(1).default(0.5),
+  threshold: z.number().min(0).max(1).default(0.45),
   /**
    * De-duplication: after a finding for a series (or resource, in multivariate mode), further crossings
    * within this many ms of sample time are folded into it. @default 600000 (10 minutes)

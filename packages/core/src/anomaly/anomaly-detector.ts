@@ -1,8 +1,7 @@
 import { parseWith } from '../errors/validation-error.js';
-import type { AnomalyFinding } from '../schemas/finding.js';
-import type { IngestRecord, MetricSample } from '../schemas/records.js';
+import type { IngestRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
-import { anomalySeverity } from './anomaly-severity.js';
+import { resourceAnomalyFinding, seriesAnomalyFinding } from './anomaly-findings.js';
 import { AnomalyDetectorOptionsSchema, type AnomalyDetectorOptions, type ResolvedAnomalyDetectorOptions } from './anomaly-detector-options.js';
 import type { DetectorStrategy } from './detector-strategy.js';
 import { ensembleStrategy } from './ensemble-strategy.js';
@@ -18,8 +17,6 @@ interface SeriesEntry {
 
 const SNAPSHOT_VERSION = 1;
 
-/** An anomaly finding before the engine assigns `id` and `analyzer`. */
-type AnomalyFindingDraft = Omit<AnomalyFinding, 'id' | 'analyzer'>;
 
 /**
  * Streaming anomaly detection for metrics: one learned state per series (`resource/metric`), a score in
@@ -105,7 +102,7 @@ export class AnomalyDetector implements Analyzer {
         const entry = this.series.get(key)!;
         if (record.timestamp - entry.lastFinding >= this.options.dedupeMs) {
           entry.lastFinding = record.timestamp;
-          findings.push(this.univariateFinding(record, key, outcome.score, outcome.expected));
+          findings.push(seriesAnomalyFinding(record, key, outcome.score, outcome.expected));
         }
       }
       if (multivariate) {
@@ -158,17 +155,7 @@ export class AnomalyDetector implements Analyzer {
     const last = this.resourceFindings.get(resource) ?? -Infinity;
     if (pending.timestamp - last < this.options.dedupeMs) return;
     this.resourceFindings.set(resource, pending.timestamp);
-    const contributors = pending.contributors.slice(0, this.options.maxContributors).map(({ metric, score, value }) => ({ metric, score, value }));
-    const finding: AnomalyFindingDraft = {
-      kind: 'anomaly',
-      resource,
-      timestamp: pending.timestamp,
-      severity: anomalySeverity(pending.score),
-      score: pending.score,
-      summary: `${resource} is behaving unusually (score ${pending.score.toFixed(2)}); most unusual: ${contributors.map((entry) => entry.metric).join(', ')}`,
-      contributors,
-    };
-    findings.push(finding);
+    findings.push(resourceAnomalyFinding(resource, pending.timestamp, pending, this.options.maxContributors));
   }
 
   private check(seriesKey: string, timestamp: number, value: number): SkipReason | undefined {
@@ -179,21 +166,5 @@ export class AnomalyDetector implements Analyzer {
     if (timestamp < last) return 'out-of-order';
     if (timestamp === last) return 'duplicate-timestamp';
     return undefined;
-  }
-
-  private univariateFinding(record: MetricSample, key: string, score: number, expected: number | undefined): AnalyzerFinding {
-    const around = expected === undefined ? '' : ` (expected about ${Number(expected.toPrecision(4))})`;
-    const finding: AnomalyFindingDraft = {
-      kind: 'anomaly',
-      resource: record.resource,
-      series: key,
-      timestamp: record.timestamp,
-      severity: anomalySeverity(score),
-      score,
-      summary: `${record.metric} of ${record.resource} is unusual: ${Number(record.value.toPrecision(6))}${around}`,
-      value: record.value,
-      ...(expected !== undefined && Number.isFinite(expected) ? { expected } : {}),
-    };
-    return finding;
   }
 }

@@ -36,6 +36,11 @@ export interface EnsembleOptions {
   detectionLevel?: number;
   /** After a detection, samples during which scores are held at 0 so one incident scores once. @default 120 */
   restSamples?: number;
+  /**
+   * Smallest variance the likelihood step assumes for averaged novelty (a standard deviation of 0.01),
+   * so a long-quiet series does not alarm on the first small blip. @default 1e-4
+   */
+  varianceFloor?: number;
 }
 
 const DEFAULTS: Required<EnsembleOptions> = {
@@ -54,6 +59,7 @@ const DEFAULTS: Required<EnsembleOptions> = {
   warmupSamples: 150,
   detectionLevel: 0.45,
   restSamples: 120,
+  varianceFloor: 1e-4,
 };
 
 const LOG_FLOOR = Math.log(1e-10);
@@ -66,7 +72,7 @@ const LOG_FLOOR = Math.log(1e-10);
  * (3) out-of-range — a value beyond the range seen so far scores 1 (HTM's "spatial anomaly");
  * (4) smoothed out-of-range — the same on an exponentially smoothed level, for sustained shifts;
  * then (5) warm-up, and a rest period after each detection so one incident is reported once.
- * O(1) time per sample; about 0.9 KB of typed-array state per series.
+ * O(1) time per sample; about 0.8 KB of typed-array state per series.
  */
 export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrategy<EnsembleState> {
   const config = { ...DEFAULTS, ...options };
@@ -99,7 +105,7 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
       if (config.likelihood) {
         const longMean = count === 0 ? average : values[SLOT.likelihoodMean]!;
         const longVariance = values[SLOT.likelihoodVariance]!;
-        const z = (average - longMean) / Math.sqrt(Math.max(longVariance, 1e-6));
+        const z = (average - longMean) / Math.sqrt(Math.max(longVariance, config.varianceFloor));
         score = Math.max(0, Math.log(normalTail(z) + 1e-10) / LOG_FLOOR);
         const rate = Math.max(config.likelihoodAlpha, 1 / (count + 1));
         const difference = average - longMean;
