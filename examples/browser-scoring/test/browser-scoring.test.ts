@@ -47,6 +47,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   harness = await browser.newPage();
   harness.on('pageerror', (error) => pageErrors.push(error.message));
+  // The 404 of the deliberately missing model is expected; any other console error is not.
+  harness.on('console', (message) => void (message.type() === 'error' && !message.location().url.includes('no-such-model') && pageErrors.push(message.text())));
   await harness.goto(`${server.url}test/harness.html`);
   await harness.waitForFunction(() => document.body.dataset['ready'] === 'true');
 });
@@ -120,6 +122,7 @@ describe('the example page', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
     await page.goto(`${server.url}index.html?interval=20`);
     await waitFor(async () => Number(await page.evaluate(() => document.body.dataset['ticks'] ?? 0)) >= 25 || (await page.evaluate(() => document.querySelector('#status')?.hasAttribute('data-error'))), { timeoutMs: 30_000, message: 'page ticks' });
     const status = await page.textContent('#status');

@@ -8,7 +8,7 @@ import type { HarnessApi, Placement } from './harness-api.js';
 const models = new Map<string, Model>();
 let scoring: ScoringWorker | undefined;
 // The harness lives in test/; the build serves the wasm and the models from the site root.
-const runtime = createOnnxRuntime({ wasmPaths: new URL('../ort/', document.baseURI).href });
+const runtime = createOnnxRuntime({ wasmPaths: '../ort/' });
 const source = createBundledModelSource({ baseUrl: '../models/' });
 
 function worker(): ScoringWorker {

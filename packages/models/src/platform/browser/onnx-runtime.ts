@@ -30,9 +30,19 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): ModelRuntim
         env: { wasm: { numThreads?: number; wasmPaths?: unknown; proxy?: boolean } };
       };
       ort.env.wasm.numThreads = options.numThreads ?? 1;
-      if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+      // onnxruntime-web cannot resolve a relative prefix ('ort/'): resolve it against the page (or worker) URL.
+      if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = typeof options.wasmPaths === 'string' ? absoluteUrl(options.wasmPaths) : options.wasmPaths;
       return ort;
     },
     { executionProviders: ['wasm'], graphOptimizationLevel: 'all', ...options.sessionOptions },
   );
+}
+
+function absoluteUrl(url: string): string {
+  const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+  try {
+    return base ? new URL(url, base).href : url;
+  } catch {
+    return url;
+  }
 }
