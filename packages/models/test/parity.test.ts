@@ -52,13 +52,17 @@ describe.each(ids)('model %s', (id) => {
     }
   });
 
-  it('the browser runtime (onnxruntime-web, wasm) gives the same numbers as Node', async () => {
+  it('the browser runtime (onnxruntime-web, wasm) gives the same numbers as Node (relative 1e-5)', async () => {
     const web: ModelRuntime = createWebRuntime();
     const webModel = await loadModel({ bytes: readBytes(id), card: readCard(id), runtime: web });
     const { batch, rows } = extractAll(id);
     const [nodeOut, webOut] = await Promise.all([model.run(batch, rows), webModel.run(batch, rows)]);
+    // Relative 1e-5: the wasm and native kernels accumulate in different orders (LSTM rul ≈ 100 differs by a few float32 ulps).
     for (const name of Object.keys(nodeOut)) {
-      expect(maxDiff(Array.from(webOut[name]!.data as ArrayLike<number | bigint>, Number), Array.from(nodeOut[name]!.data as ArrayLike<number | bigint>, Number)), `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
+      const web = Array.from(webOut[name]!.data as ArrayLike<number | bigint>, Number);
+      const native = Array.from(nodeOut[name]!.data as ArrayLike<number | bigint>, Number);
+      const worst = Math.max(...native.map((value, index) => Math.abs(web[index]! - value) / Math.max(1, Math.abs(value))));
+      expect(worst, `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
     }
     await webModel.release();
   });

@@ -36,6 +36,8 @@ export interface EnsembleOptions {
   detectionLevel?: number;
   /** After a detection, samples during which scores are held at 0 so one incident scores once. @default 120 */
   restSamples?: number;
+  /** During a rest, a value beyond the range seen so far by at least this fraction of it still scores 1 (0: never). @default 0 */
+  restBreakExcess?: number;
   /**
    * Smallest variance the likelihood step assumes for averaged novelty (a standard deviation of 0.01),
    * so a long-quiet series does not alarm on the first small blip. @default 1e-4
@@ -59,6 +61,7 @@ const DEFAULTS: Required<EnsembleOptions> = {
   warmupSamples: 150,
   detectionLevel: 0.45,
   restSamples: 120,
+  restBreakExcess: 0,
   varianceFloor: 1e-4,
 };
 
@@ -113,7 +116,8 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
         values[SLOT.likelihoodVariance] = (1 - rate) * (longVariance + rate * difference * difference);
       }
       // (3) A value well outside the range seen so far.
-      if (config.spatialTolerance > 0 && range > 0 && Math.max(value - max, min - value) > range * config.spatialTolerance) score = 1;
+      const excess = range > 0 ? Math.max(value - max, min - value) / range : 0;
+      if (config.spatialTolerance > 0 && excess > config.spatialTolerance) score = 1;
       // (4) The same check on a smoothed level catches sustained shifts hidden in noisy samples.
       const previousSmooth = count === 0 ? value : values[SLOT.smooth]!;
       values[SLOT.expected] = previousSmooth;
@@ -131,6 +135,11 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
       // (5) Warm-up, and rest after a detection.
       if (count < config.warmupSamples) return 0;
       if (values[SLOT.rest]! > 0) {
+        // Resting, except for a value far outside everything seen (a new incident, not an echo).
+        if (config.restBreakExcess > 0 && excess >= config.restBreakExcess) {
+          values[SLOT.rest] = config.restSamples;
+          return 1;
+        }
         values[SLOT.rest] = values[SLOT.rest]! - 1;
         return 0;
       }

@@ -42,6 +42,8 @@ export interface EngineOptions {
   topics?: Partial<Record<FindingKind | 'remediation' | 'alert', string>>;
   /** Topic that receives records rejected while consuming from the transport. @default 'dead-letter' */
   deadLetterTopic?: string;
+  /** Most finding batches waiting for the transport's acknowledgement at once; more make ingestion wait. @default 64 */
+  maxInFlightPublishes?: number;
   /** Close the storage and transport in `engine.close()`. @default true */
   closeAdapters?: boolean;
 }
@@ -82,6 +84,8 @@ export interface IngestResult {
   findings: Finding[];
   /** One error per rejected record, with `field` naming the problem. */
   errors: ValidationError[];
+  /** Position in the batch of each rejected record, aligned with `errors`. */
+  rejectedIndexes: number[];
 }
 
 /** Counters since the engine was created. */

@@ -122,7 +122,7 @@ describe('Engine', () => {
     await engine.consume({ group: 'engines' });
     await transport.publish({ topic: 'metrics', messages: [{ key: 'a', value: [{ resource: 'a', metric: 'cpu', value: 95 }, { resource: 'a', metric: 'cpu' }] }] });
     await waitFor(() => engine.stats().ingested === 1 && dead.length === 1);
-    expect(dead[0]).toMatchObject({ field: 'value', topic: 'metrics' });
+    expect(dead[0]).toMatchObject({ field: 'value', topic: 'metrics', index: 1, record: { resource: 'a', metric: 'cpu' } });
     expect(engine.stats().findings).toBe(1);
     await engine.close();
     await transport.close();

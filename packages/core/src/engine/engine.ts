@@ -50,6 +50,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly options: EngineOptions;
   private readonly topics: Record<FindingKind | 'remediation' | 'alert', string>;
   private readonly inFlightHandlers = new Set<Promise<void>>();
+  private readonly inFlightPublishes = new Set<Promise<void>>();
   private readonly subscriptions: Subscription[] = [];
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -121,16 +122,20 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.metrics.recordsRejected('validation', 1);
         throw ValidationError.fromZod(result.error, 'record');
       }
-      return this.enqueue([this.stamp(result.data as IngestRecord)], []);
+      return this.enqueue([this.stamp(result.data as IngestRecord)], [], []);
     }
     const accepted: IngestRecord[] = [];
     const errors: ValidationError[] = [];
+    const rejectedIndexes: number[] = [];
     (input as readonly unknown[]).forEach((value, index) => {
       const result = IngestRecordSchema.safeParse(value);
       if (result.success) accepted.push(this.stamp(result.data as IngestRecord));
-      else errors.push(this.reject(ValidationError.fromZod(result.error, `records[${index}]`), { source: 'ingest', index, record: value }));
+      else {
+        errors.push(this.reject(ValidationError.fromZod(result.error, `records[${index}]`), { source: 'ingest', index, record: value }));
+        rejectedIndexes.push(index);
+      }
     });
-    return this.enqueue(accepted, errors);
+    return this.enqueue(accepted, errors, rejectedIndexes);
   }
 
   /**
@@ -155,7 +160,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     const values = Array.isArray(message.value) ? message.value : [message.value];
     const result = await this.ingest(values as IngestRecordInput[]);
     if (result.errors.length > 0) {
-      const rejected = result.errors.map((error) => ({ key: message.key, value: { reason: error.message, field: error.field, topic: message.topic, id: message.id, original: message.value } }));
+      const rejected = result.errors.map((error, position) => {
+        const index = result.rejectedIndexes[position]!;
+        return {
+          key: message.key,
+          value: { reason: error.message, field: error.field, index, record: values[index], topic: message.topic, id: message.id, original: message.value },
+        };
+      });
       await this.transport.publish({ topic: this.options.deadLetterTopic ?? 'dead-letter', messages: rejected }).catch((error: unknown) =>
         this.report(toError(error), { source: 'transport' }),
       );
@@ -186,6 +197,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Waits until every queued ingest and every in-flight handler (remediations) has finished. */
   async flush(): Promise<void> {
     await this.queue;
+    while (this.inFlightPublishes.size > 0) await Promise.allSettled([...this.inFlightPublishes]);
     while (this.inFlightHandlers.size > 0) await Promise.allSettled([...this.inFlightHandlers]);
     for (const handler of this.handlers.values()) await handler.flush?.();
     await this.transport.flush?.();
@@ -262,14 +274,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private enqueue(records: IngestRecord[], errors: ValidationError[]): Promise<IngestResult> {
-    const run = this.queue.then(() => this.process(records, errors));
+  private enqueue(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[]): Promise<IngestResult> {
+    const run = this.queue.then(() => this.process(records, errors, rejectedIndexes));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async process(records: IngestRecord[], errors: ValidationError[]): Promise<IngestResult> {
-    if (records.length === 0) return { accepted: 0, rejected: errors.length, findings: [], errors };
+  private async process(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[]): Promise<IngestResult> {
+    if (records.length === 0) return { accepted: 0, rejected: errors.length, findings: [], errors, rejectedIndexes };
     this.counters.ingested += records.length;
     const byKind = new Map<string, number>();
     for (const record of records) byKind.set(record.kind, (byKind.get(record.kind) ?? 0) + 1);
@@ -300,7 +312,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
     }
     const findings = await this.deliver(produced);
-    return { accepted: records.length, rejected: errors.length, findings, errors };
+    return { accepted: records.length, rejected: errors.length, findings, errors, rejectedIndexes };
   }
 
   private async runTick(analyzer: Analyzer): Promise<Finding[]> {
@@ -341,7 +353,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     } catch (error) {
       this.report(toError(error), { source: 'storage' });
     }
-    if (this.options.publishFindings ?? true) await this.publishFindings(findings);
+    if (this.options.publishFindings ?? true) await this.publishInBackground(findings);
     for (const finding of findings) {
       this.counters.findings++;
       this.metrics.findingProduced(finding.kind, finding.severity);
@@ -350,6 +362,17 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.dispatchToHandlers(finding);
     }
     return findings;
+  }
+
+  /**
+   * Publishing waits for the transport's acknowledgement (a broker round trip with Kafka), so it runs
+   * beside ingestion instead of in its queue; at most `maxInFlightPublishes` batches wait at once, which
+   * bounds memory and makes a slow transport slow ingestion down rather than grow a backlog.
+   */
+  private async publishInBackground(findings: Finding[]): Promise<void> {
+    while (this.inFlightPublishes.size >= (this.options.maxInFlightPublishes ?? 64)) await Promise.race(this.inFlightPublishes);
+    const promise = this.publishFindings(findings).finally(() => this.inFlightPublishes.delete(promise));
+    this.inFlightPublishes.add(promise);
   }
 
   private async publishFindings(findings: Finding[]): Promise<void> {
