@@ -20,6 +20,13 @@ const flat = (value: unknown): number[] => (Array.isArray(value) ? value.flatMap
 const rounded = (value: unknown): unknown =>
   typeof value === 'number' ? Number(value.toPrecision(12)) : Array.isArray(value) ? value.map(rounded) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rounded(item)])) : value;
 const maxDiff = (a: number[], b: number[]) => (a.length !== b.length ? Infinity : a.reduce((max, value, index) => Math.max(max, Math.abs(value - b[index]!)), 0));
+/**
+ * Largest difference relative to max(1, |node value|): absolute 1e-5 for probabilities, relative for large
+ * outputs (the LSTM's RUL ≈ 100, where wasm and native kernels differ by a few float32 ulps, ~6e-5), as in
+ * packages/models/test/parity.test.ts.
+ */
+const maxScaledDiff = (actual: number[], expected: number[]) =>
+  actual.length !== expected.length ? Infinity : actual.reduce((max, value, index) => Math.max(max, Math.abs(value - expected[index]!) / Math.max(1, Math.abs(expected[index]!))), 0);
 
 /** Every parity row's encoded input, flattened into one batch. */
 function parityBatch(id: string): { input: number[]; rows: number } {
@@ -69,7 +76,7 @@ describe('the example build', () => {
   });
 });
 
-describe('ONNX scoring in Chromium equals Node (onnxruntime-node) within 1e-5', () => {
+describe('ONNX scoring in Chromium equals Node (onnxruntime-node) within 1e-5 (relative above 1)', () => {
   it('has the failure and threat models to test', () => {
     expect(ids).toEqual(expect.arrayContaining(['failure', 'threat']));
   });
@@ -82,7 +89,7 @@ describe('ONNX scoring in Chromium equals Node (onnxruntime-node) within 1e-5', 
       expect(Object.keys(actual).sort(), `${placement} outputs`).toEqual(Object.keys(expected).sort());
       for (const name of Object.keys(expected)) {
         expect(actual[name]!.length, `${placement} ${name} length`).toBe(expected[name]!.length);
-        expect(maxDiff(actual[name]!, expected[name]!), `${placement} output ${name}`).toBeLessThanOrEqual(TOLERANCE);
+        expect(maxScaledDiff(actual[name]!, expected[name]!), `${placement} output ${name}`).toBeLessThanOrEqual(TOLERANCE);
       }
     }
   });

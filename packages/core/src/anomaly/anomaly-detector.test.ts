@@ -36,6 +36,17 @@ describe('AnomalyDetector (default ensemble)', () => {
     expect(falseAlarms).toBeLessThanOrEqual(1);
   });
 
+  it('reports a far larger incident even during the rest after a detection', () => {
+    const series = dailySeries({ length: 1200, seed: 3 });
+    series[1000]!.value += 15; // a modest new extreme: a detection, then a rest period
+    series[1030]!.value += 200; // a much larger incident inside that rest period
+    const detector = new AnomalyDetector();
+    const scores = series.map((point) => detector.score('s', point.timestamp, point.value));
+    expect(scores[1000]).toBeGreaterThanOrEqual(detector.options.threshold);
+    expect(scores.slice(1001, 1030).every((score) => score === 0)).toBe(true);
+    expect(scores[1030]).toBe(1);
+  });
+
   it('has no look-ahead: the scores of a prefix do not change when more data follows', () => {
     const series = withAnomalies();
     const full = new AnomalyDetector();

@@ -36,7 +36,7 @@ export interface EnsembleOptions {
   detectionLevel?: number;
   /** After a detection, samples during which scores are held at 0 so one incident scores once. @default 120 */
   restSamples?: number;
-  /** During a rest, a value beyond the range seen so far by at least this fraction of it still scores 1 (0: never). @default 0 */
+  /** During a rest, a value beyond the range seen so far by at least this fraction of it still scores 1 (0: never). @default 0.25 */
   restBreakExcess?: number;
   /**
    * Smallest variance the likelihood step assumes for averaged novelty (a standard deviation of 0.01),
@@ -61,7 +61,7 @@ const DEFAULTS: Required<EnsembleOptions> = {
   warmupSamples: 150,
   detectionLevel: 0.45,
   restSamples: 120,
-  restBreakExcess: 0,
+  restBreakExcess: 0.25,
   varianceFloor: 1e-4,
 };
 
