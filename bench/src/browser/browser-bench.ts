@@ -19,8 +19,8 @@ import { downloadTable, spread } from './browser-figures.js';
 
 const MODELS = ['threat', 'failure'] as const;
 const COLD_RUNS = 7;
-const REPEATS = 7;
-const ROW_CALLS = 200;
+const REPEATS = 15;
+const ROW_CALLS = 300;
 const BATCH_CALLS = 20;
 const flat = (value: unknown): number[] => (Array.isArray(value) ? value.flatMap(flat) : [Number(value)]);
 
@@ -30,18 +30,19 @@ function parityBatch(id: string): { input: number[]; rows: number; width: number
   return { input, rows: parity.rows.length, width: input.length / parity.rows.length };
 }
 
-async function nodeLoopMs(id: string, input: number[], rows: number, iterations: number): Promise<number[]> {
-  const model = await loadModel({ bytes: readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model.onnx')), card: JSON.parse(readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model-card.json'), 'utf8')), runtime: createOnnxRuntime() });
-  const batch = Float32Array.from(input);
-  for (let index = 0; index < 20; index++) await model.run(batch, rows);
-  const totals: number[] = [];
-  for (let repeat = 0; repeat < REPEATS; repeat++) {
-    const started = performance.now();
-    for (let index = 0; index < iterations; index++) await model.run(batch, rows);
-    totals.push(performance.now() - started);
-  }
-  await model.release();
-  return totals;
+/** Loads model `id` on onnxruntime-node and returns a timer of back-to-back loops (total ms of `iterations` runs). */
+async function nodeTimer(id: string): Promise<{ loop(input: number[], rows: number, iterations: number): Promise<number>; release(): Promise<void> }> {
+  const card = JSON.parse(readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model-card.json'), 'utf8')) as unknown;
+  const model = await loadModel({ bytes: readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model.onnx')), card, runtime: createOnnxRuntime() });
+  return {
+    async loop(input, rows, iterations) {
+      const batch = Float32Array.from(input);
+      const started = performance.now();
+      for (let index = 0; index < iterations; index++) await model.run(batch, rows);
+      return performance.now() - started;
+    },
+    release: () => model.release(),
+  };
 }
 
 const outDir = await buildExample();
@@ -90,24 +91,30 @@ try {
   }
   const coldPhases = Object.fromEntries(Object.entries(phases).map(([id, byPhase]) => [id, Object.fromEntries(Object.entries(byPhase).map(([phase, values]) => [phase, spread(values)]))]));
 
-  // 2. Scoring time: per row (1-row batches) and per batch (every parity row in one run), Chromium vs Node.
+  // 2. Scoring time: per row (1-row batches) and per batch (every parity row in one run). Node, the page thread
+  //    and the worker take turns in every repeat, so they share the machine's load alike.
   const { context, page } = await openHarness();
   for (const id of MODELS) {
     const { input, rows, width } = parityBatch(id);
+    const node = await nodeTimer(id);
     for (const [label, batchInput, batchRows, calls] of [['per row (1-row run)', input.slice(0, width), 1, ROW_CALLS], [`batch of ${rows} rows`, input, rows, BATCH_CALLS]] as const) {
-      const node = (await nodeLoopMs(id, [...batchInput], batchRows, calls)).map((total) => total / calls);
-      figures.push({ measure: label, model: id, where: 'node (onnxruntime-node)', ms: spread(node) });
+      const samples: Record<string, number[]> = { node: [], main: [], worker: [] };
+      const browserLoop = (placement: 'main' | 'worker', iterations: number) =>
+        page.evaluate(([id, placement, input, rows, iterations]) => window.harness.timeLoop(id, placement, input, rows, iterations), [id, placement, [...batchInput], batchRows, iterations] as const);
+      await node.loop([...batchInput], batchRows, 20);
+      for (const placement of ['main', 'worker'] as const) await browserLoop(placement, 20);
+      for (let repeat = 0; repeat < REPEATS; repeat++) {
+        samples['node']!.push((await node.loop([...batchInput], batchRows, calls)) / calls);
+        for (const placement of ['main', 'worker'] as const) samples[placement]!.push((await browserLoop(placement, calls)) / calls);
+      }
+      const nodeMs = spread(samples['node']!);
+      figures.push({ measure: label, model: id, where: 'node (onnxruntime-node)', ms: nodeMs });
       for (const placement of ['main', 'worker'] as const) {
-        await page.evaluate(([id, placement, input, rows]) => window.harness.timeLoop(id, placement, input, rows, 20), [id, placement, [...batchInput], batchRows] as const);
-        const browserMs: number[] = [];
-        for (let repeat = 0; repeat < REPEATS; repeat++) {
-          const total = await page.evaluate(([id, placement, input, rows, calls]) => window.harness.timeLoop(id, placement, input, rows, calls), [id, placement, [...batchInput], batchRows, calls] as const);
-          browserMs.push(total / calls);
-        }
-        const ms = spread(browserMs);
-        figures.push({ measure: label, model: id, where: `chromium ${placement}`, ms, vsNode: Math.round((ms.median / spread(node).median) * 100) / 100 });
+        const ms = spread(samples[placement]!);
+        figures.push({ measure: label, model: id, where: `chromium ${placement}`, ms, vsNode: Math.round((ms.median / nodeMs.median) * 100) / 100 });
       }
     }
+    await node.release();
   }
   await context.close();
 

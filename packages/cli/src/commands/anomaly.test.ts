@@ -14,8 +14,16 @@ const work = mkdtempSync(join(tmpdir(), 'dharma-anomaly-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function dharma(...args: string[]) {
-  return run(process.execPath, [join(root, 'packages/cli/bin/dharma.js'), 'anomaly', ...args], { cwd: root }).then(
+/**
+ * Runs `dharma anomaly` as a child process: through packages/cli/bin/dharma.js (which prefers a built
+ * dist/ when one exists), or with `fromSource` through the TypeScript sources exactly as that bin does
+ * on a fresh clone, so a stale build cannot hide a difference from the library under test.
+ */
+function dharma(options: { fromSource?: boolean }, ...args: string[]) {
+  const entry = options.fromSource
+    ? ['--conditions=@iac-dharma/source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts')]
+    : [join(root, 'packages/cli/bin/dharma.js')];
+  return run(process.execPath, [...entry, 'anomaly', ...args], { cwd: root }).then(
     (result) => ({ code: 0, ...result }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );
@@ -33,7 +41,7 @@ describe.skipIf(!existsSync(nab))('dharma anomaly (child process)', () => {
       copyFileSync(join(nab, file), join(input, file));
     }
     const out = join(work, 'out');
-    const result = await dharma('--input', input, '--out', out);
+    const result = await dharma({ fromSource: true }, '--input', input, '--out', out);
     expect(result.code).toBe(0);
     // This NAB file repeats 11 timestamps: those rows are kept (score 0), counted, and not learned.
     expect(result.stderr).toContain('2 of 2 files, 8053 rows scored, 11 skipped (duplicate-timestamp 11)');
@@ -76,7 +84,7 @@ describe.skipIf(!existsSync(nab))('dharma anomaly (child process)', () => {
       ].join('\n'),
     );
     const out = join(work, 'bad-out');
-    const result = await dharma('--input', input, '--out', out);
+    const result = await dharma({}, '--input', input, '--out', out);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('3 rows scored, 8 skipped (invalid-value 4, invalid-timestamp 1, out-of-order 1, duplicate-timestamp 1, malformed-row 1)');
     const written = readCsv(join(out, 'bad.csv'));
@@ -90,10 +98,10 @@ describe.skipIf(!existsSync(nab))('dharma anomaly (child process)', () => {
     const input = join(work, 'nocolumns');
     mkdirSync(input);
     writeFileSync(join(input, 'x.csv'), 'time,reading\n1,2\n');
-    const result = await dharma('--input', input, '--out', join(work, 'x-out'));
+    const result = await dharma({}, '--input', input, '--out', join(work, 'x-out'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('must name a "timestamp" and a "value" column');
-    const missing = await dharma('--input', input);
+    const missing = await dharma({}, '--input', input);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('options.out');
   });

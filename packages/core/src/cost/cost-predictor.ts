@@ -1,5 +1,6 @@
 import { AnomalyDetector } from '../anomaly/anomaly-detector.js';
 import { anomalySeverity } from '../anomaly/anomaly-severity.js';
+import { ensembleStrategy } from '../anomaly/ensemble-strategy.js';
 import { parseWith } from '../errors/validation-error.js';
 import { forecastSeries } from '../forecast/forecast-series.js';
 import type { AugursRuntime } from '../forecast/augurs-runtime.js';
@@ -67,7 +68,14 @@ export class CostPredictor implements Analyzer {
     this.name = this.options.name;
     this.tickIntervalMs = this.options.tickIntervalMs;
     this.dependencies = dependencies;
-    this.detector = new AnomalyDetector({ name: `${this.name}-anomaly`, threshold: this.options.anomalyThreshold, dedupeMs: 0 });
+    // Spend wanders more than infrastructure metrics: a 5% out-of-range tolerance (instead of the
+    // NAB-tuned 3%) keeps ordinary drift in a bill from being reported as a spike.
+    this.detector = new AnomalyDetector({
+      name: `${this.name}-anomaly`,
+      threshold: this.options.anomalyThreshold,
+      dedupeMs: 0,
+      strategy: ensembleStrategy({ spatialTolerance: 0.05 }),
+    });
   }
 
   /** Scopes (`resource:<id>`, `team:<name>`) with spend history. */

@@ -135,7 +135,7 @@ export class FailurePredictor implements Analyzer {
   }
 
   /** Scores normalised windows in one run; explains the flagged ones with one more run. */
-  private async score(model: Model, windows: Float64Array[][], explain: boolean[], call: CallOptions = {}): Promise<FailurePrediction[]> {
+  private async score(model: Model, windows: Float64Array[], explain: boolean[], call: CallOptions = {}): Promise<FailurePrediction[]> {
     const extractor = this.extractor!;
     const input = new Float32Array(windows.length * extractor.width);
     windows.forEach((window, index) => extractor.encodeWindowInto(window, input, index * extractor.width));

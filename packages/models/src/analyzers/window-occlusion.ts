@@ -13,7 +13,7 @@ export interface Factor {
  * minmax midpoint), a copy of the window whose column is replaced by that baseline everywhere. Returns the
  * sensors occluded and their encoded rows (`sensors.length × extractor.width`), for one batch run.
  */
-export function occludedRows(card: ModelCard, extractor: WindowExtractor, window: readonly Float64Array[]): { sensors: string[]; rows: Float32Array } {
+export function occludedRows(card: ModelCard, extractor: WindowExtractor, window: Float64Array): { sensors: string[]; rows: Float32Array } {
   const sensors: string[] = [];
   const baselines: Array<[number, number]> = [];
   card.features.forEach((feature, index) => {
@@ -23,13 +23,12 @@ export function occludedRows(card: ModelCard, extractor: WindowExtractor, window
     sensors.push(feature.name);
     baselines.push([index, normalize(baseline, feature.normalization)]);
   });
+  const width = card.features.length;
   const rows = new Float32Array(sensors.length * extractor.width);
+  const copy = new Float64Array(window.length);
   baselines.forEach(([sensor, value], occlusion) => {
-    const copy = window.map((row) => {
-      const changed = Float64Array.from(row);
-      changed[sensor] = value;
-      return changed;
-    });
+    copy.set(window);
+    for (let index = sensor; index < copy.length; index += width) copy[index] = value;
     extractor.encodeWindowInto(copy, rows, occlusion * extractor.width);
   });
   return { sensors, rows };

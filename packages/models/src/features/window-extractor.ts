@@ -1,7 +1,5 @@
 import { InsufficientDataError, ValidationError } from '@iac-dharma/core';
 import type { ModelCard, Normalization, WindowSpec, WindowStatistic } from '../card/model-card-schema.js';
-import { normalize } from './normalize.js';
-import { windowStatistic } from './window-statistics.js';
 
 /**
  * Turns a multivariate history (rows oldest → newest, one column per card feature/sensor) into a window
@@ -18,65 +16,110 @@ export class WindowExtractor {
   readonly window: WindowSpec;
   /** Set for window-statistics models (e.g. GBM); absent for sequence models (e.g. LSTM). */
   readonly statistics: readonly WindowStatistic[] | undefined;
-  private readonly normalizations: readonly Normalization[];
+  /** Per sensor: normalised = (raw − offset) / divisor (minmax: min, max − min; zscore: mean, std; zero → 1). */
+  private readonly offsets: Float64Array;
+  private readonly divisors: Float64Array;
 
   constructor(card: ModelCard) {
     if (!card.window) throw new ValidationError(`Model "${card.id}" is not a window model (its card has no "window").`, [{ path: 'window', message: 'required', code: 'custom' }]);
     this.window = card.window;
     this.statistics = card.windowFeatures;
     this.sensorNames = card.features.map((feature) => feature.name);
-    this.normalizations = card.features.map((feature) => (feature.kind === 'numeric' ? feature.normalization : { type: 'none' as const }));
+    const normalizations = card.features.map((feature): Normalization => (feature.kind === 'numeric' ? feature.normalization : { type: 'none' }));
+    this.offsets = Float64Array.from(normalizations, (normalization) => (normalization.type === 'minmax' ? normalization.min : normalization.type === 'zscore' ? normalization.mean : 0));
+    this.divisors = Float64Array.from(normalizations, (normalization) => {
+      const divisor = normalization.type === 'minmax' ? normalization.max - normalization.min : normalization.type === 'zscore' ? normalization.std : 1;
+      return divisor === 0 ? 1 : divisor;
+    });
     this.width = this.statistics ? this.statistics.length * this.sensorNames.length : this.window.length * this.sensorNames.length;
   }
 
   /**
-   * Normalised, padded window `[length][sensors]` (float64) from the raw history.
+   * Normalised, padded window as one row-major float64 array (`length × sensors`, oldest row first).
    * Throws `InsufficientDataError` for an empty history and `ValidationError` for a wrong row width or a non-finite value.
    */
-  normalizedWindow(history: ReadonlyArray<ArrayLike<number>>): Float64Array[] {
+  normalizedWindow(history: ReadonlyArray<ArrayLike<number>>): Float64Array {
     const length = this.window.length;
     const sensors = this.sensorNames.length;
     if (history.length === 0) throw new InsufficientDataError('The history is empty: a window needs at least one row.');
-    const rows = history.slice(Math.max(0, history.length - length)).map((raw, rowIndex) => {
-      if (raw.length !== sensors) {
-        throw new ValidationError(`Invalid history: row ${rowIndex} has ${raw.length} values, expected ${sensors} (${this.sensorNames.join(', ')}).`, [
-          { path: `history.${rowIndex}`, message: `expected ${sensors} values`, code: 'custom' },
-        ]);
-      }
-      const row = new Float64Array(sensors);
+    const used = Math.min(length, history.length);
+    const first = history.length - used;
+    const padding = length - used;
+    const window = new Float64Array(length * sensors);
+    for (let row = 0; row < used; row++) {
+      const raw = history[first + row]!;
+      if (raw.length !== sensors) this.badWidth(row, raw.length);
+      const base = (padding + row) * sensors;
       for (let sensor = 0; sensor < sensors; sensor++) {
         const value = raw[sensor]!;
-        if (!Number.isFinite(value)) {
-          throw new ValidationError(`Invalid history: ${this.sensorNames[sensor]} at row ${rowIndex} is ${value}; expected a finite number.`, [
-            { path: `history.${rowIndex}.${this.sensorNames[sensor]}`, message: 'expected a finite number', code: 'invalid_type' },
-          ]);
-        }
-        row[sensor] = normalize(value, this.normalizations[sensor]!);
+        if (!Number.isFinite(value)) this.badValue(row, sensor, value);
+        window[base + sensor] = (value - this.offsets[sensor]!) / this.divisors[sensor]!;
       }
-      return row;
-    });
-    const padding = length - rows.length;
-    if (padding > 0) {
-      const filler = this.window.padding === 'zeros' ? new Float64Array(sensors) : rows[0]!;
-      rows.unshift(...Array.from({ length: padding }, () => filler));
     }
-    return rows;
+    if (padding > 0 && this.window.padding === 'repeat-first') {
+      const oldest = window.subarray(padding * sensors, (padding + 1) * sensors);
+      for (let row = 0; row < padding; row++) window.set(oldest, row * sensors);
+    }
+    return window;
   }
 
   /** Encodes a normalised window (see {@link normalizedWindow}) into `target` at `offset`. */
-  encodeWindowInto(window: readonly Float64Array[], target: Float32Array, offset = 0): void {
+  encodeWindowInto(window: Float64Array, target: Float32Array, offset = 0): void {
     const sensors = this.sensorNames.length;
     if (!this.statistics) {
-      window.forEach((row, rowIndex) => target.set(row, offset + rowIndex * sensors));
+      target.set(window, offset);
       return;
     }
-    const column = new Float64Array(window.length);
+    const length = this.window.length;
+    const centre = (length - 1) / 2;
     for (let sensor = 0; sensor < sensors; sensor++) {
-      for (let row = 0; row < window.length; row++) column[row] = window[row]![sensor]!;
-      this.statistics.forEach((statistic, statIndex) => {
-        target[offset + statIndex * sensors + sensor] = windowStatistic(statistic, column);
-      });
+      let sum = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let row = 0; row < length; row++) {
+        const value = window[row * sensors + sensor]!;
+        sum += value;
+        if (value < min) min = value;
+        if (value > max) max = value;
+      }
+      const mean = sum / length;
+      let slopeNumerator = 0;
+      let slopeDenominator = 0;
+      let squares = 0;
+      for (let row = 0; row < length; row++) {
+        const deviation = window[row * sensors + sensor]! - mean;
+        slopeNumerator += (row - centre) * deviation;
+        slopeDenominator += (row - centre) * (row - centre);
+        squares += deviation * deviation;
+      }
+      const statistics = this.statistics;
+      for (let statIndex = 0; statIndex < statistics.length; statIndex++) {
+        let value: number;
+        switch (statistics[statIndex]!) {
+          case 'last': value = window[(length - 1) * sensors + sensor]!; break;
+          case 'first': value = window[sensor]!; break;
+          case 'mean': value = mean; break;
+          case 'slope': value = length < 2 ? 0 : slopeNumerator / slopeDenominator; break;
+          case 'min': value = min; break;
+          case 'max': value = max; break;
+          case 'std': value = Math.sqrt(squares / length); break;
+        }
+        target[offset + statIndex * sensors + sensor] = value;
+      }
     }
+  }
+
+  private badWidth(row: number, width: number): never {
+    const sensors = this.sensorNames.length;
+    throw new ValidationError(`Invalid history: row ${row} has ${width} values, expected ${sensors} (${this.sensorNames.join(', ')}).`, [
+      { path: `history.${row}`, message: `expected ${sensors} values`, code: 'custom' },
+    ]);
+  }
+
+  private badValue(row: number, sensor: number, value: number): never {
+    throw new ValidationError(`Invalid history: ${this.sensorNames[sensor]} at row ${row} is ${value}; expected a finite number.`, [
+      { path: `history.${row}.${this.sensorNames[sensor]}`, message: 'expected a finite number', code: 'invalid_type' },
+    ]);
   }
 
   /** Encodes a raw history into `target` at `offset`. */

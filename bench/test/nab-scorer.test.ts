@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NAB_DIR } from './nab-data.js';
-import { NAB_PROFILES, normalizeScore, scoreCorpus, type ScoredFile } from './nab-scorer.js';
-import { calcSweepScore, probationaryLength, scaledSigmoid } from './nab-sweeper.js';
+import { NAB_DIR } from '../src/nab/nab-data.js';
+import { NAB_PROFILES, normalizeScore, scoreCorpus, type ScoredFile } from '../src/nab/nab-scorer.js';
+import { calcSweepScore, probationaryLength, scaledSigmoid } from '../src/nab/nab-sweeper.js';
 
 // A hand-made file: 100 rows one minute apart, probationary period 15 rows, one window over rows 40–59.
 const minute = 60_000;
