@@ -7,7 +7,7 @@ export const modelOptions = {
 } as const;
 
 /** Usage lines for {@link modelOptions}. */
-export const modelUsage = `  --model <id>        model id to use (default: %DEFAULT%; alternatives ship as e.g. %DEFAULT%-gbm)
+export const modelUsage = `  --model <id>        model id to use (default: %DEFAULT%; bundled alternatives: failure-lstm, threat-rf)
   --model-dir <dir>   folder with <id>/model-card.json + <id>/model.onnx (bring your own model; default: the bundled artifacts)`;
 
 /** Loads the model the options name (verified against its card's sha256). */

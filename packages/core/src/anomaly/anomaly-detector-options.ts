@@ -6,11 +6,11 @@ export const AnomalyDetectorOptionsSchema = z.object({
   /** Analyzer name (also the key of its saved state). @default 'anomaly' */
   name: z.string().min(1).default('anomaly'),
   /**
-   * Score at or above which a finding is emitted, in [0, 1]. The default equals the default strategy's
-   * `detectionLevel`, so every detection that starts the strategy's rest period is reported (NAB's
-   * optimiser picks 0.477 for the default strategy). @default 0.45
+   * Score at or above which a finding is emitted, in [0, 1]. When absent, the strategy's
+   * `defaultThreshold` applies: 0.45 for the default ensemble (its `detectionLevel`, so every detection
+   * that starts its rest period is reported), 0.6 for the z-score strategies.
    */
-  threshold: z.number().min(0).max(1).default(0.45),
+  threshold: z.number().min(0).max(1).optional(),
   /**
    * De-duplication: after a finding for a series (or resource, in multivariate mode), further crossings
    * within this many ms of sample time are folded into it. @default 600000 (10 minutes)

@@ -28,7 +28,7 @@ describe('AnomalyDetector (default ensemble)', () => {
   it('detects an injected spike and a level shift, and stays quiet on the normal part', () => {
     const detector = new AnomalyDetector();
     const scores = withAnomalies().map((point) => detector.score('web-1/cpu', point.timestamp, point.value));
-    const threshold = detector.options.threshold;
+    const threshold = detector.threshold;
     expect(Math.max(...scores.slice(SPIKE_AT, SPIKE_AT + 3))).toBeGreaterThanOrEqual(threshold);
     // The spike already widened the range, so the shift is caught by novelty or the smoothed level, a few samples in.
     expect(Math.max(...scores.slice(SHIFT_AT, SHIFT_AT + 20))).toBeGreaterThanOrEqual(threshold);
@@ -42,7 +42,7 @@ describe('AnomalyDetector (default ensemble)', () => {
     series[1030]!.value += 200; // a much larger incident inside that rest period
     const detector = new AnomalyDetector();
     const scores = series.map((point) => detector.score('s', point.timestamp, point.value));
-    expect(scores[1000]).toBeGreaterThanOrEqual(detector.options.threshold);
+    expect(scores[1000]).toBeGreaterThanOrEqual(detector.threshold);
     expect(scores.slice(1001, 1030).every((score) => score === 0)).toBe(true);
     expect(scores[1030]).toBe(1);
   });

@@ -35,6 +35,8 @@ export class AnomalyDetector implements Analyzer {
   /** The resolved options. */
   readonly options: ResolvedAnomalyDetectorOptions;
   private readonly strategy: DetectorStrategy<unknown>;
+  /** Score at or above which a finding is emitted: the `threshold` option, else the strategy's `defaultThreshold`. */
+  readonly threshold: number;
   private readonly series = new Map<string, SeriesEntry>();
   private readonly combiner: ResourceCombiner;
   private readonly resourceFindings = new Map<string, number>();
@@ -51,6 +53,7 @@ export class AnomalyDetector implements Analyzer {
     this.options = parseWith(AnomalyDetectorOptionsSchema, rest, 'AnomalyDetector options');
     this.name = this.options.name;
     this.strategy = (strategy ?? ensembleStrategy()) as DetectorStrategy<unknown>;
+    this.threshold = this.options.threshold ?? this.strategy.defaultThreshold ?? 0.6;
     this.combiner = new ResourceCombiner(this.options.resourceWindowMs, this.options.contributorFloor);
   }
 
@@ -98,7 +101,7 @@ export class AnomalyDetector implements Analyzer {
       const key = `${record.resource}/${record.metric}`;
       const outcome = this.observe(key, record.timestamp, record.value);
       if (outcome.status !== 'scored') continue;
-      if (univariate && outcome.score >= this.options.threshold) {
+      if (univariate && outcome.score >= this.threshold) {
         const entry = this.series.get(key)!;
         if (record.timestamp - entry.lastFinding >= this.options.dedupeMs) {
           entry.lastFinding = record.timestamp;
@@ -110,7 +113,7 @@ export class AnomalyDetector implements Analyzer {
         const pending = this.pending.get(record.resource);
         if (pending && pending.timestamp < record.timestamp) this.emitResource(record.resource, findings);
         // Hold the resource finding until the resource's other metrics of the same moment have been scored.
-        if (combined.score >= this.options.threshold) this.pending.set(record.resource, { timestamp: record.timestamp, ...combined });
+        if (combined.score >= this.threshold) this.pending.set(record.resource, { timestamp: record.timestamp, ...combined });
       }
     }
     for (const resource of [...this.pending.keys()]) this.emitResource(resource, findings);

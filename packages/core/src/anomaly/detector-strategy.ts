@@ -10,6 +10,11 @@
 export interface DetectorStrategy<State = unknown> {
   /** Stable identifier, stored in snapshots (a snapshot is only restored into the same strategy). */
   readonly name: string;
+  /**
+   * The finding threshold that suits this strategy's score scale, used when the detector's `threshold`
+   * option is not given. @default 0.6
+   */
+  readonly defaultThreshold?: number;
   /** A fresh state for a series never seen before. */
   createState(): State;
   /** Scores `value` observed at `timestamp` (epoch ms) from the past only, then learns it; returns [0, 1]. */

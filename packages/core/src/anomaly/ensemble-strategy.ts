@@ -87,6 +87,8 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
   const signature = `ensemble/v1:${JSON.stringify(config)}`;
   return {
     name: 'ensemble',
+    // Every detection that starts the rest period is reported (NAB's optimiser picks 0.477 here).
+    defaultThreshold: config.detectionLevel,
     createState: () => ({ values: new Float64Array(slots), memory: new Uint32Array(memoryWords) }),
     update(state, _timestamp, value) {
       const values = state.values;

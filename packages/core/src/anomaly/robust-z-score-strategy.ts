@@ -24,6 +24,7 @@ export function robustZScoreStrategy(options: RobustZScoreOptions = {}): Detecto
   const signature = `robust-z-score/v1:${rate}:${half}:${warmup}`;
   return {
     name: 'robust-z-score',
+    defaultThreshold: 0.6,
     createState: () => new Float64Array(4),
     update(state, _timestamp, value) {
       const count = state[COUNT]!;

@@ -24,6 +24,7 @@ export function zScoreStrategy(options: ZScoreOptions = {}): DetectorStrategy<Fl
   const signature = `z-score/v1:${alpha}:${half}:${warmup}`;
   return {
     name: 'z-score',
+    defaultThreshold: 0.6,
     createState: () => new Float64Array(4),
     update(state, _timestamp, value) {
       const count = state[COUNT]!;

@@ -3,7 +3,7 @@ import { ValidationError } from '@iac-dharma/core';
 import { WindowExtractor } from '../features/window-extractor.js';
 import type { Model } from '../loading/model.js';
 import { toMatrix } from '../loading/model.js';
-import { lazyModel, severityFor, type ModelOptions } from './model-reference.js';
+import { lazyModel, type ModelOptions } from './model-reference.js';
 import { occludedRows, strongest, type Factor } from './window-occlusion.js';
 import { FailureHistoryTracker } from './failure-history-tracker.js';
 
@@ -113,7 +113,7 @@ export class FailurePredictor implements Analyzer {
         kind: 'prediction' as const,
         resource: entry.resource,
         timestamp: entry.timestamp,
-        severity: prediction.probability >= 0.9 ? 'critical' : severityFor(prediction.probability) === 'low' ? 'medium' : 'high',
+        severity: prediction.probability >= 0.9 ? 'critical' : prediction.probability >= 0.7 ? 'high' : 'medium',
         score: prediction.probability,
         summary: `${entry.resource}: ${percent}% probability of failure within ${prediction.horizon} ${unit}${left}`,
         probability: prediction.probability,
