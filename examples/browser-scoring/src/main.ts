@@ -37,10 +37,10 @@ async function start(): Promise<void> {
         const outcome = detector.observe(`${sample.resource}/${sample.metric}`, sample.timestamp, sample.value);
         if (outcome.status !== 'scored') continue;
         if (sample.metric === 'cpu') cpuScores.push(outcome.score);
-        const alert = outcome.score >= detector.options.threshold;
+        const alert = outcome.score >= detector.threshold;
         if (alert || tick % 10 === 0) logLine(anomalyLog, `${new Date(sample.timestamp).toISOString().slice(11, 19)} ${sample.metric} ${sample.value.toFixed(1)} → ${outcome.score.toFixed(3)}`, alert);
       }
-      drawScores(chart, cpuScores.slice(-300), detector.options.threshold);
+      drawScores(chart, cpuScores.slice(-300), detector.threshold);
       history.push(engineReading(failureModel.card, Math.min(1, tick / 240), tick));
       const [prediction] = await failure.predictBatch([history], { explain: false });
       logLine(failureLog, `cycle ${tick}: P(fail ≤ ${prediction!.horizon}) ${(prediction!.probability * 100).toFixed(1)}%, RUL ≈ ${prediction!.timeToFailure?.toFixed(0)}`, prediction!.probability >= 0.5);

@@ -116,7 +116,7 @@ describe('core in Chromium', () => {
     expect(rounded(browserResult.findings)).toEqual(rounded(JSON.parse(JSON.stringify(findings))));
     // The stream's injected spike and level shift are found, so the comparison is not between two empty lists.
     expect(findings.length).toBeGreaterThan(0);
-    expect(Math.max(...scores)).toBeGreaterThanOrEqual(0.6);
+    expect(Math.max(...scores)).toBeGreaterThanOrEqual(scorer.threshold);
   });
 
   it('logged no page errors', () => {
