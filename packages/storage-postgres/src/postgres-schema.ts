@@ -71,7 +71,7 @@ export function postgresMigrations(s: string): string[] {
 /** The schema version this package writes. */
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations('s').length;
 
-/** What {@link migratePostgres} found and did. */
+/** What the schema migration found and did. */
 export interface PostgresSchemaInfo {
   schemaVersion: number;
   /** True when `points` is a TimescaleDB hypertable. */

@@ -140,7 +140,7 @@ export class AnomalyDetector implements Analyzer {
     return { version: SNAPSHOT_VERSION, strategy: this.strategy.name, series };
   }
 
-  /** Restores a {@link snapshot}; snapshots of another version or strategy, and unreadable series, are ignored. */
+  /** Restores a snapshot taken by `snapshot()`; snapshots of another version or strategy, and unreadable series, are ignored. */
   restore(snapshot: unknown): void {
     if (typeof snapshot !== 'object' || snapshot === null) return;
     const data = snapshot as { version?: unknown; strategy?: unknown; series?: unknown };
