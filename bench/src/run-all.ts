@@ -190,7 +190,7 @@ function renderFigures(data: Results): { lines: string[]; used: Set<string> } {
   for (const [key, value] of Object.entries(data)) {
     if (META_KEYS.includes(key) || !Array.isArray(value) || value.length === 0 || !value.every(isFlatRow)) continue;
     if (value.length > 40) continue; // long series (learning curves) stay in the details
-    lines.push(`**${key}**`, '', ...renderTable(value as Record<string, unknown>[]), '');
+    lines.push(...(key === 'rows' ? [] : [`**${key}**`, '']), ...renderTable(value as Record<string, unknown>[]), '');
     used.add(key);
   }
   const scalars = Object.entries(data).filter(([key, value]) => !META_KEYS.includes(key) && (typeof value === 'number' || typeof value === 'boolean' || isSpread(value)));
@@ -230,6 +230,10 @@ export const HEADLINES: Record<string, (data: Results) => GoalRow[]> = {
     }
     return rows;
   }),
+  m4: (data) => ((data['rows'] ?? []) as Results[]).filter((row) => row['method'] === 'select (default)').map((row) => ({
+    figure: `default forecaster (select), ${String(row['origin'])} split: OWA (sMAPE ${formatNumber(row['smape'] as number)}, MASE ${formatNumber(row['mase'] as number)})`,
+    measured: formatNumber(row['owa'] as number), goal: '— (Naive2 = 1, lower is better)',
+  })),
   kafka: (data) => ((data['figures'] ?? []) as Results[]).filter((row) => typeof row['goal'] === 'string' && row['goal'] !== '—').map((row) => {
     const goal = String(row['goal']);
     const bound = Number.parseFloat(goal.replace(/[^\d.]/g, ''));

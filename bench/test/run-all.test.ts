@@ -138,3 +138,13 @@ describe('BENCHMARKS', () => {
     expect(benchCommand(BENCHMARKS.find((bench) => bench.area === 'anomaly')!)).toBe('npx tsx --expose-gc --conditions=@iac-dharma/source bench/src/anomaly/anomaly-throughput.ts');
   });
 });
+
+describe('M4 headline', () => {
+  it('reports the OWA of the default forecaster per origin', () => {
+    const rows = HEADLINES['m4']!({ rows: [
+      { method: 'naive2', origin: 'validation', smape: 19, mase: 2.4, owa: 1 },
+      { method: 'select (default)', origin: 'validation', smape: 10.29, mase: 0.881, owa: 0.447 },
+    ] });
+    expect(rows).toEqual([{ figure: 'default forecaster (select), validation split: OWA (sMAPE 10.29, MASE 0.881)', measured: '0.447', goal: '— (Naive2 = 1, lower is better)' }]);
+  });
+});

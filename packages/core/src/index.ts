@@ -259,3 +259,4 @@ export {
   type UnitPrices,
   type WorkloadSavings,
 } from './cost/index.js';
+export { storageInput } from './storage/storage-input.js';

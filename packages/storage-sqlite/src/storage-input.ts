@@ -1,89 +1,14 @@
-import {
-  FindingSchema,
-  IdSchema,
-  HistoryRecordSchema,
-  ResourceSchema,
-  SeriesPointSchema,
-  ValidationError,
-  parseWith,
-  type Finding,
-  type HistoryRecord,
-  type Resource,
-  type SeriesPoint,
-} from '@iac-dharma/core';
-import { z } from 'zod';
+import { storageInput } from '@iac-dharma/core';
 
-const FindingsSchema = FindingSchema.array();
-const PointsSchema = SeriesPointSchema.array();
-const Bound = z.number().finite().optional();
-const Limit = z.number().int('must be a whole number').nonnegative().optional();
-const Text = z.string().optional();
-
-const FindingQuerySchema = z.object({ resource: Text, kind: Text, from: Bound, to: Bound, limit: Limit });
-const PointRangeQuerySchema = z.object({ series: z.string().min(1, 'must not be empty'), from: Bound, to: Bound, limit: Limit });
-const HistoryQuerySchema = z.object({ resource: Text, remediationId: Text, outcome: Text, from: Bound, to: Bound, afterSeq: Bound, limit: Limit });
-
-/** Validates the filter fields of a findings query (bounds finite, limit a non-negative integer). */
-export function checkFindingQuery(query: unknown): void {
-  parseWith(FindingQuerySchema, query, 'query');
-}
-
-/** Validates a point range query. */
-export function checkPointRangeQuery(query: unknown): void {
-  parseWith(PointRangeQuerySchema, query, 'query');
-}
-
-/** Validates a history query. */
-export function checkHistoryQuery(query: unknown): void {
-  parseWith(HistoryQuerySchema, query, 'query');
-}
-
-// The parse* functions validate and return the caller's own values, not zod's output: storage keeps
-// exactly what it was given (extra fields included), as MemoryStorage does.
-
-/** Validates findings before they are written; throws `ValidationError` naming the field. */
-export function parseFindings(findings: readonly Finding[]): readonly Finding[] {
-  parseWith(FindingsSchema, findings, 'findings');
-  return findings;
-}
-
-/** Validates series points before they are written. */
-export function parsePoints(points: readonly SeriesPoint[]): readonly SeriesPoint[] {
-  parseWith(PointsSchema, points, 'points');
-  return points;
-}
-
-/** Validates one history record before it is appended. */
-export function parseHistoryRecord(record: HistoryRecord): HistoryRecord {
-  parseWith(HistoryRecordSchema, record, 'record');
-  return record;
-}
-
-/** Validates an inventory resource before it is stored. */
-export function parseResource(resource: Resource): Resource {
-  parseWith(ResourceSchema, resource, 'resource');
-  return resource;
-}
-
-/** Validates a state key (1–256 characters, no control characters). */
-export function parseStateKey(key: unknown): string {
-  return parseWith(IdSchema, key, 'key');
-}
-
-/** Serialises a state value to JSON; throws `ValidationError` when it is not JSON-serialisable. */
-export function stateToJson(key: string, value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw new ValidationError(`Invalid value for state "${key}": not JSON-serialisable (${String(error)}).`, [
-      { path: 'value', message: 'must be JSON-serialisable', code: 'custom' },
-    ], { cause: error });
-  }
-  if (text === undefined) {
-    throw new ValidationError(`Invalid value for state "${key}": ${typeof value} is not JSON-serialisable; use null to clear.`, [
-      { path: 'value', message: 'must be JSON-serialisable', code: 'custom' },
-    ]);
-  }
-  return text;
-}
+// The input checks shared by every Storage adapter live in core, so all adapters reject the same input.
+export const {
+  checkFindingQuery,
+  checkHistoryQuery,
+  checkPointRangeQuery,
+  parseFindings,
+  parseHistoryRecord,
+  parsePoints,
+  parseResource,
+  parseStateKey,
+  stateToJson,
+} = storageInput;

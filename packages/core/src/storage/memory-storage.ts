@@ -5,6 +5,7 @@ import type { HistoryRecord } from '../schemas/remediation.js';
 import type { Resource } from '../schemas/resource.js';
 import type { ComponentHealth } from '../spec/common.js';
 import type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, Storage } from '../spec/storage.js';
+import { storageInput } from './storage-input.js';
 
 /**
  * The data a {@link MemoryStorage} holds. Pass the same store to a new `MemoryStorage` to "reopen" it
@@ -56,11 +57,13 @@ export class MemoryStorage implements Storage {
 
   async saveFindings({ findings, signal }: { findings: readonly Finding[]; signal?: AbortSignal }): Promise<void> {
     this.check(signal);
+    storageInput.parseFindings(findings);
     for (const finding of findings) this.store.findings.set(finding.id, clone(finding));
   }
 
   async queryFindings(query: FindingQuery): Promise<Finding[]> {
     this.check(query.signal);
+    storageInput.checkFindingQuery(query);
     const matches = [...this.store.findings.values()]
       .filter(
         (finding) =>
@@ -75,6 +78,7 @@ export class MemoryStorage implements Storage {
 
   async appendPoints({ points, signal }: { points: readonly SeriesPoint[]; signal?: AbortSignal }): Promise<void> {
     this.check(signal);
+    storageInput.parsePoints(points);
     for (const point of points) {
       let series = this.store.series.get(point.series);
       if (!series) this.store.series.set(point.series, (series = new Map()));
@@ -84,6 +88,7 @@ export class MemoryStorage implements Storage {
 
   async rangePoints(query: PointRangeQuery): Promise<SeriesPoint[]> {
     this.check(query.signal);
+    storageInput.checkPointRangeQuery(query);
     const series = this.store.series.get(query.series);
     if (!series) return [];
     const points: SeriesPoint[] = [];
@@ -98,6 +103,7 @@ export class MemoryStorage implements Storage {
 
   async appendHistory({ record, signal }: { record: HistoryRecord; signal?: AbortSignal }): Promise<void> {
     this.check(signal);
+    storageInput.parseHistoryRecord(record);
     const last = this.store.history.at(-1);
     const expected = (last?.seq ?? 0) + 1;
     if (record.seq !== expected) {
@@ -108,6 +114,7 @@ export class MemoryStorage implements Storage {
 
   async readHistory(query: HistoryQuery): Promise<HistoryRecord[]> {
     this.check(query.signal);
+    storageInput.checkHistoryQuery(query);
     const matches = this.store.history.filter(
       (record) =>
         (query.resource === undefined || record.resource === query.resource) &&
@@ -122,6 +129,7 @@ export class MemoryStorage implements Storage {
 
   async putResource({ resource, signal }: { resource: Resource; signal?: AbortSignal }): Promise<void> {
     this.check(signal);
+    storageInput.parseResource(resource);
     this.store.resources.set(resource.id, clone(resource));
   }
 
@@ -147,7 +155,7 @@ export class MemoryStorage implements Storage {
   async putState({ key, value, signal }: { key: string; value: unknown; signal?: AbortSignal }): Promise<void> {
     this.check(signal);
     // Stored as JSON, like the database adapters, so what round-trips here round-trips everywhere.
-    this.store.state.set(key, JSON.stringify(value));
+    this.store.state.set(storageInput.parseStateKey(key), storageInput.stateToJson(key, value));
   }
 
   async getState({ key, signal }: { key: string; signal?: AbortSignal }): Promise<unknown | undefined> {

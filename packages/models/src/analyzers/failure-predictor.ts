@@ -1,4 +1,4 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, IngestRecord } from '@iac-dharma/core';
+import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, IngestRecord, TensorData } from '@iac-dharma/core';
 import { ValidationError } from '@iac-dharma/core';
 import { WindowExtractor } from '../features/window-extractor.js';
 import type { Model } from '../loading/model.js';
@@ -61,6 +61,8 @@ export class FailurePredictor implements Analyzer {
   private readonly options: FailurePredictorOptions;
   private readonly tracker = new FailureHistoryTracker();
   private extractor: WindowExtractor | undefined;
+  /** The model once loaded, so hot calls skip the lazy-load promise. */
+  private model: Model | undefined;
 
   constructor(options: FailurePredictorOptions = {}) {
     this.options = options;
@@ -75,6 +77,7 @@ export class FailurePredictor implements Analyzer {
       this.extractor = new WindowExtractor(model.card);
       this.tracker.configure(this.extractor.sensorNames.map((sensor) => this.options.metrics?.[sensor] ?? sensor), model.card.window!.length);
     }
+    this.model = model;
     return model;
   }
 
@@ -86,9 +89,17 @@ export class FailurePredictor implements Analyzer {
 
   /** Predicts from many histories with one model run (plus one for the explanations when `explain`, default true). */
   async predictBatch(histories: readonly FailureHistory[], options: CallOptions & { explain?: boolean } = {}): Promise<FailurePrediction[]> {
-    const model = await this.ready();
-    const windows = histories.map((history, index) => this.extractor!.normalizedWindow(this.toRows(history, index)));
-    return this.score(model, windows, windows.map(() => options.explain ?? true), options);
+    const model = this.model ?? (await this.ready());
+    const extractor = this.extractor!;
+    if (options.explain === false) {
+      // Hot path: encode straight into the batch buffer (no per-history window or explanation arrays).
+      const input = new Float32Array(histories.length * extractor.width);
+      for (let index = 0; index < histories.length; index++) extractor.encodeInto(this.toRows(histories[index]!, index), input, index * extractor.width);
+      const outputs = await model.run(input, histories.length, options);
+      return this.predictions(model, outputs, histories.length, undefined);
+    }
+    const windows = histories.map((history, index) => extractor.normalizedWindow(this.toRows(history, index)));
+    return this.score(model, windows, windows.map(() => true), options);
   }
 
   async analyze(records: readonly IngestRecord[], context: AnalyzerContext): Promise<AnalyzerFinding[]> {
@@ -150,24 +161,41 @@ export class FailurePredictor implements Analyzer {
     }
     const rows = windows.length + extra;
     const outputs = await model.run(batch, rows, call);
+    return this.predictions(model, outputs, windows.length, occlusions);
+  }
+
+  /** Post-processes a run: the first `count` rows are the windows, followed by the occlusion rows in order. */
+  private predictions(model: Model, outputs: Record<string, TensorData>, count: number, occlusions: ReadonlyArray<{ sensors: string[] } | undefined> | undefined): FailurePrediction[] {
+    const rows = outputs[this.options.probabilityOutput ?? 'failureProbability']?.dims[0] ?? count;
     const probability = toMatrix(outputs, this.options.probabilityOutput ?? 'failureProbability', rows, model.id);
     const ttfName = this.options.timeToFailureOutput ?? 'rul';
     const timeToFailure = outputs[ttfName] ? toMatrix(outputs, ttfName, rows, model.id) : undefined;
     const horizon = Number(model.card.postprocess['failureHorizon'] ?? this.options.horizon ?? 30);
-    let cursor = windows.length;
-    return windows.map((_, index) => {
-      const base = { p: probability.values[index * probability.columns]!, t: timeToFailure?.values[index * timeToFailure.columns] };
-      const occlusion = occlusions[index];
-      const factors: Factor[] = (occlusion?.sensors ?? []).map((sensor) => {
-        const row = cursor++;
-        const weight = timeToFailure && base.t !== undefined ? timeToFailure.values[row * timeToFailure.columns]! - base.t : base.p - probability.values[row * probability.columns]!;
-        return { feature: this.options.metrics?.[sensor] ?? sensor, weight: Math.round(weight * 1e4) / 1e4 };
-      });
-      return { probability: clamp01(base.p), horizon, timeToFailure: base.t === undefined ? undefined : Math.max(0, base.t), topFactors: strongest(factors, this.options.topFactors ?? 3) };
-    });
+    const limit = this.options.topFactors ?? 3;
+    let cursor = count;
+    const predictions: FailurePrediction[] = new Array(count);
+    for (let index = 0; index < count; index++) {
+      const p = probability.values[index * probability.columns]!;
+      const t = timeToFailure?.values[index * timeToFailure.columns];
+      const occlusion = occlusions?.[index];
+      let topFactors: Factor[] = [];
+      if (occlusion) {
+        const factors: Factor[] = occlusion.sensors.map((sensor) => {
+          const row = cursor++;
+          const weight = timeToFailure && t !== undefined ? timeToFailure.values[row * timeToFailure.columns]! - t : p - probability.values[row * probability.columns]!;
+          return { feature: this.options.metrics?.[sensor] ?? sensor, weight: Math.round(weight * 1e4) / 1e4 };
+        });
+        topFactors = strongest(factors, limit);
+      }
+      predictions[index] = { probability: clamp01(p), horizon, timeToFailure: t === undefined ? undefined : Math.max(0, t), topFactors };
+    }
+    return predictions;
   }
 
-  private toRows(history: FailureHistory, index: number): ArrayLike<number>[] {
+  private toRows(history: FailureHistory, index: number): ReadonlyArray<ArrayLike<number>> {
+    let allArrays = true;
+    for (let rowIndex = 0; rowIndex < history.length && allArrays; rowIndex++) allArrays = typeof (history[rowIndex] as ArrayLike<number>).length === 'number';
+    if (allArrays) return history as ReadonlyArray<ArrayLike<number>>;
     const sensors = this.extractor!.sensorNames;
     return history.map((row, rowIndex) => {
       if (typeof (row as ArrayLike<number>).length === 'number') return row as ArrayLike<number>;

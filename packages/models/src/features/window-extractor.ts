@@ -1,6 +1,15 @@
 import { InsufficientDataError, ValidationError } from '@iac-dharma/core';
 import type { ModelCard, Normalization, WindowSpec, WindowStatistic } from '../card/model-card-schema.js';
 
+const STAT_LAST = 0;
+const STAT_FIRST = 1;
+const STAT_MEAN = 2;
+const STAT_SLOPE = 3;
+const STAT_MIN = 4;
+const STAT_MAX = 5;
+const STAT_STD = 6;
+const STATISTIC_CODES: Record<WindowStatistic, number> = { last: STAT_LAST, first: STAT_FIRST, mean: STAT_MEAN, slope: STAT_SLOPE, min: STAT_MIN, max: STAT_MAX, std: STAT_STD };
+
 /**
  * Turns a multivariate history (rows oldest → newest, one column per card feature/sensor) into a window
  * model's input, exactly like training: take the last `window.length` rows, min-max/zscore normalise each
@@ -19,6 +28,17 @@ export class WindowExtractor {
   /** Per sensor: normalised = (raw − offset) / divisor (minmax: min, max − min; zscore: mean, std; zero → 1). */
   private readonly offsets: Float64Array;
   private readonly divisors: Float64Array;
+  /** Precomputed per card (hot-path lookup tables): statistic codes, `row − centre` per row, Σ(row − centre)². */
+  private readonly statisticCodes: Uint8Array;
+  private readonly rowWeights: Float64Array;
+  private readonly slopeDenominator: number;
+  /** Per-sensor scratch accumulators and a scratch window, reused by every (synchronous) encode call. */
+  private readonly sums: Float64Array;
+  private readonly mins: Float64Array;
+  private readonly maxes: Float64Array;
+  private readonly slopes: Float64Array;
+  private readonly squares: Float64Array;
+  private readonly scratchWindow: Float64Array;
 
   constructor(card: ModelCard) {
     if (!card.window) throw new ValidationError(`Model "${card.id}" is not a window model (its card has no "window").`, [{ path: 'window', message: 'required', code: 'custom' }]);
@@ -32,6 +52,20 @@ export class WindowExtractor {
       return divisor === 0 ? 1 : divisor;
     });
     this.width = this.statistics ? this.statistics.length * this.sensorNames.length : this.window.length * this.sensorNames.length;
+    const sensors = this.sensorNames.length;
+    const length = this.window.length;
+    this.statisticCodes = Uint8Array.from(this.statistics ?? [], (statistic) => STATISTIC_CODES[statistic]);
+    const centre = (length - 1) / 2;
+    this.rowWeights = Float64Array.from({ length }, (_, row) => row - centre);
+    let slopeDenominator = 0;
+    for (let row = 0; row < length; row++) slopeDenominator += (row - centre) * (row - centre);
+    this.slopeDenominator = slopeDenominator;
+    this.sums = new Float64Array(sensors);
+    this.mins = new Float64Array(sensors);
+    this.maxes = new Float64Array(sensors);
+    this.slopes = new Float64Array(sensors);
+    this.squares = new Float64Array(sensors);
+    this.scratchWindow = new Float64Array(length * sensors);
   }
 
   /**
@@ -39,13 +73,19 @@ export class WindowExtractor {
    * Throws `InsufficientDataError` for an empty history and `ValidationError` for a wrong row width or a non-finite value.
    */
   normalizedWindow(history: ReadonlyArray<ArrayLike<number>>): Float64Array {
+    return this.normalizeInto(history, new Float64Array(this.window.length * this.sensorNames.length));
+  }
+
+  /** {@link normalizedWindow} into `window` (every element is written). */
+  private normalizeInto(history: ReadonlyArray<ArrayLike<number>>, window: Float64Array): Float64Array {
     const length = this.window.length;
     const sensors = this.sensorNames.length;
     if (history.length === 0) throw new InsufficientDataError('The history is empty: a window needs at least one row.');
     const used = Math.min(length, history.length);
     const first = history.length - used;
     const padding = length - used;
-    const window = new Float64Array(length * sensors);
+    const offsets = this.offsets;
+    const divisors = this.divisors;
     for (let row = 0; row < used; row++) {
       const raw = history[first + row]!;
       if (raw.length !== sensors) this.badWidth(row, raw.length);
@@ -53,58 +93,69 @@ export class WindowExtractor {
       for (let sensor = 0; sensor < sensors; sensor++) {
         const value = raw[sensor]!;
         if (!Number.isFinite(value)) this.badValue(row, sensor, value);
-        window[base + sensor] = (value - this.offsets[sensor]!) / this.divisors[sensor]!;
+        window[base + sensor] = (value - offsets[sensor]!) / divisors[sensor]!;
       }
     }
     if (padding > 0 && this.window.padding === 'repeat-first') {
       const oldest = window.subarray(padding * sensors, (padding + 1) * sensors);
       for (let row = 0; row < padding; row++) window.set(oldest, row * sensors);
+    } else if (padding > 0) {
+      window.fill(0, 0, padding * sensors);
     }
     return window;
   }
 
   /** Encodes a normalised window (see {@link normalizedWindow}) into `target` at `offset`. */
   encodeWindowInto(window: Float64Array, target: Float32Array, offset = 0): void {
-    const sensors = this.sensorNames.length;
     if (!this.statistics) {
       target.set(window, offset);
       return;
     }
+    const sensors = this.sensorNames.length;
     const length = this.window.length;
-    const centre = (length - 1) / 2;
-    for (let sensor = 0; sensor < sensors; sensor++) {
-      let sum = 0;
-      let min = Infinity;
-      let max = -Infinity;
-      for (let row = 0; row < length; row++) {
-        const value = window[row * sensors + sensor]!;
-        sum += value;
-        if (value < min) min = value;
-        if (value > max) max = value;
+    const { sums, mins, maxes, slopes, squares, rowWeights, statisticCodes } = this;
+    // Row-major passes (contiguous reads); every per-sensor sum keeps the row order of training, so results are bit-identical.
+    sums.fill(0);
+    mins.fill(Infinity);
+    maxes.fill(-Infinity);
+    for (let row = 0; row < length; row++) {
+      const base = row * sensors;
+      for (let sensor = 0; sensor < sensors; sensor++) {
+        const value = window[base + sensor]!;
+        sums[sensor] += value;
+        if (value < mins[sensor]!) mins[sensor] = value;
+        if (value > maxes[sensor]!) maxes[sensor] = value;
       }
-      const mean = sum / length;
-      let slopeNumerator = 0;
-      let slopeDenominator = 0;
-      let squares = 0;
-      for (let row = 0; row < length; row++) {
-        const deviation = window[row * sensors + sensor]! - mean;
-        slopeNumerator += (row - centre) * deviation;
-        slopeDenominator += (row - centre) * (row - centre);
-        squares += deviation * deviation;
+    }
+    for (let sensor = 0; sensor < sensors; sensor++) sums[sensor] = sums[sensor]! / length; // now the means
+    slopes.fill(0);
+    squares.fill(0);
+    for (let row = 0; row < length; row++) {
+      const base = row * sensors;
+      const weight = rowWeights[row]!;
+      for (let sensor = 0; sensor < sensors; sensor++) {
+        const deviation = window[base + sensor]! - sums[sensor]!;
+        slopes[sensor] += weight * deviation;
+        squares[sensor] += deviation * deviation;
       }
-      const statistics = this.statistics;
-      for (let statIndex = 0; statIndex < statistics.length; statIndex++) {
+    }
+    const last = (length - 1) * sensors;
+    const slopeDenominator = this.slopeDenominator;
+    for (let statIndex = 0; statIndex < statisticCodes.length; statIndex++) {
+      const column = offset + statIndex * sensors;
+      const code = statisticCodes[statIndex]!;
+      for (let sensor = 0; sensor < sensors; sensor++) {
         let value: number;
-        switch (statistics[statIndex]!) {
-          case 'last': value = window[(length - 1) * sensors + sensor]!; break;
-          case 'first': value = window[sensor]!; break;
-          case 'mean': value = mean; break;
-          case 'slope': value = length < 2 ? 0 : slopeNumerator / slopeDenominator; break;
-          case 'min': value = min; break;
-          case 'max': value = max; break;
-          case 'std': value = Math.sqrt(squares / length); break;
+        switch (code) {
+          case STAT_LAST: value = window[last + sensor]!; break;
+          case STAT_FIRST: value = window[sensor]!; break;
+          case STAT_MEAN: value = sums[sensor]!; break;
+          case STAT_SLOPE: value = length < 2 ? 0 : slopes[sensor]! / slopeDenominator; break;
+          case STAT_MIN: value = mins[sensor]!; break;
+          case STAT_MAX: value = maxes[sensor]!; break;
+          default: value = Math.sqrt(squares[sensor]! / length); break;
         }
-        target[offset + statIndex * sensors + sensor] = value;
+        target[column + sensor] = value;
       }
     }
   }
@@ -124,7 +175,7 @@ export class WindowExtractor {
 
   /** Encodes a raw history into `target` at `offset`. */
   encodeInto(history: ReadonlyArray<ArrayLike<number>>, target: Float32Array, offset = 0): void {
-    this.encodeWindowInto(this.normalizedWindow(history), target, offset);
+    this.encodeWindowInto(this.normalizeInto(history, this.scratchWindow), target, offset);
   }
 
   /** Encodes a raw history into a new float32 vector of {@link width} numbers. */
