@@ -3,3 +3,4 @@ export { waitFor } from './wait-for.js';
 export { makeAnomalyFinding, makeDeployment, makeHistoryRecord } from './fixtures.js';
 export { runStorageConformance, type StorageConformanceHarness } from './storage-conformance.js';
 export { runTransportConformance, type TransportConformanceHarness } from './transport-conformance.js';
+export { createRecordingPlugin, settleWithClock, type RecordedCall } from '../remediation/remediation-test-kit.js';

@@ -96,7 +96,7 @@ export class FailurePredictor implements Analyzer {
       const input = new Float32Array(histories.length * extractor.width);
       for (let index = 0; index < histories.length; index++) extractor.encodeInto(this.toRows(histories[index]!, index), input, index * extractor.width);
       const outputs = await model.run(input, histories.length, options);
-      return this.predictions(model, outputs, histories.length, undefined);
+      return this.predictions(model, outputs, histories.length, histories.length, undefined);
     }
     const windows = histories.map((history, index) => extractor.normalizedWindow(this.toRows(history, index)));
     return this.score(model, windows, windows.map(() => true), options);
@@ -161,12 +161,11 @@ export class FailurePredictor implements Analyzer {
     }
     const rows = windows.length + extra;
     const outputs = await model.run(batch, rows, call);
-    return this.predictions(model, outputs, windows.length, occlusions);
+    return this.predictions(model, outputs, windows.length, rows, occlusions);
   }
 
-  /** Post-processes a run: the first `count` rows are the windows, followed by the occlusion rows in order. */
-  private predictions(model: Model, outputs: Record<string, TensorData>, count: number, occlusions: ReadonlyArray<{ sensors: string[] } | undefined> | undefined): FailurePrediction[] {
-    const rows = outputs[this.options.probabilityOutput ?? 'failureProbability']?.dims[0] ?? count;
+  /** Post-processes a run of `rows` rows: the first `count` are the windows, then the occlusion rows in order. */
+  private predictions(model: Model, outputs: Record<string, TensorData>, count: number, rows: number, occlusions: ReadonlyArray<{ sensors: string[] } | undefined> | undefined): FailurePrediction[] {
     const probability = toMatrix(outputs, this.options.probabilityOutput ?? 'failureProbability', rows, model.id);
     const ttfName = this.options.timeToFailureOutput ?? 'rul';
     const timeToFailure = outputs[ttfName] ? toMatrix(outputs, ttfName, rows, model.id) : undefined;

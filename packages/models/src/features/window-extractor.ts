@@ -122,7 +122,7 @@ export class WindowExtractor {
       const base = row * sensors;
       for (let sensor = 0; sensor < sensors; sensor++) {
         const value = window[base + sensor]!;
-        sums[sensor] += value;
+        sums[sensor] = sums[sensor]! + value;
         if (value < mins[sensor]!) mins[sensor] = value;
         if (value > maxes[sensor]!) maxes[sensor] = value;
       }
@@ -135,8 +135,8 @@ export class WindowExtractor {
       const weight = rowWeights[row]!;
       for (let sensor = 0; sensor < sensors; sensor++) {
         const deviation = window[base + sensor]! - sums[sensor]!;
-        slopes[sensor] += weight * deviation;
-        squares[sensor] += deviation * deviation;
+        slopes[sensor] = slopes[sensor]! + weight * deviation;
+        squares[sensor] = squares[sensor]! + deviation * deviation;
       }
     }
     const last = (length - 1) * sensors;
