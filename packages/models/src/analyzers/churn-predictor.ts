@@ -35,6 +35,10 @@ export class ChurnPredictor implements Analyzer {
   readonly accepts = ['event'] as const;
   private readonly getModel: () => Promise<Model>;
   private extractor: TabularExtractor | undefined;
+  /** The model once loaded, so hot calls skip the lazy-load promise. */
+  private model: Model | undefined;
+  /** Notes scratch reused by `predict` (cleared before and after every row that needed a repair). */
+  private readonly notes = createExtractionNotes();
 
   constructor(private readonly options: ChurnPredictorOptions = {}) {
     this.name = options.name ?? 'churn-predictor';
@@ -45,40 +49,56 @@ export class ChurnPredictor implements Analyzer {
   async ready(): Promise<Model> {
     const model = await this.getModel();
     this.extractor ??= TabularExtractor.fromCard(model.card);
+    this.model = model;
     return model;
   }
 
   /** Scores account rows (objects keyed by field name, CSV strings or numbers) with one model run. */
   async predict(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, options: CallOptions = {}): Promise<ChurnPrediction[]> {
-    const model = await this.ready();
+    const model = this.model ?? (await this.ready());
     const extractor = this.extractor!;
     // One shared notes object; a row's own notes are only materialised when it needed a repair.
-    const notes = createExtractionNotes();
-    const perRow: Array<ExtractionNotes | undefined> = new Array(rows.length);
-    const input = new Float32Array(rows.length * extractor.width);
-    rows.forEach((row, index) => {
-      extractor.encodeInto(row, input, index * extractor.width, notes);
+    const notes = this.notes;
+    notes.imputed.clear();
+    notes.unknownCategories.clear();
+    const count = rows.length;
+    let perRow: Array<ExtractionNotes | undefined> | undefined;
+    const input = new Float32Array(count * extractor.width);
+    for (let index = 0; index < count; index++) {
+      extractor.encodeInto(rows[index]!, input, index * extractor.width, notes);
       if (notes.imputed.size > 0 || notes.unknownCategories.size > 0) {
+        perRow ??= new Array(count);
         perRow[index] = { imputed: new Map(notes.imputed), unknownCategories: new Map(notes.unknownCategories) };
         notes.imputed.clear();
         notes.unknownCategories.clear();
       }
-    });
-    const probabilities = await this.scoreEncoded(model, input, rows.length, options);
-    return probabilities.map((probability, index) => ({
-      probability,
-      imputed: perRow[index] ? [...perRow[index].imputed.keys()] : [],
-      unknownCategories: perRow[index] ? [...perRow[index].unknownCategories.keys()] : [],
-    }));
+    }
+    const matrix = await model.runMatrix(input, count, 'probabilities', options);
+    const column = this.positiveColumn(model);
+    const predictions: ChurnPrediction[] = new Array(count);
+    for (let index = 0; index < count; index++) {
+      const own = perRow?.[index];
+      predictions[index] = {
+        probability: Math.min(1, Math.max(0, matrix.values[index * matrix.columns + column]!)),
+        imputed: own ? [...own.imputed.keys()] : [],
+        unknownCategories: own ? [...own.unknownCategories.keys()] : [],
+      };
+    }
+    return predictions;
   }
 
   /** Scores already-encoded rows (`rows × width` float32); returns P(churn) per row. */
   async scoreEncoded(model: Model, input: Float32Array, rows: number, options: CallOptions = {}): Promise<number[]> {
-    const labels = model.card.labels ?? [];
-    const positive = this.options.positiveClass ?? String(model.card.postprocess['positiveClass'] ?? 'Yes');
-    const column = Math.max(0, labels.indexOf(positive));
+    const column = this.positiveColumn(model);
     const matrix = await model.runMatrix(input, rows, 'probabilities', options);
     return Array.from({ length: rows }, (_, row) => Math.min(1, Math.max(0, matrix.values[row * matrix.columns + column]!)));
+  }
+
+  /** Column of the positive class in the `probabilities` output. */
+  private positiveColumn(model: Model): number {
+    const labels = model.card.labels ?? [];
+    const positive = this.options.positiveClass ?? String(model.card.postprocess['positiveClass'] ?? 'Yes');
+    return Math.max(0, labels.indexOf(positive));
   }
 
   async analyze(records: readonly IngestRecord[], context: AnalyzerContext): Promise<AnalyzerFinding[]> {

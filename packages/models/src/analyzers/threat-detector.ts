@@ -3,7 +3,7 @@ import { ValidationError } from '@iac-dharma/core';
 import { NSL_KDD_TRAFFIC_FEATURES } from '../features/nsl-kdd-fields.js';
 import { NslKddTrafficWindow, type NslKddTrafficWindowOptions } from '../features/nsl-kdd-traffic-window.js';
 import { TabularExtractor } from '../features/tabular-extractor.js';
-import type { Model } from '../loading/model.js';
+import type { Model, OutputMatrix } from '../loading/model.js';
 import { lazyModel, severityFor, type ModelOptions } from './model-reference.js';
 
 /** The verdict on one connection. */
@@ -50,6 +50,8 @@ export class ThreatDetector implements Analyzer {
   private readonly getModel: () => Promise<Model>;
   private readonly window: NslKddTrafficWindow;
   private extractor: TabularExtractor | undefined;
+  /** The model once loaded, so hot calls skip the lazy-load promise. */
+  private model: Model | undefined;
   private counters = { scored: 0, rejected: 0 };
 
   constructor(private readonly options: ThreatDetectorOptions = {}) {
@@ -62,6 +64,7 @@ export class ThreatDetector implements Analyzer {
   async ready(): Promise<Model> {
     const model = await this.getModel();
     this.extractor ??= TabularExtractor.fromCard(model.card);
+    this.model = model;
     return model;
   }
 
@@ -72,8 +75,9 @@ export class ThreatDetector implements Analyzer {
 
   /** Classifies featurised rows (objects keyed by NSL-KDD feature name) with one model run. */
   async classify(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, options: CallOptions = {}): Promise<ThreatVerdict[]> {
-    const model = await this.ready();
-    return this.score(model, this.extractor!.encodeBatch(rows), rows.length, options);
+    const model = this.model ?? (await this.ready());
+    const input = this.extractor!.encodeBatch(rows);
+    return this.verdicts(model, await model.runMatrix(input, rows.length, 'probabilities', options), rows.length);
   }
 
   /** Classifies already-encoded rows (`rows × width` float32, see `TabularExtractor`) with one model run. */
@@ -156,21 +160,31 @@ export class ThreatDetector implements Analyzer {
   }
 
   private async score(model: Model, input: Float32Array, rows: number, call: CallOptions = {}): Promise<ThreatVerdict[]> {
+    return this.verdicts(model, await model.runMatrix(input, rows, 'probabilities', call), rows);
+  }
+
+  /** One verdict per row of the `probabilities` output. */
+  private verdicts(model: Model, matrix: OutputMatrix, rows: number): ThreatVerdict[] {
     const labels = model.card.labels ?? [];
     const normalIndex = Math.max(0, labels.indexOf('normal'));
-    const matrix = await model.runMatrix(input, rows, 'probabilities', call);
-    return Array.from({ length: rows }, (_, row) => {
+    const columns = matrix.columns;
+    const values = matrix.values;
+    const keys = Array.from({ length: columns }, (_, column) => labels[column] ?? String(column));
+    const verdicts: ThreatVerdict[] = new Array(rows);
+    for (let row = 0; row < rows; row++) {
+      const start = row * columns;
       const probabilities: Record<string, number> = {};
       let best = 0;
-      for (let column = 0; column < matrix.columns; column++) {
-        const value = matrix.values[row * matrix.columns + column]!;
-        probabilities[labels[column] ?? String(column)] = value;
-        if (value > matrix.values[row * matrix.columns + best]!) best = column;
+      for (let column = 0; column < columns; column++) {
+        const value = values[start + column]!;
+        probabilities[keys[column]!] = value;
+        if (value > values[start + best]!) best = column;
       }
       const category = (labels[best] ?? 'normal') as ThreatCategory;
-      const probability = Math.min(1, Math.max(0, 1 - matrix.values[row * matrix.columns + normalIndex]!));
-      return { isThreat: best !== normalIndex, category, probability, probabilities };
-    });
+      const probability = Math.min(1, Math.max(0, 1 - values[start + normalIndex]!));
+      verdicts[row] = { isThreat: best !== normalIndex, category, probability, probabilities };
+    }
+    return verdicts;
   }
 }
 

@@ -1,6 +1,5 @@
 import { ValidationError } from '@iac-dharma/core';
 import type { FeatureSpec, ModelCard, NumericFeatureSpec } from '../card/model-card-schema.js';
-import { normalize } from './normalize.js';
 import { parseNumber } from './parse-number.js';
 
 /** What the extractor had to repair while encoding: counts per feature name. */
@@ -29,12 +28,27 @@ export class TabularExtractor {
   /** The raw field names a row must provide. */
   readonly featureNames: readonly string[];
   private readonly categoryIndex: ReadonlyArray<Map<string, number> | undefined>;
+  /** Per-feature lookup tables for the hot path: field name, 1 = categorical, encoded width, normalised = (x − offset) / divisor. */
+  private readonly names: readonly string[];
+  private readonly categorical: Uint8Array;
+  private readonly widths: Uint32Array;
+  private readonly offsets: Float64Array;
+  private readonly divisors: Float64Array;
 
   constructor(private readonly features: readonly FeatureSpec[]) {
     this.featureNames = features.map((feature) => feature.name);
     this.columnNames = features.flatMap((feature) => (feature.kind === 'numeric' ? [feature.name] : feature.categories.map((category) => `${feature.name}=${category}`)));
     this.width = this.columnNames.length;
     this.categoryIndex = features.map((feature) => (feature.kind === 'categorical' ? new Map(feature.categories.map((category, index) => [category, index])) : undefined));
+    this.names = features.map((feature) => feature.name);
+    this.categorical = Uint8Array.from(features, (feature) => (feature.kind === 'categorical' ? 1 : 0));
+    this.widths = Uint32Array.from(features, (feature) => (feature.kind === 'categorical' ? feature.categories.length : 1));
+    const normalizations = features.map((feature) => (feature.kind === 'numeric' ? feature.normalization : undefined));
+    this.offsets = Float64Array.from(normalizations, (normalization) => (normalization?.type === 'minmax' ? normalization.min : normalization?.type === 'zscore' ? normalization.mean : 0));
+    this.divisors = Float64Array.from(normalizations, (normalization) => {
+      const divisor = normalization?.type === 'minmax' ? normalization.max - normalization.min : normalization?.type === 'zscore' ? normalization.std : 1;
+      return divisor === 0 ? 1 : divisor;
+    });
   }
 
   /** An extractor for a tabular model card. */
@@ -48,21 +62,21 @@ export class TabularExtractor {
    */
   encodeInto(row: Readonly<Record<string, unknown>>, target: Float32Array, offset = 0, notes?: ExtractionNotes): void {
     let column = offset;
-    const features = this.features;
-    for (let featureIndex = 0; featureIndex < features.length; featureIndex++) {
-      const feature = features[featureIndex]!;
-      const raw = row[feature.name];
-      if (feature.kind === 'numeric') {
+    const { names, categorical, widths, offsets, divisors, categoryIndex } = this;
+    for (let featureIndex = 0; featureIndex < names.length; featureIndex++) {
+      const raw = row[names[featureIndex]!];
+      if (categorical[featureIndex] === 0) {
         let value = typeof raw === 'number' && Number.isFinite(raw) ? raw : parseNumber(raw);
-        if (typeof value !== 'number') value = this.repair(feature, raw, value, notes);
-        target[column++] = normalize(value, feature.normalization);
+        if (typeof value !== 'number') value = this.repair(this.features[featureIndex] as NumericFeatureSpec, raw, value, notes);
+        // Same float64 arithmetic as `normalize()`: (x − min) / range, (x − mean) / std, or x − 0 / 1 for 'none'.
+        target[column++] = (value - offsets[featureIndex]!) / divisors[featureIndex]!;
         continue;
       }
-      const width = feature.categories.length;
+      const width = widths[featureIndex]!;
       target.fill(0, column, column + width);
-      const index = raw === null || raw === undefined ? undefined : this.categoryIndex[featureIndex]!.get(typeof raw === 'string' ? raw : String(raw));
+      const index = raw === null || raw === undefined ? undefined : categoryIndex[featureIndex]!.get(typeof raw === 'string' ? raw : String(raw));
       if (index !== undefined) target[column + index] = 1;
-      else if (notes) notes.unknownCategories.set(feature.name, (notes.unknownCategories.get(feature.name) ?? 0) + 1);
+      else if (notes) notes.unknownCategories.set(names[featureIndex]!, (notes.unknownCategories.get(names[featureIndex]!) ?? 0) + 1);
       column += width;
     }
   }

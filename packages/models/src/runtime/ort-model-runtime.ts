@@ -68,7 +68,8 @@ class OrtModelSession implements ModelSession {
     if (this.released) throw new StateError('This model session was released: load the model again.');
     throwIfAborted(options.signal);
     const ortFeeds: Record<string, OrtTensorLike> = {};
-    for (const [name, tensor] of Object.entries(feeds)) {
+    for (const name in feeds) {
+      const tensor = feeds[name]!;
       ortFeeds[name] = new this.ort.Tensor(tensor.type as never, tensor.data as never, tensor.dims);
     }
     let results: Record<string, OrtTensorLike>;
@@ -78,7 +79,8 @@ class OrtModelSession implements ModelSession {
       throw new DharmaError('MODEL_RUN_ERROR', `${this.runtimeName} failed to run the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     const outputs: Record<string, TensorData> = {};
-    for (const [name, tensor] of Object.entries(results)) {
+    for (const name in results) {
+      const tensor = results[name]!;
       outputs[name] = { type: tensor.type as TensorData['type'], data: tensor.data as TensorData['data'], dims: tensor.dims };
     }
     return outputs;
