@@ -13,11 +13,13 @@ source scripts/services/env.sh
 trap 'bash scripts/services/stop-all.sh' EXIT
 bash scripts/services/start-all.sh
 
-# Build every published package and check its exports map with publint and attw first: the CLI and
-# gateway tests then run the built packages, as a user would.
+# Build every published package and check its exports map with publint and attw first (the CLI and
+# gateway tests then run the built packages, as a user would), and build the docs.
 if [ "$#" -eq 0 ]; then
   npx turbo run build --filter='./packages/*'
   npx turbo run lint --filter='./packages/*'
+  # The API reference and guides must build with no warnings (typedoc treats them as errors).
+  npm run docs
 fi
 
 npx vitest run "$@"
