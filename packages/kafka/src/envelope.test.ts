@@ -1,6 +1,6 @@
 import { ValidationError } from '@iac-dharma/core';
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, encodeEnvelope, envelopeTypeOf } from './envelope.js';
+import { EnvelopeSchema, decodeEnvelope, encodeEnvelope, envelopeTypeOf } from './envelope.js';
 import { resourceKeyOf } from './resource-key.js';
 
 describe('envelope', () => {
@@ -39,5 +39,39 @@ describe('resourceKeyOf', () => {
     expect(resourceKeyOf([{ resource: 'db-1' }, { resource: 'db-1' }])).toBe('db-1');
     expect(resourceKeyOf([{ resource: 'db-1' }, { resource: 'db-2' }])).toBeUndefined();
     expect(resourceKeyOf(42)).toBeUndefined();
+  });
+});
+
+describe('envelope fast path', () => {
+  it('accepts and rejects exactly what EnvelopeSchema does, and returns the same envelope', () => {
+    const base = { schema: 'iac-dharma.envelope', version: 1, type: 'metric', id: 'a', time: 1, payload: { x: 1 } };
+    const candidates: unknown[] = [
+      base,
+      { ...base, extra: true },
+      { ...base, payload: undefined },
+      (({ payload: _payload, ...rest }) => rest)(base),
+      { ...base, payload: null },
+      { ...base, schema: 'other' },
+      { ...base, version: '1' },
+      { ...base, type: '' },
+      { ...base, type: 'x'.repeat(64) },
+      { ...base, type: 'x'.repeat(65) },
+      { ...base, id: 'y'.repeat(128) },
+      { ...base, id: 'y'.repeat(129) },
+      { ...base, id: 7 },
+      { ...base, time: -1 },
+      { ...base, time: 0 },
+      { ...base, time: 1.5 },
+      { ...base, time: '1' },
+      [base],
+      'text',
+      42,
+    ];
+    for (const candidate of candidates) {
+      const decoded = decodeEnvelope(Buffer.from(JSON.stringify(candidate)));
+      const zodOfJson = EnvelopeSchema.safeParse(JSON.parse(JSON.stringify(candidate)));
+      expect(decoded.ok, JSON.stringify(candidate)).toBe(zodOfJson.success);
+      if (decoded.ok && zodOfJson.success) expect(decoded.envelope).toEqual(zodOfJson.data);
+    }
   });
 });

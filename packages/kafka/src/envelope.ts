@@ -58,11 +58,9 @@ export function encodeEnvelope(options: { id: string; time: number; payload: unk
       { path: 'value', message: 'must be JSON data', code: 'custom' },
     ]);
   }
-  const envelope = parseWith(
-    EnvelopeSchema,
-    { schema: ENVELOPE_SCHEMA, version: ENVELOPE_VERSION, type: options.type ?? envelopeTypeOf(options.payload), id: options.id, time: options.time, payload: options.payload },
-    'envelope',
-  );
+  const candidate = { schema: ENVELOPE_SCHEMA, version: ENVELOPE_VERSION, type: options.type ?? envelopeTypeOf(options.payload), id: options.id, time: options.time, payload: options.payload };
+  // Hot path: the hand-written check accepts exactly what EnvelopeSchema accepts; zod only runs to explain a failure.
+  const envelope = isEnvelope(candidate) ? candidate : parseWith(EnvelopeSchema, candidate, 'envelope');
   let json: string | undefined;
   try {
     json = JSON.stringify(envelope);
@@ -83,7 +81,28 @@ export function decodeEnvelope(bytes: Buffer | null): DecodeResult {
   } catch (error) {
     return { ok: false, reason: 'invalid-json', detail: `the value is not JSON: ${(error as Error).message}` };
   }
+  if (isEnvelope(parsed)) {
+    const { schema, version, type, id, time, payload } = parsed;
+    return { ok: true, envelope: { schema, version, type, id, time, payload } };
+  }
   const result = EnvelopeSchema.safeParse(parsed);
   if (!result.success) return { ok: false, reason: 'invalid-envelope', detail: ValidationError.fromZod(result.error, 'envelope').message };
   return { ok: true, envelope: result.data };
+}
+
+/**
+ * Same acceptance as {@link EnvelopeSchema}, without zod's per-call allocations (it runs once per
+ * message on both sides of the broker). `payload` may be anything, as in the schema.
+ */
+function isEnvelope(value: unknown): value is Envelope {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const candidate = value as Record<string, unknown>;
+  const { type, id, time } = candidate;
+  return (
+    candidate.schema === ENVELOPE_SCHEMA &&
+    candidate.version === ENVELOPE_VERSION &&
+    typeof type === 'string' && type.length >= 1 && type.length <= 64 &&
+    typeof id === 'string' && id.length >= 1 && id.length <= 128 &&
+    typeof time === 'number' && Number.isFinite(time) && time >= 0
+  );
 }

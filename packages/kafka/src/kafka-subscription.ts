@@ -29,6 +29,8 @@ export interface KafkaSubscriptionOptions {
   rebalanceTimeoutMs: number;
   commitIntervalMs: number;
   partitionsConsumedConcurrently: number;
+  /** Messages of different keys handled at once within a partition batch; 1 = strictly one at a time. */
+  handlerConcurrency: number;
   joinTimeoutMs: number;
   maxWaitTimeMs: number;
 }
@@ -43,6 +45,10 @@ export class KafkaSubscription {
   private readonly dedupe: DedupeWindow;
   private readonly stopping = new AbortController();
   private consumer: Consumer | undefined;
+  /** Commits what the current group generation resolved but has not committed yet (set by each batch). */
+  private commitResolved: (() => Promise<void>) | undefined;
+  private idleCommitTimer: ReturnType<typeof setTimeout> | undefined;
+  private inFlightBatch: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaSubscriptionOptions) {
     this.dedupe = new DedupeWindow(options.dedupeWindow);
@@ -67,6 +73,8 @@ export class KafkaSubscription {
       options.stats.rebalances++;
       joined();
     });
+    // A rebalance noticed between batches: hand over what was handled, so the next owner does not redo it.
+    consumer.on(consumer.events.REBALANCING, () => void this.commitNow());
     consumer.on(consumer.events.CRASH, (event) => {
       options.stats.consumerCrashes++;
       options.logger.error('kafka consumer crashed', { topic: options.topic, groupId: options.groupId, restart: event.payload.restart, error: String(event.payload.error) });
@@ -76,11 +84,17 @@ export class KafkaSubscription {
       await consumer.connect();
       await consumer.subscribe({ topics: [options.physicalTopic], fromBeginning: options.fromBeginning });
       await consumer.run({
-        autoCommit: true,
+        // kafkajs' autoCommit commits after every partition batch (a broker round trip each, in series with
+        // fetching): the subscription commits itself, every commitIntervalMs, when idle, on rebalance and on stop.
+        autoCommit: false,
         autoCommitInterval: options.commitIntervalMs,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.eachBatch(payload),
+        eachBatch: (payload) => {
+          const run = this.eachBatch(payload);
+          this.inFlightBatch = run.catch(() => undefined);
+          return run;
+        },
       });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
@@ -100,6 +114,9 @@ export class KafkaSubscription {
   /** Stops fetching, lets the in-flight batch finish (or abandons its retries), commits and leaves the group. */
   async stop(): Promise<void> {
     this.stopping.abort(new TransportError('the subscription was stopped'));
+    clearTimeout(this.idleCommitTimer);
+    await this.inFlightBatch;
+    await this.commitNow();
     await this.consumer?.disconnect().catch((error: unknown) => this.options.logger.warn('kafka consumer disconnect failed', { error: String(error) }));
   }
 
@@ -116,14 +133,71 @@ export class KafkaSubscription {
     }
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.stopping.signal.aborted) break;
-      await this.process(message, batch.partition);
-      resolveOffset(message.offset);
-      await heartbeat();
+  /**
+   * Handles a partition batch in key lanes: messages with the same key (and all keyless ones) run one
+   * after another in offset order; different keys run side by side, up to `handlerConcurrency` at once.
+   * The committed offset only advances over the contiguous prefix of finished messages (at-least-once);
+   * a finished message past a failed one is redelivered and then skipped by the dedupe window.
+   */
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets } = payload;
+    this.commitResolved = () => commitOffsetsIfNecessary(uncommittedOffsets());
+    clearTimeout(this.idleCommitTimer);
+    const { messages } = batch;
+    const concurrency = this.options.handlerConcurrency;
+    const done = new Uint8Array(messages.length);
+    const lanes = new Map<string, number[]>();
+    for (let index = 0; index < messages.length; index++) {
+      const laneKey = concurrency > 1 ? (messages[index]!.key?.toString('latin1') ?? '\u0000keyless') : '';
+      let lane = lanes.get(laneKey);
+      if (!lane) lanes.set(laneKey, (lane = []));
+      lane.push(index);
     }
-    await commitOffsetsIfNecessary();
+    const stopped = () => !isRunning() || isStale() || this.stopping.signal.aborted;
+    let sinceHeartbeat = 0;
+    const runLane = async (lane: number[]): Promise<void> => {
+      for (const index of lane) {
+        if (stopped()) return;
+        await this.process(messages[index]!, batch.partition);
+        done[index] = 1;
+        // heartbeat() only talks to the broker once heartbeatInterval has passed; still, not per message.
+        if (++sinceHeartbeat >= 64) {
+          sinceHeartbeat = 0;
+          await heartbeat();
+        }
+      }
+    };
+    const queue = [...lanes.values()];
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) await runLane(lane);
+    });
+    const results = await Promise.allSettled(workers);
+    let finished = 0;
+    while (finished < messages.length && done[finished] === 1) finished++;
+    if (finished > 0) resolveOffset(messages[finished - 1]!.offset);
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure || stopped()) {
+      // Failing, stopping or rebalancing: commit what was handled now; kafkajs redelivers the rest.
+      await this.commitNow();
+      if (failure && !this.stopping.signal.aborted) throw failure.reason;
+      return;
+    }
+    try {
+      await heartbeat();
+      await commitOffsetsIfNecessary();
+    } catch (error) {
+      await this.commitNow(); // a rebalance started: hand over what was handled
+      throw error;
+    }
+    this.idleCommitTimer = setTimeout(() => void this.commitNow(), this.options.commitIntervalMs);
+    (this.idleCommitTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** Commits handled-but-uncommitted offsets; never throws (a failed commit only means redeliveries). */
+  private async commitNow(): Promise<void> {
+    const commit = this.commitResolved;
+    if (!commit) return;
+    await commit().catch((error: unknown) => this.options.logger.warn('kafka offset commit failed; handled messages may be redelivered', { topic: this.options.topic, groupId: this.options.groupId, error: String(error) }));
   }
 
   /** Handles one message; throws only when it must be redelivered (stopped mid-retry, dead-letter publish failed). */

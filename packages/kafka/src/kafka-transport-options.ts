@@ -74,6 +74,12 @@ export interface KafkaTransportOptions {
   commitIntervalMs?: number;
   /** Partitions one subscription processes in parallel (order is kept within a partition). @default 1 */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Messages with different keys handled at once within one partition batch. Order per key is kept (same
+   * key, one after another, in offset order); only the contiguous prefix of handled messages is committed.
+   * 1 hands every message to the handler strictly one at a time. @default 16
+   */
+  handlerConcurrency?: number;
   /** Longest a fetch waits on the broker for new data, in ms; also bounds how fast an idle member notices a rebalance or stops. @default 1000 */
   maxWaitTimeMs?: number;
   /** How long `subscribe` waits for the first partition assignment, in ms. @default 30000 */
@@ -120,6 +126,7 @@ export const KafkaTransportOptionsSchema = z
     partitionsConsumedConcurrently: positiveInt.optional(),
     joinTimeoutMs: positiveInt.optional(),
     maxWaitTimeMs: positiveInt.optional(),
+    handlerConcurrency: positiveInt.optional(),
     maxHealthyLag: z.number().int().nonnegative().optional(),
     healthTimeoutMs: positiveInt.optional(),
   })

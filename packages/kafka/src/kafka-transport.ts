@@ -145,6 +145,7 @@ export class KafkaTransport implements Transport {
       rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 30_000,
       commitIntervalMs: options.commitIntervalMs ?? 1000,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      handlerConcurrency: options.handlerConcurrency ?? 16,
       joinTimeoutMs: options.joinTimeoutMs ?? 30_000,
       maxWaitTimeMs: options.maxWaitTimeMs ?? 1000,
     });

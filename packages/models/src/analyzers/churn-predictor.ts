@@ -1,6 +1,7 @@
 import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, EventRecord, IngestRecord } from '@iac-dharma/core';
 import { createExtractionNotes, TabularExtractor, type ExtractionNotes } from '../features/tabular-extractor.js';
-import type { Model } from '../loading/model.js';
+import { InputBufferPool } from '../loading/input-buffer-pool.js';
+import type { Model, OutputMatrix } from '../loading/model.js';
 import { lazyModel, severityFor, type ModelOptions } from './model-reference.js';
 
 /** The churn estimate of one account. */
@@ -37,6 +38,7 @@ export class ChurnPredictor implements Analyzer {
   private extractor: TabularExtractor | undefined;
   /** The model once loaded, so hot calls skip the lazy-load promise. */
   private model: Model | undefined;
+  private readonly buffers = new InputBufferPool();
   /** Notes scratch reused by `predict` (cleared before and after every row that needed a repair). */
   private readonly notes = createExtractionNotes();
 
@@ -63,17 +65,22 @@ export class ChurnPredictor implements Analyzer {
     notes.unknownCategories.clear();
     const count = rows.length;
     let perRow: Array<ExtractionNotes | undefined> | undefined;
-    const input = new Float32Array(count * extractor.width);
-    for (let index = 0; index < count; index++) {
-      extractor.encodeInto(rows[index]!, input, index * extractor.width, notes);
-      if (notes.imputed.size > 0 || notes.unknownCategories.size > 0) {
-        perRow ??= new Array(count);
-        perRow[index] = { imputed: new Map(notes.imputed), unknownCategories: new Map(notes.unknownCategories) };
-        notes.imputed.clear();
-        notes.unknownCategories.clear();
+    const input = this.buffers.acquire(count * extractor.width);
+    let matrix: OutputMatrix;
+    try {
+      for (let index = 0; index < count; index++) {
+        extractor.encodeInto(rows[index]!, input, index * extractor.width, notes);
+        if (notes.imputed.size > 0 || notes.unknownCategories.size > 0) {
+          perRow ??= new Array(count);
+          perRow[index] = { imputed: new Map(notes.imputed), unknownCategories: new Map(notes.unknownCategories) };
+          notes.imputed.clear();
+          notes.unknownCategories.clear();
+        }
       }
+      matrix = await model.runMatrix(input, count, 'probabilities', options);
+    } finally {
+      this.buffers.release(input);
     }
-    const matrix = await model.runMatrix(input, count, 'probabilities', options);
     const column = this.positiveColumn(model);
     const predictions: ChurnPrediction[] = new Array(count);
     for (let index = 0; index < count; index++) {

@@ -3,6 +3,7 @@ import { ValidationError } from '@iac-dharma/core';
 import { WindowExtractor } from '../features/window-extractor.js';
 import type { Model } from '../loading/model.js';
 import { toMatrix } from '../loading/model.js';
+import { InputBufferPool } from '../loading/input-buffer-pool.js';
 import { lazyModel, type ModelOptions } from './model-reference.js';
 import { occludedRows, strongest, type Factor } from './window-occlusion.js';
 import { FailureHistoryTracker } from './failure-history-tracker.js';
@@ -63,6 +64,7 @@ export class FailurePredictor implements Analyzer {
   private extractor: WindowExtractor | undefined;
   /** The model once loaded, so hot calls skip the lazy-load promise. */
   private model: Model | undefined;
+  private readonly buffers = new InputBufferPool();
 
   constructor(options: FailurePredictorOptions = {}) {
     this.options = options;
@@ -93,10 +95,14 @@ export class FailurePredictor implements Analyzer {
     const extractor = this.extractor!;
     if (options.explain === false) {
       // Hot path: encode straight into the batch buffer (no per-history window or explanation arrays).
-      const input = new Float32Array(histories.length * extractor.width);
-      for (let index = 0; index < histories.length; index++) extractor.encodeInto(this.toRows(histories[index]!, index), input, index * extractor.width);
-      const outputs = await model.run(input, histories.length, options);
-      return this.predictions(model, outputs, histories.length, histories.length, undefined);
+      const input = this.buffers.acquire(histories.length * extractor.width);
+      try {
+        for (let index = 0; index < histories.length; index++) extractor.encodeInto(this.toRows(histories[index]!, index), input, index * extractor.width);
+        const outputs = await model.run(input, histories.length, options);
+        return this.predictions(model, outputs, histories.length, histories.length, undefined);
+      } finally {
+        this.buffers.release(input);
+      }
     }
     const windows = histories.map((history, index) => extractor.normalizedWindow(this.toRows(history, index)));
     return this.score(model, windows, windows.map(() => true), options);

@@ -3,6 +3,7 @@ import { ValidationError } from '@iac-dharma/core';
 import { NSL_KDD_TRAFFIC_FEATURES } from '../features/nsl-kdd-fields.js';
 import { NslKddTrafficWindow, type NslKddTrafficWindowOptions } from '../features/nsl-kdd-traffic-window.js';
 import { TabularExtractor } from '../features/tabular-extractor.js';
+import { InputBufferPool } from '../loading/input-buffer-pool.js';
 import type { Model, OutputMatrix } from '../loading/model.js';
 import { lazyModel, severityFor, type ModelOptions } from './model-reference.js';
 
@@ -52,6 +53,7 @@ export class ThreatDetector implements Analyzer {
   private extractor: TabularExtractor | undefined;
   /** The model once loaded, so hot calls skip the lazy-load promise. */
   private model: Model | undefined;
+  private readonly buffers = new InputBufferPool();
   private counters = { scored: 0, rejected: 0 };
 
   constructor(private readonly options: ThreatDetectorOptions = {}) {
@@ -76,8 +78,14 @@ export class ThreatDetector implements Analyzer {
   /** Classifies featurised rows (objects keyed by NSL-KDD feature name) with one model run. */
   async classify(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, options: CallOptions = {}): Promise<ThreatVerdict[]> {
     const model = this.model ?? (await this.ready());
-    const input = this.extractor!.encodeBatch(rows);
-    return this.verdicts(model, await model.runMatrix(input, rows.length, 'probabilities', options), rows.length);
+    const extractor = this.extractor!;
+    const input = this.buffers.acquire(rows.length * extractor.width);
+    try {
+      for (let index = 0; index < rows.length; index++) extractor.encodeInto(rows[index]!, input, index * extractor.width);
+      return this.verdicts(model, await model.runMatrix(input, rows.length, 'probabilities', options), rows.length);
+    } finally {
+      this.buffers.release(input);
+    }
   }
 
   /** Classifies already-encoded rows (`rows × width` float32, see `TabularExtractor`) with one model run. */

@@ -37,6 +37,22 @@ describe('WindowExtractor', () => {
     encoded.forEach((value, index) => expect(value).toBeCloseTo(expected[index]!, 6));
   });
 
+  it('encodeInto reuses its scratch window without leaking rows between calls (zeros padding, statistics)', () => {
+    const zerosCard = { ...card(['last', 'mean', 'slope', 'min', 'max', 'first', 'std']), window: { length: 4, step: 1, padding: 'zeros' as const } };
+    const extractor = new WindowExtractor(zerosCard);
+    const full = [[1, 2], [3, 4], [5, 6], [7, 8]];
+    const short = [[9, 1]];
+    const viaWindow = (history: number[][]) => {
+      const target = new Float32Array(extractor.width);
+      extractor.encodeWindowInto(extractor.normalizedWindow(history), target);
+      return [...target];
+    };
+    expect([...extractor.encode(full)]).toEqual(viaWindow(full));
+    // After a full history, a short one must see zero padding, not the previous rows.
+    expect([...extractor.encode(short)]).toEqual(viaWindow(short));
+    expect([...extractor.normalizedWindow(short)]).toEqual([0, 0, 0, 0, 0, 0, 0.9, -2]);
+  });
+
   it('rejects empty histories, wrong widths and non-finite values', () => {
     const extractor = new WindowExtractor(card());
     expect(() => extractor.encode([])).toThrow(InsufficientDataError);

@@ -32,12 +32,7 @@ export class WindowExtractor {
   private readonly statisticCodes: Uint8Array;
   private readonly rowWeights: Float64Array;
   private readonly slopeDenominator: number;
-  /** Per-sensor scratch accumulators and a scratch window, reused by every (synchronous) encode call. */
-  private readonly sums: Float64Array;
-  private readonly mins: Float64Array;
-  private readonly maxes: Float64Array;
-  private readonly slopes: Float64Array;
-  private readonly squares: Float64Array;
+  /** Scratch window reused by every (synchronous) `encodeInto` call. */
   private readonly scratchWindow: Float64Array;
 
   constructor(card: ModelCard) {
@@ -60,11 +55,6 @@ export class WindowExtractor {
     let slopeDenominator = 0;
     for (let row = 0; row < length; row++) slopeDenominator += (row - centre) * (row - centre);
     this.slopeDenominator = slopeDenominator;
-    this.sums = new Float64Array(sensors);
-    this.mins = new Float64Array(sensors);
-    this.maxes = new Float64Array(sensors);
-    this.slopes = new Float64Array(sensors);
-    this.squares = new Float64Array(sensors);
     this.scratchWindow = new Float64Array(length * sensors);
   }
 
@@ -113,49 +103,39 @@ export class WindowExtractor {
     }
     const sensors = this.sensorNames.length;
     const length = this.window.length;
-    const { sums, mins, maxes, slopes, squares, rowWeights, statisticCodes } = this;
-    // Row-major passes (contiguous reads); every per-sensor sum keeps the row order of training, so results are bit-identical.
-    sums.fill(0);
-    mins.fill(Infinity);
-    maxes.fill(-Infinity);
-    for (let row = 0; row < length; row++) {
-      const base = row * sensors;
-      for (let sensor = 0; sensor < sensors; sensor++) {
-        const value = window[base + sensor]!;
-        sums[sensor] = sums[sensor]! + value;
-        if (value < mins[sensor]!) mins[sensor] = value;
-        if (value > maxes[sensor]!) maxes[sensor] = value;
-      }
-    }
-    for (let sensor = 0; sensor < sensors; sensor++) sums[sensor] = sums[sensor]! / length; // now the means
-    slopes.fill(0);
-    squares.fill(0);
-    for (let row = 0; row < length; row++) {
-      const base = row * sensors;
-      const weight = rowWeights[row]!;
-      for (let sensor = 0; sensor < sensors; sensor++) {
-        const deviation = window[base + sensor]! - sums[sensor]!;
-        slopes[sensor] = slopes[sensor]! + weight * deviation;
-        squares[sensor] = squares[sensor]! + deviation * deviation;
-      }
-    }
     const last = (length - 1) * sensors;
-    const slopeDenominator = this.slopeDenominator;
-    for (let statIndex = 0; statIndex < statisticCodes.length; statIndex++) {
-      const column = offset + statIndex * sensors;
-      const code = statisticCodes[statIndex]!;
-      for (let sensor = 0; sensor < sensors; sensor++) {
+    const { rowWeights, statisticCodes, slopeDenominator } = this;
+    // Per sensor, scalar accumulators in row order (as in training), so results are bit-identical.
+    for (let sensor = 0; sensor < sensors; sensor++) {
+      let sum = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let index = sensor; index < window.length; index += sensors) {
+        const value = window[index]!;
+        sum += value;
+        if (value < min) min = value;
+        if (value > max) max = value;
+      }
+      const mean = sum / length;
+      let slopeNumerator = 0;
+      let squares = 0;
+      for (let row = 0, index = sensor; row < length; row++, index += sensors) {
+        const deviation = window[index]! - mean;
+        slopeNumerator += rowWeights[row]! * deviation;
+        squares += deviation * deviation;
+      }
+      for (let statIndex = 0; statIndex < statisticCodes.length; statIndex++) {
         let value: number;
-        switch (code) {
+        switch (statisticCodes[statIndex]!) {
           case STAT_LAST: value = window[last + sensor]!; break;
           case STAT_FIRST: value = window[sensor]!; break;
-          case STAT_MEAN: value = sums[sensor]!; break;
-          case STAT_SLOPE: value = length < 2 ? 0 : slopes[sensor]! / slopeDenominator; break;
-          case STAT_MIN: value = mins[sensor]!; break;
-          case STAT_MAX: value = maxes[sensor]!; break;
-          default: value = Math.sqrt(squares[sensor]! / length); break;
+          case STAT_MEAN: value = mean; break;
+          case STAT_SLOPE: value = length < 2 ? 0 : slopeNumerator / slopeDenominator; break;
+          case STAT_MIN: value = min; break;
+          case STAT_MAX: value = max; break;
+          default: value = Math.sqrt(squares / length); break;
         }
-        target[column + sensor] = value;
+        target[offset + statIndex * sensors + sensor] = value;
       }
     }
   }
