@@ -92,7 +92,7 @@ export function decodeEnvelope(bytes: Buffer | null): DecodeResult {
 
 /**
  * Same acceptance as {@link EnvelopeSchema}, without zod's per-call allocations (it runs once per
- * message on both sides of the broker). `payload` may be anything, as in the schema.
+ * message on both sides of the broker). `payload` must be present and may be any JSON, as in the schema.
  */
 function isEnvelope(value: unknown): value is Envelope {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -101,6 +101,7 @@ function isEnvelope(value: unknown): value is Envelope {
   return (
     candidate.schema === ENVELOPE_SCHEMA &&
     candidate.version === ENVELOPE_VERSION &&
+    'payload' in candidate &&
     typeof type === 'string' && type.length >= 1 && type.length <= 64 &&
     typeof id === 'string' && id.length >= 1 && id.length <= 128 &&
     typeof time === 'number' && Number.isFinite(time) && time >= 0
