@@ -7,7 +7,8 @@
  *  - transport only (no engine): publish→handler and publish→ack latency, one message per publish at 200/s.
  * One sample per Kafka message, gzip, acks=all, 6 partitions. Env: BENCH_RUNS (3), BENCH_SAMPLES (100000),
  * BENCH_PACED_SECONDS (8), BENCH_PACED_RATE (per instance; default: half the measured end-to-end rate), BENCH_INSTANCES ('1,2'),
- * BENCH_PUBLISH_FINDINGS ('0': the engines keep findings in-process), BENCH_OUTPUT (default bench/results/kafka.json).
+ * BENCH_PUBLISH_FINDINGS ('0': the engines keep findings in-process), BENCH_OUTPUT (default bench/results/kafka.json),
+ * BENCH_CPU_PROF_DIR (write a V8 CPU profile of every engine instance there, to see where the time goes).
  *
  *   bash scripts/services/start-kafka.sh
  *   npx tsx --conditions=@iac-dharma/source bench/src/kafka/kafka-bench.ts
@@ -55,7 +56,7 @@ interface Instance {
 async function startInstances(count: number, prefix: string): Promise<Instance[]> {
   const instances = Array.from({ length: count }, (_, index) => {
     const child = fork(join(here, 'engine-instance.ts'), [brokers(), prefix, 'bench', `bench-${index}`], {
-      execArgv: ['--import', 'tsx', '--conditions=@iac-dharma/source'],
+      execArgv: ['--import', 'tsx', '--conditions=@iac-dharma/source', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
       cwd: repoRoot,
     });
     const instance: Instance = { child, ingested: 0, latencies: [], firstAt: 0, lastAt: 0 };

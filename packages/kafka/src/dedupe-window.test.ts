@@ -15,4 +15,12 @@ describe('DedupeWindow', () => {
     window.add('a');
     expect(window.has('a')).toBe(false);
   });
+
+  it('keeps exactly the newest `capacity` ids over many wrap-arounds', () => {
+    const window = new DedupeWindow(5);
+    for (let index = 0; index < 1003; index++) window.add(`id-${index}`);
+    expect(window.size).toBe(5);
+    expect([998, 999, 1000, 1001, 1002].every((index) => window.has(`id-${index}`))).toBe(true);
+    expect(window.has('id-997')).toBe(false);
+  });
 });

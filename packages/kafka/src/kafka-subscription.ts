@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { buildDeadLetterRecord, type DeadLetterReason, type DeadLetterRecord } from './dead-letter.js';
 import { DedupeWindow } from './dedupe-window.js';
+import { runInKeyLanes } from './key-lanes.js';
 import { decodeEnvelope } from './envelope.js';
 import type { KafkaTransportStats } from './transport-stats.js';
 
@@ -144,42 +145,27 @@ export class KafkaSubscription {
     this.commitResolved = () => commitOffsetsIfNecessary(uncommittedOffsets());
     clearTimeout(this.idleCommitTimer);
     const { messages } = batch;
-    const concurrency = this.options.handlerConcurrency;
-    const done = new Uint8Array(messages.length);
-    const lanes = new Map<string, number[]>();
-    for (let index = 0; index < messages.length; index++) {
-      const laneKey = concurrency > 1 ? (messages[index]!.key?.toString('latin1') ?? '\u0000keyless') : '';
-      let lane = lanes.get(laneKey);
-      if (!lane) lanes.set(laneKey, (lane = []));
-      lane.push(index);
-    }
-    const stopped = () => !isRunning() || isStale() || this.stopping.signal.aborted;
     let sinceHeartbeat = 0;
-    const runLane = async (lane: number[]): Promise<void> => {
-      for (const index of lane) {
-        if (stopped()) return;
+    const stopped = () => !isRunning() || isStale() || this.stopping.signal.aborted;
+    const { finished, failure } = await runInKeyLanes({
+      count: messages.length,
+      concurrency: this.options.handlerConcurrency,
+      keyOf: (index) => messages[index]!.key?.toString('latin1'),
+      stopped,
+      run: async (index) => {
         await this.process(messages[index]!, batch.partition);
-        done[index] = 1;
         // heartbeat() only talks to the broker once heartbeatInterval has passed; still, not per message.
         if (++sinceHeartbeat >= 64) {
           sinceHeartbeat = 0;
           await heartbeat();
         }
-      }
-    };
-    const queue = [...lanes.values()];
-    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) await runLane(lane);
+      },
     });
-    const results = await Promise.allSettled(workers);
-    let finished = 0;
-    while (finished < messages.length && done[finished] === 1) finished++;
     if (finished > 0) resolveOffset(messages[finished - 1]!.offset);
-    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure || stopped()) {
       // Failing, stopping or rebalancing: commit what was handled now; kafkajs redelivers the rest.
       await this.commitNow();
-      if (failure && !this.stopping.signal.aborted) throw failure.reason;
+      if (failure && !this.stopping.signal.aborted) throw failure.error;
       return;
     }
     try {

@@ -70,7 +70,11 @@ export interface KafkaTransportOptions {
   heartbeatIntervalMs?: number;
   /** Time members get to rejoin during a rebalance, in ms. @default 30000 */
   rebalanceTimeoutMs?: number;
-  /** Commit resolved offsets at most this often, in ms (at-least-once: only handled messages are committed). @default 1000 */
+  /**
+   * Commit handled offsets at most this often while messages flow, and this long after the stream goes
+   * idle, in ms; also on rebalance and on unsubscribe/close. At-least-once: only the contiguous prefix of
+   * handled (or dead-lettered) messages is committed. @default 1000
+   */
   commitIntervalMs?: number;
   /** Partitions one subscription processes in parallel (order is kept within a partition). @default 1 */
   partitionsConsumedConcurrently?: number;
