@@ -16,22 +16,12 @@ import {
   type ResourceQuery,
   type SeriesPoint,
   type Storage,
+  storageInput,
 } from '@iac-dharma/core';
 import { migratePostgres, quoteIdentifier, type PostgresSchemaInfo } from './postgres-schema.js';
 import { parsePostgresStorageOptions, type PostgresStorageOptions } from './postgres-storage-options.js';
 import { toStorageError } from './postgres-errors.js';
 import { SqlFilter } from './sql-filter.js';
-import {
-  checkFindingQuery,
-  checkHistoryQuery,
-  checkPointRangeQuery,
-  parseFindings,
-  parseHistoryRecord,
-  parsePoints,
-  parseResource,
-  parseStateKey,
-  stateToJson,
-} from './storage-input.js';
 
 /** Milliseconds since the epoch → timestamptz (microsecond precision), and back. */
 const TO_TIME = (parameter: string) => `to_timestamp(${parameter}::float8 / 1000)`;
@@ -110,7 +100,7 @@ export class PostgresStorage implements Storage {
 
   saveFindings({ findings, signal }: { findings: readonly Finding[] } & CallOptions): Promise<void> {
     return this.run('saveFindings', signal, async () => {
-      const valid = parseFindings(findings);
+      const valid = storageInput.parseFindings(findings);
       if (valid.length === 0) return;
       // One statement per batch; a batch repeating an id keeps its last finding (ON CONFLICT may touch a row once).
       const unique = [...new Map(valid.map((finding) => [finding.id, finding])).values()];
@@ -125,7 +115,7 @@ export class PostgresStorage implements Storage {
 
   queryFindings(query: FindingQuery): Promise<Finding[]> {
     return this.run('queryFindings', query.signal, async () => {
-      checkFindingQuery(query);
+      storageInput.checkFindingQuery(query);
       const filter = new SqlFilter().add('resource = ?', query.resource).add('kind = ?', query.kind).add('ts >= ?', query.from).add('ts < ?', query.to);
       const rows = await this.rows<{ body: Finding }>(
         `SELECT body FROM ${this.s}.findings ${filter.where()} ORDER BY ts DESC, id COLLATE "C" DESC LIMIT ${filter.next()}`,
@@ -137,7 +127,7 @@ export class PostgresStorage implements Storage {
 
   appendPoints({ points, signal }: { points: readonly SeriesPoint[] } & CallOptions): Promise<void> {
     return this.run('appendPoints', signal, async () => {
-      const valid = parsePoints(points);
+      const valid = storageInput.parsePoints(points);
       if (valid.length === 0) return;
       const latest = new Map(valid.map((point) => [`${point.timestamp}\u0000${point.series}`, point]));
       const unique = [...latest.values()];
@@ -152,7 +142,7 @@ export class PostgresStorage implements Storage {
 
   rangePoints(query: PointRangeQuery): Promise<SeriesPoint[]> {
     return this.run('rangePoints', query.signal, async () => {
-      checkPointRangeQuery(query);
+      storageInput.checkPointRangeQuery(query);
       const filter = new SqlFilter().add('series = ?', query.series).add(`ts >= ${TO_TIME('?')}`, query.from).add(`ts < ${TO_TIME('?')}`, query.to);
       const rows = await this.rows<{ timestamp: number; value: number }>(
         `SELECT ${FROM_TIME} AS timestamp, value FROM ${this.s}.points ${filter.where()} ORDER BY ts DESC LIMIT ${filter.next()}`,
@@ -164,7 +154,7 @@ export class PostgresStorage implements Storage {
 
   appendHistory({ record, signal }: { record: HistoryRecord } & CallOptions): Promise<void> {
     return this.run('appendHistory', signal, async () => {
-      const valid = parseHistoryRecord(record);
+      const valid = storageInput.parseHistoryRecord(record);
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
@@ -190,7 +180,7 @@ export class PostgresStorage implements Storage {
 
   readHistory(query: HistoryQuery): Promise<HistoryRecord[]> {
     return this.run('readHistory', query.signal, async () => {
-      checkHistoryQuery(query);
+      storageInput.checkHistoryQuery(query);
       const filter = new SqlFilter()
         .add('resource = ?', query.resource)
         .add('remediation_id = ?', query.remediationId)
@@ -208,7 +198,7 @@ export class PostgresStorage implements Storage {
 
   putResource({ resource, signal }: { resource: Resource } & CallOptions): Promise<void> {
     return this.run('putResource', signal, async () => {
-      const valid = parseResource(resource);
+      const valid = storageInput.parseResource(resource);
       await this.pool.query(
         `INSERT INTO ${this.s}.resources (id, type, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET type = excluded.type, body = excluded.body`,
         [valid.id, valid.type, JSON.stringify(valid)],
@@ -234,10 +224,10 @@ export class PostgresStorage implements Storage {
 
   putState({ key, value, signal }: { key: string; value: unknown } & CallOptions): Promise<void> {
     return this.run('putState', signal, async () => {
-      const validKey = parseStateKey(key);
+      const validKey = storageInput.parseStateKey(key);
       await this.pool.query(
         `INSERT INTO ${this.s}.state (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-        [validKey, stateToJson(validKey, value)],
+        [validKey, storageInput.stateToJson(validKey, value)],
       );
     });
   }

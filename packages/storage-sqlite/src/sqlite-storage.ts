@@ -15,20 +15,10 @@ import {
   type ResourceQuery,
   type SeriesPoint,
   type Storage,
+  storageInput,
 } from '@iac-dharma/core';
 import { migrateSqlite } from './sqlite-schema.js';
 import { parseSqliteStorageOptions, type SqliteStorageOptions } from './sqlite-storage-options.js';
-import {
-  checkFindingQuery,
-  checkHistoryQuery,
-  checkPointRangeQuery,
-  parseFindings,
-  parseHistoryRecord,
-  parsePoints,
-  parseResource,
-  parseStateKey,
-  stateToJson,
-} from './storage-input.js';
 
 type Parameter = string | number | null;
 
@@ -101,7 +91,7 @@ export class SqliteStorage implements Storage {
 
   saveFindings({ findings, signal }: { findings: readonly Finding[] } & CallOptions): Promise<void> {
     return this.run('saveFindings', signal, () => {
-      const valid = parseFindings(findings);
+      const valid = storageInput.parseFindings(findings);
       const insert = this.statement(
         'INSERT INTO findings (id, resource, kind, timestamp, body) VALUES (?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET resource = excluded.resource, kind = excluded.kind, timestamp = excluded.timestamp, body = excluded.body',
@@ -114,7 +104,7 @@ export class SqliteStorage implements Storage {
 
   queryFindings(query: FindingQuery): Promise<Finding[]> {
     return this.run('queryFindings', query.signal, () => {
-      checkFindingQuery(query);
+      storageInput.checkFindingQuery(query);
       const filter = where([
         ['resource = ?', query.resource],
         ['kind = ?', query.kind],
@@ -129,7 +119,7 @@ export class SqliteStorage implements Storage {
 
   appendPoints({ points, signal }: { points: readonly SeriesPoint[] } & CallOptions): Promise<void> {
     return this.run('appendPoints', signal, () => {
-      const valid = parsePoints(points);
+      const valid = storageInput.parsePoints(points);
       const upsert = this.statement('INSERT INTO points (series, timestamp, value) VALUES (?, ?, ?) ON CONFLICT (series, timestamp) DO UPDATE SET value = excluded.value');
       this.database.transaction(() => {
         for (const point of valid) upsert.run(point.series, point.timestamp, point.value);
@@ -139,7 +129,7 @@ export class SqliteStorage implements Storage {
 
   rangePoints(query: PointRangeQuery): Promise<SeriesPoint[]> {
     return this.run('rangePoints', query.signal, () => {
-      checkPointRangeQuery(query);
+      storageInput.checkPointRangeQuery(query);
       const filter = where([
         ['series = ?', query.series],
         ['timestamp >= ?', query.from],
@@ -153,7 +143,7 @@ export class SqliteStorage implements Storage {
 
   appendHistory({ record, signal }: { record: HistoryRecord } & CallOptions): Promise<void> {
     return this.run('appendHistory', signal, () => {
-      const valid = parseHistoryRecord(record);
+      const valid = storageInput.parseHistoryRecord(record);
       const last = this.statement('SELECT MAX(seq) AS seq FROM history');
       const insert = this.statement('INSERT INTO history (seq, id, timestamp, remediation_id, resource, outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
       // IMMEDIATE takes the write lock first, so another process cannot slip a record in between the check and the insert.
@@ -169,7 +159,7 @@ export class SqliteStorage implements Storage {
 
   readHistory(query: HistoryQuery): Promise<HistoryRecord[]> {
     return this.run('readHistory', query.signal, () => {
-      checkHistoryQuery(query);
+      storageInput.checkHistoryQuery(query);
       const filter = where([
         ['resource = ?', query.resource],
         ['remediation_id = ?', query.remediationId],
@@ -185,7 +175,7 @@ export class SqliteStorage implements Storage {
 
   putResource({ resource, signal }: { resource: Resource } & CallOptions): Promise<void> {
     return this.run('putResource', signal, () => {
-      const valid = parseResource(resource);
+      const valid = storageInput.parseResource(resource);
       this.statement('INSERT INTO resources (id, type, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, body = excluded.body').run(valid.id, valid.type, JSON.stringify(valid));
     });
   }
@@ -211,8 +201,8 @@ export class SqliteStorage implements Storage {
 
   putState({ key, value, signal }: { key: string; value: unknown } & CallOptions): Promise<void> {
     return this.run('putState', signal, () => {
-      const validKey = parseStateKey(key);
-      this.statement('INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(validKey, stateToJson(validKey, value), Date.now());
+      const validKey = storageInput.parseStateKey(key);
+      this.statement('INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(validKey, storageInput.stateToJson(validKey, value), Date.now());
     });
   }
 
