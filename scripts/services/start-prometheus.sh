@@ -38,7 +38,12 @@ free_port() {
 port_in_use() {
   node -e "const s=require('net').createServer();s.once('error',()=>process.exit(0));s.listen($1,'127.0.0.1',()=>{s.close();process.exit(1);})"
 }
-running() { [ -f "$BASE/$1.pid" ] && kill -0 "$(cat "$BASE/$1.pid")" 2>/dev/null; }
+# A recorded pid counts only while it is still one of our binaries (pids get reused).
+running() {
+  local pid
+  pid="$(cat "$BASE/$1.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "prometheus"
+}
 answers() { node -e "fetch('$1').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; }
 pick_port() {
   local name="$1" port

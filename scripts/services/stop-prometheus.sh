@@ -10,7 +10,8 @@ rm -f "$SERVICES_DIR/prometheus.env"
 [ -d "$BASE" ] || exit 0
 for name in prometheus alertmanager node-exporter; do
   pid="$(cat "$BASE/$name.pid" 2>/dev/null || true)"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  # Only a pid that is still one of our binaries (pids get reused).
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "prometheus"; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
