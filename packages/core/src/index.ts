@@ -81,7 +81,7 @@ export {
 // Adapter interfaces
 export { noopLogger, systemClock, type CallOptions, type Clock, type ComponentHealth, type Logger } from './spec/common.js';
 export type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, Storage } from './spec/storage.js';
-export { TOPICS, type IncomingMessage, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from './spec/transport.js';
+export { TOPICS, type IncomingMessage, type MessageBatch, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from './spec/transport.js';
 export type { ModelRuntime, ModelSession, TensorData, TensorType } from './spec/model-runtime.js';
 export type { Analyzer, AnalyzerContext, AnalyzerFinding } from './spec/analyzer.js';
 export type { FindingHandler, FindingHandlerContext } from './spec/finding-handler.js';

@@ -1,10 +1,10 @@
-import { TransportError, type Clock, type IncomingMessage, type Logger, type MessageHandler } from '@iac-dharma/core';
+import { TransportError, type Clock, type IncomingMessage, type Logger, type MessageBatchHandler, type MessageHandler } from '@iac-dharma/core';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { buildDeadLetterRecord, type DeadLetterReason, type DeadLetterRecord } from './dead-letter.js';
 import { DedupeWindow } from './dedupe-window.js';
-import { runInKeyLanes } from './key-lanes.js';
+import { runInKeyLanes, type KeyLanesResult } from './key-lanes.js';
 import { decodeEnvelope } from './envelope.js';
 import type { KafkaTransportStats } from './transport-stats.js';
 
@@ -14,7 +14,8 @@ export interface KafkaSubscriptionOptions {
   topic: string;
   physicalTopic: string;
   groupId: string;
-  handler: MessageHandler;
+  /** A per-message handler (key lanes), or a batch handler that gets each partition batch at once. */
+  handler: { kind: 'message'; handle: MessageHandler } | { kind: 'batch'; handle: MessageBatchHandler; maxBatchMessages: number };
   stats: KafkaTransportStats;
   logger: Logger;
   clock: Clock;
@@ -147,13 +148,14 @@ export class KafkaSubscription {
     const { messages } = batch;
     let sinceHeartbeat = 0;
     const stopped = () => !isRunning() || isStale() || this.stopping.signal.aborted;
-    const { finished, failure } = await runInKeyLanes({
+    const { handler } = this.options;
+    const { finished, failure } = handler.kind === 'batch' ? await this.deliverBatches(messages, batch.partition, handler, stopped, heartbeat) : await runInKeyLanes({
       count: messages.length,
       concurrency: this.options.handlerConcurrency,
       keyOf: (index) => messages[index]!.key?.toString('latin1'),
       stopped,
       run: async (index) => {
-        await this.process(messages[index]!, batch.partition);
+        await this.process(messages[index]!, batch.partition, (handler as { handle: MessageHandler }).handle);
         // heartbeat() only talks to the broker once heartbeatInterval has passed; still, not per message.
         if (++sinceHeartbeat >= 64) {
           sinceHeartbeat = 0;
@@ -187,33 +189,123 @@ export class KafkaSubscription {
   }
 
   /** Handles one message; throws only when it must be redelivered (stopped mid-retry, dead-letter publish failed). */
-  private async process(message: KafkaMessage, partition: number): Promise<void> {
+  /**
+   * Batch mode: hands the partition batch to the handler in chunks of at most `maxBatchMessages`. Undecodable,
+   * invalid and oversized messages are dead-lettered first, duplicates dropped; the rest of a chunk is one
+   * handler call, retried whole with backoff; after `maxAttempts` its messages go one at a time (each retried,
+   * then dead-lettered alone). Offsets advance over whole finished chunks only (at-least-once).
+   */
+  private async deliverBatches(
+    messages: KafkaMessage[],
+    partition: number,
+    handler: { handle: MessageBatchHandler; maxBatchMessages: number },
+    stopped: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<KeyLanesResult> {
+    const { options } = this;
+    let finished = 0;
+    try {
+      while (finished < messages.length && !stopped()) {
+        const chunk = messages.slice(finished, finished + handler.maxBatchMessages);
+        const incoming: IncomingMessage[] = [];
+        const raw: KafkaMessage[] = [];
+        for (const message of chunk) {
+          const decoded = await this.admit(message, partition);
+          if (!decoded) continue;
+          // A producer retry can put the same envelope twice into one chunk.
+          if (incoming.some((other) => other.id === decoded.id)) {
+            options.stats.duplicates++;
+            continue;
+          }
+          incoming.push(decoded);
+          raw.push(message);
+        }
+        if (incoming.length > 0 && !(await this.tryBatch(incoming, partition, handler.handle))) {
+          // The batch kept failing: one message at a time, so only the failing one is dead-lettered.
+          for (const [index, message] of incoming.entries()) {
+            if (stopped()) return { finished, failure: undefined };
+            await this.handleOne(message, raw[index]!, partition, (single) => handler.handle({ topic: options.topic, partition, messages: [single] }));
+          }
+        }
+        finished += chunk.length;
+        await heartbeat();
+      }
+      return { finished, failure: undefined };
+    } catch (error) {
+      return { finished, failure: { error } };
+    }
+  }
+
+  /** Tries a whole batch up to maxAttempts times; true once the handler resolved. Throws when stopped mid-retry. */
+  private async tryBatch(incoming: IncomingMessage[], partition: number, handle: MessageBatchHandler): Promise<boolean> {
+    const { options } = this;
+    for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+      try {
+        await handle({ topic: options.topic, partition, messages: incoming });
+        options.stats.handled += incoming.length;
+        for (const message of incoming) this.dedupe.add(message.id);
+        return true;
+      } catch (error) {
+        options.stats.handlerFailures++;
+        if (attempt === options.maxAttempts) {
+          options.logger.warn('kafka batch handler kept failing; handling its messages one at a time', { topic: options.topic, partition, messages: incoming.length, error: String(error) });
+          return false;
+        }
+        options.stats.handlerRetries++;
+        await options.clock.sleep(backoffDelay(attempt, options.backoff), this.stopping.signal);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Checks one fetched message: dead-letters it when oversized, undecodable or invalid, drops it when it
+   * is a duplicate (undefined in those cases), else returns it as an {@link IncomingMessage}.
+   */
+  private async admit(message: KafkaMessage, partition: number): Promise<IncomingMessage | undefined> {
     const { options } = this;
     options.stats.received++;
     const where = { partition, offset: message.offset, key: message.key, value: message.value };
     const size = message.value?.length ?? 0;
     if (size > options.maxMessageBytes) {
-      return this.deadLetter('oversized', `the value is ${size} bytes; maxMessageBytes is ${options.maxMessageBytes}`, where);
+      await this.deadLetter('oversized', `the value is ${size} bytes; maxMessageBytes is ${options.maxMessageBytes}`, where);
+      return undefined;
     }
     const decoded = decodeEnvelope(message.value);
-    if (!decoded.ok) return this.deadLetter(decoded.reason, decoded.detail, where);
+    if (!decoded.ok) {
+      await this.deadLetter(decoded.reason, decoded.detail, where);
+      return undefined;
+    }
     const { envelope } = decoded;
     if (options.payloadSchema) {
       const result = options.payloadSchema.safeParse(envelope.payload);
       if (!result.success) {
         const detail = result.error.issues.slice(0, 5).map((issue) => `payload${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`).join('; ');
-        return this.deadLetter('invalid-payload', detail, where, envelope.id);
+        await this.deadLetter('invalid-payload', detail, where, envelope.id);
+        return undefined;
       }
     }
     if (this.dedupe.has(envelope.id)) {
       options.stats.duplicates++;
-      return;
+      return undefined;
     }
-    const incoming: IncomingMessage = { topic: options.topic, key: message.key?.toString('utf8'), value: envelope.payload, id: envelope.id, timestamp: envelope.time };
+    return { topic: options.topic, key: message.key?.toString('utf8'), value: envelope.payload, id: envelope.id, timestamp: envelope.time };
+  }
+
+  /** Handles one message; throws only when it must be redelivered (stopped mid-retry, dead-letter publish failed). */
+  private async process(message: KafkaMessage, partition: number, handle: MessageHandler): Promise<void> {
+    const incoming = await this.admit(message, partition);
+    if (incoming) await this.handleOne(incoming, message, partition, handle);
+  }
+
+  private async handleOne(incoming: IncomingMessage, message: KafkaMessage, partition: number, handle: MessageHandler): Promise<void> {
+    const { options } = this;
+    const where = { partition, offset: message.offset, key: message.key, value: message.value };
+    const envelope = { id: incoming.id };
     let lastError: unknown;
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
       try {
-        await options.handler(incoming);
+        await handle(incoming);
         options.stats.handled++;
         this.dedupe.add(envelope.id);
         return;

@@ -10,6 +10,7 @@ import {
   type Clock,
   type ComponentHealth,
   type Logger,
+  type MessageBatchHandler,
   type MessageHandler,
   type OutgoingMessage,
   type Subscription,
@@ -21,7 +22,7 @@ import { encodeEnvelope } from './envelope.js';
 import { probeKafkaHealth } from './kafka-health.js';
 import { KAFKA_LOG_LEVELS, toKafkaLogCreator } from './kafka-log-creator.js';
 import { KafkaPublisher } from './kafka-publisher.js';
-import { KafkaSubscription } from './kafka-subscription.js';
+import { KafkaSubscription, type KafkaSubscriptionOptions } from './kafka-subscription.js';
 import { KafkaTransportOptionsSchema, type KafkaTransportOptions } from './kafka-transport-options.js';
 import { resourceKeyOf } from './resource-key.js';
 import { TopicRegistry } from './topic-registry.js';
@@ -115,9 +116,23 @@ export class KafkaTransport implements Transport {
   }
 
   async subscribe({ topic, handler, group, signal }: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription> {
+    return this.join(topic, group, { kind: 'message', handle: handler }, signal);
+  }
+
+  /**
+   * Subscribes a batch handler: each partition fetch is handed over at once (in chunks of at most
+   * `maxBatchMessages`, default the `maxBatchMessages` option), after dead-lettering undecodable messages
+   * and dropping duplicates. Resolving commits the chunk's offsets; rejecting retries it, then its messages
+   * are handled one at a time so a failing one is dead-lettered alone.
+   */
+  async subscribeBatch({ topic, handler, group, maxBatchMessages, signal }: { topic: string; handler: MessageBatchHandler; group?: string; maxBatchMessages?: number } & CallOptions): Promise<Subscription> {
+    return this.join(topic, group, { kind: 'batch', handle: handler, maxBatchMessages: maxBatchMessages ?? this.options.maxBatchMessages ?? 2000 }, signal);
+  }
+
+  private async join(topic: string, group: string | undefined, handler: KafkaSubscriptionOptions['handler'], signal: AbortSignal | undefined): Promise<Subscription> {
     this.assertOpen();
     signal?.throwIfAborted();
-    if (typeof handler !== 'function') throw new ValidationError('Invalid subscribe: `handler` must be a function returning a promise.', [{ path: 'handler', message: 'expected a function', code: 'invalid_type' }]);
+    if (typeof handler.handle !== 'function') throw new ValidationError('Invalid subscribe: `handler` must be a function returning a promise.', [{ path: 'handler', message: 'expected a function', code: 'invalid_type' }]);
     const options = this.options;
     const physicalTopic = this.registry.physical(topic);
     // Without a group every subscriber gets every message: a group of its own.

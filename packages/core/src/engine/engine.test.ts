@@ -128,6 +128,63 @@ describe('Engine', () => {
     await transport.close();
   });
 
+  it('consumes a delivered batch with one storage write, one analyzer pass and one findings publish', async () => {
+    const transport = new InProcessTransport();
+    const storage = new MemoryStorage();
+    let writes = 0;
+    const append = storage.appendPoints.bind(storage);
+    storage.appendPoints = async (options) => {
+      writes++;
+      return append(options);
+    };
+    const passes: number[] = [];
+    const analyzer = new ThresholdAnalyzer(90);
+    const analyze = analyzer.analyze.bind(analyzer);
+    analyzer.analyze = (records) => {
+      passes.push(records.length);
+      return analyze(records);
+    };
+    const findingBatches: number[] = [];
+    await transport.subscribeBatch({ topic: 'anomalies', handler: async (batch) => void findingBatches.push(batch.messages.length) });
+    const engine = createEngine({ transport, storage, analyzers: [analyzer], closeAdapters: false });
+    await engine.consume({ group: 'engines', topics: ['metrics'] });
+    const messages = Array.from({ length: 100 }, (_, index) => ({ key: `web-${index % 5}`, value: { resource: `web-${index % 5}`, metric: 'cpu', value: index % 10 === 0 ? 95 : 50, timestamp: 1000 + index } }));
+    await transport.publish({ topic: 'metrics', messages });
+    await waitFor(() => engine.stats().ingested === 100 && findingBatches.reduce((a, b) => a + b, 0) === 10);
+    expect(passes).toEqual([100]);
+    expect(writes).toBe(1);
+    expect(findingBatches).toEqual([10]);
+    await engine.close();
+    await transport.close();
+  });
+
+  it('rejects a consumed batch whose samples could not be stored, so the transport redelivers it', async () => {
+    const transport = new InProcessTransport({ maxAttempts: 3 });
+    const storage = new MemoryStorage();
+    let failures = 1;
+    const append = storage.appendPoints.bind(storage);
+    storage.appendPoints = async (options) => {
+      if (failures-- > 0) throw new Error('disk full');
+      return append(options);
+    };
+    const analyzer = new ThresholdAnalyzer(90);
+    const engine = createEngine({ transport, storage, analyzers: [analyzer], closeAdapters: false });
+    const errors: string[] = [];
+    engine.on('error', (error, context) => errors.push(`${context.source}: ${error.message}`));
+    await engine.consume({ topics: ['metrics'] });
+    await transport.publish({ topic: 'metrics', messages: Array.from({ length: 10 }, (_, index) => ({ value: { resource: 'a', metric: 'cpu', value: index } })) });
+    await waitFor(() => engine.stats().ingested === 10);
+    await transport.flush();
+    expect(errors).toEqual(['storage: disk full']);
+    // Stored once (the failed write stored nothing), analysed once, counted once: the redelivery replaced it.
+    expect(await storage.rangePoints({ series: 'a/cpu' })).toHaveLength(10);
+    expect(analyzer.seen).toBe(10);
+    expect(engine.stats().ingested).toBe(10);
+    expect(transport.deadLettered).toBe(0);
+    await engine.close();
+    await transport.close();
+  });
+
   it('hands findings to handlers and emits their remediation results', async () => {
     const engine = createEngine({
       analyzers: [new ThresholdAnalyzer(90)],

@@ -140,37 +140,48 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /**
    * Streams records from the transport into the engine (the scale-out mode: engines sharing a `group`
-   * split the topics' partitions). Each message value is one record or an array of records. Invalid
-   * records are counted, reported and sent to the dead-letter topic; valid ones are never dropped.
+   * split the topics' partitions). Each message value is one record or an array of records. When the
+   * transport delivers batches (`subscribeBatch`, e.g. a Kafka partition fetch), a whole batch is ingested
+   * at once: one storage write, one pass of each analyzer, its findings published together; the batch is
+   * acknowledged (offsets committed) only once its samples are stored, and a failed storage write
+   * rejects it, so the transport redelivers it. Invalid records are counted, reported and sent to the
+   * dead-letter topic; valid ones are never dropped.
    */
   async consume(options: { topics?: string[]; group?: string } = {}): Promise<void> {
     this.assertOpen();
     const topics = options.topics ?? ['metrics', 'events', 'logs'];
+    const group = options.group === undefined ? {} : { group: options.group };
     for (const topic of topics) {
-      const subscription = await this.transport.subscribe({
-        topic,
-        ...(options.group === undefined ? {} : { group: options.group }),
-        handler: (message) => this.handleMessage(message),
-      });
+      const subscription = this.transport.subscribeBatch
+        ? await this.transport.subscribeBatch({ topic, ...group, handler: (batch) => this.handleMessages(batch.messages) })
+        : await this.transport.subscribe({ topic, ...group, handler: (message) => this.handleMessages([message]) });
       this.subscriptions.push(subscription);
     }
   }
 
-  private async handleMessage(message: IncomingMessage): Promise<void> {
-    const values = Array.isArray(message.value) ? message.value : [message.value];
-    const result = await this.ingest(values as IngestRecordInput[]);
-    if (result.errors.length > 0) {
-      const rejected = result.errors.map((error, position) => {
-        const index = result.rejectedIndexes[position]!;
-        return {
-          key: message.key,
-          value: { reason: error.message, field: error.field, index, record: values[index], topic: message.topic, id: message.id, original: message.value },
-        };
+  /** Ingests delivered messages as one batch; rejects (so nothing is acknowledged) when they were not stored. */
+  private async handleMessages(messages: readonly IncomingMessage[]): Promise<void> {
+    const accepted: IngestRecord[] = [];
+    const rejected: { key: string | undefined; value: unknown }[] = [];
+    for (const message of messages) {
+      const values = Array.isArray(message.value) ? (message.value as unknown[]) : [message.value];
+      values.forEach((value, index) => {
+        const result = IngestRecordSchema.safeParse(value);
+        if (result.success) {
+          accepted.push(this.stamp(result.data as IngestRecord));
+          return;
+        }
+        const error = this.reject(ValidationError.fromZod(result.error, `records[${index}]`), { source: 'ingest', index, record: value });
+        rejected.push({ key: message.key, value: { reason: error.message, field: error.field, index, record: value, topic: message.topic, id: message.id, original: message.value } });
       });
-      await this.transport.publish({ topic: this.options.deadLetterTopic ?? 'dead-letter', messages: rejected }).catch((error: unknown) =>
-        this.report(toError(error), { source: 'transport' }),
-      );
     }
+    if (rejected.length > 0) {
+      // Before anything is ingested: if the dead-letter publish fails, the batch is redelivered whole.
+      await this.transport.publish({ topic: this.options.deadLetterTopic ?? 'dead-letter', messages: rejected });
+    }
+    const run = this.queue.then(() => this.process(accepted, [], [], true));
+    this.queue = run.catch(() => undefined);
+    await run;
   }
 
   /** Runs every analyzer's `tick()` now (the engine also does it on each analyzer's interval once started). */
@@ -280,21 +291,27 @@ export class Engine extends EventEmitter<EngineEvents> {
     return run;
   }
 
-  private async process(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[]): Promise<IngestResult> {
+  /** `mustStore`: a failed sample write rejects before the analyzers run (the caller redelivers the records). */
+  private async process(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[], mustStore = false): Promise<IngestResult> {
     if (records.length === 0) return { accepted: 0, rejected: errors.length, findings: [], errors, rejectedIndexes };
-    this.counters.ingested += records.length;
-    const byKind = new Map<string, number>();
-    for (const record of records) byKind.set(record.kind, (byKind.get(record.kind) ?? 0) + 1);
-    for (const [kind, count] of byKind) this.metrics.recordsIngested(kind, count);
-
     if (this.options.persistSamples ?? true) {
       const points = records
         .filter((record): record is MetricSample => record.kind === 'metric')
         .map((sample) => ({ series: seriesKey(sample), timestamp: sample.timestamp, value: sample.value }));
       if (points.length > 0) {
-        await this.storage.appendPoints({ points }).catch((error: unknown) => this.report(toError(error), { source: 'storage' }));
+        try {
+          await this.storage.appendPoints({ points });
+        } catch (error) {
+          this.report(toError(error), { source: 'storage' });
+          if (mustStore) throw error;
+        }
       }
     }
+    // Counted once stored (or storage failed without `mustStore`): a redelivered batch is not counted twice.
+    this.counters.ingested += records.length;
+    const byKind = new Map<string, number>();
+    for (const record of records) byKind.set(record.kind, (byKind.get(record.kind) ?? 0) + 1);
+    for (const [kind, count] of byKind) this.metrics.recordsIngested(kind, count);
     this.safeEmit('ingested', records);
 
     const produced: Finding[] = [];

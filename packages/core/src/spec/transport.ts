@@ -37,6 +37,24 @@ export interface IncomingMessage {
  */
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;
 
+/**
+ * A batch of delivered messages of one topic (Kafka: one partition's fetch, in offset order).
+ * Order per key is the publish order.
+ */
+export interface MessageBatch {
+  topic: string;
+  /** Partition the batch came from, when the transport has partitions. */
+  partition?: number;
+  messages: readonly IncomingMessage[];
+}
+
+/**
+ * Handles a batch of delivered messages at once. Resolving acknowledges every message of the batch;
+ * rejecting acknowledges none: the transport retries the batch, then delivers its messages one at a
+ * time (single-message batches) so one failing message is retried and dead-lettered alone.
+ */
+export type MessageBatchHandler = (batch: MessageBatch) => Promise<void>;
+
 /** A live subscription; `unsubscribe()` stops delivery once in-flight handlers finish. */
 export interface Subscription {
   unsubscribe(): Promise<void>;
@@ -53,6 +71,12 @@ export interface Transport {
   publish(options: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void>;
   /** Subscribes a handler; `group` shares the topic's messages among subscribers of the same group. */
   subscribe(options: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription>;
+  /**
+   * Subscribes a batch handler (optional capability): whatever the transport has at hand is delivered at
+   * once, so the consumer can store and analyse it in one pass. Same groups and at-least-once semantics
+   * as {@link Transport.subscribe}; a transport without it is used message by message.
+   */
+  subscribeBatch?(options: { topic: string; handler: MessageBatchHandler; group?: string; maxBatchMessages?: number } & CallOptions): Promise<Subscription>;
   health(): Promise<ComponentHealth>;
   /** Flushes pending messages. */
   flush?(options?: CallOptions): Promise<void>;

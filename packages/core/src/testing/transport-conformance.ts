@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IncomingMessage, Transport } from '../spec/transport.js';
+import type { IncomingMessage, MessageBatch, Transport } from '../spec/transport.js';
 import { waitFor } from './wait-for.js';
 
 /** How the conformance suite gets transports. Transports from one harness must share a bus/broker. */
@@ -9,6 +9,8 @@ export interface TransportConformanceHarness {
   topic(base: string): string;
   /** Longest time delivery may take. @default 10000 */
   deliveryTimeoutMs?: number;
+  /** The transport implements `subscribeBatch` (its batch tests run and must pass). @default true */
+  batches?: boolean;
 }
 
 /** The behaviour every {@link Transport} must have: `runTransportConformance('kafka', harness)`. */
@@ -84,6 +86,65 @@ export function runTransportConformance(name: string, harness: TransportConforma
       await transport.publish({ topic, messages: [{ value: 2 }] });
       await transport.flush?.();
       expect(received).toEqual([1]);
+    });
+
+    const batchIt = harness.batches === false ? it.skip : it;
+
+    batchIt('delivers batches: every message once, in order per key, several messages per batch', async () => {
+      const transport = await open();
+      expect(typeof transport.subscribeBatch).toBe('function');
+      const topic = harness.topic('batch');
+      const batches: MessageBatch[] = [];
+      await transport.subscribeBatch!({ topic, handler: async (batch) => void batches.push(batch) });
+      const messages = Array.from({ length: 200 }, (_, index) => ({ key: `web-${index % 4}`, value: { n: index } }));
+      await transport.publish({ topic, messages });
+      const received = () => batches.flatMap((batch) => batch.messages);
+      await waitFor(() => received().length >= 200, { timeoutMs, message: 'all 200 messages delivered in batches' });
+      const values = received().map((message) => (message.value as { n: number }).n);
+      expect(new Set(values).size).toBe(200);
+      for (let key = 0; key < 4; key++) {
+        const ofKey = received().filter((message) => message.key === `web-${key}`).map((message) => (message.value as { n: number }).n);
+        expect(ofKey).toEqual([...ofKey].sort((a, b) => a - b));
+      }
+      expect(batches.every((batch) => batch.topic === topic && batch.messages.every((message) => message.topic === topic))).toBe(true);
+      // A publish of 200 messages arrives in fewer batches than messages.
+      expect(batches.length).toBeLessThan(200);
+    });
+
+    batchIt('acknowledges nothing of a rejected batch, and isolates a message that keeps failing', async () => {
+      const transport = await open();
+      const topic = harness.topic('batch-retry');
+      const handled = new Map<number, number>();
+      let rejected = 0;
+      await transport.subscribeBatch!({
+        topic,
+        handler: async (batch) => {
+          const values = batch.messages.map((message) => (message.value as { n: number }).n);
+          // n = 7 always fails; the first delivery of any batch fails as a whole (transient).
+          if (values.includes(7) || rejected === 0) {
+            rejected++;
+            throw new Error('batch failed');
+          }
+          for (const value of values) handled.set(value, (handled.get(value) ?? 0) + 1);
+        },
+      });
+      await transport.publish({ topic, messages: Array.from({ length: 20 }, (_, n) => ({ key: 'one-key', value: { n } })) });
+      await waitFor(() => handled.size >= 19, { timeoutMs, message: 'the 19 good messages handled despite the failing one' });
+      expect(handled.has(7)).toBe(false);
+      expect(rejected).toBeGreaterThanOrEqual(2);
+      for (let n = 0; n < 20; n++) if (n !== 7) expect(handled.get(n)).toBeGreaterThanOrEqual(1);
+    });
+
+    batchIt('splits a group between batch subscribers, every message to one of them', async () => {
+      const transport = await open();
+      const topic = harness.topic('batch-group');
+      const seen = [new Set<number>(), new Set<number>()];
+      for (const bucket of seen) {
+        await transport.subscribeBatch!({ topic, group: 'batch-workers', handler: async (batch) => batch.messages.forEach((message) => bucket.add((message.value as { n: number }).n)) });
+      }
+      await transport.publish({ topic, messages: Array.from({ length: 60 }, (_, n) => ({ key: `k${n}`, value: { n } })) });
+      await waitFor(() => new Set([...seen[0]!, ...seen[1]!]).size >= 60, { timeoutMs, message: '60 messages across the group' });
+      expect(new Set([...seen[0]!, ...seen[1]!]).size).toBe(60);
     });
 
     it('reports health and refuses to publish after close', async () => {

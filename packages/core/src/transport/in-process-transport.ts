@@ -1,6 +1,6 @@
 import { StateError } from '../errors/errors.js';
 import { noopLogger, type CallOptions, type ComponentHealth, type Logger } from '../spec/common.js';
-import type { IncomingMessage, MessageHandler, OutgoingMessage, Subscription, Transport } from '../spec/transport.js';
+import type { IncomingMessage, MessageBatchHandler, MessageHandler, OutgoingMessage, Subscription, Transport } from '../spec/transport.js';
 import { randomId } from '../util/random-id.js';
 
 /** Options of {@link createInProcessTransport}. */
@@ -13,7 +13,10 @@ export interface InProcessTransportOptions {
 }
 
 interface Member {
-  handler: MessageHandler;
+  /** Per-message handlers are wrapped as single-message batch handlers. */
+  handler: MessageBatchHandler;
+  /** Most messages handed over at once (1 for per-message subscribers). */
+  maxBatch: number;
   queue: IncomingMessage[];
   running: Promise<void> | undefined;
   active: boolean;
@@ -51,6 +54,7 @@ export class InProcessTransport implements Transport {
     signal?.throwIfAborted();
     const groups = this.topics.get(topic);
     if (!groups) return;
+    const touched = new Set<Member>();
     for (const message of messages) {
       const incoming: IncomingMessage = { topic, key: message.key, value: message.value, id: randomId(), timestamp: Date.now() };
       for (const group of groups.values()) {
@@ -59,12 +63,23 @@ export class InProcessTransport implements Transport {
         const index = message.key === undefined ? group.next++ % members.length : hashKey(message.key) % members.length;
         const member = members[index]!;
         member.queue.push(incoming);
-        this.pump(member);
+        touched.add(member);
       }
     }
+    // Pumped after queueing the whole publish, so a batch subscriber gets it in one batch.
+    for (const member of touched) this.pump(member);
   }
 
   async subscribe({ topic, handler, group, signal }: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription> {
+    return this.join(topic, group, (batch) => handler(batch.messages[0]!), 1, signal);
+  }
+
+  /** Delivers whatever queued up for this subscriber (up to `maxBatchMessages`, default 1000) at once. */
+  async subscribeBatch({ topic, handler, group, maxBatchMessages, signal }: { topic: string; handler: MessageBatchHandler; group?: string; maxBatchMessages?: number } & CallOptions): Promise<Subscription> {
+    return this.join(topic, group, handler, maxBatchMessages ?? 1000, signal);
+  }
+
+  private async join(topic: string, group: string | undefined, handler: MessageBatchHandler, maxBatch: number, signal: AbortSignal | undefined): Promise<Subscription> {
     if (this.closed) throw new StateError('InProcessTransport is closed.');
     signal?.throwIfAborted();
     let groups = this.topics.get(topic);
@@ -72,7 +87,7 @@ export class InProcessTransport implements Transport {
     const groupId = group ?? `solo-${randomId()}`;
     let entry = groups.get(groupId);
     if (!entry) groups.set(groupId, (entry = { members: [], next: 0 }));
-    const member: Member = { handler, queue: [], running: undefined, active: true };
+    const member: Member = { handler, maxBatch, queue: [], running: undefined, active: true };
     entry.members.push(member);
     const owner = entry;
     return {
@@ -88,23 +103,33 @@ export class InProcessTransport implements Transport {
     if (member.running) return;
     member.running = (async () => {
       while (member.queue.length > 0) {
-        const message = member.queue.shift()!;
-        await this.deliver(member, message);
+        const messages = member.queue.splice(0, member.maxBatch);
+        if (messages.length > 1 && (await this.attempt(member, messages)) === undefined) continue;
+        // A single message, or a batch that kept failing: one at a time, so only the failing one is dead-lettered.
+        for (const message of messages) await this.deliver(member, message);
       }
       member.running = undefined;
     })();
   }
 
-  private async deliver(member: Member, message: IncomingMessage): Promise<void> {
-    let lastError: unknown;
+  /** Tries a batch up to maxAttempts times; undefined when it was handled, else the last error. */
+  private async attempt(member: Member, messages: IncomingMessage[]): Promise<{ error: unknown } | undefined> {
+    let failure: { error: unknown } | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await member.handler(message);
-        return;
+        await member.handler({ topic: messages[0]!.topic, messages });
+        return undefined;
       } catch (error) {
-        lastError = error;
+        failure = { error };
       }
     }
+    return failure;
+  }
+
+  private async deliver(member: Member, message: IncomingMessage): Promise<void> {
+    const failure = await this.attempt(member, [message]);
+    if (!failure) return;
+    const lastError = failure.error;
     this.deadLettered++;
     this.logger.warn('message dead-lettered after repeated handler failures', { topic: message.topic, id: message.id });
     if (message.topic !== this.deadLetterTopic) {
