@@ -1,22 +1,15 @@
-/** Settings of {@link backoffDelay}. */
-export interface BackoffOptions {
-  /** Delay before the first retry, in milliseconds. @default 100 */
-  initialMs?: number;
-  /** Upper bound of any delay, in milliseconds. @default 5000 */
-  maxMs?: number;
-  /** Growth per attempt. @default 2 */
-  multiplier?: number;
-}
+import { BackoffOptionsSchema, type BackoffOptionsInput } from './kafka-transport-options.js';
+
+/** Settings of {@link backoffDelay} (`initialMs` 100, `maxMs` 5000, `multiplier` 2 by default). */
+export type BackoffOptions = BackoffOptionsInput;
 
 /**
  * Capped exponential backoff with full jitter: a random delay in `[0, min(maxMs, initialMs · multiplier^(attempt-1))]`
  * milliseconds. Jitter keeps many consumers that failed together from retrying in lock-step.
- * `attempt` counts from 1. `random` is injectable for tests.
+ * `attempt` counts from 1. `random` is injectable for tests. Runs only on retry paths.
  */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
-  const initial = options.initialMs ?? 100;
-  const max = options.maxMs ?? 5000;
-  const multiplier = options.multiplier ?? 2;
-  const ceiling = Math.min(max, initial * multiplier ** Math.max(0, attempt - 1));
+  const { initialMs, maxMs, multiplier } = BackoffOptionsSchema.parse(options);
+  const ceiling = Math.min(maxMs, initialMs * multiplier ** Math.max(0, attempt - 1));
   return Math.round(ceiling * random());
 }

@@ -1,5 +1,5 @@
 export { KafkaTransport, createKafkaTransport } from './kafka-transport.js';
-export { KafkaTransportOptionsSchema, type KafkaTransportOptions } from './kafka-transport-options.js';
+export { BackoffOptionsSchema, KafkaTransportOptionsSchema, type KafkaTransportOptions, type KafkaTransportOptionsInput } from './kafka-transport-options.js';
 export { createTransportStats, type KafkaTransportStats } from './transport-stats.js';
 export {
   ENVELOPE_SCHEMA,
@@ -16,6 +16,3 @@ export { DeadLetterReasonSchema, DeadLetterRecordSchema, buildDeadLetterRecord, 
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { DedupeWindow } from './dedupe-window.js';
 export { resourceKeyOf } from './resource-key.js';
-export { consumerLag } from './consumer-lag.js';
-export { probeKafkaHealth } from './kafka-health.js';
-export { toKafkaLogCreator } from './kafka-log-creator.js';

@@ -1,5 +1,5 @@
 import type { ComponentHealth } from '@iac-dharma/core';
-import type { Admin } from 'kafkajs';
+import type { ClientAdmin } from './client/kafka-client.js';
 import { consumerLag } from './consumer-lag.js';
 import type { KafkaTransportStats } from './transport-stats.js';
 
@@ -9,7 +9,7 @@ import type { KafkaTransportStats } from './transport-stats.js';
  * when no broker answers. `data` holds brokers, controller, lag per `group/topic`, total lag and the counters.
  */
 export async function probeKafkaHealth(options: {
-  admin: () => Promise<Admin>;
+  admin: () => Promise<ClientAdmin>;
   subscriptions: readonly { groupId: string; physicalTopic: string }[];
   stats: KafkaTransportStats;
   timeoutMs: number;
@@ -35,7 +35,7 @@ export async function probeKafkaHealth(options: {
     return {
       status: totalLag > options.maxHealthyLag ? 'degraded' : 'ok',
       detail: `${cluster.brokers.length} broker(s), consumer lag ${totalLag}`,
-      data: { brokers: cluster.brokers.map((broker) => `${broker.host}:${broker.port}`), controller: cluster.controller, lag, totalLag, ...stats },
+      data: { brokers: cluster.brokers, controller: cluster.controller, lag, totalLag, ...stats },
     };
   } catch (error) {
     return { status: 'down', detail: `Kafka unreachable: ${(error as Error).message}`, data: { ...stats } };

@@ -1,6 +1,6 @@
 import { TimeoutError, TransportError, noopLogger, systemClock } from '@iac-dharma/core';
 import { waitFor } from '@iac-dharma/core/testing';
-import type { Producer, ProducerBatch } from 'kafkajs';
+import type { ClientProducer } from './client/kafka-client.js';
 import { describe, expect, it } from 'vitest';
 import { KafkaPublisher } from './kafka-publisher.js';
 import { createTransportStats } from './transport-stats.js';
@@ -10,20 +10,23 @@ import { createTransportStats } from './transport-stats.js';
  * batching and back-pressure can be checked step by step (the real broker is covered in test/).
  */
 function gatedProducer(failures: unknown[] = []) {
-  const requests: { batch: ProducerBatch; release: () => void; fail: (error: unknown) => void }[] = [];
-  const producer = {
-    sendBatch: (batch: ProducerBatch) => {
+  type Request = Parameters<ClientProducer['send']>[0];
+  const requests: { batch: Request; release: () => void; fail: (error: unknown) => void }[] = [];
+  const producer: ClientProducer = {
+    send: (batch) => {
       const failure = failures.shift();
       if (failure) return Promise.reject(failure);
-      return new Promise((resolve, reject) => requests.push({ batch, release: () => resolve([]), fail: reject }));
+      return new Promise<void>((resolve, reject) => requests.push({ batch, release: () => resolve(), fail: reject }));
     },
-    connect: async () => undefined,
-  } as unknown as Producer;
+    isRetryable: (error) => (error as { retriable?: boolean }).retriable !== false,
+    reconnect: async () => undefined,
+    close: async () => undefined,
+  };
   return { producer, requests };
 }
 
-const message = (n: number) => ({ key: 'k', value: Buffer.from(String(n)) });
-const publisherFor = (producer: Producer, overrides: Partial<ConstructorParameters<typeof KafkaPublisher>[0]> = {}) => {
+const message = (n: number) => ({ key: 'k', value: Buffer.from(String(n)), timestamp: 1 });
+const publisherFor = (producer: ClientProducer, overrides: Partial<ConstructorParameters<typeof KafkaPublisher>[0]> = {}) => {
   const stats = createTransportStats();
   const publisher = new KafkaPublisher({ producer, stats, logger: noopLogger, clock: systemClock, compression: 'gzip', compressionMinBytes: 1024, acks: -1, maxBatchMessages: 100, maxBufferedBytes: 1000, deliveryTimeoutMs: 5000, backoff: { initialMs: 1, maxMs: 5 }, ...overrides });
   return { publisher, stats };

@@ -1,33 +1,25 @@
 import { TimeoutError, TransportError, type Clock, type Logger } from '@iac-dharma/core';
-import kafkajs, { type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
+import type { ClientProducer, ProduceMessage } from './client/kafka-client.js';
+import type { KafkaTransportOptions } from './kafka-transport-options.js';
 import type { KafkaTransportStats } from './transport-stats.js';
 
-const { CompressionTypes } = kafkajs;
+type TopicMessages = { topic: string; messages: ProduceMessage[] };
 
 interface Pending {
   topic: string;
-  messages: Message[];
+  messages: ProduceMessage[];
   bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-/** Settings of {@link KafkaPublisher}. */
-export interface KafkaPublisherOptions {
-  producer: Producer;
+/** Settings of {@link KafkaPublisher}: the transport's resolved options plus the producer. */
+export type KafkaPublisherOptions = Pick<KafkaTransportOptions, 'logger' | 'clock' | 'compression' | 'compressionMinBytes' | 'acks' | 'maxBatchMessages' | 'maxBufferedBytes' | 'deliveryTimeoutMs'> & {
+  producer: ClientProducer;
   stats: KafkaTransportStats;
-  logger: Logger;
-  clock: Clock;
-  compression: 'gzip' | 'none';
-  /** Requests carrying fewer encoded bytes than this are sent uncompressed. */
-  compressionMinBytes: number;
-  acks: -1 | 1;
-  maxBatchMessages: number;
-  maxBufferedBytes: number;
-  deliveryTimeoutMs: number;
   backoff: BackoffOptions;
-}
+};
 
 /**
  * Sends messages to Kafka one produce request at a time (so order per key holds across `publish` calls),
@@ -43,7 +35,7 @@ export class KafkaPublisher {
   constructor(private readonly options: KafkaPublisherOptions) {}
 
   /** Queues messages for one topic; resolves once the broker acknowledged all of them. */
-  async send(topic: string, messages: Message[], bytes: number, signal?: AbortSignal): Promise<void> {
+  async send(topic: string, messages: ProduceMessage[], bytes: number, signal?: AbortSignal): Promise<void> {
     const { stats } = this.options;
     if (stats.bufferedBytes > 0 && stats.bufferedBytes + bytes > this.options.maxBufferedBytes) {
       stats.publishWaits++;
@@ -59,6 +51,12 @@ export class KafkaPublisher {
     const done = new Promise<void>((resolve, reject) => this.queue.push({ topic, messages, bytes, resolve, reject }));
     this.pump();
     return done;
+  }
+
+  /** Waits for what is queued, then disconnects the producer. */
+  async close(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    await this.options.producer.close();
   }
 
   /** Resolves when nothing is queued or in flight. */
@@ -84,7 +82,7 @@ export class KafkaPublisher {
       batch.push(next);
       count += next.messages.length;
     }
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, ProduceMessage[]>();
     for (const entry of batch) {
       const list = byTopic.get(entry.topic);
       if (list) list.push(...entry.messages);
@@ -113,15 +111,11 @@ export class KafkaPublisher {
     for (let attempt = 1; ; attempt++) {
       try {
         stats.publishBatches++;
-        await producer.sendBatch({
-          topicMessages,
-          acks: this.options.acks,
-          compression: compress ? CompressionTypes.GZIP : CompressionTypes.None,
-        });
+        await producer.send({ topicMessages, acks: this.options.acks, compress });
         return;
       } catch (error) {
         const delay = backoffDelay(attempt, this.options.backoff);
-        if (!isRetryable(error)) {
+        if (!producer.isRetryable(error)) {
           throw new TransportError(`Kafka rejected ${count} message(s): ${(error as Error).message}`, { cause: error });
         }
         if (clock.now() + delay > deadline) {
@@ -131,16 +125,8 @@ export class KafkaPublisher {
         logger.warn('kafka produce failed; retrying', { attempt, delayMs: delay, error: (error as Error).message });
         await clock.sleep(delay);
         // After a broker restart the producer may have dropped its connections: reconnecting is harmless when connected.
-        await producer.connect().catch(() => undefined);
+        await producer.reconnect();
       }
     }
   }
-}
-
-/** Protocol errors say whether they are retriable; connection-level failures always are. */
-function isRetryable(error: unknown): boolean {
-  const candidate = error as { name?: string; retriable?: boolean; originalError?: unknown; type?: string };
-  if (candidate?.name === 'KafkaJSProtocolError') return candidate.retriable === true;
-  if (candidate?.name === 'KafkaJSNumberOfRetriesExceeded' && candidate.originalError) return isRetryable(candidate.originalError);
-  return true;
 }

@@ -1,41 +1,44 @@
 import { TransportError, type Clock, type IncomingMessage, type Logger, type MessageBatchHandler, type MessageHandler } from '@iac-dharma/core';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { ClientConsumer, ClientMessage, FetchedBatch, KafkaClient } from './client/kafka-client.js';
 import type { z } from 'zod';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { buildDeadLetterRecord, type DeadLetterReason, type DeadLetterRecord } from './dead-letter.js';
 import { DedupeWindow } from './dedupe-window.js';
 import { runInKeyLanes, type KeyLanesResult } from './key-lanes.js';
 import { decodeEnvelope } from './envelope.js';
+import type { KafkaTransportOptions } from './kafka-transport-options.js';
 import type { KafkaTransportStats } from './transport-stats.js';
 
-/** Settings of one {@link KafkaSubscription}. */
-export interface KafkaSubscriptionOptions {
-  kafka: Kafka;
+/** Settings of one {@link KafkaSubscription}: the transport's resolved options plus this subscription's own. */
+export type KafkaSubscriptionOptions = Pick<
+  KafkaTransportOptions,
+  | 'logger'
+  | 'clock'
+  | 'maxMessageBytes'
+  | 'maxAttempts'
+  | 'dedupeWindow'
+  | 'fromBeginning'
+  | 'sessionTimeoutMs'
+  | 'heartbeatIntervalMs'
+  | 'rebalanceTimeoutMs'
+  | 'commitIntervalMs'
+  | 'partitionsConsumedConcurrently'
+  | 'handlerConcurrency'
+  | 'joinTimeoutMs'
+  | 'maxWaitTimeMs'
+> & {
+  client: KafkaClient;
   topic: string;
   physicalTopic: string;
   groupId: string;
   /** A per-message handler (key lanes), or a batch handler that gets each partition batch at once. */
   handler: { kind: 'message'; handle: MessageHandler } | { kind: 'batch'; handle: MessageBatchHandler; maxBatchMessages: number };
   stats: KafkaTransportStats;
-  logger: Logger;
-  clock: Clock;
   deadLetter: (record: DeadLetterRecord, key: Buffer | null) => Promise<void>;
   payloadSchema: z.ZodType | undefined;
-  maxMessageBytes: number;
-  maxAttempts: number;
+  /** Backoff between handler attempts. */
   backoff: BackoffOptions;
-  dedupeWindow: number;
-  fromBeginning: boolean;
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  rebalanceTimeoutMs: number;
-  commitIntervalMs: number;
-  partitionsConsumedConcurrently: number;
-  /** Messages of different keys handled at once within a partition batch; 1 = strictly one at a time. */
-  handlerConcurrency: number;
-  joinTimeoutMs: number;
-  maxWaitTimeMs: number;
-}
+};
 
 /**
  * One consumer of one topic in one Kafka group. Offsets are committed only for messages whose handler
@@ -46,7 +49,7 @@ export interface KafkaSubscriptionOptions {
 export class KafkaSubscription {
   private readonly dedupe: DedupeWindow;
   private readonly stopping = new AbortController();
-  private consumer: Consumer | undefined;
+  private consumer: ClientConsumer | undefined;
   /** Commits what the current group generation resolved but has not committed yet (set by each batch). */
   private commitResolved: (() => Promise<void>) | undefined;
   private idleCommitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -59,43 +62,31 @@ export class KafkaSubscription {
   /** Connects, joins the group and resolves once partitions are assigned. */
   async start(): Promise<void> {
     const { options } = this;
-    const consumer = options.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: options.heartbeatIntervalMs,
-      rebalanceTimeout: options.rebalanceTimeoutMs,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: options.maxWaitTimeMs,
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3000 },
-    });
+    const consumer = options.client.consumer(options);
     this.consumer = consumer;
     let joined!: () => void;
     const joinedOnce = new Promise<void>((resolve) => (joined = resolve));
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      options.stats.rebalances++;
-      joined();
-    });
-    // A rebalance noticed between batches: hand over what was handled, so the next owner does not redo it.
-    consumer.on(consumer.events.REBALANCING, () => void this.commitNow());
-    consumer.on(consumer.events.CRASH, (event) => {
-      options.stats.consumerCrashes++;
-      options.logger.error('kafka consumer crashed', { topic: options.topic, groupId: options.groupId, restart: event.payload.restart, error: String(event.payload.error) });
-      if (!event.payload.restart && !this.stopping.signal.aborted) void this.restart();
-    });
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [options.physicalTopic], fromBeginning: options.fromBeginning });
-      await consumer.run({
-        // kafkajs' autoCommit commits after every partition batch (a broker round trip each, in series with
-        // fetching): the subscription commits itself, every commitIntervalMs, when idle, on rebalance and on stop.
-        autoCommit: false,
-        autoCommitInterval: options.commitIntervalMs,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-        eachBatch: (payload) => {
-          const run = this.eachBatch(payload);
+      await consumer.start({
+        topic: options.physicalTopic,
+        fromBeginning: options.fromBeginning,
+        eachBatch: (batch) => {
+          const run = this.eachBatch(batch);
           this.inFlightBatch = run.catch(() => undefined);
           return run;
+        },
+        events: {
+          onJoin: () => {
+            options.stats.rebalances++;
+            joined();
+          },
+          // A rebalance noticed between batches: hand over what was handled, so the next owner does not redo it.
+          onRebalancing: () => void this.commitNow(),
+          onCrash: (error, restarting) => {
+            options.stats.consumerCrashes++;
+            options.logger.error('kafka consumer crashed', { topic: options.topic, groupId: options.groupId, restart: restarting, error: String(error) });
+            if (!restarting && !this.stopping.signal.aborted) void this.restart();
+          },
         },
       });
     } catch (error) {
@@ -141,11 +132,10 @@ export class KafkaSubscription {
    * The committed offset only advances over the contiguous prefix of finished messages (at-least-once);
    * a finished message past a failed one is redelivered and then skipped by the dedupe window.
    */
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets } = payload;
-    this.commitResolved = () => commitOffsetsIfNecessary(uncommittedOffsets());
+  private async eachBatch(batch: FetchedBatch): Promise<void> {
+    const { messages, resolveOffset, heartbeat, isRunning, isStale } = batch;
+    this.commitResolved = () => batch.commit(true);
     clearTimeout(this.idleCommitTimer);
-    const { messages } = batch;
     let sinceHeartbeat = 0;
     const stopped = () => !isRunning() || isStale() || this.stopping.signal.aborted;
     const { handler } = this.options;
@@ -172,7 +162,7 @@ export class KafkaSubscription {
     }
     try {
       await heartbeat();
-      await commitOffsetsIfNecessary();
+      await batch.commit();
     } catch (error) {
       await this.commitNow(); // a rebalance started: hand over what was handled
       throw error;
@@ -196,7 +186,7 @@ export class KafkaSubscription {
    * then dead-lettered alone). Offsets advance over whole finished chunks only (at-least-once).
    */
   private async deliverBatches(
-    messages: KafkaMessage[],
+    messages: ClientMessage[],
     partition: number,
     handler: { handle: MessageBatchHandler; maxBatchMessages: number },
     stopped: () => boolean,
@@ -208,7 +198,7 @@ export class KafkaSubscription {
       while (finished < messages.length && !stopped()) {
         const chunk = messages.slice(finished, finished + handler.maxBatchMessages);
         const incoming: IncomingMessage[] = [];
-        const raw: KafkaMessage[] = [];
+        const raw: ClientMessage[] = [];
         for (const message of chunk) {
           const decoded = await this.admit(message, partition);
           if (!decoded) continue;
@@ -262,7 +252,7 @@ export class KafkaSubscription {
    * Checks one fetched message: dead-letters it when oversized, undecodable or invalid, drops it when it
    * is a duplicate (undefined in those cases), else returns it as an {@link IncomingMessage}.
    */
-  private async admit(message: KafkaMessage, partition: number): Promise<IncomingMessage | undefined> {
+  private async admit(message: ClientMessage, partition: number): Promise<IncomingMessage | undefined> {
     const { options } = this;
     options.stats.received++;
     const where = { partition, offset: message.offset, key: message.key, value: message.value };
@@ -293,12 +283,12 @@ export class KafkaSubscription {
   }
 
   /** Handles one message; throws only when it must be redelivered (stopped mid-retry, dead-letter publish failed). */
-  private async process(message: KafkaMessage, partition: number, handle: MessageHandler): Promise<void> {
+  private async process(message: ClientMessage, partition: number, handle: MessageHandler): Promise<void> {
     const incoming = await this.admit(message, partition);
     if (incoming) await this.handleOne(incoming, message, partition, handle);
   }
 
-  private async handleOne(incoming: IncomingMessage, message: KafkaMessage, partition: number, handle: MessageHandler): Promise<void> {
+  private async handleOne(incoming: IncomingMessage, message: ClientMessage, partition: number, handle: MessageHandler): Promise<void> {
     const { options } = this;
     const where = { partition, offset: message.offset, key: message.key, value: message.value };
     const envelope = { id: incoming.id };

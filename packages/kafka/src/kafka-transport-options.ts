@@ -1,140 +1,152 @@
-import type { Clock, Logger, Topic } from '@iac-dharma/core';
-import type { Kafka, KafkaConfig } from 'kafkajs';
+import { noopLogger, systemClock, type Clock, type Logger } from '@iac-dharma/core';
 import { z } from 'zod';
-import type { BackoffOptions } from './backoff.js';
 
-/** Options of {@link createKafkaTransport}. Only `brokers` (or `kafka`) is required. */
-export interface KafkaTransportOptions {
-  /** Bootstrap brokers, `host:port` each, e.g. `['127.0.0.1:9092']`. Required unless `kafka` is given. */
-  brokers?: string[];
-  /** A ready kafkajs client to use instead of creating one from `brokers` (e.g. with SSL/SASL set up). */
-  kafka?: Kafka;
+const positiveInt = z.number().int().positive();
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+const topicName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only');
+
+/** Capped exponential backoff with full jitter (see `backoffDelay`). */
+export const BackoffOptionsSchema = z.object({
+  /** Delay before the first retry, in ms. @default 100 */
+  initialMs: z.number().nonnegative().default(100),
+  /** Upper bound of any delay, in ms. @default 5000 */
+  maxMs: z.number().nonnegative().default(5000),
+  /** Growth per attempt. @default 2 */
+  multiplier: z.number().min(1).default(2),
+});
+export type BackoffOptionsInput = z.input<typeof BackoffOptionsSchema>;
+
+/** TLS settings: `true` uses the system CAs; PEM strings otherwise. */
+const SslSchema = z.union([
+  z.boolean(),
+  z.object({
+    ca: z.union([z.string(), z.array(z.string())]).optional(),
+    cert: z.string().optional(),
+    key: z.string().optional(),
+    rejectUnauthorized: z.boolean().optional(),
+  }),
+]);
+
+/** SASL authentication. */
+const SaslSchema = z.object({
+  mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+  username: z.string().min(1),
+  password: z.string(),
+});
+
+/**
+ * Options of {@link createKafkaTransport}, with their defaults: `createKafkaTransport` parses them once with
+ * this schema (a wrong option throws `ValidationError` naming it). Only `brokers` is required.
+ */
+export const KafkaTransportOptionsSchema = z.object({
+  /** Bootstrap brokers, `host:port` each, e.g. `['127.0.0.1:9092']`. */
+  brokers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'give at least one broker, e.g. ["127.0.0.1:9092"]'),
+  /**
+   * The client library the transport talks to the broker with: `'kafkajs'` (the design's client; no release
+   * since 2023) or `'platformatic'` (`@platformatic/kafka`, maintained, pure JavaScript; needs Node ≥ 22.22
+   * and the optional dependency installed). See the Kafka guide for how to choose. @default 'kafkajs'
+   */
+  client: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
   /** Client id sent to the broker (shows in broker logs and quotas). @default 'iac-dharma' */
-  clientId?: string;
-  /** Extra kafkajs client settings (ssl, sasl, connectionTimeout...) used when `kafka` is not given. */
-  kafkaConfig?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator'>;
-  /** Where the transport and kafkajs log (kafkajs lines are prefixed `kafkajs`). @default noopLogger */
-  logger?: Logger;
-  /** Lowest kafkajs level forwarded to `logger`. @default 'warn' */
-  kafkaLogLevel?: 'error' | 'warn' | 'info' | 'debug';
+  clientId: z.string().min(1).default('iac-dharma'),
+  /** TLS to the brokers: `true` (system CAs) or `{ ca, cert, key, rejectUnauthorized }` in PEM. @default off */
+  ssl: SslSchema.optional(),
+  /** SASL authentication `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }`. @default off */
+  sasl: SaslSchema.optional(),
+  /** Time to establish a broker connection, in ms. @default 3000 */
+  connectionTimeoutMs: positiveInt.default(3000),
+  /** Time a broker request may take, in ms. @default 30000 */
+  requestTimeoutMs: positiveInt.default(30_000),
+  /** Where the transport and its client library log (library lines are prefixed with its name). @default noopLogger */
+  logger: z.custom<Logger>(isObject, { message: 'expected a Logger' }).default(noopLogger),
+  /** Lowest client library level forwarded to `logger`. @default 'warn' */
+  kafkaLogLevel: z.enum(['error', 'warn', 'info', 'debug']).default('warn'),
   /** Time source for envelope timestamps and backoff sleeps. @default systemClock */
-  clock?: Clock;
+  clock: z.custom<Clock>(isObject, { message: 'expected a Clock' }).default(systemClock),
 
   /** Prefix of every physical topic name (e.g. `'prod.'` → `prod.metrics`). @default '' */
-  topicPrefix?: string;
-  /** Physical names of the SDK's logical topics (before the prefix), e.g. `{ metrics: 'node-metrics' }`. @default each topic's own name */
-  topics?: Partial<Record<Topic | 'dead-letter', string>>;
+  topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').default(''),
+  /** Physical names of logical topics (before the prefix), e.g. `{ metrics: 'node-metrics' }`. @default each topic's own name */
+  topics: z.record(z.string(), topicName).default({}),
   /** Logical topic that receives undecodable, invalid, oversized and repeatedly failing messages. @default 'dead-letter' */
-  deadLetterTopic?: string;
+  deadLetterTopic: z.string().min(1).default('dead-letter'),
   /** Create missing topics (publish and subscribe) through the admin API. @default true */
-  createTopics?: boolean;
+  createTopics: z.boolean().default(true),
   /** Partitions of topics the transport creates; more partitions → more engine instances can share the load. @default 6 */
-  partitions?: number;
+  partitions: positiveInt.default(6),
   /** Replication factor of topics the transport creates; use 3 on a production cluster. @default 1 */
-  replicationFactor?: number;
+  replicationFactor: positiveInt.default(1),
   /** Topic configs for created topics, e.g. `{ 'retention.ms': '86400000' }`. @default {} */
-  topicConfig?: Record<string, string>;
+  topicConfig: z.record(z.string(), z.string()).default({}),
   /** zod schemas per logical topic: payloads are checked before publish (throws) and after consume (dead-lettered). @default none */
-  payloadSchemas?: Record<string, z.ZodType>;
+  payloadSchemas: z.record(z.string(), z.custom<z.ZodType>((value) => isObject(value) && isFunction((value as { safeParse?: unknown }).safeParse), { message: 'expected a zod schema' })).default({}),
 
   /** Compression of produced batches. @default 'gzip' */
-  compression?: 'gzip' | 'none';
+  compression: z.enum(['gzip', 'none']).default('gzip'),
   /** Produce requests smaller than this many encoded bytes are sent uncompressed (gzip gains nothing there and adds latency). @default 1024 */
-  compressionMinBytes?: number;
-  /** Largest encoded envelope in bytes: bigger publishes throw, bigger received messages are dead-lettered. @default 1000000 */
-  maxMessageBytes?: number;
-  /** Most messages in one produce request (concurrent `publish` calls are batched together). @default 2000 */
-  maxBatchMessages?: number;
+  compressionMinBytes: z.number().int().nonnegative().default(1024),
+  /** Largest encoded envelope in bytes: bigger publishes throw, bigger received messages are dead-lettered. Keep it ≤ the broker's `message.max.bytes`. @default 1000000 */
+  maxMessageBytes: positiveInt.default(1_000_000),
+  /** Most messages in one produce request (concurrent `publish` calls are batched together); also the default largest batch a batch handler gets. @default 2000 */
+  maxBatchMessages: positiveInt.default(2000),
   /** Back-pressure: encoded bytes that may wait for the broker; `publish` waits while the buffer is full. @default 16777216 (16 MiB) */
-  maxBufferedBytes?: number;
+  maxBufferedBytes: positiveInt.default(16 * 1024 * 1024),
   /** How long `publish` keeps retrying a failed produce before rejecting, in ms. @default 120000 */
-  deliveryTimeoutMs?: number;
+  deliveryTimeoutMs: positiveInt.default(120_000),
   /** Backoff between produce retries (capped, full jitter). @default { initialMs: 100, maxMs: 5000 } */
-  publishBackoff?: BackoffOptions;
-  /** Acknowledgements required: -1 all in-sync replicas, 1 leader only. @default -1 */
-  acks?: -1 | 1;
+  publishBackoff: BackoffOptionsSchema.default({ initialMs: 100, maxMs: 5000, multiplier: 2 }),
+  /** Acknowledgements required: -1 all in-sync replicas, 1 leader only (an idempotent producer always uses -1). @default -1 */
+  acks: z.union([z.literal(-1), z.literal(1)]).default(-1),
+  /**
+   * Idempotent producer: the broker drops duplicates of the client's own in-request retries (sequence
+   * numbers per partition). Retries the transport makes after `publish` failed are new requests; consumers
+   * drop those by envelope id (dedupe window). @default true
+   */
+  idempotent: z.boolean().default(true),
 
-  /** Handler attempts per message before it is dead-lettered. @default 5 */
-  maxAttempts?: number;
+  /** Handler attempts per message (or batch) before it is dead-lettered (a batch: split into single messages). @default 5 */
+  maxAttempts: positiveInt.default(5),
   /** Backoff between handler attempts (capped, full jitter). @default { initialMs: 50, maxMs: 2000 } */
-  handlerBackoff?: BackoffOptions;
+  handlerBackoff: BackoffOptionsSchema.default({ initialMs: 50, maxMs: 2000, multiplier: 2 }),
   /** Envelope ids remembered per subscription to drop redelivered duplicates; 0 disables. @default 10000 */
-  dedupeWindow?: number;
+  dedupeWindow: z.number().int().nonnegative().default(10_000),
   /** Where a new consumer group starts: `true` the oldest retained message, `false` only new ones. @default true */
-  fromBeginning?: boolean;
+  fromBeginning: z.boolean().default(true),
   /** Kafka group id of a subscription. Each (group, topic) pair is its own Kafka group, so a rebalance on one topic never pauses another. @default `${group}.${physicalTopic}` */
-  groupIdFor?: (group: string, physicalTopic: string) => string;
+  groupIdFor: z.custom<(group: string, physicalTopic: string) => string>(isFunction, { message: 'expected a function' }).default(() => (group: string, physicalTopic: string) => `${group}.${physicalTopic}`),
   /** Consumer session timeout: a silent member loses its partitions after this, in ms. @default 10000 */
-  sessionTimeoutMs?: number;
+  sessionTimeoutMs: positiveInt.default(10_000),
   /** Consumer heartbeat interval, in ms (keep under a third of the session timeout). @default 1000 */
-  heartbeatIntervalMs?: number;
+  heartbeatIntervalMs: positiveInt.default(1000),
   /** Time members get to rejoin during a rebalance, in ms. @default 30000 */
-  rebalanceTimeoutMs?: number;
+  rebalanceTimeoutMs: positiveInt.default(30_000),
   /**
    * Commit handled offsets at most this often while messages flow, and this long after the stream goes
    * idle, in ms; also on rebalance and on unsubscribe/close. At-least-once: only the contiguous prefix of
    * handled (or dead-lettered) messages is committed. @default 1000
    */
-  commitIntervalMs?: number;
+  commitIntervalMs: positiveInt.default(1000),
   /** Partitions one subscription processes in parallel (order is kept within a partition). @default 1 */
-  partitionsConsumedConcurrently?: number;
+  partitionsConsumedConcurrently: positiveInt.default(1),
   /**
-   * Messages with different keys handled at once within one partition batch. Order per key is kept (same
-   * key, one after another, in offset order); only the contiguous prefix of handled messages is committed.
-   * 1 hands every message to the handler strictly one at a time. @default 16
+   * Per-message handlers (`subscribe`): messages with different keys handled at once within one partition
+   * batch. Order per key is kept; only the contiguous prefix of handled messages is committed. 1 hands
+   * every message to the handler strictly one at a time. @default 16
    */
-  handlerConcurrency?: number;
+  handlerConcurrency: positiveInt.default(16),
   /** Longest a fetch waits on the broker for new data, in ms; also bounds how fast an idle member notices a rebalance or stops. @default 1000 */
-  maxWaitTimeMs?: number;
+  maxWaitTimeMs: positiveInt.default(1000),
   /** How long `subscribe` waits for the first partition assignment, in ms. @default 30000 */
-  joinTimeoutMs?: number;
+  joinTimeoutMs: positiveInt.default(30_000),
 
   /** Total consumer lag above which `health()` reports `degraded`. @default 10000 */
-  maxHealthyLag?: number;
+  maxHealthyLag: z.number().int().nonnegative().default(10_000),
   /** Time limit of the broker probe in `health()`, in ms. @default 5000 */
-  healthTimeoutMs?: number;
-}
+  healthTimeoutMs: positiveInt.default(5000),
+});
 
-const positiveInt = z.number().int().positive();
-const backoff = z.object({ initialMs: z.number().nonnegative().optional(), maxMs: z.number().nonnegative().optional(), multiplier: z.number().min(1).optional() }).optional();
-
-/** Checks the plain fields of {@link KafkaTransportOptions} (clients, loggers and schemas pass through). */
-export const KafkaTransportOptionsSchema = z
-  .looseObject({
-    brokers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'give at least one broker').optional(),
-    clientId: z.string().min(1).optional(),
-    kafkaLogLevel: z.enum(['error', 'warn', 'info', 'debug']).optional(),
-    topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
-    topics: z.record(z.string(), z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')).optional(),
-    deadLetterTopic: z.string().min(1).optional(),
-    createTopics: z.boolean().optional(),
-    partitions: positiveInt.optional(),
-    replicationFactor: positiveInt.optional(),
-    topicConfig: z.record(z.string(), z.string()).optional(),
-    compression: z.enum(['gzip', 'none']).optional(),
-    compressionMinBytes: z.number().int().nonnegative().optional(),
-    maxMessageBytes: positiveInt.optional(),
-    maxBatchMessages: positiveInt.optional(),
-    maxBufferedBytes: positiveInt.optional(),
-    deliveryTimeoutMs: positiveInt.optional(),
-    publishBackoff: backoff,
-    acks: z.union([z.literal(-1), z.literal(1)]).optional(),
-    maxAttempts: positiveInt.optional(),
-    handlerBackoff: backoff,
-    dedupeWindow: z.number().int().nonnegative().optional(),
-    fromBeginning: z.boolean().optional(),
-    sessionTimeoutMs: positiveInt.optional(),
-    heartbeatIntervalMs: positiveInt.optional(),
-    rebalanceTimeoutMs: positiveInt.optional(),
-    commitIntervalMs: positiveInt.optional(),
-    partitionsConsumedConcurrently: positiveInt.optional(),
-    joinTimeoutMs: positiveInt.optional(),
-    maxWaitTimeMs: positiveInt.optional(),
-    handlerConcurrency: positiveInt.optional(),
-    maxHealthyLag: z.number().int().nonnegative().optional(),
-    healthTimeoutMs: positiveInt.optional(),
-  })
-  .refine((options) => options.brokers !== undefined || options.kafka !== undefined, {
-    message: 'give `brokers` (e.g. ["127.0.0.1:9092"]) or a kafkajs client as `kafka`',
-    path: ['brokers'],
-  });
+/** What you pass to {@link createKafkaTransport} (only `brokers` is required). */
+export type KafkaTransportOptionsInput = z.input<typeof KafkaTransportOptionsSchema>;
+/** The resolved options, every default applied. */
+export type KafkaTransportOptions = z.output<typeof KafkaTransportOptionsSchema>;

@@ -4,8 +4,10 @@ import { createKafkaTransport } from './kafka-transport.js';
 
 // Option and input validation happen before any network call: no broker needed here.
 describe('createKafkaTransport options', () => {
-  it('requires brokers (or a client) and names bad fields', () => {
-    expect(() => createKafkaTransport({})).toThrow(/brokers/);
+  it('requires brokers and names bad fields', () => {
+    expect(() => createKafkaTransport({} as never)).toThrow(/brokers/);
+    expect(() => createKafkaTransport({ brokers: ['127.0.0.1:9092'], client: 'librdkafka' as never })).toThrow(/client/);
+    expect(() => createKafkaTransport({ brokers: ['127.0.0.1:9092'], sasl: { mechanism: 'plain', username: '' } as never })).toThrow(/sasl/);
     expect(() => createKafkaTransport({ brokers: ['no-port'] })).toThrow(ValidationError);
     expect(() => createKafkaTransport({ brokers: ['127.0.0.1:9092'], partitions: 0 })).toThrow(/partitions/);
     expect(() => createKafkaTransport({ brokers: ['127.0.0.1:9092'], topicPrefix: 'bad prefix' })).toThrow(/topicPrefix/);
@@ -25,5 +27,12 @@ describe('createKafkaTransport options', () => {
     await expect(transport.publish({ topic: 'metrics', messages: [{ value: { value: 'high' } }] })).rejects.toThrow(/messages\[0\]\.value\.value/);
     await transport.close();
     await expect(transport.publish({ topic: 'metrics', messages: [{ value: { value: 1 } }] })).rejects.toThrow(StateError);
+  });
+
+  it('resolves every default once, in the schema', () => {
+    const transport = createKafkaTransport({ brokers: ['127.0.0.1:9092'], publishBackoff: { initialMs: 5 } });
+    expect(transport.options).toMatchObject({ client: 'kafkajs', clientId: 'iac-dharma', partitions: 6, acks: -1, idempotent: true, maxAttempts: 5, dedupeWindow: 10_000, deadLetterTopic: 'dead-letter' });
+    expect(transport.options.publishBackoff).toEqual({ initialMs: 5, maxMs: 5000, multiplier: 2 });
+    expect(transport.options.groupIdFor('aiops', 'prod.metrics')).toBe('aiops.prod.metrics');
   });
 });

@@ -1,5 +1,5 @@
 import { TransportError } from '@iac-dharma/core';
-import type { Admin } from 'kafkajs';
+import type { ClientAdmin } from './client/kafka-client.js';
 
 /**
  * Maps logical topic names (`metrics`, `dead-letter`, any other name) to physical ones (prefix + override)
@@ -12,7 +12,7 @@ export class TopicRegistry {
     private readonly options: {
       prefix: string;
       overrides: Record<string, string>;
-      admin: () => Promise<Admin>;
+      admin: () => Promise<ClientAdmin>;
       create: boolean;
       partitions: number;
       replicationFactor: number;
@@ -41,36 +41,21 @@ export class TopicRegistry {
   private async create(physical: string): Promise<void> {
     try {
       const admin = await this.options.admin();
-      // Resolves false (no error) when the topic already exists.
-      await admin.createTopics({
-        // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION while KRaft propagates the topic: poll below instead.
-        waitForLeaders: false,
-        topics: [
-          {
-            topic: physical,
-            numPartitions: this.options.partitions,
-            replicationFactor: this.options.replicationFactor,
-            configEntries: Object.entries(this.options.topicConfig).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
+      await admin.createTopic({ topic: physical, partitions: this.options.partitions, replicationFactor: this.options.replicationFactor, configs: this.options.topicConfig });
       await this.waitForLeaders(admin, physical);
     } catch (error) {
-      // Another client may have created it at the same moment.
-      if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
       throw new TransportError(`Could not create Kafka topic "${physical}": ${(error as Error).message}`, { cause: error, isRetryable: true });
     }
   }
 
   /** Polls the topic's metadata until every partition has a leader (deadline: 30 s). */
-  private async waitForLeaders(admin: Admin, physical: string): Promise<void> {
+  private async waitForLeaders(admin: ClientAdmin, physical: string): Promise<void> {
     const deadline = Date.now() + 30_000;
     let last: unknown;
     while (Date.now() < deadline) {
       try {
-        const { topics } = await admin.fetchTopicMetadata({ topics: [physical] });
-        const partitions = topics[0]?.partitions ?? [];
-        if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return;
+        const leaders = await admin.partitionLeaders(physical);
+        if (leaders.length > 0 && leaders.every((leader) => leader >= 0)) return;
       } catch (error) {
         last = error;
       }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KafkaTransportOptions } from '../src/index.js';
+import type { KafkaTransportOptionsInput } from '../src/index.js';
 
 /** Repository root (packages/kafka/test → ../../..). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,7 +33,7 @@ export function kafkaBrokers(): string[] {
 }
 
 /** Transport settings that make consumer groups join, rebalance and stop quickly in tests. */
-export const fastTestOptions: Partial<KafkaTransportOptions> = {
+export const fastTestOptions: Partial<KafkaTransportOptionsInput> = {
   partitions: 4,
   sessionTimeoutMs: 6000,
   heartbeatIntervalMs: 300,

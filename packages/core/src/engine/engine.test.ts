@@ -172,7 +172,7 @@ describe('Engine', () => {
     const errors: string[] = [];
     engine.on('error', (error, context) => errors.push(`${context.source}: ${error.message}`));
     await engine.consume({ topics: ['metrics'] });
-    await transport.publish({ topic: 'metrics', messages: Array.from({ length: 10 }, (_, index) => ({ value: { resource: 'a', metric: 'cpu', value: index } })) });
+    await transport.publish({ topic: 'metrics', messages: Array.from({ length: 10 }, (_, index) => ({ value: { resource: 'a', metric: 'cpu', value: index, timestamp: 1000 + index } })) });
     await waitFor(() => engine.stats().ingested === 10);
     await transport.flush();
     expect(errors).toEqual(['storage: disk full']);
