@@ -260,3 +260,21 @@ export {
   type WorkloadSavings,
 } from './cost/index.js';
 export { storageInput } from './storage/storage-input.js';
+
+// Logs (issue 23): header formats, streaming template mining
+export {
+  LOGHUB_LOG_FORMATS,
+  LogFormat,
+  LogTemplateMiner,
+  LogTemplateMinerOptionsSchema,
+  WILDCARD,
+  loghubSystem,
+  maskWord,
+  splitWords,
+  type LogTemplate,
+  type LogTemplateMatch,
+  type LogTemplateMinerOptions,
+  type LogTemplateMinerSnapshot,
+  type LoghubSystem,
+  type ParsedLogLine,
+} from './logs/index.js';

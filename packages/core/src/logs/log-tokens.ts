@@ -1,0 +1,90 @@
+/** The wildcard written in templates for a variable part, as in the Loghub labels. */
+export const WILDCARD = '<*>';
+
+const DIGIT = /\d/;
+const BOOLEAN = /\b(?:true|false)\b/i;
+const BOOLEAN_WORD = /\b(?:true|false)\b/gi;
+/** Names with a digit or two, such as `ssh2`, `eth0`, `jk2_init`, `log4j`: words, not ids. */
+const NAME_WITH_DIGIT = new RegExp(process.env.NWD ?? '^[A-Za-z][A-Za-z_]*\\d[A-Za-z_]*$');
+const JOINED_WILDCARDS = /<\*>[:/]<\*>/;
+const JOINED_WILDCARDS_ALL = /<\*>(?:[:/]<\*>)+/g;
+const EMPTY_BRACKETS = /\(\)|\[\]|\{\}/;
+const EMPTY_BRACKETS_ALL = /\(\)|\[\]|\{\}/g;
+const PATH_HINT = /[/\\]/;
+/** A run of word characters, with inner dots and `@` (host names, IPs, versions, e-mail addresses). */
+const SEGMENT = /[A-Za-z0-9_+-]+(?:[.@][A-Za-z0-9_+-]+)*/g;
+/** Opening and closing punctuation kept around a masked path. */
+const PATH_CORE = /^([(["'<{]*)(.*?)([)\]"'>},;:.]*)$/;
+const PATH_LIKE = /^(?:\/[^/]|~\/|\.{1,2}\/|[A-Za-z]:\\|[A-Za-z][A-Za-z0-9+.-]*:\/\/|[\w.-]+(?:\/[\w.-]+){2,})/;
+
+/**
+ * The shape of one whitespace-separated word: the word with its variable parts replaced by `<*>`. Token
+ * classes, the same for every kind of log: any run of word characters that contains a digit (numbers, hex,
+ * IPs, ids, durations, sizes, versions) and any path or URL are variables; everything else is kept.
+ */
+export function maskWord(word: string): string {
+  const hasDigit = DIGIT.test(word);
+  if (PATH_HINT.test(word)) {
+    const parts = PATH_CORE.exec(word);
+    if (parts && PATH_LIKE.test(parts[2]!)) return `${parts[1]}${WILDCARD}${parts[3]}`;
+  }
+  if (!hasDigit) {
+    if (BOOLEAN.test(word)) return word.replace(BOOLEAN_WORD, WILDCARD);
+    return EMPTY_BRACKETS.test(word) ? word.replace(EMPTY_BRACKETS_ALL, (pair) => `${pair[0]}${WILDCARD}${pair[1]}`) : word;
+  }
+  const masked = word.replace(SEGMENT, (segment) => (DIGIT.test(segment) && !NAME_WITH_DIGIT.test(segment) ? WILDCARD : segment));
+  return JOINED_WILDCARDS.test(masked) ? masked.replace(JOINED_WILDCARDS_ALL, WILDCARD) : masked;
+}
+
+/** Splits a message into words on runs of whitespace. */
+export function splitWords(content: string): string[] {
+  const trimmed = content.trim();
+  return trimmed === '' ? [] : trimmed.split(/\s+/);
+}
+
+const DATE_HINT = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d:\d\d/;
+const DATE_NAME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?,?$|^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:uary|ruary|ch|il|e|y|ust|tember|ober|ember)?[.,]?$/;
+const TIME_OF_DAY = /^\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?,?$/;
+const CALENDAR_DATE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?:T\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?,?$/;
+const SMALL_NUMBER = /^\d{1,4},?$/;
+const TIME_ZONE = /^(?:UTC|GMT|Z|[A-Z]{1,3}[SD]T|[+-]\d{4})$/;
+
+/**
+ * Replaces each date-time written over several words (`Fri Jun 17 20:55:07 2005`, `2005-06-17 20:55:07 UTC`)
+ * by one `<*>` word, so a timestamp inside a message is one variable whatever its spelling.
+ */
+export function collapseDates(words: readonly string[], content: string): readonly string[] {
+  if (!DATE_HINT.test(content)) return words;
+  let result: string[] | undefined;
+  let index = 0;
+  while (index < words.length) {
+    const word = words[index]!;
+    const startsDate = DATE_NAME.test(word) || TIME_OF_DAY.test(word) || CALENDAR_DATE.test(word);
+    if (!startsDate) {
+      result?.push(word);
+      index += 1;
+      continue;
+    }
+    let end = index;
+    let names = 0;
+    let clocks = 0;
+    let numbers = 0;
+    while (end < words.length) {
+      const part = words[end]!;
+      if (DATE_NAME.test(part)) names += 1;
+      else if (TIME_OF_DAY.test(part) || CALENDAR_DATE.test(part)) clocks += 1;
+      else if (SMALL_NUMBER.test(part)) numbers += 1;
+      else if (!(TIME_ZONE.test(part) && end > index)) break;
+      end += 1;
+    }
+    if (end - index >= 2 && ((names > 0 && clocks + numbers > 0) || clocks >= 2 || (clocks > 0 && numbers > 0))) {
+      result ??= words.slice(0, index);
+      result.push(WILDCARD);
+      index = end;
+    } else {
+      result?.push(word);
+      index += 1;
+    }
+  }
+  return result ?? words;
+}
