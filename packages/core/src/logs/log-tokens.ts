@@ -6,9 +6,9 @@ const BOOLEAN = /\b(?:true|false)\b/i;
 const BOOLEAN_WORD = /\b(?:true|false)\b/gi;
 /** Names with a digit or two, such as `ssh2`, `eth0`, `jk2_init`, `log4j`: words, not ids. */
 const NAME_WITH_DIGIT = new RegExp(process.env.NWD ?? '^[A-Za-z][A-Za-z_]*\\d[A-Za-z_]*$');
-const JOINED_WILDCARDS = /<\*>[:/]<\*>/;
-const JOINED_WILDCARDS_ALL = /<\*>(?:[:/]<\*>)+/g;
-const EMPTY_BRACKETS = /\(\)|\[\]|\{\}/;
+const JOINED_WILDCARDS = /<\*>(?:[:/]|##?)<\*>/;
+const JOINED_WILDCARDS_ALL = /<\*>(?:(?:[:/]|##?)<\*>)+/g;
+const EMPTY_BRACKETS = /^(?:\(\)|\[\]|\{\})[,;:.]?$/;
 const EMPTY_BRACKETS_ALL = /\(\)|\[\]|\{\}/g;
 const PATH_HINT = /[/\\]/;
 /** A run of word characters, with inner dots and `@` (host names, IPs, versions, e-mail addresses). */
@@ -23,17 +23,27 @@ const PATH_LIKE = /^(?:\/[^/]|~\/|\.{1,2}\/|[A-Za-z]:\\|[A-Za-z][A-Za-z0-9+.-]*:
  * IPs, ids, durations, sizes, versions) and any path or URL are variables; everything else is kept.
  */
 export function maskWord(word: string): string {
-  const hasDigit = DIGIT.test(word);
-  if (PATH_HINT.test(word)) {
+  let hasDigit = false;
+  let hasSlash = false;
+  let hasBracket = false;
+  for (let index = 0; index < word.length; index += 1) {
+    const code = word.charCodeAt(index);
+    if (code >= 48 && code <= 57) hasDigit = true;
+    else if (code === 47 || code === 92) hasSlash = true;
+    else if (code === 41 || code === 93 || code === 125) hasBracket = true;
+  }
+  if (hasSlash) {
     const parts = PATH_CORE.exec(word);
     if (parts && PATH_LIKE.test(parts[2]!)) return `${parts[1]}${WILDCARD}${parts[3]}`;
   }
   if (!hasDigit) {
-    if (BOOLEAN.test(word)) return word.replace(BOOLEAN_WORD, WILDCARD);
-    return EMPTY_BRACKETS.test(word) ? word.replace(EMPTY_BRACKETS_ALL, (pair) => `${pair[0]}${WILDCARD}${pair[1]}`) : word;
+    if (word.length >= 4 && (word.includes('rue') || word.includes('alse') || word.includes('RUE') || word.includes('ALSE')) && BOOLEAN.test(word)) {
+      return word.replace(BOOLEAN_WORD, WILDCARD);
+    }
+    return hasBracket && EMPTY_BRACKETS.test(word) ? word.replace(EMPTY_BRACKETS_ALL, (pair) => `${pair[0]}${WILDCARD}${pair[1]}`) : word;
   }
   const masked = word.replace(SEGMENT, (segment) => (DIGIT.test(segment) && !NAME_WITH_DIGIT.test(segment) ? WILDCARD : segment));
-  return JOINED_WILDCARDS.test(masked) ? masked.replace(JOINED_WILDCARDS_ALL, WILDCARD) : masked;
+  return masked.length >= 7 && JOINED_WILDCARDS.test(masked) ? masked.replace(JOINED_WILDCARDS_ALL, WILDCARD) : masked;
 }
 
 /** Splits a message into words on runs of whitespace. */
@@ -87,4 +97,61 @@ export function collapseDates(words: readonly string[], content: string): readon
     }
   }
   return result ?? words;
+}
+
+/** Whether `value` fits `pattern`, a word in which each `<*>` stands for any text. */
+export function fitsPattern(pattern: string, value: string): boolean {
+  if (pattern === value || pattern === WILDCARD) return true;
+  const first = pattern.indexOf(WILDCARD);
+  if (first < 0) return false;
+  const pieces = pattern.split(WILDCARD);
+  const head = pieces[0]!;
+  const tail = pieces[pieces.length - 1]!;
+  if (value.length < head.length + tail.length || !value.startsWith(head) || !value.endsWith(tail)) return false;
+  let cursor = head.length;
+  const limit = value.length - tail.length;
+  for (let index = 1; index < pieces.length - 1; index += 1) {
+    const found = value.indexOf(pieces[index]!, cursor);
+    if (found < 0 || found + pieces[index]!.length > limit) return false;
+    cursor = found + pieces[index]!.length;
+  }
+  return true;
+}
+
+/**
+ * The pattern that covers several values of one word: their common head up to a punctuation mark, `<*>`, and
+ * their common tail from a punctuation mark (`rhost=a.example`, `rhost=b.example` → `rhost=<*>`).
+ */
+export function generalisePattern(values: readonly string[]): string {
+  let head = values[0] ?? '';
+  let tail = head;
+  for (const value of values) {
+    let length = 0;
+    while (length < head.length && length < value.length && head.charCodeAt(length) === value.charCodeAt(length)) length += 1;
+    head = head.slice(0, length);
+    length = 0;
+    while (length < tail.length && length < value.length && tail.charCodeAt(tail.length - 1 - length) === value.charCodeAt(value.length - 1 - length)) length += 1;
+    tail = tail.slice(tail.length - length);
+  }
+  head = head.slice(0, lastPunctuation(head) + 1);
+  const tailStart = firstPunctuation(tail);
+  tail = tailStart < 0 ? '' : tail.slice(tailStart);
+  if (head.includes('<') || tail.includes('>')) return WILDCARD;
+  const shortest = Math.min(...values.map((value) => value.length));
+  if (head.length + tail.length >= shortest) return WILDCARD;
+  return `${head}${WILDCARD}${tail}`;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+function lastPunctuation(text: string): number {
+  for (let index = text.length - 1; index >= 0; index -= 1) if (!isWordChar(text.charCodeAt(index))) return index;
+  return -1;
+}
+
+function firstPunctuation(text: string): number {
+  for (let index = 0; index < text.length; index += 1) if (!isWordChar(text.charCodeAt(index))) return index;
+  return -1;
 }
