@@ -3,6 +3,7 @@ import { anomalyCommand } from './anomaly.js';
 import { churnCommand } from './churn.js';
 import { failureCommand } from './failure.js';
 import { forecastCommand } from './forecast.js';
+import { logparseCommand } from './logparse.js';
 import { threatCommand } from './threat.js';
 
 /** Every `dharma` command by name. */
@@ -12,4 +13,5 @@ export const commands: Record<string, Command> = {
   failure: failureCommand,
   threat: threatCommand,
   churn: churnCommand,
+  logparse: logparseCommand,
 };

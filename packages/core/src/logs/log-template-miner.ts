@@ -9,13 +9,13 @@ export const LogTemplateMinerOptionsSchema = z.object({
    * that word is taken for a variable and the templates are merged into one.
    * @default 3
    */
-  mergeThreshold: z.number().int().min(2).default(Number(process.env.MT ?? 3)),
+  mergeThreshold: z.number().int().min(2).default(3),
   /**
    * Share of a template's words that must stay constant for a merge (a template of variables only would
    * swallow unrelated messages).
    * @default 0.5
    */
-  minConstantShare: z.number().min(0).max(1).default(Number(process.env.MCS ?? 0.5)),
+  minConstantShare: z.number().min(0).max(1).default(0.5),
   /** Most templates kept; the least recently seen are forgotten beyond it. @default 10000 */
   maxTemplates: z.number().int().min(10).default(10_000),
   /** Example messages kept per template. @default 3 */

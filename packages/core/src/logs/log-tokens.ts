@@ -5,7 +5,7 @@ const DIGIT = /\d/;
 const BOOLEAN = /\b(?:true|false)\b/i;
 const BOOLEAN_WORD = /\b(?:true|false)\b/gi;
 /** Names with a digit or two, such as `ssh2`, `eth0`, `jk2_init`, `log4j`: words, not ids. */
-const NAME_WITH_DIGIT = new RegExp(process.env.NWD ?? '^[A-Za-z][A-Za-z_]*\\d[A-Za-z_]*$');
+const NAME_WITH_DIGIT = /^[A-Za-z][A-Za-z_]*\d[A-Za-z_]*$/;
 const JOINED_WILDCARDS = /<\*>(?:[:/]|##?)<\*>/;
 const JOINED_WILDCARDS_ALL = /<\*>(?:(?:[:/]|##?)<\*>)+/g;
 const EMPTY_BRACKETS = /^(?:\(\)|\[\]|\{\})[,;:.]?$/;
