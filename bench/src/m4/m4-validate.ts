@@ -27,7 +27,7 @@ const origins = {
 };
 const augurs = withMstl ? loadAugurs() : undefined;
 
-const configurations: Array<{ name: string; strategy: string; repeats: number }> = [
+const allConfigurations: Array<{ name: string; strategy: string; repeats: number }> = [
   { name: 'naive2', strategy: 'naive2', repeats: 1 },
   { name: 'seasonal-naive-24', strategy: 'seasonal-naive-24', repeats: 1 },
   { name: 'seasonal-naive-168', strategy: 'seasonal-naive-168', repeats: 1 },
@@ -38,6 +38,9 @@ const configurations: Array<{ name: string; strategy: string; repeats: number }>
   { name: 'ensemble', strategy: 'ensemble', repeats },
   ...(withMstl ? [{ name: 'mstl-ets', strategy: 'mstl-ets', repeats: 1 }] : []),
 ];
+// --only naive2,select: a subset (naive2 is always kept: OWA needs it). Results are then not written.
+const only = args.includes('--only') ? ['naive2', ...(args[args.indexOf('--only') + 1] ?? '').split(',')] : undefined;
+const configurations = only ? allConfigurations.filter((configuration) => only.includes(configuration.strategy)) : allConfigurations;
 
 interface Row {
   method: string;
@@ -77,6 +80,9 @@ for (const [origin, split] of Object.entries(origins)) {
     let msisSum = 0;
     let coverageSum = 0;
     results.forEach((result, index) => {
+      // As `dharma forecast` does: a series with no negative value gets its lower bounds floored at 0.
+      const floor = split[index]!.insample.every((value) => value >= 0);
+      if (floor) result.lower = result.lower.map((value) => Math.max(0, value));
       msisSum += msis(split[index]!.insample, split[index]!.actual, result.lower, result.upper, 24);
       coverageSum += coverage(split[index]!.actual, result.lower, result.upper);
     });
@@ -105,7 +111,7 @@ for (const [origin, split] of Object.entries(origins)) {
   }
 }
 mkdirSync('bench/results', { recursive: true });
-writeFileSync(
+if (!only) writeFileSync(
   'bench/results/m4.json',
   `${JSON.stringify({ benchmark: 'm4-hourly-validation', command: 'npx tsx --conditions=@iac-dharma/source bench/src/m4/m4-validate.ts ' + args.join(' '), loadAverage: loadavg(), horizon: HORIZON, seasonLengths: SEASONS, series: series.length, node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`,
 );

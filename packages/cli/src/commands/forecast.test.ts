@@ -70,6 +70,50 @@ describe('dharma forecast (child process)', () => {
     expect(lines[1]).toBe('H1,2,2,2,2,2,2');
   });
 
+  it('writes calibrated interval bounds with --level --lower-out --upper-out, in the --out layout', async () => {
+    const input = join(work, 'intervals.csv');
+    const out = join(work, 'intervals-point.csv');
+    const lowerOut = join(work, 'intervals-lower.csv');
+    const upperOut = join(work, 'intervals-upper.csv');
+    writeM4(input, [
+      { id: 'H1', values: daily(24 * 30, 100) },
+      { id: 'H2', values: daily(24 * 20, 30) },
+    ]);
+    const result = await dharma('--format', 'm4', '--input', input, '--horizon', '48', '--out', out, '--level', '95', '--lower-out', lowerOut, '--upper-out', upperOut);
+    expect(result.code).toBe(0);
+    const read = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => line.split(','));
+    const [point, lower, upper] = [read(out), read(lowerOut), read(upperOut)];
+    const header = ['id', ...Array.from({ length: 48 }, (_, index) => `F${index + 1}`)];
+    for (const table of [point, lower, upper]) {
+      expect(table[0]).toEqual(header);
+      expect(table.map((line) => line[0])).toEqual(['id', 'H1', 'H2']);
+    }
+    for (let row = 1; row < 3; row++) {
+      for (let column = 1; column <= 48; column++) {
+        const [low, mid, high] = [lower, point, upper].map((table) => Number(table[row]![column]));
+        expect(low).toBeLessThanOrEqual(mid!);
+        expect(high).toBeGreaterThanOrEqual(mid!);
+        expect(low).toBeGreaterThanOrEqual(0); // no negative history: bounds floored at 0
+      }
+      // Not degenerate: the bounds are apart.
+      expect(Number(upper[row]![48]) - Number(lower[row]![48])).toBeGreaterThan(0);
+    }
+    // A lower level gives narrower intervals.
+    const narrowUpper = join(work, 'intervals-upper-50.csv');
+    expect((await dharma('--input', input, '--out', out, '--level', '50', '--upper-out', narrowUpper)).code).toBe(0);
+    const narrow = read(narrowUpper);
+    expect(Number(narrow[1]![10]) - Number(point[1]![10])).toBeLessThan(Number(upper[1]![10]) - Number(point[1]![10]));
+  });
+
+  it('rejects a --level outside (0, 100) with exit 2', async () => {
+    const result = await dharma('--input', 'x.csv', '--out', 'y.csv', '--level', '0.95x');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/options\.level/);
+    const high = await dharma('--input', 'x.csv', '--out', 'y.csv', '--level', '100');
+    expect(high.code).toBe(2);
+    expect(high.stderr).toMatch(/options\.level: a percentage between 0 and 100/);
+  });
+
   it('exits 2 with a clear message for bad options', async () => {
     const missing = await dharma('--format', 'm4', '--horizon', '48');
     expect(missing.code).toBe(2);

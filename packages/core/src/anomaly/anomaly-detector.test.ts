@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage, createEngine, type AnomalyFinding } from '../index.js';
 import { AnomalyDetector } from './anomaly-detector.js';
+import { ensembleStrategy } from './ensemble-strategy.js';
 import { robustZScoreStrategy } from './robust-z-score-strategy.js';
 import { zScoreStrategy } from './z-score-strategy.js';
 import { dailySeries } from './synthetic-series.test-helper.js';
@@ -45,6 +46,43 @@ describe('AnomalyDetector (default ensemble)', () => {
     expect(scores[1000]).toBeGreaterThanOrEqual(detector.threshold);
     expect(scores.slice(1001, 1030).every((score) => score === 0)).toBe(true);
     expect(scores[1030]).toBe(1);
+  });
+
+  it('is not blinded by one huge outlier: a later spike still scores as an anomaly (issue 17, item 8)', () => {
+    // A series in the tens, one 1e6 sample, then much later a 5,000 spike (before the fix it scored 0.03).
+    const series = dailySeries({ length: 3000, seed: 5, level: 40, amplitude: 10, noise: 2 });
+    series[1000]!.value = 1e6;
+    series[2500]!.value = 5000;
+    const detector = new AnomalyDetector();
+    const scores = series.map((point) => detector.score('s', point.timestamp, point.value));
+    expect(scores[1000]).toBe(1);
+    expect(scores[2500]).toBeGreaterThanOrEqual(detector.threshold);
+    // The normal samples between them stay quiet (no alarms from the outlier's aftermath).
+    expect(scores.slice(1200, 2500).filter((score) => score >= detector.threshold).length).toBeLessThanOrEqual(1);
+  });
+
+  it('learns a lasting level shift in full (a repeat beyond the cap is not an outlier) and alarms once', () => {
+    const series = dailySeries({ length: 3000, seed: 6, level: 40, amplitude: 10, noise: 2 });
+    for (let index = 1500; index < series.length; index += 1) series[index]!.value += 500;
+    const detector = new AnomalyDetector();
+    const scores = series.map((point) => detector.score('s', point.timestamp, point.value));
+    expect(scores[1500]).toBe(1);
+    expect(scores.slice(1501).filter((score) => score >= detector.threshold).length).toBeLessThanOrEqual(1);
+  });
+
+  it('forgets the trace of a lone outlier: a moderate spike long after it is reported again', () => {
+    // The outlier widens the range by at most the cap (one range); that widening then fades. A later spike
+    // to 1.5 ranges above the usual top lies inside the widened range: only forgetting reports it.
+    const series = dailySeries({ length: 8000, seed: 9, level: 40, amplitude: 10, noise: 2 });
+    series[1000]!.value = 1e6;
+    const top = Math.max(...series.slice(0, 1000).map((point) => point.value));
+    const bottom = Math.min(...series.slice(0, 1000).map((point) => point.value));
+    series[7000]!.value = top + 0.5 * (top - bottom);
+    const forgetting = new AnomalyDetector();
+    const remembering = new AnomalyDetector({ strategy: ensembleStrategy({ outlierForgetting: 0 }) });
+    const scored = series.map((point) => [forgetting.score('s', point.timestamp, point.value), remembering.score('s', point.timestamp, point.value)] as const);
+    expect(scored[7000]![0]).toBe(1);
+    expect(scored[7000]![1]).toBeLessThan(forgetting.threshold);
   });
 
   it('has no look-ahead: the scores of a prefix do not change when more data follows', () => {

@@ -33,9 +33,10 @@ function remember(memory: Uint32Array, mask: number, key: number): number {
  * Context novelty (CAD OSE-style), in [0, 1]: the share of the current contexts never seen before.
  * The value is quantised into levels (several resolutions, one lane each); each lane's last 1…n levels
  * form contexts, hashed into a bit memory. Quantisation uses the range known before this sample (or a
- * grid frozen after warm-up), so a new extreme is a new level. Learns the contexts as it goes.
+ * grid frozen after warm-up), so a new extreme is a new level. Learns the contexts as it goes; the grid
+ * grows with `learned` (the value as the range learns it: a lone outlier is capped).
  */
-export function contextNovelty(values: Float64Array, memory: Uint32Array, config: ContextNoveltyConfig, value: number, min: number, max: number): number {
+export function contextNovelty(values: Float64Array, memory: Uint32Array, config: ContextNoveltyConfig, value: number, min: number, max: number, learned = value): number {
   const range = max - min;
   const gridWidth = values[SLOT.gridWidth]!;
   let unseen = 0;
@@ -64,8 +65,9 @@ export function contextNovelty(values: Float64Array, memory: Uint32Array, config
   }
   if (config.stableGrid) {
     const count = values[SLOT.count]!;
-    const low = Math.min(min, value);
-    const high = Math.max(max, value);
+    // The grid follows the learned value (an outlier capped by the caller), not the raw one.
+    const low = Math.min(min, learned);
+    const high = Math.max(max, learned);
     if (gridWidth === 0 && count + 1 >= config.warmupSamples && range > 0) {
       values[SLOT.gridWidth] = range;
       values[SLOT.gridAnchor] = min;

@@ -31,7 +31,12 @@ export const SLOT = {
   gridAnchor: 12,
   /** The smoothed level before the last sample: what the detector expected. */
   expected: 13,
+  /** Side (+1 above, -1 below, 0 none) of the previous sample when it lay beyond the outlier cap. */
+  outlierSide: 14,
+  /** How far lone outliers (capped) pushed the top and the bottom of the range: the part that is forgotten. */
+  outlierExcessHigh: 15,
+  outlierExcessLow: 16,
 } as const;
 
 /** Number of fixed slots. */
-export const FIXED_SLOTS = 14;
+export const FIXED_SLOTS = 17;

@@ -43,6 +43,19 @@ export interface EnsembleOptions {
    * so a long-quiet series does not alarm on the first small blip. @default 1e-4
    */
   varianceFloor?: number;
+  /**
+   * Outlier cap: a lone sample beyond the learned range by more than this fraction of it widens the range
+   * (and the smoothed level) only up to that fraction, so one wild value (a 1e6 in a series in the tens)
+   * cannot blind the detector to later spikes. A second consecutive sample beyond the cap on the same side
+   * is a level shift and is learned in full. 0 disables. @default 0.5
+   */
+  outlierCap?: number;
+  /**
+   * Forgetting of outliers: per sample, the part of the range that lone outliers added (see `outlierCap`)
+   * shrinks by this fraction, so their trace fades after about 1/outlierForgetting samples. The range
+   * learned from ordinary and repeated values is kept. 0 never forgets. @default 0.001
+   */
+  outlierForgetting?: number;
 }
 
 const DEFAULTS: Required<EnsembleOptions> = {
@@ -63,6 +76,8 @@ const DEFAULTS: Required<EnsembleOptions> = {
   restSamples: 120,
   restBreakExcess: 0.25,
   varianceFloor: 1e-4,
+  outlierCap: 1,
+  outlierForgetting: 0.001,
 };
 
 const LOG_FLOOR = Math.log(1e-10);
@@ -84,7 +99,7 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
   const ring = history + config.contextLength * config.resolutions.length;
   const slots = ring + config.averagingWindow;
   const novelty: ContextNoveltyConfig = { ...config, mask: memoryWords * 32 - 1, history };
-  const signature = `ensemble/v1:${JSON.stringify(config)}`;
+  const signature = `ensemble/v2:${JSON.stringify(config)}`;
   return {
     name: 'ensemble',
     // Every detection that starts the rest period is reported (NAB's optimiser picks 0.477 here).
@@ -97,9 +112,29 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
       const max = count === 0 ? value : values[SLOT.max]!;
       const range = max - min;
       // (1) Context novelty, against the range known before this sample.
-      const raw = contextNovelty(values, state.memory, novelty, value, min, max);
-      values[SLOT.min] = Math.min(min, value);
-      values[SLOT.max] = Math.max(max, value);
+      // A lone sample far beyond the range is learned only up to the cap; a repeat on the same side is a shift.
+      let learned = value;
+      const cap = config.outlierCap * range;
+      const side = range > 0 && config.outlierCap > 0 ? (value > max + cap ? 1 : value < min - cap ? -1 : 0) : 0;
+      const repeated = side !== 0 && values[SLOT.outlierSide] === side;
+      if (side !== 0 && !repeated) learned = side > 0 ? max + cap : min - cap;
+      values[SLOT.outlierSide] = side;
+      const raw = contextNovelty(values, state.memory, novelty, value, min, max, learned);
+      // Lone outliers widen the range only up to the cap, and that widening is forgotten over time.
+      let excessHigh = values[SLOT.outlierExcessHigh]! * (1 - config.outlierForgetting);
+      let excessLow = values[SLOT.outlierExcessLow]! * (1 - config.outlierForgetting);
+      let high = max - values[SLOT.outlierExcessHigh]! + excessHigh;
+      let low = min + values[SLOT.outlierExcessLow]! - excessLow;
+      if (side > 0 && !repeated) excessHigh += learned - high;
+      else if (learned > high - excessHigh) excessHigh = Math.max(0, high - learned);
+      if (side < 0 && !repeated) excessLow += low - learned;
+      else if (learned < low + excessLow) excessLow = Math.max(0, learned - low);
+      high = Math.max(high, learned);
+      low = Math.min(low, learned);
+      values[SLOT.outlierExcessHigh] = excessHigh;
+      values[SLOT.outlierExcessLow] = excessLow;
+      values[SLOT.min] = low;
+      values[SLOT.max] = high;
       values[SLOT.count] = count + 1;
       // (2) Likelihood of the recent average of novelty under its long-run distribution.
       const slot = ring + (count % config.averagingWindow);
@@ -124,7 +159,7 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
       const previousSmooth = count === 0 ? value : values[SLOT.smooth]!;
       values[SLOT.expected] = previousSmooth;
       if (config.smoothSpatialAlpha > 0) {
-        const smooth = previousSmooth + config.smoothSpatialAlpha * (value - previousSmooth);
+        const smooth = previousSmooth + config.smoothSpatialAlpha * (learned - previousSmooth);
         const low = values[SLOT.smoothMin]!;
         const high = values[SLOT.smoothMax]!;
         const spread = high - low;
@@ -138,7 +173,7 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
       if (count < config.warmupSamples) return 0;
       if (values[SLOT.rest]! > 0) {
         // Resting, except for a value far outside everything seen (a new incident, not an echo).
-        if (config.restBreakExcess > 0 && excess >= config.restBreakExcess) {
+        if (config.restBreakExcess > 0 && excess >= config.restBreakExcess && !repeated) {
           values[SLOT.rest] = config.restSamples;
           return 1;
         }

@@ -32,6 +32,11 @@ export const ForecastOptionsSchema = z.object({
    * another method's validation error is below this fraction of its error. 1 = plain best-on-validation. @default 0.6
    */
   switchRatio: z.number().gt(0).max(1).default(0.6),
+  /**
+   * Holdout windows the chosen method's prediction intervals are calibrated on (at least the
+   * `validationOrigins` already scored; fewer when the history is short). @default 4
+   */
+  intervalOrigins: z.number().int().min(1).max(20).default(4),
   /** Holdout length for model selection and interval calibration. @default min(horizon, a quarter of the history) */
   validationLength: z.number().int().positive().optional(),
   /** The metric cannot be negative (disk, memory, request rate, spend): negative input is rejected and forecasts are floored at 0. @default false */

@@ -4,7 +4,7 @@ import { builtInMethods, defaultMethodNames } from './built-in-methods.js';
 import { findExhaustion } from './exhaustion.js';
 import type { ForecastMethod, ForecastMethodContext } from './forecast-method.js';
 import { ForecastOptionsSchema, type ForecastOptionsInput, type ForecastResult } from './forecast-options.js';
-import { medianForecast, safeForecast, scoreCandidates, type ScoredCandidate } from './model-selection.js';
+import { holdoutErrors, medianForecast, safeForecast, scoreCandidates, type ScoredCandidate } from './model-selection.js';
 import { predictionIntervals } from './prediction-intervals.js';
 import { prepareSeries } from './prepare-series.js';
 
@@ -86,6 +86,10 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
       point = forecasts[0]!.forecast;
       method = forecasts[0]!.candidate.method;
       errors = forecasts[0]!.candidate.errors;
+      // Intervals are calibrated on more holdout windows than selection needs (the chosen method only).
+      if (errors.length > 0 && errors.length < options.intervalOrigins) {
+        errors = [...errors, ...holdoutErrors(available.get(method)!, history, validationLength, errors.length, options.intervalOrigins, context)];
+      }
     } else {
       point = medianForecast(forecasts.map((entry) => entry.forecast));
       method = `ensemble(${forecasts.map((entry) => entry.candidate.method).join(',')})`;
@@ -98,7 +102,7 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     method = 'naive';
     notes.push('the chosen forecast overflowed: used the naive forecast');
   }
-  let { lower, upper } = predictionIntervals({ point, errors, level, fallbackScale: method === 'constant' ? 0 : fallbackScale });
+  let { lower, upper } = predictionIntervals({ point, errors, level, fallbackScale: method === 'constant' ? 0 : fallbackScale, period: options.seasonLengths[0] });
   // Interval arithmetic can overflow on extreme magnitudes; never hand out NaN or Infinity.
   lower = lower.map((value, index) => (Number.isFinite(value) ? value : point[index]!));
   upper = upper.map((value, index) => (Number.isFinite(value) ? value : point[index]!));

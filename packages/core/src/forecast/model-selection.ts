@@ -40,6 +40,23 @@ export function scoreCandidates(options: {
   return scores.sort((a, b) => a.error - b.error);
 }
 
+/**
+ * Holdout errors (actual − forecast) of one method at origins `from`…`to − 1` (0 = the last
+ * `validationLength` points, 1 = the window before, …), stopping early when the history gets shorter than
+ * two windows or the method fails. Used to calibrate prediction intervals on more origins than selection needs.
+ */
+export function holdoutErrors(method: ForecastMethod, values: readonly number[], validationLength: number, from: number, to: number, context: ForecastMethodContext): number[][] {
+  const errors: number[][] = [];
+  const last = Math.min(to, Math.floor(values.length / validationLength) - 2);
+  for (let origin = from; origin < last; origin++) {
+    const end = values.length - origin * validationLength;
+    const forecast = safeForecast(method, values.slice(0, end - validationLength), validationLength, context);
+    if (!forecast) break;
+    errors.push(values.slice(end - validationLength, end).map((value, index) => value - forecast[index]!));
+  }
+  return errors;
+}
+
 /** Runs a method, returning undefined when it cannot handle the history or produces non-finite values. */
 export function safeForecast(method: ForecastMethod, values: readonly number[], horizon: number, context: ForecastMethodContext): number[] | undefined {
   if (!method.supports(values.length, context)) return undefined;
