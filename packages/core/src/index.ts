@@ -95,7 +95,7 @@ export { InProcessTransport, createInProcessTransport, type InProcessTransportOp
 export { Engine, createEngine } from './engine/engine.js';
 export type { EngineErrorContext, EngineEvents, EngineHealth, EngineOptions, EngineStats, IngestResult } from './engine/engine-types.js';
 export { randomId } from './util/random-id.js';
-export type { RemediationActionDefinition, RemediationContext, RemediationPlugin, VerificationResult } from './spec/remediation-plugin.js';
+export type { RemediationActionDefinition, RemediationContext, RemediationPlugin, RollbackReport, VerificationResult } from './spec/remediation-plugin.js';
 
 // Anomaly detection (issue 4)
 export {

@@ -16,7 +16,8 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-met
 import { createDefaultPredictionProvider } from './prediction/default-prediction-provider.js';
 import { createInfrastructurePlugin } from './providers/infrastructure-plugin.js';
 import { createExecutableSchema } from './schema/create-executable-schema.js';
-import { INFRASTRUCTURE_PLUGIN } from './schema/mutation-resolvers.js';
+import { INFRASTRUCTURE_PLUGIN } from './schema/plugin-name.js';
+import { reconcileInventory } from './providers/reconcile-inventory.js';
 import { attachGraphqlWs } from './ws/attach-graphql-ws.js';
 
 /** A running (or ready to run) gateway. */
@@ -68,6 +69,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     subscriptions,
     metricsSeen: new Map(),
     maxListSize: options.maxListSize ?? 1000,
+    maxItemsPerRequest: options.maxItemsPerRequest ?? 10_000,
+    maxDeploymentsPerCall: options.maxDeploymentsPerCall ?? 20,
   };
   const detachEngine = watchEngine(engine, services);
 
@@ -79,9 +82,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging: false,
     graphiql: (options.graphiql ?? true) ? { title: 'IaC Dharma gateway', subscriptionsProtocol: 'WS' } : false,
     maskedErrors: { maskError: createErrorMasker(logger) },
-    context: (initial): GatewayContext => ({ principal: principalOf(initial), services }),
+    context: (initial): GatewayContext => ({ principal: principalOf(initial), services, budget: { used: 0, max: services.maxItemsPerRequest } }),
     plugins: [
-      useGatewayPolicy({ maxDepth: options.maxDepth ?? 8, maxComplexity: options.maxComplexity ?? 20_000, defaultListSize: options.defaultListSize ?? 10, metrics }),
+      useGatewayPolicy({
+        maxDepth: options.maxDepth ?? 8,
+        maxComplexity: options.maxComplexity ?? 20_000,
+        defaultListSize: options.defaultListSize ?? 10,
+        maxAliases: options.maxAliases ?? 100,
+        maxTokens: options.maxTokens ?? 5000,
+        metrics,
+      }),
     ],
   });
 
@@ -138,6 +148,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     async listen(port = 4000) {
       if (closed) throw new StateError('The gateway is closed: create a new one.');
       if (address) return base('http');
+      // After a restart the inventory may still describe replicas that no longer run: make it say what the provider reports.
+      if (options.provider) await reconcileInventory({ provider: options.provider, storage: engine.storage, clock: engine.clock, logger, onChange: (current, previous) => statusBus.publish(current, previous, engine.clock.now()) });
       webSocket = attachGraphqlWs({ server, yoga: yoga as never, authenticator, metrics });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -37,10 +37,16 @@ export interface GatewayServices {
   metricsSeen: Map<string, Set<string>>;
   /** Largest `limit` a list field accepts. */
   maxListSize: number;
+  /** Most list items one operation may return, summed over all its list fields. */
+  maxItemsPerRequest: number;
+  /** Most deployments one `createInfrastructure` call may create. */
+  maxDeploymentsPerCall: number;
 }
 
 /** The GraphQL context of one operation. */
 export interface GatewayContext {
   principal: Principal;
   services: GatewayServices;
+  /** List items returned so far by this operation, and the most it may return (`maxItemsPerRequest`). */
+  budget?: { used: number; max: number };
 }

@@ -32,6 +32,14 @@ export interface GatewayOptions {
   defaultListSize?: number;
   /** Largest `limit` accepted by list fields. @default 1000 */
   maxListSize?: number;
+  /** Most list items one operation may return, summed over all its list fields and aliases. @default 10000 */
+  maxItemsPerRequest?: number;
+  /** Most deployments one `createInfrastructure` call may create (each one is a guarded remediation). @default 20 */
+  maxDeploymentsPerCall?: number;
+  /** Most aliased fields in one operation (each alias re-runs a resolver). @default 100 */
+  maxAliases?: number;
+  /** Most lexical tokens in one operation document; longer documents are refused before parsing finishes. @default 5000 */
+  maxTokens?: number;
   /** Events queued per subscriber before `overflowPolicy` applies. @default 256 */
   subscriptionQueueSize?: number;
   /** What happens to a subscriber whose queue is full. @default 'drop-oldest' */

@@ -20,7 +20,7 @@ describe('scaleDeployment passes the remediator guards', () => {
     const gateway = createGateway({ engine, remediator, provider, apiKeys: [{ key: 'guarded-operator', role: 'operator' }] });
     const client = createClient({ url: await gateway.listen(0), apiKey: 'guarded-operator' });
     try {
-      await client.createInfrastructure({ id: 'guarded', name: 'Guarded', deployments: [{ id: 'guarded-web', name: 'web', replicas: 1 }] });
+      await client.createInfrastructure({ id: 'guarded', name: 'Guarded', deployments: [{ id: 'guarded-web', name: 'web', replicas: 0 }] });
       const first = await client.scaleDeployment({ deploymentId: 'guarded-web', replicas: 2 });
       expect(first.remediation.outcome).toBe('succeeded');
       const second = await client.scaleDeployment({ deploymentId: 'guarded-web', replicas: 3 });
@@ -30,7 +30,10 @@ describe('scaleDeployment passes the remediator guards', () => {
       expect(second.deployment.pids.every(isAlive)).toBe(true);
       const outcomes = (await client.remediationHistory({ resourceId: 'guarded-web' })).filter((record) => record.outcome !== null).map((record) => record.outcome);
       expect(outcomes).toEqual(['succeeded', 'rejected']);
-      await client.deleteInfrastructure('guarded');
+      // Deleting stops the replicas through the same guards: within the cooldown it is refused and nothing is deleted.
+      await expect(client.deleteInfrastructure('guarded')).rejects.toMatchObject({ message: expect.stringMatching(/not deleted.*guarded-web.*rejected/) });
+      expect(second.deployment.pids.every(isAlive)).toBe(true);
+      expect((await client.listInfrastructures()).map((item) => item.id)).toContain('guarded');
     } finally {
       await client.close();
       await gateway.close();

@@ -187,11 +187,14 @@ export class PostgresStorage implements Storage {
         .add('outcome = ?', query.outcome)
         .add('ts >= ?', query.from)
         .add('ts < ?', query.to)
-        .add('seq > ?', query.afterSeq);
-      const rows = await this.rows<{ body: HistoryRecord }>(`SELECT body FROM ${this.s}.history ${filter.where()} ORDER BY seq LIMIT ${filter.next()}`, [
+        .add('seq > ?', query.afterSeq)
+        .add('seq < ?', query.beforeSeq);
+      const latest = query.latest === true && query.limit !== undefined;
+      const rows = await this.rows<{ body: HistoryRecord }>(`SELECT body FROM ${this.s}.history ${filter.where()} ORDER BY seq ${latest ? 'DESC' : 'ASC'} LIMIT ${filter.next()}`, [
         ...filter.values,
         query.limit ?? null,
       ]);
+      if (latest) rows.reverse();
       return rows.map((row) => row.body);
     });
   }

@@ -167,8 +167,11 @@ export class SqliteStorage implements Storage {
         ['timestamp >= ?', query.from],
         ['timestamp < ?', query.to],
         ['seq > ?', query.afterSeq],
+        ['seq < ?', query.beforeSeq],
       ]);
-      const rows = this.statement(`SELECT body FROM history ${filter.sql} ORDER BY seq ASC LIMIT ?`).all(...filter.parameters, query.limit ?? -1) as Array<{ body: string }>;
+      const latest = query.latest === true && query.limit !== undefined;
+      const rows = this.statement(`SELECT body FROM history ${filter.sql} ORDER BY seq ${latest ? 'DESC' : 'ASC'} LIMIT ?`).all(...filter.parameters, query.limit ?? -1) as Array<{ body: string }>;
+      if (latest) rows.reverse();
       return rows.map((row) => JSON.parse(row.body) as HistoryRecord);
     });
   }

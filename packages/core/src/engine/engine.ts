@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { DharmaError } from '../errors/dharma-error.js';
-import { StateError } from '../errors/errors.js';
+import { StateError, StorageError } from '../errors/errors.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { noopMetrics, type EngineMetrics } from '../metrics/engine-metrics.js';
 import { FindingSchema, type Finding, type FindingKind } from '../schemas/finding.js';
@@ -179,7 +179,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       // Before anything is ingested: if the dead-letter publish fails, the batch is redelivered whole.
       await this.transport.publish({ topic: this.options.deadLetterTopic ?? 'dead-letter', messages: rejected });
     }
-    const run = this.queue.then(() => this.process(accepted, [], [], true));
+    const run = this.queue.then(() => this.process(accepted, [], []));
     this.queue = run.catch(() => undefined);
     await run;
   }
@@ -291,23 +291,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     return run;
   }
 
-  /** `mustStore`: a failed sample write rejects before the analyzers run (the caller redelivers the records). */
-  private async process(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[], mustStore = false): Promise<IngestResult> {
+  /** A failed sample write rejects before the analyzers run, for every caller (ingest and consume alike). */
+  private async process(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[]): Promise<IngestResult> {
     if (records.length === 0) return { accepted: 0, rejected: errors.length, findings: [], errors, rejectedIndexes };
     if (this.options.persistSamples ?? true) {
       const points = records
         .filter((record): record is MetricSample => record.kind === 'metric')
         .map((sample) => ({ series: seriesKey(sample), timestamp: sample.timestamp, value: sample.value }));
       if (points.length > 0) {
+        // Accepted means stored: a failed write rejects the whole call before any analyzer learns from the
+        // records, so the caller (or the transport, which then does not acknowledge) can retry the batch.
         try {
           await this.storage.appendPoints({ points });
         } catch (error) {
-          this.report(toError(error), { source: 'storage' });
-          if (mustStore) throw error;
+          const failure = storeFailure(error, records.length);
+          this.report(failure, { source: 'storage' });
+          throw failure;
         }
       }
     }
-    // Counted once stored (or storage failed without `mustStore`): a redelivered batch is not counted twice.
     this.counters.ingested += records.length;
     const byKind = new Map<string, number>();
     for (const record of records) byKind.set(record.kind, (byKind.get(record.kind) ?? 0) + 1);
@@ -454,6 +456,15 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.logger.error(`a "${String(event)}" listener threw`, { error: String(error) });
     }
   }
+}
+
+/**
+ * The error an ingest call rejects with when its samples could not be stored: the adapter's own
+ * `StorageError` when it is one (keeping its `isRetryable`), otherwise a retryable `StorageError`.
+ */
+function storeFailure(error: unknown, count: number): DharmaError {
+  if (DharmaError.isInstance(error) && error.code === 'STORAGE_ERROR') return error;
+  return new StorageError(`Storing ${count} ingested record(s) failed, none was accepted; retry the call: ${toError(error).message}`, { cause: error, isRetryable: true });
 }
 
 function toError(error: unknown): Error {

@@ -414,8 +414,11 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     }
     if (!verified && definition.rollback) {
       const rollback = await runIsolated((taskSignal) => definition.rollback!(params, { ...context, signal: taskSignal, executeResult }), { label: `${key} rollback`, timeoutMs, clock: this.clock, signal });
-      await this.record(request, 'rollback', { action, ok: rollback.ok, ...(rollback.ok ? {} : { error: rollback.error.message }) });
-      detail += rollback.ok ? '; rolled back' : `; rollback failed: ${rollback.error.message}`;
+      const report = rollback.ok ? (rollback.value as { performed?: unknown; detail?: unknown } | undefined) : undefined;
+      const performed = report?.performed !== false;
+      const note = typeof report?.detail === 'string' ? report.detail : undefined;
+      await this.record(request, 'rollback', { action, ok: rollback.ok, ...(rollback.ok ? { performed, ...(note ? { detail: note } : {}) } : { error: rollback.error.message }) });
+      detail += !rollback.ok ? `; rollback failed: ${rollback.error.message}` : performed ? '; rolled back' : `; not rolled back: ${note ?? 'nothing to undo'}`;
     }
     return { verified, detail };
   }

@@ -40,7 +40,8 @@ const ParametersSchema = z.object({ payload: z.record(z.string(), z.unknown()).d
 /**
  * A plugin that calls allow-listed HTTP endpoints (a runbook service, a deploy pipeline, a pager) with a
  * JSON body describing the remediation: `{ remediationId, resourceId, finding, payload }`. Retries with
- * exponential backoff; each request has its own timeout. Runs in Node and browsers (fetch).
+ * exponential backoff; each request has its own timeout. Redirects are refused, never followed (so the body
+ * and the endpoint's headers never reach an origin outside the allow-list). Runs in Node and browsers (fetch).
  */
 export function createWebhookPlugin(options: WebhookPluginOptions): RemediationPlugin {
   const endpoints = parseWith(z.record(z.string().min(1), WebhookEndpointSchema), options.endpoints, 'webhook endpoints');
@@ -71,7 +72,15 @@ async function call(endpoint: z.output<typeof WebhookEndpointSchema>, payload: R
       const response = await fetchImplementation(endpoint.url, {
         method: endpoint.method, body, headers: { 'content-type': 'application/json', ...endpoint.headers },
         signal: AbortSignal.any([context.signal, timeout]),
+        // Never follow redirects: a hop could leave the allow-list, and fetch would re-send the body and
+        // the endpoint's secret headers there.
+        redirect: 'manual',
       });
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+        const location = response.headers.get('location');
+        await response.body?.cancel().catch(() => undefined);
+        throw new RemediationError(`${endpoint.url} answered a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}); redirects are not followed, so put the final URL in the allow-list.`);
+      }
       const text = await response.text();
       if (response.ok) return { status: response.status, attempts: attempt, body: parseBody(text) };
       lastError = `HTTP ${response.status} ${text.slice(0, 200)}`;

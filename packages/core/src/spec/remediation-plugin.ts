@@ -56,7 +56,11 @@ export interface RemediationActionDefinition<P extends z.ZodType = z.ZodType> {
    */
   verify?(params: z.output<P>, context: RemediationContext & { executeResult: unknown }): Promise<VerificationResult>;
   /** Undoes the action after a failed verification or execution. */
-  rollback?(params: z.output<P>, context: RemediationContext & { executeResult: unknown }): Promise<void>;
+  /**
+   * Undoes `execute` after a failed verification (or a failed execute). Resolve a {@link RollbackReport}
+   * with `performed: false` when there was nothing to undo, so the history does not claim a rollback.
+   */
+  rollback?(params: z.output<P>, context: RemediationContext & { executeResult: unknown }): Promise<void | RollbackReport>;
   /** Describes what `execute` would do, for dry runs and approval requests. Must not change anything. */
   describe?(params: z.output<P>, context: RemediationContext): string | Promise<string>;
 }
@@ -82,4 +86,12 @@ export interface RemediationPlugin {
  */
 export function defineRemediationAction<P extends z.ZodType>(definition: RemediationActionDefinition<P>): RemediationActionDefinition {
   return definition as unknown as RemediationActionDefinition;
+}
+
+/** What a plugin's `rollback` did; resolving nothing means it rolled back. */
+export interface RollbackReport {
+  /** False when nothing needed undoing (e.g. `execute` failed before any change). */
+  performed: boolean;
+  /** What was (or was not) done, kept in the history. */
+  detail?: string;
 }

@@ -36,7 +36,15 @@ export interface HistoryQuery extends CallOptions {
   to?: number;
   /** Only records with `seq` greater than this. */
   afterSeq?: number;
+  /** Only records with `seq` less than this (the cursor for paging back from the newest end). */
+  beforeSeq?: number;
+  /** At most this many. Adapters apply it in the query, so only the page is read. */
   limit?: number;
+  /**
+   * With `limit`: the newest `limit` matches instead of the oldest (still returned in `seq` order).
+   * @default false
+   */
+  latest?: boolean;
 }
 
 /** Filter for {@link Storage.listResources}. */

@@ -122,9 +122,11 @@ export class MemoryStorage implements Storage {
         (query.outcome === undefined || record.outcome === query.outcome) &&
         (query.from === undefined || record.timestamp >= query.from) &&
         (query.to === undefined || record.timestamp < query.to) &&
-        (query.afterSeq === undefined || record.seq > query.afterSeq),
+        (query.afterSeq === undefined || record.seq > query.afterSeq) &&
+        (query.beforeSeq === undefined || record.seq < query.beforeSeq),
     );
-    return (query.limit === undefined ? matches : matches.slice(0, query.limit)).map(clone);
+    if (query.limit === undefined) return matches.map(clone);
+    return (query.latest ? matches.slice(Math.max(0, matches.length - query.limit)) : matches.slice(0, query.limit)).map(clone);
   }
 
   async putResource({ resource, signal }: { resource: Resource; signal?: AbortSignal }): Promise<void> {

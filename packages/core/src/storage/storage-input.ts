@@ -15,7 +15,7 @@ const Text = z.string().optional();
 
 const FindingQuerySchema = z.object({ resource: Text, kind: Text, from: Bound, to: Bound, limit: Limit });
 const PointRangeQuerySchema = z.object({ series: z.string().min(1, 'must not be empty'), from: Bound, to: Bound, limit: Limit });
-const HistoryQuerySchema = z.object({ resource: Text, remediationId: Text, outcome: Text, from: Bound, to: Bound, afterSeq: Bound, limit: Limit });
+const HistoryQuerySchema = z.object({ resource: Text, remediationId: Text, outcome: Text, from: Bound, to: Bound, afterSeq: Bound, beforeSeq: Bound, limit: Limit, latest: z.boolean().optional() });
 
 /** Validates the filter fields of a findings query (bounds finite, limit a non-negative integer). */
 function checkFindingQuery(query: unknown): void {

@@ -90,6 +90,20 @@ export function runStorageConformance(name: string, harness: StorageConformanceH
       expect((await storage.readHistory({ remediationId: 'remediation-1' })).map((record) => record.seq)).toEqual([1, 2]);
     });
 
+    it('pages the history from the newest end with latest and beforeSeq, reading only the page', async () => {
+      const storage = await open();
+      for (let seq = 1; seq <= 7; seq++) await storage.appendHistory({ record: makeHistoryRecord(seq, { resource: seq % 2 ? 'web-1' : 'db-1' }) });
+      const seqs = (records: { seq: number }[]) => records.map((record) => record.seq);
+      expect(seqs(await storage.readHistory({ latest: true, limit: 3 }))).toEqual([5, 6, 7]);
+      expect(seqs(await storage.readHistory({ latest: true, limit: 3, beforeSeq: 5 }))).toEqual([2, 3, 4]);
+      expect(seqs(await storage.readHistory({ latest: true, limit: 3, beforeSeq: 2 }))).toEqual([1]);
+      expect(seqs(await storage.readHistory({ latest: true, limit: 2, resource: 'web-1' }))).toEqual([5, 7]);
+      expect(seqs(await storage.readHistory({ beforeSeq: 3 }))).toEqual([1, 2]);
+      expect(seqs(await storage.readHistory({ limit: 2 }))).toEqual([1, 2]);
+      await expect(storage.readHistory({ limit: -1 })).rejects.toSatisfy(DharmaError.isInstance);
+      await expect(storage.readHistory({ beforeSeq: Number.NaN })).rejects.toSatisfy(DharmaError.isInstance);
+    });
+
     it('stores, lists, replaces and deletes inventory resources', async () => {
       const storage = await open();
       await storage.putResource({ resource: makeDeployment('api', 2) });

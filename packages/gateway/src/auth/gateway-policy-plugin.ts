@@ -1,4 +1,4 @@
-import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql/index.js';
+import { GraphQLError, Kind, getOperationAST, parse, visit, type DocumentNode, type ExecutionArgs } from 'graphql/index.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gateway-context.js';
 import { createDepthLimitRule } from '../limits/depth-limit-rule.js';
@@ -10,7 +10,22 @@ export interface GatewayPolicyOptions {
   maxDepth: number;
   maxComplexity: number;
   defaultListSize: number;
+  /** Most aliased fields in one document. */
+  maxAliases: number;
+  /** Most lexical tokens in one document (graphql's own parser limit). */
+  maxTokens: number;
   metrics: GatewayMetrics;
+}
+
+/** Number of aliased fields in a document (each one runs its resolver again). */
+function countAliases(document: DocumentNode): number {
+  let aliases = 0;
+  visit(document, {
+    [Kind.FIELD](node) {
+      if (node.alias) aliases++;
+    },
+  });
+  return aliases;
 }
 
 /**
@@ -31,6 +46,13 @@ export function useGatewayPolicy(options: GatewayPolicyOptions): Plugin<GatewayC
         extensions: { code: 'FORBIDDEN', http: { status: 403 } },
       });
     }
+    const aliases = countAliases(args.document);
+    if (aliases > options.maxAliases) {
+      metrics.refused('too_complex');
+      return new GraphQLError(`Query has too many aliases: ${aliases} aliased fields exceed the limit of ${options.maxAliases}. Send fewer aliases per request.`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX', aliases, maxAliases: options.maxAliases, http: { status: 400 } },
+      });
+    }
     const complexity = estimateComplexity({
       schema: args.schema,
       document: args.document,
@@ -48,6 +70,10 @@ export function useGatewayPolicy(options: GatewayPolicyOptions): Plugin<GatewayC
   };
 
   return {
+    onParse({ setParseFn }) {
+      // graphql's parser stops at maxTokens, so a huge document is refused before it is fully parsed.
+      setParseFn((source, parseOptions) => parse(source, { ...parseOptions, maxTokens: options.maxTokens }));
+    },
     onValidate({ addValidationRule }) {
       addValidationRule(depthRule);
       return ({ result }) => {

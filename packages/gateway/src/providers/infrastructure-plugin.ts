@@ -3,11 +3,19 @@ import { z } from 'zod';
 import type { InfrastructureProvider } from './infrastructure-provider.js';
 import { scaleAndRecord } from './scale-and-record.js';
 
-/** Parameters of the `infrastructure.scale` action. */
-export const ScaleParametersSchema = z.object({
-  /** Target replica count. */
-  replicas: z.number().int().min(0).max(10_000),
-});
+/** Most replicas accepted when a provider does not state its own `maxReplicas`. */
+export const DEFAULT_MAX_REPLICAS = 10_000;
+
+/** Parameters of the `infrastructure.scale` action, bounded by the provider's `maxReplicas`. */
+export function scaleParametersSchema(maxReplicas = DEFAULT_MAX_REPLICAS) {
+  return z.object({
+    /** Target replica count. */
+    replicas: z.number().int().min(0).max(maxReplicas, `must be at most ${maxReplicas} (the provider's limit)`),
+  });
+}
+
+/** Parameters of the `infrastructure.scale` action (with the default limit). */
+export const ScaleParametersSchema = scaleParametersSchema();
 
 /** Options of {@link createInfrastructurePlugin}. */
 export interface InfrastructurePluginOptions {
@@ -38,15 +46,19 @@ export function createInfrastructurePlugin(options: InfrastructurePluginOptions)
     return status;
   };
 
+  // What each deployment ran before its latest scale, so a rollback after a failed execute (which returns
+  // no result) still knows where to go back to.
+  const previousReplicas = new Map<string, number>();
   const scale: RemediationActionDefinition<typeof ScaleParametersSchema> = {
     description: `Scale a deployment's replicas with the ${provider.name} provider`,
     risk: 'medium',
-    parameters: ScaleParametersSchema,
+    parameters: scaleParametersSchema(provider.maxReplicas),
     timeoutMs: 60_000,
     async execute(params, context) {
       const deployment = await load(context.resourceId, context.resource);
       const before = await provider.status(deployment);
       if (context.dryRun) return { dryRun: true, previousReplicas: before.readyReplicas, replicas: params.replicas };
+      previousReplicas.set(context.resourceId, before.readyReplicas);
       const after = await apply(context.resourceId, params.replicas, context);
       return { previousReplicas: before.readyReplicas, replicas: params.replicas, readyReplicas: after.readyReplicas, pids: after.pids };
     },
@@ -58,8 +70,14 @@ export function createInfrastructurePlugin(options: InfrastructurePluginOptions)
         : { ok: false, detail: `${status.readyReplicas} of ${params.replicas} replicas ready` };
     },
     async rollback(_params, context) {
-      const previous = (context.executeResult as { previousReplicas?: number } | undefined)?.previousReplicas;
-      if (typeof previous === 'number') await apply(context.resourceId, previous, context);
+      const previous = (context.executeResult as { previousReplicas?: number } | undefined)?.previousReplicas ?? previousReplicas.get(context.resourceId);
+      if (typeof previous !== 'number') return { performed: false, detail: 'the previous replica count is unknown; nothing was rolled back' };
+      const now = await provider.status({ id: context.resourceId });
+      if (now.readyReplicas === previous && now.desiredReplicas === previous) {
+        return { performed: false, detail: `nothing changed (${previous} replicas ready); nothing to roll back` };
+      }
+      await apply(context.resourceId, previous, context);
+      return { performed: true, detail: `back to ${previous} replicas` };
     },
   };
   return { specificationVersion: 'v1', name: options.name ?? 'infrastructure', actions: { scale: scale as unknown as RemediationActionDefinition } };

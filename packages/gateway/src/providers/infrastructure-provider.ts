@@ -20,6 +20,12 @@ export interface InfrastructureProvider {
   readonly specificationVersion: 'v1';
   /** Provider name for health and audit records, e.g. `process-pool`. */
   readonly name: string;
+  /**
+   * Most replicas one deployment may have on this provider. The gateway and the `infrastructure.scale`
+   * action validate `replicas` against it, so an impossible request is refused before anything runs.
+   * @default 10000 when the provider does not say
+   */
+  readonly maxReplicas?: number;
   /** Brings the deployment to `replicas` running replicas; resolves once they are ready (or stopped). */
   scale(deployment: Deployment, replicas: number, options?: CallOptions): Promise<DeploymentStatus>;
   /** The deployment's current replicas. Unknown deployments report zero replicas. */

@@ -115,6 +115,7 @@ export function createProcessPoolProvider(options: ProcessPoolProviderOptions = 
   return {
     specificationVersion: 'v1',
     name: 'process-pool',
+    maxReplicas,
     scale(deployment, replicas, callOptions: CallOptions = {}) {
       if (closed) return Promise.reject(new RemediationError('The process-pool provider is closed.'));
       if (!Number.isInteger(replicas) || replicas < 0 || replicas > maxReplicas) {

@@ -18,14 +18,20 @@ export async function scaleAndRecord(options: {
   try {
     status = await provider.scale(deployment, replicas, { signal: options.signal });
   } catch (error) {
-    // Record what actually runs even when scaling failed half-way, then let the caller see the error.
+    // Record what actually runs (and what the provider was left asked for) even when scaling failed
+    // half-way or was refused, never the requested count; then let the caller see the error.
     const partial = await provider.status(deployment);
-    await storage.putResource({ resource: describe(deployment, replicas, partial, options.clock) });
+    await storage.putResource({ resource: describe(deployment, partial.desiredReplicas, partial, options.clock) });
     throw error;
   }
   const updated = describe(deployment, replicas, status, options.clock);
   await storage.putResource({ resource: updated });
   return { deployment: updated, status };
+}
+
+/** The deployment as the provider reports it: `replicas` kept, `readyReplicas` and `status` from `status`. */
+export function describeDeployment(deployment: Deployment, replicas: number, status: DeploymentStatus, clock?: Clock): Deployment {
+  return describe(deployment, replicas, status, clock);
 }
 
 function describe(deployment: Deployment, replicas: number, status: DeploymentStatus, clock?: Clock): Deployment {

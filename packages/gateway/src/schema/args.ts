@@ -1,5 +1,6 @@
 import { IdSchema, ValidationError } from '@iac-dharma/core';
 import { z } from 'zod';
+import type { GatewayContext } from '../gateway-context.js';
 
 /**
  * Parses GraphQL input with a zod schema. On failure throws core's `ValidationError` whose message and
@@ -24,12 +25,30 @@ export function requiredId(value: string, name: string): string {
 }
 
 /**
- * Validates a `limit` argument: an integer from 0 to `max`. The schema default (`fallback`) is clamped to
- * `max` rather than refused, so a gateway configured with a small `maxListSize` still answers plain queries.
+ * Validates a `limit` argument: an integer from 1 to `max` (0 and negative limits are refused, never read
+ * as "everything"). The schema default (`fallback`) is clamped to `max` rather than refused, so a gateway
+ * configured with a small `maxListSize` still answers plain queries.
  */
 export function listLimit(value: number | null | undefined, max: number, fallback = 100): number {
   if (value === null || value === undefined || value === fallback) return Math.min(fallback, max);
-  return parseInput(z.number().int('must be an integer').min(0, 'must be at least 0').max(max, `must be at most ${max}`), value, 'limit');
+  return parseInput(z.number().int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`), value, 'limit');
+}
+
+/**
+ * Counts the items a list field returns against the request's item budget
+ * (`GatewayOptions.maxItemsPerRequest`): past it, the request fails with a typed error naming the field,
+ * so many aliases or nested lists cannot add up to an unbounded answer.
+ */
+export function charge<T>(context: GatewayContext, field: string, items: T[]): T[] {
+  const budget = context.budget;
+  if (!budget) return items;
+  budget.used += items.length;
+  if (budget.used > budget.max) {
+    throw new ValidationError(`Invalid ${field}: this request would return more than ${budget.max} list items in total; ask for fewer aliases or lower limits.`, [
+      { path: field, message: `more than ${budget.max} list items in one request`, code: 'too_big' },
+    ]);
+  }
+  return items;
 }
 
 /** A `ValidationError` about one field. */

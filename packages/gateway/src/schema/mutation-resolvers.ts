@@ -1,9 +1,11 @@
-import { NotFoundError, StateError, type Deployment, type Resource } from '@iac-dharma/core';
+import { NotFoundError, RemediationError, StateError, type Deployment, type Resource } from '@iac-dharma/core';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { fieldError, parseInput, requiredId } from './args.js';
 import { toPrediction, toRemediationResult, withoutNulls } from './mappers.js';
 import { createInfrastructure } from './create-infrastructure.js';
+import { DEFAULT_MAX_REPLICAS } from '../providers/infrastructure-plugin.js';
+import { INFRASTRUCTURE_PLUGIN } from './plugin-name.js';
 
 type Args = Record<string, unknown>;
 
@@ -21,8 +23,7 @@ const PredictionInputSchema = z.object({
 });
 const MAX_SAMPLES = 10_000;
 
-/** Name of the remediation plugin wrapping the infrastructure provider. */
-export const INFRASTRUCTURE_PLUGIN = 'infrastructure';
+export { INFRASTRUCTURE_PLUGIN } from './plugin-name.js';
 
 /** Resolvers of `Mutation`. Every one needs the `operator` role (checked before execution). */
 export const mutationResolvers = {
@@ -31,12 +32,30 @@ export const mutationResolvers = {
 
     async deleteInfrastructure(_: unknown, args: Args, context: GatewayContext) {
       const id = requiredId(args.id as string, 'id');
-      const { storage, provider, statusBus, engine } = context.services;
+      const { storage, provider, remediator, statusBus, engine } = context.services;
       const infrastructure = await storage.getResource({ id });
       if (infrastructure?.type !== 'infrastructure') return false;
       const children = (await storage.listResources({})).filter((resource) => resource.type !== 'infrastructure' && resource.infrastructureId === id);
+      // Running replicas are stopped through the remediator (guards, dry run, audit); nothing is deleted
+      // from the inventory unless every deployment was stopped.
+      if (provider) {
+        const refusals: string[] = [];
+        for (const child of children) {
+          if (child.type !== 'deployment') continue;
+          const status = await provider.status(child);
+          if (status.readyReplicas === 0 && status.desiredReplicas === 0) continue;
+          if (!remediator) throw new StateError('deleteInfrastructure stops replicas through the remediator: pass a remediator to createGateway().');
+          const result = await remediator.execute({
+            action: { plugin: INFRASTRUCTURE_PLUGIN, action: 'scale', params: { replicas: 0 } },
+            resourceId: child.id,
+            reason: `deleteInfrastructure ${id}`,
+            requestedBy: context.principal.name,
+          });
+          if (result.outcome !== 'succeeded') refusals.push(`deployment "${child.id}" was not stopped (${result.outcome}: ${result.reason})`);
+        }
+        if (refusals.length > 0) throw new RemediationError(`Infrastructure "${id}" was not deleted: ${refusals.join('; ')}.`);
+      }
       for (const child of children) {
-        if (child.type === 'deployment' && provider) await provider.scale(child, 0);
         await storage.deleteResource({ id: child.id });
         statusBus.publish({ ...child, status: 'deleted' } as Resource, child, engine.clock.now());
       }
@@ -52,6 +71,8 @@ export const mutationResolvers = {
       if (!remediator || !provider) {
         throw new StateError('scaleDeployment needs a remediator and an infrastructure provider: pass both to createGateway().');
       }
+      const maxReplicas = provider.maxReplicas ?? DEFAULT_MAX_REPLICAS;
+      if (input.replicas > maxReplicas) throw fieldError('input.replicas', `must be at most ${maxReplicas} (the ${provider.name} provider's limit); got ${input.replicas}`);
       const before = await storage.getResource({ id: deploymentId });
       if (!before) throw new NotFoundError(`Deployment "${deploymentId}" does not exist.`);
       if (before.type !== 'deployment') throw fieldError('input.deploymentId', `resource "${deploymentId}" is a ${before.type}, not a deployment`);

@@ -1,6 +1,6 @@
 import { SeveritySchema, type Compute, type Deployment, type Finding, type Infrastructure, type Resource } from '@iac-dharma/core';
 import type { GatewayContext } from '../gateway-context.js';
-import { listLimit, optionalId, parseInput, requiredId } from './args.js';
+import { charge, listLimit, optionalId, parseInput, requiredId } from './args.js';
 import { toAnomalyEvent, toMetric, toPrediction, toRemediationRecord } from './mappers.js';
 import { z } from 'zod';
 
@@ -28,15 +28,15 @@ export const queryResolvers = {
       const limit = listLimit(args.limit as number | null, context.services.maxListSize);
       const status = args.status == null ? undefined : parseInput(ResourceStatusArg, args.status, 'status');
       const all = await listOf<Infrastructure>(context, 'infrastructure', undefined);
-      return all.filter((resource) => status === undefined || resource.status === status).slice(0, limit);
+      return charge(context, 'listInfrastructures', all.filter((resource) => status === undefined || resource.status === status).slice(0, limit));
     },
     async computeResources(_: unknown, args: Args, context: GatewayContext) {
       const limit = listLimit(args.limit as number | null, context.services.maxListSize);
-      return (await listOf<Compute>(context, 'compute', optionalId(args.infrastructureId as string | null, 'infrastructureId'))).slice(0, limit);
+      return charge(context, 'computeResources', (await listOf<Compute>(context, 'compute', optionalId(args.infrastructureId as string | null, 'infrastructureId'))).slice(0, limit));
     },
     async deployments(_: unknown, args: Args, context: GatewayContext) {
       const limit = listLimit(args.limit as number | null, context.services.maxListSize);
-      return (await listOf<Deployment>(context, 'deployment', optionalId(args.infrastructureId as string | null, 'infrastructureId'))).slice(0, limit);
+      return charge(context, 'deployments', (await listOf<Deployment>(context, 'deployment', optionalId(args.infrastructureId as string | null, 'infrastructureId'))).slice(0, limit));
     },
     async predictions(_: unknown, args: Args, context: GatewayContext) {
       const limit = listLimit(args.limit as number | null, context.services.maxListSize);
@@ -44,13 +44,13 @@ export const queryResolvers = {
       const { storage } = context.services;
       const found: Finding[] = [];
       for (const kind of ['prediction', 'forecast'] as const) found.push(...(await storage.queryFindings({ resource, kind, limit })));
-      return newest(found, limit).map(toPrediction);
+      return charge(context, 'predictions', newest(found, limit)).map(toPrediction);
     },
     async anomalies(_: unknown, args: Args, context: GatewayContext) {
       const limit = listLimit(args.limit as number | null, context.services.maxListSize);
       const resource = optionalId(args.resourceId as string | null, 'resourceId');
       const found = await context.services.storage.queryFindings({ resource, kind: 'anomaly', limit });
-      return newest(found, limit).map((finding) => toAnomalyEvent(finding as never));
+      return charge(context, 'anomalies', newest(found, limit)).map((finding) => toAnomalyEvent(finding as never));
     },
     async metrics(_: unknown, args: Args, context: GatewayContext) {
       const resourceId = requiredId(args.resourceId as string, 'resourceId');
@@ -60,19 +60,22 @@ export const queryResolvers = {
       const from = args.from == null ? undefined : parseInput(bound, args.from, 'from');
       const to = args.to == null ? undefined : parseInput(bound, args.to, 'to');
       const points = await context.services.storage.rangePoints({ series: `${resourceId}/${metric}`, from, to, limit });
-      return points.map((point) => toMetric(point, resourceId, metric));
+      return charge(context, 'metrics', points).map((point) => toMetric(point, resourceId, metric));
     },
     async remediationHistory(_: unknown, args: Args, context: GatewayContext) {
       const limit = listLimit(args.limit as number | null, context.services.maxListSize);
       const resource = optionalId(args.resourceId as string | null, 'resourceId');
+      const beforeSeq = args.beforeSeq == null ? undefined : parseInput(z.number().int().min(1), args.beforeSeq, 'beforeSeq');
       const { remediator, storage } = context.services;
-      const records = remediator?.history ? await remediator.history({ resource }) : await storage.readHistory({ resource });
-      return records.slice(-limit).map(toRemediationRecord);
+      // The limit and the cursor go down to the storage query: only the page is read, whatever the history's size.
+      const query = { ...(resource === undefined ? {} : { resource }), ...(beforeSeq === undefined ? {} : { beforeSeq }), limit, latest: true };
+      const records = remediator?.history ? await remediator.history(query) : await storage.readHistory(query);
+      return charge(context, 'remediationHistory', records.slice(-limit)).map(toRemediationRecord);
     },
   },
   Infrastructure: {
-    compute: (parent: Infrastructure, _: Args, context: GatewayContext) => listOf<Compute>(context, 'compute', parent.id),
-    deployments: (parent: Infrastructure, _: Args, context: GatewayContext) => listOf<Deployment>(context, 'deployment', parent.id),
+    compute: async (parent: Infrastructure, _: Args, context: GatewayContext) => charge(context, 'Infrastructure.compute', await listOf<Compute>(context, 'compute', parent.id)),
+    deployments: async (parent: Infrastructure, _: Args, context: GatewayContext) => charge(context, 'Infrastructure.deployments', await listOf<Deployment>(context, 'deployment', parent.id)),
   },
   Compute: {
     infrastructure: (parent: Compute, _: Args, context: GatewayContext) => parentInfrastructure(parent.infrastructureId, context),

@@ -225,7 +225,8 @@ export const typeDefs = /* GraphQL */ `
     predictions(resourceId: ID, limit: Int = 100): [Prediction!]!
     anomalies(resourceId: ID, limit: Int = 100): [AnomalyEvent!]!
     metrics(resourceId: ID!, metric: String!, from: Float, to: Float, limit: Int = 1000): [Metric!]!
-    remediationHistory(resourceId: ID, limit: Int = 100): [RemediationRecord!]!
+    "The newest \`limit\` history records (in seq order); page back with \`beforeSeq\` = the first seq returned."
+    remediationHistory(resourceId: ID, limit: Int = 100, beforeSeq: Int): [RemediationRecord!]!
   }
 
   type Mutation {

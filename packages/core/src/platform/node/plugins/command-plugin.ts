@@ -39,6 +39,19 @@ export function defineAllowedCommand<P extends z.ZodType>(command: AllowedComman
 const ARGUMENT = z.string().max(4096).refine((text) => !text.includes('\u0000'), 'must not contain NUL');
 
 /**
+ * Resource ids reach commands as arguments, and they come from ingested data: only plain ids are passed
+ * (letters, digits and `._:@/=+,~-`, not starting with `-`, so an id can never be read as an option).
+ */
+const RESOURCE_ID = /^[\p{L}\p{N}._:@/=+,~][\p{L}\p{N}._:@/=+,~-]{0,255}$/u;
+
+/** Throws `RemediationError` naming the resource id when it may not reach a command line. */
+export function checkCommandResourceId(resourceId: string): string {
+  if (RESOURCE_ID.test(resourceId)) return resourceId;
+  const why = resourceId.startsWith('-') ? "starts with '-' (it would be read as an option)" : 'has characters other than letters, digits and ._:@/=+,~-';
+  throw new RemediationError(`The resource id ${JSON.stringify(resourceId)} was not passed to the command: it ${why}.`);
+}
+
+/**
  * A plugin that runs allow-listed executables with arguments built from schema-validated parameters
  * (`execFile`, no shell, so no string is ever interpreted). A non-zero exit fails the action. Node only.
  */
@@ -56,7 +69,7 @@ export function createCommandPlugin(options: CommandPluginOptions): RemediationP
     });
   const actions: Record<string, RemediationActionDefinition> = {};
   for (const [name, command] of Object.entries(options.commands)) {
-    const build = (params: unknown, resourceId: string) => [...(command.args?.(params, resourceId) ?? [])];
+    const build = (params: unknown, resourceId: string) => [...(command.args?.(params, checkCommandResourceId(resourceId)) ?? [])];
     actions[name] = {
       description: command.description,
       risk: command.risk,
@@ -68,7 +81,7 @@ export function createCommandPlugin(options: CommandPluginOptions): RemediationP
         ? {
             rollback: async (params: unknown, context: { resourceId: string; signal: AbortSignal }) => {
               const rollback = command.rollback!;
-              await run(rollback.file, [...(rollback.args?.(params, context.resourceId) ?? [])], command, context.signal);
+              await run(rollback.file, [...(rollback.args?.(params, checkCommandResourceId(context.resourceId)) ?? [])], command, context.signal);
             },
           }
         : {}),

@@ -49,6 +49,15 @@ describe('command plugin', () => {
     await expect(instance.execute({ action: { plugin: 'command', action: 'echo', params: { message: 'x', level: 'debug' } }, resourceId: 'web-1' })).rejects.toThrow(/level/);
     await expect(instance.execute({ action: { plugin: 'command', action: 'rm', params: {} }, resourceId: 'web-1' })).rejects.toThrow(/no action "rm"/);
   });
+
+  it.each(['--output=/tmp/anything', '-rf', 'web 1', 'web\u200b1'])('refuses the resource id %j before running anything (ids from ingested data never become options)', async (resourceId) => {
+    const instance = remediator();
+    const result = await instance.execute({ action: { plugin: 'command', action: 'echo', params: { message: 'hi' } }, resourceId });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toMatch(/resource id/);
+    const execution = (await instance.history()).find((record) => record.type === 'execution')!;
+    expect(execution.data.result).toBeUndefined();
+  });
 });
 
 describe('process plugin', () => {
