@@ -304,9 +304,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         try {
           await this.storage.appendPoints({ points });
         } catch (error) {
-          const failure = storeFailure(error, records.length);
-          this.report(failure, { source: 'storage' });
-          throw failure;
+          this.report(toError(error), { source: 'storage' });
+          throw storeFailure(error, records.length);
         }
       }
     }
