@@ -19,3 +19,9 @@ export { PushRequestError, PrometheusApiError, NotificationError, type PushError
 export { createFindingsMetrics, type FindingsMetrics, type FindingsMetricsOptions } from './findings-metrics.js';
 export { alertingRules, type AlertingRulesOptions } from './alerting-rules.js';
 export { grafanaDashboard, type GrafanaDashboard, type GrafanaPanel } from './grafana-dashboard.js';
+
+// Alert routing (finding handlers)
+export { createAlertmanagerHandler, type AlertmanagerAlert, type AlertmanagerHandler, type AlertmanagerHandlerOptions } from './alertmanager-handler.js';
+export { createSlackHandler, type NotifierStats, type SlackHandler, type SlackHandlerOptions, type SlackRoute } from './slack-handler.js';
+export { createPagerDutyHandler, type PagerDutyHandler, type PagerDutyHandlerOptions, type PagerDutyRoute } from './pagerduty-handler.js';
+export type { FindingMatch } from './notification-policy.js';
