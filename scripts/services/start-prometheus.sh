@@ -4,8 +4,8 @@
 #   DHARMA_PROMETHEUS_URL=http://127.0.0.1:<port>        the Prometheus HTTP API
 #   DHARMA_NODE_EXPORTER_URL=http://127.0.0.1:<port>     node_exporter's /metrics
 #   DHARMA_ALERTMANAGER_URL=http://127.0.0.1:<port>      the Alertmanager v2 API
-#   DHARMA_FILL_DIR=<dir>                                a 64 MiB tmpfs node_exporter reports (empty when it
-#                                                        could not be mounted): tests fill a file in it
+#   DHARMA_FILL_DIR=<dir>, DHARMA_FILL_DIR_2=<dir>       two 64 MiB tmpfs node_exporter reports (empty when they
+#                                                        could not be mounted): tests fill files in them
 #   DHARMA_TEXTFILE_DIR=<dir>                            node_exporter's textfile collector directory
 #
 # - Installs the three Debian packages when a binary is missing (promtool comes with `prometheus`).
@@ -66,16 +66,20 @@ start() { # name, then the command line
   echo $! >"$BASE/$name.pid"
 }
 
-mkdir -p "$BASE/textfile" "$BASE/fill" "$BASE/prometheus-data" "$BASE/alertmanager-data"
+mkdir -p "$BASE/textfile" "$BASE/fill" "$BASE/fill2" "$BASE/prometheus-data" "$BASE/alertmanager-data"
 
-# A small tmpfs the tests can fill: node_exporter reports its free bytes like any other mount.
-FILL_DIR="$BASE/fill"
-if ! mountpoint -q "$FILL_DIR" 2>/dev/null; then
-  if ! mount -t tmpfs -o size=64m,mode=0777 dharma-fill "$FILL_DIR" 2>/dev/null; then
-    log "could not mount a tmpfs at $FILL_DIR (not root?): the filling-disk tests use the textfile collector instead"
-    FILL_DIR=""
+# Small tmpfs mounts the tests can fill (one per test file that fills, so they never disturb each other):
+# node_exporter reports their free bytes like any other mount.
+mount_fill() {
+  local dir="$1"
+  if mountpoint -q "$dir" 2>/dev/null || mount -t tmpfs -o size=64m,mode=0777 dharma-fill "$dir" 2>/dev/null; then
+    echo "$dir"
+  else
+    log "could not mount a tmpfs at $dir (not root?): the filling-disk tests will fail"
   fi
-fi
+}
+FILL_DIR="$(mount_fill "$BASE/fill")"
+FILL_DIR_2="$(mount_fill "$BASE/fill2")"
 
 # --- node_exporter ---------------------------------------------------------------------------------
 if running node-exporter && answers "http://127.0.0.1:$(cat "$BASE/node-exporter.port")/metrics"; then
@@ -145,6 +149,7 @@ DHARMA_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT
 DHARMA_NODE_EXPORTER_URL=http://127.0.0.1:$NODE_PORT
 DHARMA_ALERTMANAGER_URL=http://127.0.0.1:$AM_PORT
 DHARMA_FILL_DIR=$FILL_DIR
+DHARMA_FILL_DIR_2=$FILL_DIR_2
 DHARMA_TEXTFILE_DIR=$BASE/textfile
 ENV
 mv "$ENV_FILE.tmp" "$ENV_FILE"

@@ -19,5 +19,7 @@ for name in prometheus alertmanager node-exporter; do
   fi
   rm -f "$BASE/$name.pid"
 done
-if mountpoint -q "$BASE/fill" 2>/dev/null; then umount "$BASE/fill" 2>/dev/null || true; fi
+for dir in "$BASE/fill" "$BASE/fill2"; do
+  if mountpoint -q "$dir" 2>/dev/null; then umount "$dir" 2>/dev/null || true; fi
+done
 exit 0

@@ -11,7 +11,7 @@ import { waitFor } from '@iac-dharma/core/testing';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The monitoring stack started by scripts/services/start-prometheus.sh (throws, never skips, when absent). */
-export function prometheusEnv(): { prometheus: string; nodeExporter: string; alertmanager: string; fillDir: string; textfileDir: string } {
+export function prometheusEnv(): { prometheus: string; nodeExporter: string; alertmanager: string; fillDir: string; fillDir2: string; textfileDir: string } {
   const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'prometheus.env');
   if (!existsSync(file)) throw new Error(`No Prometheus: ${file} does not exist. Run npm test (it starts one with scripts/services/start-prometheus.sh).`);
   const values: Record<string, string> = {};
@@ -24,6 +24,7 @@ export function prometheusEnv(): { prometheus: string; nodeExporter: string; ale
     nodeExporter: values.DHARMA_NODE_EXPORTER_URL!,
     alertmanager: values.DHARMA_ALERTMANAGER_URL!,
     fillDir: values.DHARMA_FILL_DIR ?? '',
+    fillDir2: values.DHARMA_FILL_DIR_2 ?? '',
     textfileDir: values.DHARMA_TEXTFILE_DIR!,
   };
 }

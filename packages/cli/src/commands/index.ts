@@ -5,6 +5,7 @@ import { failureCommand } from './failure.js';
 import { forecastCommand } from './forecast.js';
 import { logparseCommand } from './logparse.js';
 import { threatCommand } from './threat.js';
+import { watchCommand } from './watch.js';
 
 /** Every `dharma` command by name. */
 export const commands: Record<string, Command> = {
@@ -14,4 +15,5 @@ export const commands: Record<string, Command> = {
   threat: threatCommand,
   churn: churnCommand,
   logparse: logparseCommand,
+  watch: watchCommand,
 };
