@@ -8,6 +8,12 @@ export { createRemoteWriteHandler, RemoteWriteOptionsSchema, type RemoteWriteHan
 export type { DecodeCounters } from './remote-write.js';
 export { encodeWriteRequest, type WriteRequestSeries } from './remote-write-encoder.js';
 
+// Push: OTLP/HTTP metrics
+export { createOtlpMetricsHandler, type OtlpMetricsHandler, type OtlpMetricsHandlerOptions, type OtlpMetricsStats } from './otlp-metrics-handler.js';
+
+// Self-telemetry (optional @opentelemetry/api)
+export { createSelfTelemetry, loadSelfTelemetry, type SelfTelemetry } from './self-telemetry.js';
+
 // Shared
 export { SeriesMappingSchema, mapSeries, type MappedSeries, type SeriesMapping, type SeriesMappingInput } from './series-mapping.js';
 export { SeriesLimiter, type SeriesDropReason } from './series-limiter.js';

@@ -24,7 +24,7 @@ describe('Alertmanager v2 sink against the real Alertmanager', () => {
   it('fires an alert with labels, annotations and a generator URL, groups it, re-sends it and resolves it', async () => {
     const resource = `web-${Date.now().toString(36)}`;
     // Real time (Alertmanager judges endsAt by its own clock), with a short active period.
-    const clock = { now: () => Date.now() };
+    const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)) };
     const handler = createAlertmanagerHandler({ url: env.alertmanager, clock, activeForMs: 6000, labels: { team: 'sre' } });
     const finding: Finding = {
       kind: 'anomaly', id: 'f-1', resource, series: `${resource}/cpu_busy_ratio`, timestamp: clock.now(), analyzer: 'anomaly', severity: 'high', score: 0.93, value: 0.99,
