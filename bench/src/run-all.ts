@@ -42,6 +42,7 @@ export const BENCHMARKS: Benchmark[] = [
   { area: 'optimizer', entry: 'optimizer/optimizer-bench.ts' },
   { area: 'loghub', entry: 'loghub/loghub-bench.ts' },
   { area: 'gateway', entry: 'gateway/gateway-bench.ts', args: ['3'] },
+  { area: 'prometheus', entry: 'prometheus/prometheus-bench.ts' },
   { area: 'kafka', entry: 'kafka/kafka-bench.ts', needs: 'kafka' },
   { area: 'browser', entry: 'browser/browser-bench.ts', needs: 'chromium' },
 ];
@@ -205,6 +206,19 @@ function renderFigures(data: Results): { lines: string[]; used: Set<string> } {
 const percent = (text: unknown) => (typeof text === 'string' ? Number.parseFloat(text.replace('%', '')) : Number.NaN);
 const TREE_ALGORITHMS = new Set(['random-forest', 'xgboost', 'lightgbm']);
 
+/** Goal rows from `figures` rows with `scenario`, `median`, `unit` and a `goal` such as `< 5` or `≥ 100000`. */
+function goalRows(data: Results): GoalRow[] {
+  return ((data['figures'] ?? []) as Results[]).filter((row) => typeof row['goal'] === 'string' && row['goal'] !== '—').map((row) => {
+    const goal = String(row['goal']);
+    const bound = Number.parseFloat(goal.replace(/[^\d.]/g, ''));
+    const median = row['median'] as number;
+    return {
+      figure: String(row['scenario']), measured: `${formatNumber(median)} ${String(row['unit'] ?? '')}`.trim(), goal,
+      met: goal.startsWith('<') ? median < bound : goal.startsWith('≥') || goal.startsWith('>=') ? median >= bound : undefined,
+    };
+  });
+}
+
 /** Headline figures vs the goals stated in the issues, per area. */
 export const HEADLINES: Record<string, (data: Results) => GoalRow[]> = {
   anomaly: (data) => {
@@ -246,6 +260,7 @@ export const HEADLINES: Record<string, (data: Results) => GoalRow[]> = {
     if (speed !== undefined) rows.push({ figure: 'lines per CPU second (header split + mining, one thread)', measured: formatNumber(speed), goal: '≥ 200,000', met: speed >= 200_000 });
     return rows;
   },
+  prometheus: (data) => goalRows(data),
   kafka: (data) => ((data['figures'] ?? []) as Results[]).filter((row) => typeof row['goal'] === 'string' && row['goal'] !== '—').map((row) => {
     const goal = String(row['goal']);
     const bound = Number.parseFloat(goal.replace(/[^\d.]/g, ''));
