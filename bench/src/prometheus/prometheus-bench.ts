@@ -51,7 +51,7 @@ async function listen(handler: Parameters<typeof createServer>[1]) {
 async function remoteWrite() {
   const bodies = Array.from({ length: 20 }, (_, batch) =>
     encodeWriteRequest(Array.from({ length: 1000 }, (_, series) => ({
-      labels: { __name__: `node_metric_${series % 50}`, instance: `host-${series % 20}:9100`, job: 'node', device: `d${Math.floor(series / 1000)}` },
+      labels: { __name__: `node_metric_${series % 50}`, instance: `host-${series % 20}:9100`, job: 'node', device: `d${series}` },
       samples: Array.from({ length: 10 }, (_, index) => [1_700_000_000_000 + (batch * 10 + index) * 15_000, Math.sin(series + index) * 100] as [number, number]),
     }))),
   );
@@ -59,11 +59,13 @@ async function remoteWrite() {
   const headers = { contentType: 'application/x-protobuf', contentEncoding: 'snappy' };
   const inProcess: number[] = [];
   for (let run = 0; run < repeats; run++) {
-    const { sink } = counting();
+    const { sink, count } = counting();
     const handler = createRemoteWriteHandler({ sink, maxSeries: 100_000 });
     const start = cpuSeconds();
     for (const body of bodies) await handler.write(body, headers);
-    inProcess.push((bodies.length * samplesPerBody) / (cpuSeconds() - start));
+    const seconds = cpuSeconds() - start;
+    if (count() !== bodies.length * samplesPerBody || handler.stats().series !== 1000) throw new Error(`remote-write delivered ${count()} samples of ${handler.stats().series} series`);
+    inProcess.push(count() / seconds);
   }
   const overHttp: number[] = [];
   for (let run = 0; run < repeats; run++) {
@@ -167,7 +169,9 @@ async function otlp() {
     const handler = createOtlpMetricsHandler({ sink });
     const start = cpuSeconds();
     for (const body of bodies) await handler.write(body, { contentType: 'application/x-protobuf' });
-    rates.push(count() / (cpuSeconds() - start));
+    const seconds = cpuSeconds() - start;
+    if (count() !== bodies.length * 1000) throw new Error(`OTLP delivered ${count()} points`);
+    rates.push(count() / seconds);
   }
   return { pointsPerCpuSecond: spread(rates), pointsPerRequest: 1000 };
 }

@@ -182,8 +182,8 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Promet
         batch.push(mapped.labels === undefined ? { resource: mapped.resource, metric: mapped.metric, value, timestamp } : { resource: mapped.resource, metric: mapped.metric, value, timestamp, labels: mapped.labels });
       }
     }
-    // Deliver in time order so every series' samples arrive oldest first, across chunks of the batch.
-    batch.sort((left, right) => (left.timestamp as number) - (right.timestamp as number));
+    // Each series' points come oldest first from the API and stay in that order in the batch and its
+    // slices, which is all the engine needs (it keeps arrival order per series); no global sort.
     for (let index = 0; index < batch.length; index += resolved.batchSize) {
       const slice = batch.slice(index, index + resolved.batchSize);
       try {
