@@ -261,9 +261,12 @@ export {
 } from './cost/index.js';
 export { storageInput } from './storage/storage-input.js';
 
-// Logs (issue 23): header formats, streaming template mining
+// Logs (issue 23): header formats, streaming template mining, log anomalies
 export {
   LOGHUB_LOG_FORMATS,
+  LOG_FINDING_TOPIC,
+  LogAnomalyDetector,
+  LogAnomalyDetectorOptionsSchema,
   LogFormat,
   LogTemplateMiner,
   LogTemplateMinerOptionsSchema,
@@ -271,6 +274,9 @@ export {
   loghubSystem,
   maskWord,
   splitWords,
+  type LogAnomalyDetectorOptions,
+  type LogAnomalyDetectorOptionsInput,
+  type LogFindingType,
   type LogTemplate,
   type LogTemplateMatch,
   type LogTemplateMinerOptions,
