@@ -12,6 +12,20 @@ export type LogFindingType = 'new-template' | 'burst' | 'silence' | 'error-rate'
 /** The topic of the insight findings a {@link LogAnomalyDetector} emits. */
 export const LOG_FINDING_TOPIC = 'log';
 
+/**
+ * Puts a name on a log finding (implemented by `IncidentClassifier` in @iac-dharma/models); its answer is
+ * stored in the finding's `data.classification`.
+ */
+export interface LogFindingClassifier {
+  classifyFinding(finding: { summary: string; data: Record<string, unknown> }): Promise<Record<string, unknown>>;
+}
+
+/** What a {@link LogAnomalyDetector} works with besides its options. */
+export interface LogAnomalyDetectorDependencies {
+  /** Classifies each finding (category, similar past incidents) before it is returned. */
+  classifier?: LogFindingClassifier;
+}
+
 interface TemplateStats {
   mean: number;
   variance: number;
@@ -51,15 +65,17 @@ export class LogAnomalyDetector implements Analyzer {
   /** The template miner (templates, ids, examples). */
   readonly miner: LogTemplateMiner;
   readonly #resources = new Map<string, ResourceState>();
+  readonly #classifier: LogFindingClassifier | undefined;
 
-  constructor(options: LogAnomalyDetectorOptionsInput = {}) {
+  constructor(options: LogAnomalyDetectorOptionsInput = {}, dependencies: LogAnomalyDetectorDependencies = {}) {
     this.options = parseWith(LogAnomalyDetectorOptionsSchema, options, 'LogAnomalyDetector options');
+    this.#classifier = dependencies.classifier;
     this.name = this.options.name;
     this.tickIntervalMs = this.options.tickIntervalMs;
     this.miner = new LogTemplateMiner(this.options.miner);
   }
 
-  analyze(records: readonly IngestRecord[]): AnalyzerFinding[] {
+  analyze(records: readonly IngestRecord[]): AnalyzerFinding[] | Promise<AnalyzerFinding[]> {
     const findings: AnalyzerFinding[] = [];
     for (const record of records) {
       if (record.kind !== 'log') continue;
@@ -78,15 +94,28 @@ export class LogAnomalyDetector implements Analyzer {
         );
       }
     }
-    return findings;
+    return this.#classified(findings);
   }
 
   /** Closes the windows of resources that went quiet (silences are found here too). */
-  tick(context: AnalyzerContext): AnalyzerFinding[] {
+  tick(context: AnalyzerContext): AnalyzerFinding[] | Promise<AnalyzerFinding[]> {
     const findings: AnalyzerFinding[] = [];
     const now = context.clock.now();
     for (const [resource, state] of this.#resources) this.#advance(resource, state, now, findings);
-    return findings;
+    return this.#classified(findings);
+  }
+
+  /** Adds `data.classification` to each finding when a classifier was given. */
+  #classified(findings: AnalyzerFinding[]): AnalyzerFinding[] | Promise<AnalyzerFinding[]> {
+    const classifier = this.#classifier;
+    if (!classifier || findings.length === 0) return findings;
+    return Promise.all(
+      findings.map(async (finding) => {
+        const insightFinding = finding as AnalyzerFinding & { data: Record<string, unknown> };
+        const classification = await classifier.classifyFinding({ summary: finding.summary, data: insightFinding.data });
+        return { ...finding, data: { ...insightFinding.data, classification } } as AnalyzerFinding;
+      }),
+    );
   }
 
   snapshot(): unknown {

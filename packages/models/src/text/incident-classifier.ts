@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith, StateError, type Finding, type HistoryRecord, type Storage } from '@iac-dharma/core';
+import { parseWith, StateError, type Finding, type HistoryRecord, type LogFindingClassifier, type Storage } from '@iac-dharma/core';
 import { cosine, type SentenceEncoder } from './sentence-encoder.js';
 
 /** Options of an {@link IncidentClassifier}. */
@@ -34,7 +34,7 @@ export interface PastIncident {
   resource?: string;
   /** The action that fixed it, e.g. `kubernetes:restart-pod`. */
   resolution?: string;
-  /** The remediation outcome, e.g. `resolved`. */
+  /** The remediation outcome, e.g. `succeeded`. */
   outcome?: string;
 }
 
@@ -77,7 +77,7 @@ export function incidentText(finding: Pick<Finding, 'summary'> & { data?: Record
  * const { category, similar } = await classifier.classify('write failed: disk quota exceeded on /var');
  * ```
  */
-export class IncidentClassifier {
+export class IncidentClassifier implements LogFindingClassifier {
   readonly options: IncidentClassifierOptions;
   readonly #encoder: SentenceEncoder;
   readonly #labels: string[];
@@ -121,6 +121,20 @@ export class IncidentClassifier {
   async classify(text: string): Promise<IncidentClassification> {
     const [embedding] = await this.#encoder.embed([text]);
     return this.classifyEmbedding(embedding!);
+  }
+
+  /**
+   * Classifies a finding (its summary, log template and examples; see {@link incidentText}), for
+   * `new LogAnomalyDetector(options, { classifier })`: the answer becomes the finding's `data.classification`.
+   */
+  async classifyFinding(finding: { summary: string; data: Record<string, unknown> }): Promise<Record<string, unknown>> {
+    const result = await this.classify(incidentText(finding));
+    return {
+      category: result.category,
+      score: result.score,
+      scores: result.scores.slice(0, 3),
+      similar: result.similar.map(({ id, resource, resolution, outcome, similarity }) => ({ id, resource, resolution, outcome, similarity })),
+    };
   }
 
   /** Classifies an embedding computed elsewhere (same encoder). */
