@@ -41,6 +41,7 @@ export const BENCHMARKS: Benchmark[] = [
   { area: 'remediation', entry: 'remediation/remediation-bench.ts', args: ['200', '5'] },
   { area: 'optimizer', entry: 'optimizer/optimizer-bench.ts' },
   { area: 'loghub', entry: 'loghub/loghub-bench.ts' },
+  { area: 'incident', entry: 'logs/incident-bench.ts' },
   { area: 'gateway', entry: 'gateway/gateway-bench.ts', args: ['3'] },
   { area: 'prometheus', entry: 'prometheus/prometheus-bench.ts' },
   { area: 'kafka', entry: 'kafka/kafka-bench.ts', needs: 'kafka' },
