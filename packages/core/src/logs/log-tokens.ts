@@ -155,3 +155,24 @@ function firstPunctuation(text: string): number {
   for (let index = 0; index < text.length; index += 1) if (!isWordChar(text.charCodeAt(index))) return index;
   return -1;
 }
+
+/** Size units written as a separate word after a number (`16.0 KB`, `2.3 MB`): part of the value. */
+const SIZE_UNIT = /^(?:[kKMGTP]i?B|B)([,;:.)\]]*)$/;
+
+/**
+ * Folds a size unit into the variable before it (`size <*> KB,` → `size <*>,`), so the unit, which changes
+ * with the value, does not split templates.
+ */
+export function foldUnits(shapes: string[]): string[] {
+  let result: string[] | undefined;
+  for (let index = 1; index < shapes.length; index += 1) {
+    const unit = SIZE_UNIT.exec(shapes[index]!);
+    if (!unit || !(result ?? shapes)[(result ? result.length : index) - 1]!.endsWith(WILDCARD)) {
+      result?.push(shapes[index]!);
+      continue;
+    }
+    result ??= shapes.slice(0, index);
+    result[result.length - 1] += unit[1];
+  }
+  return result ?? shapes;
+}

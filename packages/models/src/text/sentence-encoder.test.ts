@@ -11,7 +11,7 @@ interface EncoderParity {
 }
 
 const artifacts = new URL('../../artifacts/minilm/', import.meta.url);
-const parity = JSON.parse(readFileSync(new URL('parity.json', artifacts), 'utf8')) as EncoderParity;
+const parity = JSON.parse(readFileSync(new URL('encoder-parity.json', artifacts), 'utf8')) as EncoderParity;
 
 describe('WordPieceTokenizer', () => {
   it('gives the reference tokenizer ids for every parity text (accents, CJK, controls, long words, truncation)', () => {
