@@ -22,7 +22,8 @@ const threshold: Analyzer = {
 };
 
 const [brokers, topicPrefix, group, name] = process.argv.slice(2) as [string, string, string, string];
-const transport = createKafkaTransport({ brokers: brokers.split(','), clientId: name, topicPrefix, partitions: 6, sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 100, commitIntervalMs: 500 });
+const client = (process.env.BENCH_CLIENT ?? 'kafkajs') as 'kafkajs' | 'platformatic';
+const transport = createKafkaTransport({ brokers: brokers.split(','), client, clientId: name, topicPrefix, partitions: Number(process.env.BENCH_PARTITIONS ?? 6), sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 100, commitIntervalMs: 500 });
 // BENCH_PUBLISH_FINDINGS=0 keeps findings in-process (to see what publishing them to Kafka costs).
 const engine = createEngine({ transport, analyzers: [threshold], publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0' });
 let ingested = 0;
@@ -39,13 +40,18 @@ engine.on('anomaly', (finding) => latencies.push(performance.timeOrigin + perfor
 
 await engine.consume({ topics: ['metrics'], group });
 process.send!({ type: 'ready' });
+// CPU seconds (user + system) of this process so far: the parent sums them over the measured window.
+const cpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
 const timer = setInterval(() => {
-  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt });
+  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt, cpu: cpuSeconds(), rebalances: transport.stats().rebalances });
   latencies = [];
 }, 50);
 process.on('message', async (message: { type: string }) => {
   if (message.type !== 'stop') return;
   clearInterval(timer);
   await engine.close();
-  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt }, () => process.exit(0));
+  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt, cpu: cpuSeconds(), rebalances: transport.stats().rebalances }, () => process.exit(0));
 });

@@ -6,7 +6,7 @@
  *  - latency: p50/p99 from publish to finding at half the measured end-to-end rate (every 20th sample is a probe);
  *  - transport only (no engine): publish→handler and publish→ack latency, one message per publish at 200/s.
  * One sample per Kafka message, gzip, acks=all, 6 partitions. Env: BENCH_RUNS (3), BENCH_SAMPLES (100000),
- * BENCH_PACED_SECONDS (8), BENCH_PACED_RATE (per instance; default: half the measured end-to-end rate), BENCH_INSTANCES ('1,2'),
+ * BENCH_PACED_SECONDS (8), BENCH_PACED_RATE (per instance; default: half the measured end-to-end rate), BENCH_INSTANCES ('1,2,3'), BENCH_CLIENT ('kafkajs' | 'platformatic'), BENCH_PARTITIONS (6), BENCH_DRAIN ('0' skips the backlog drain),
  * BENCH_PUBLISH_FINDINGS ('0': the engines keep findings in-process), BENCH_OUTPUT (default bench/results/kafka.json),
  * BENCH_CPU_PROF_DIR (write a V8 CPU profile of every engine instance there, to see where the time goes).
  *
@@ -29,6 +29,8 @@ const MAX_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100_000);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 8);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 10_000);
 const PROBE_EVERY = 20;
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
+const CLIENT = (process.env.BENCH_CLIENT ?? 'kafkajs') as 'kafkajs' | 'platformatic';
 
 function brokers(): string {
   if (process.env.DHARMA_KAFKA_BROKERS) return process.env.DHARMA_KAFKA_BROKERS;
@@ -47,6 +49,9 @@ function readBrokerJvmOptions(): string | undefined {
 interface Instance {
   child: ChildProcess;
   ingested: number;
+  /** CPU seconds (user + system) the instance process used so far, and its group joins. */
+  cpu: number;
+  rebalances: number;
   latencies: number[];
   /** Epoch ms of the instance's first and latest ingested sample. */
   firstAt: number;
@@ -56,13 +61,16 @@ interface Instance {
 async function startInstances(count: number, prefix: string): Promise<Instance[]> {
   const instances = Array.from({ length: count }, (_, index) => {
     const child = fork(join(here, 'engine-instance.ts'), [brokers(), prefix, 'bench', `bench-${index}`], {
+      env: { ...process.env, BENCH_CLIENT: CLIENT, BENCH_PARTITIONS: String(PARTITIONS) },
       execArgv: ['--import', 'tsx', '--conditions=@iac-dharma/source', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
       cwd: repoRoot,
     });
-    const instance: Instance = { child, ingested: 0, latencies: [], firstAt: 0, lastAt: 0 };
-    child.on('message', (message: { type: string; ingested?: number; latencies?: number[]; firstAt?: number; lastAt?: number }) => {
+    const instance: Instance = { child, ingested: 0, cpu: 0, rebalances: 0, latencies: [], firstAt: 0, lastAt: 0 };
+    child.on('message', (message: { type: string; ingested?: number; latencies?: number[]; firstAt?: number; lastAt?: number; cpu?: number; rebalances?: number }) => {
       if (message.type === 'progress') {
         instance.ingested = message.ingested!;
+        instance.cpu = message.cpu!;
+        instance.rebalances = message.rebalances!;
         instance.firstAt = message.firstAt!;
         instance.lastAt = message.lastAt!;
         instance.latencies.push(...message.latencies!);
@@ -72,8 +80,25 @@ async function startInstances(count: number, prefix: string): Promise<Instance[]
   });
   // Each instance joins the group; the later joins rebalance the earlier ones.
   await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => instance.child.on('message', (message: { type: string }) => message.type === 'ready' && resolvePromise()))));
+  // The measurement starts once the group is settled: no new partition assignment for 1.5 s (heartbeats
+  // every 300 ms), so the figures are about steady-state consumption, not the joins of the instances.
+  let last = -1;
+  let stableSince = Date.now();
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const joins = instances.reduce((sum, instance) => sum + instance.rebalances, 0);
+    if (joins !== last) {
+      last = joins;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= 1500 && instances.every((instance) => instance.rebalances > 0)) break;
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
+  }
   return instances;
 }
+
+const cpuOf = (instances: Instance[]) => instances.reduce((sum, instance) => sum + instance.cpu, 0);
+const joinsOf = (instances: Instance[]) => instances.reduce((sum, instance) => sum + instance.rebalances, 0);
+/** Waits for one more progress report of every instance (they report every 50 ms). */
+const nextReport = () => new Promise((resolvePromise) => setTimeout(resolvePromise, 120));
 
 async function stopInstances(instances: Instance[]): Promise<void> {
   await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => {
@@ -99,9 +124,9 @@ async function waitIngested(instances: Instance[], total: number, timeoutMs: num
 }
 
 /** Publishes a backlog first, then starts the instances and measures how fast they drain it (consumer side only). */
-async function drainThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[] }> {
+async function drainThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; cpuSeconds: number; load: number }> {
   const prefix = `bench-drain-${Date.now().toString(36)}.`;
-  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
   const inFlight: Promise<void>[] = [];
   for (let start = 0; start < MAX_SAMPLES; start += 500) {
     const now = Date.now();
@@ -110,22 +135,36 @@ async function drainThroughput(count: number): Promise<{ samplesPerSecond: numbe
   }
   await Promise.all(inFlight);
   await producer.close();
+  // The instances join with the topic already full: this includes their joins (the backlog is there at once).
   const instances = await startInstances(count, prefix);
   const complete = await waitIngested(instances, MAX_SAMPLES, 180_000);
-  await new Promise((resolvePromise) => setTimeout(resolvePromise, 120)); // one more progress report
+  await nextReport();
   const first = Math.min(...instances.map((instance) => instance.firstAt));
   const last = Math.max(...instances.map((instance) => instance.lastAt));
   const perInstance = instances.map((instance) => instance.ingested);
+  const cpuSeconds = cpuOf(instances);
+  const load = loadavg()[0]!;
   await stopInstances(instances);
   if (!complete) throw new Error(`only ${perInstance.reduce((a, b) => a + b, 0)} of ${MAX_SAMPLES} samples drained`);
-  return { samplesPerSecond: MAX_SAMPLES / ((last - first) / 1000), perInstance };
+  return { samplesPerSecond: MAX_SAMPLES / ((last - first) / 1000), perInstance, cpuSeconds, load };
 }
 
 /** Publishes as fast as the producer can and measures how fast the instances ingest everything. */
-async function maxThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; producerPerSecond: number }> {
+async function maxThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; producerPerSecond: number; cpuSeconds: number; samplesPerCpuSecond: number; load: number; joinsDuringRun: number }> {
   const prefix = `bench-max-${Date.now().toString(36)}.`;
   const instances = await startInstances(count, prefix);
-  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  // Warm-up (not measured): connects the producer and lets every process compile its hot paths.
+  const warmup = Number(process.env.BENCH_WARMUP ?? 20_000);
+  for (let start = 0; start < warmup; start += 500) {
+    await producer.publish({ topic: 'metrics', messages: Array.from({ length: 500 }, (_, offset) => ({ value: { ...sample(start + offset, Date.now()), value: 0.5 } })) });
+  }
+  await waitIngested(instances, warmup, 60_000);
+  const ingestedAtStart = instances.map((instance) => instance.ingested);
+  await nextReport();
+  const cpuAtStart = cpuOf(instances);
+  const joinsAtStart = joinsOf(instances);
+  const loadAtStart = loadavg()[0]!;
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let start = 0; start < MAX_SAMPLES; start += 500) {
@@ -135,20 +174,24 @@ async function maxThroughput(count: number): Promise<{ samplesPerSecond: number;
   }
   await Promise.all(inFlight);
   const produced = performance.now();
-  const complete = await waitIngested(instances, MAX_SAMPLES, 180_000);
+  const complete = await waitIngested(instances, MAX_SAMPLES + warmup, 180_000);
   const elapsed = (performance.now() - started) / 1000;
-  const perInstance = instances.map((instance) => instance.ingested);
+  await nextReport();
+  const cpuSeconds = cpuOf(instances) - cpuAtStart;
+  const perInstance = instances.map((instance, index) => instance.ingested - ingestedAtStart[index]!);
+  const load = (loadAtStart + loadavg()[0]!) / 2;
+  const joinsDuringRun = joinsOf(instances) - joinsAtStart;
   await producer.close();
   await stopInstances(instances);
   if (!complete) throw new Error(`only ${perInstance.reduce((a, b) => a + b, 0)} of ${MAX_SAMPLES} samples ingested`);
-  return { samplesPerSecond: MAX_SAMPLES / elapsed, perInstance, producerPerSecond: MAX_SAMPLES / ((produced - started) / 1000) };
+  return { samplesPerSecond: MAX_SAMPLES / elapsed, perInstance, producerPerSecond: MAX_SAMPLES / ((produced - started) / 1000), cpuSeconds, samplesPerCpuSecond: MAX_SAMPLES / cpuSeconds, load, joinsDuringRun };
 }
 
 /** Publishes at a fixed rate; every 20th sample is a probe that becomes a finding; returns publish→finding latencies. */
-async function pacedLatency(count: number, rate: number): Promise<{ p50: number; p99: number; max: number; probes: number; achievedRate: number }> {
+async function pacedLatency(count: number, rate: number): Promise<{ p50: number; p99: number; max: number; probes: number; achievedRate: number; load: number }> {
   const prefix = `bench-paced-${Date.now().toString(36)}.`;
   const instances = await startInstances(count, prefix);
-  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
   await producer.publish({ topic: 'metrics', messages: [{ value: sample(1, Date.now()) }] }); // warm the producer connection
   const total = Math.round(rate * PACED_SECONDS);
   const tickMs = 10;
@@ -168,21 +211,22 @@ async function pacedLatency(count: number, rate: number): Promise<{ p50: number;
   }
   await Promise.all(pending);
   const achievedRate = total / ((performance.now() - started) / 1000);
+  const load = loadavg()[0]!;
   await waitIngested(instances, total + 1, 120_000);
   await producer.close();
   await stopInstances(instances);
   const latencies = instances.flatMap((instance) => instance.latencies).sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)!, probes: latencies.length, achievedRate };
+  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)!, probes: latencies.length, achievedRate, load };
 }
 
 /** Transport alone (no engine): one message per publish at a low rate; publish→handler and publish→ack latency. */
 async function transportLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number; ackP50: number; ackP99: number }> {
   const prefix = `bench-transport-${Date.now().toString(36)}.`;
-  const consumer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-consumer', topicPrefix: prefix, partitions: 6, maxWaitTimeMs: 100 });
+  const consumer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-consumer', topicPrefix: prefix, partitions: PARTITIONS, maxWaitTimeMs: 100 });
   const latencies: number[] = [];
   await consumer.subscribe({ topic: 'metrics', group: 'bench', handler: async (message) => void latencies.push(performance.timeOrigin + performance.now() - (message.value as { sentAt: number }).sentAt) });
-  const producer = createKafkaTransport({ brokers: brokers().split(','), clientId: 'bench-producer', topicPrefix: prefix, partitions: 6 });
+  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
   const acks: number[] = [];
   for (let index = 0; index < rate * seconds; index++) {
     const sentAt = performance.timeOrigin + performance.now();
@@ -216,19 +260,29 @@ const results: Record<string, unknown> = {
   figures,
   brokerJvmOptions: process.env.DHARMA_KAFKA_JVM_OPTS ?? readBrokerJvmOptions(),
   machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100) },
-  settings: { publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0', runs: RUNS, maxSamples: MAX_SAMPLES, pacedSeconds: PACED_SECONDS, probeEvery: PROBE_EVERY, partitions: 6, compression: 'gzip', acks: -1, oneSamplePerMessage: true },
+  settings: { publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0', runs: RUNS, maxSamples: MAX_SAMPLES, pacedSeconds: PACED_SECONDS, probeEvery: PROBE_EVERY, partitions: PARTITIONS, client: CLIENT, compression: 'gzip', acks: -1, idempotent: true, oneSamplePerMessage: true },
 };
-for (const count of (process.env.BENCH_INSTANCES ?? '1,2').split(',').map(Number).filter((count) => count > 0)) {
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const spread = (values: number[]) => {
+  const summary = summarize(values);
+  return `${summary.median} (${summary.min}–${summary.max})`;
+};
+let efficiencyOfOne: number | undefined;
+for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Number).filter((count) => count > 0)) {
   const drain = [];
   const max = [];
   const paced = [];
-  for (let run = 0; run < RUNS; run++) {
-    drain.push(await drainThroughput(count));
-    console.error(`[kafka bench] ${count} instance(s) backlog drain run ${run + 1}: ${Math.round(drain.at(-1)!.samplesPerSecond)} samples/s (per instance ${drain.at(-1)!.perInstance.join('/')})`);
+  if (process.env.BENCH_DRAIN !== '0') {
+    for (let run = 0; run < RUNS; run++) {
+      drain.push(await drainThroughput(count));
+      const last = drain.at(-1)!;
+      console.error(`[kafka bench] ${count} instance(s) backlog drain run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), load ${round(last.load)}`);
+    }
   }
   for (let run = 0; run < RUNS; run++) {
     max.push(await maxThroughput(count));
-    console.error(`[kafka bench] ${count} instance(s) end-to-end run ${run + 1}: ${Math.round(max.at(-1)!.samplesPerSecond)} samples/s (per instance ${max.at(-1)!.perInstance.join('/')})`);
+    const last = max.at(-1)!;
+    console.error(`[kafka bench] ${count} instance(s) end-to-end run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), ${Math.round(last.samplesPerCpuSecond)} samples per engine CPU-second (${round(last.cpuSeconds)} CPU s), joins during the run ${last.joinsDuringRun}, load ${round(last.load)}`);
   }
   // Latency at half the measured end-to-end rate (or BENCH_PACED_RATE per instance when set).
   const endToEnd = summarize(max.map((entry) => entry.samplesPerSecond));
@@ -236,23 +290,33 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2').split(',').map(Number
   for (let run = 0; run < RUNS; run++) {
     paced.push(await pacedLatency(count, rate));
     const last = paced.at(-1)!;
-    console.error(`[kafka bench] ${count} instance(s) paced ${rate}/s run ${run + 1}: p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms (${last.probes} probes, achieved ${Math.round(last.achievedRate)}/s)`);
+    console.error(`[kafka bench] ${count} instance(s) paced ${rate}/s run ${run + 1}: p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms (${last.probes} probes, achieved ${Math.round(last.achievedRate)}/s), load ${round(last.load)}`);
   }
-  figure('backlog drain', count, 'samples/s per instance', summarize(drain.map((entry) => entry.samplesPerSecond / count)), '≥ 20000');
-  figure('end-to-end (producer running)', count, 'samples/s per instance', summarize(max.map((entry) => entry.samplesPerSecond / count)), '≥ 20000');
-  figure(`publish → finding p50 at ${rate}/s`, count, 'ms', summarize(paced.map((entry) => entry.p50)));
-  figure(`publish → finding p99 at ${rate}/s`, count, 'ms', summarize(paced.map((entry) => entry.p99)), '< 50');
+  const efficiency = summarize(max.map((entry) => entry.samplesPerCpuSecond));
+  efficiencyOfOne ??= count === 1 ? efficiency.median : undefined;
+  const loads = { endToEnd: spread(max.map((entry) => entry.load)), paced: spread(paced.map((entry) => entry.load)), drain: drain.length > 0 ? spread(drain.map((entry) => entry.load)) : '—' };
+  figure('end-to-end (producer running), all instances', count, `samples/s (load ${loads.endToEnd})`, endToEnd, count === 1 ? '≥ 50000' : undefined);
+  figure('engine efficiency, end-to-end', count, `samples per engine CPU-second, summed (load ${loads.endToEnd})`, efficiency, count === 1 || efficiencyOfOne === undefined ? undefined : `≥ ${Math.round(efficiencyOfOne * 0.9)}`);
+  figure(`publish → finding p50 at ${rate}/s`, count, `ms (load ${loads.paced})`, summarize(paced.map((entry) => entry.p50)));
+  figure(`publish → finding p99 at ${rate}/s`, count, `ms (load ${loads.paced})`, summarize(paced.map((entry) => entry.p99)), count === 1 ? '< 50' : undefined);
+  if (drain.length > 0) figure('backlog drain, all instances (joins included)', count, `samples/s (load ${loads.drain})`, summarize(drain.map((entry) => entry.samplesPerSecond)));
   results[`instances_${count}`] = {
-    backlogDrainSamplesPerSecond: summarize(drain.map((entry) => entry.samplesPerSecond)),
-    backlogDrainPerInstance: summarize(drain.map((entry) => entry.samplesPerSecond / count)),
+    backlogDrainSamplesPerSecond: drain.length > 0 ? summarize(drain.map((entry) => entry.samplesPerSecond)) : undefined,
+    backlogDrainSamplesPerCpuSecond: drain.length > 0 ? summarize(drain.map((entry) => MAX_SAMPLES / entry.cpuSeconds)) : undefined,
     endToEndSamplesPerSecond: endToEnd,
     endToEndPerInstance: summarize(max.map((entry) => entry.samplesPerSecond / count)),
+    endToEndSamplesPerEngineCpuSecond: efficiency,
+    efficiencyVsOneInstance: efficiencyOfOne ? round(efficiency.median / efficiencyOfOne, 3) : undefined,
+    engineCpuSeconds: summarize(max.map((entry) => entry.cpuSeconds)),
+    perInstanceSamples: max.map((entry) => entry.perInstance),
+    joinsDuringRun: max.map((entry) => entry.joinsDuringRun),
     producerSamplesPerSecond: summarize(max.map((entry) => entry.producerPerSecond)),
     pacedRate: rate,
     latencyP50Ms: summarize(paced.map((entry) => entry.p50)),
     latencyP99Ms: summarize(paced.map((entry) => entry.p99)),
     latencyMaxMs: summarize(paced.map((entry) => entry.max)),
     achievedPacedRate: summarize(paced.map((entry) => entry.achievedRate)),
+    loadAverage1m: { endToEnd: summarize(max.map((entry) => entry.load)), paced: summarize(paced.map((entry) => entry.load)), drain: drain.length > 0 ? summarize(drain.map((entry) => entry.load)) : undefined },
   };
 }
 const transport = [];

@@ -199,14 +199,16 @@ export class KafkaSubscription {
         const chunk = messages.slice(finished, finished + handler.maxBatchMessages);
         const incoming: IncomingMessage[] = [];
         const raw: ClientMessage[] = [];
+        const ids = new Set<string>();
         for (const message of chunk) {
           const decoded = await this.admit(message, partition);
           if (!decoded) continue;
           // A producer retry can put the same envelope twice into one chunk.
-          if (incoming.some((other) => other.id === decoded.id)) {
+          if (ids.has(decoded.id)) {
             options.stats.duplicates++;
             continue;
           }
+          ids.add(decoded.id);
           incoming.push(decoded);
           raw.push(message);
         }
