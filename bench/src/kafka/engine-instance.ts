@@ -48,7 +48,7 @@ const cpuSeconds = () => {
 const timer = setInterval(() => {
   process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt, cpu: cpuSeconds(), rebalances: transport.stats().rebalances });
   latencies = [];
-}, 50);
+}, 200);
 process.on('message', async (message: { type: string }) => {
   if (message.type !== 'stop') return;
   clearInterval(timer);

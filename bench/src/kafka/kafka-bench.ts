@@ -97,8 +97,8 @@ async function startInstances(count: number, prefix: string): Promise<Instance[]
 
 const cpuOf = (instances: Instance[]) => instances.reduce((sum, instance) => sum + instance.cpu, 0);
 const joinsOf = (instances: Instance[]) => instances.reduce((sum, instance) => sum + instance.rebalances, 0);
-/** Waits for one more progress report of every instance (they report every 50 ms). */
-const nextReport = () => new Promise((resolvePromise) => setTimeout(resolvePromise, 120));
+/** Waits for one more progress report of every instance (they report every 200 ms). */
+const nextReport = () => new Promise((resolvePromise) => setTimeout(resolvePromise, 450));
 
 async function stopInstances(instances: Instance[]): Promise<void> {
   await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => {
@@ -150,7 +150,7 @@ async function drainThroughput(count: number): Promise<{ samplesPerSecond: numbe
 }
 
 /** Publishes as fast as the producer can and measures how fast the instances ingest everything. */
-async function maxThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; producerPerSecond: number; cpuSeconds: number; samplesPerCpuSecond: number; load: number; joinsDuringRun: number }> {
+async function maxThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; producerPerSecond: number; cpuSeconds: number; samplesPerCpuSecond: number; idleCpuPerSecond: number; samplesPerBusyCpuSecond: number; load: number; joinsDuringRun: number }> {
   const prefix = `bench-max-${Date.now().toString(36)}.`;
   const instances = await startInstances(count, prefix);
   const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
@@ -160,6 +160,12 @@ async function maxThroughput(count: number): Promise<{ samplesPerSecond: number;
     await producer.publish({ topic: 'metrics', messages: Array.from({ length: 500 }, (_, offset) => ({ value: { ...sample(start + offset, Date.now()), value: 0.5 } })) });
   }
   await waitIngested(instances, warmup, 60_000);
+  // Idle cost: CPU the instances use with nothing to consume (fetch polls, heartbeats, timers, the bench's IPC).
+  await nextReport();
+  const idleFrom = { cpu: cpuOf(instances), at: performance.now() };
+  await new Promise((resolvePromise) => setTimeout(resolvePromise, 2000));
+  await nextReport();
+  const idleCpuPerSecond = (cpuOf(instances) - idleFrom.cpu) / ((performance.now() - idleFrom.at) / 1000);
   const ingestedAtStart = instances.map((instance) => instance.ingested);
   await nextReport();
   const cpuAtStart = cpuOf(instances);
@@ -184,7 +190,8 @@ async function maxThroughput(count: number): Promise<{ samplesPerSecond: number;
   await producer.close();
   await stopInstances(instances);
   if (!complete) throw new Error(`only ${perInstance.reduce((a, b) => a + b, 0)} of ${MAX_SAMPLES} samples ingested`);
-  return { samplesPerSecond: MAX_SAMPLES / elapsed, perInstance, producerPerSecond: MAX_SAMPLES / ((produced - started) / 1000), cpuSeconds, samplesPerCpuSecond: MAX_SAMPLES / cpuSeconds, load, joinsDuringRun };
+  const busyCpuSeconds = Math.max(1e-3, cpuSeconds - idleCpuPerSecond * elapsed);
+  return { samplesPerSecond: MAX_SAMPLES / elapsed, perInstance, producerPerSecond: MAX_SAMPLES / ((produced - started) / 1000), cpuSeconds, samplesPerCpuSecond: MAX_SAMPLES / cpuSeconds, idleCpuPerSecond, samplesPerBusyCpuSecond: MAX_SAMPLES / busyCpuSeconds, load, joinsDuringRun };
 }
 
 /** Publishes at a fixed rate; every 20th sample is a probe that becomes a finding; returns publish→finding latencies. */
@@ -282,7 +289,7 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Numb
   for (let run = 0; run < RUNS; run++) {
     max.push(await maxThroughput(count));
     const last = max.at(-1)!;
-    console.error(`[kafka bench] ${count} instance(s) end-to-end run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), ${Math.round(last.samplesPerCpuSecond)} samples per engine CPU-second (${round(last.cpuSeconds)} CPU s), joins during the run ${last.joinsDuringRun}, load ${round(last.load)}`);
+    console.error(`[kafka bench] ${count} instance(s) end-to-end run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), ${Math.round(last.samplesPerCpuSecond)} samples per engine CPU-second (${round(last.cpuSeconds)} CPU s; idle ${round(last.idleCpuPerSecond, 3)} CPU s/s; ${Math.round(last.samplesPerBusyCpuSecond)} per CPU-second net of idle), joins during the run ${last.joinsDuringRun}, load ${round(last.load)}`);
   }
   // Latency at half the measured end-to-end rate (or BENCH_PACED_RATE per instance when set).
   const endToEnd = summarize(max.map((entry) => entry.samplesPerSecond));
@@ -297,6 +304,8 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Numb
   const loads = { endToEnd: spread(max.map((entry) => entry.load)), paced: spread(paced.map((entry) => entry.load)), drain: drain.length > 0 ? spread(drain.map((entry) => entry.load)) : '—' };
   figure('end-to-end (producer running), all instances', count, `samples/s (load ${loads.endToEnd})`, endToEnd, count === 1 ? '≥ 50000' : undefined);
   figure('engine efficiency, end-to-end', count, `samples per engine CPU-second, summed (load ${loads.endToEnd})`, efficiency, count === 1 || efficiencyOfOne === undefined ? undefined : `≥ ${Math.round(efficiencyOfOne * 0.9)}`);
+  figure('engine efficiency net of idle polling', count, 'samples per engine CPU-second minus idle CPU', summarize(max.map((entry) => entry.samplesPerBusyCpuSecond)));
+  figure('idle engine CPU (all instances)', count, 'CPU-seconds per second', summarize(max.map((entry) => entry.idleCpuPerSecond)));
   figure(`publish → finding p50 at ${rate}/s`, count, `ms (load ${loads.paced})`, summarize(paced.map((entry) => entry.p50)));
   figure(`publish → finding p99 at ${rate}/s`, count, `ms (load ${loads.paced})`, summarize(paced.map((entry) => entry.p99)), count === 1 ? '< 50' : undefined);
   if (drain.length > 0) figure('backlog drain, all instances (joins included)', count, `samples/s (load ${loads.drain})`, summarize(drain.map((entry) => entry.samplesPerSecond)));
@@ -308,6 +317,8 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Numb
     endToEndSamplesPerEngineCpuSecond: efficiency,
     efficiencyVsOneInstance: efficiencyOfOne ? round(efficiency.median / efficiencyOfOne, 3) : undefined,
     engineCpuSeconds: summarize(max.map((entry) => entry.cpuSeconds)),
+    idleEngineCpuSecondsPerSecond: summarize(max.map((entry) => entry.idleCpuPerSecond)),
+    samplesPerBusyEngineCpuSecond: summarize(max.map((entry) => entry.samplesPerBusyCpuSecond)),
     perInstanceSamples: max.map((entry) => entry.perInstance),
     joinsDuringRun: max.map((entry) => entry.joinsDuringRun),
     producerSamplesPerSecond: summarize(max.map((entry) => entry.producerPerSecond)),

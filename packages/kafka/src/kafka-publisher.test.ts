@@ -19,6 +19,7 @@ function gatedProducer(failures: unknown[] = []) {
       return new Promise<void>((resolve, reject) => requests.push({ batch, release: () => resolve(), fail: reject }));
     },
     isRetryable: (error) => (error as { retriable?: boolean }).retriable !== false,
+    isUnknownTopic: () => false,
     reconnect: async () => undefined,
     close: async () => undefined,
   };

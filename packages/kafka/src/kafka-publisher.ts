@@ -19,6 +19,8 @@ export type KafkaPublisherOptions = Pick<KafkaTransportOptions, 'logger' | 'cloc
   producer: ClientProducer;
   stats: KafkaTransportStats;
   backoff: BackoffOptions;
+  /** Called before retrying a send that failed because a topic is missing (deleted mid-run): re-creates it. */
+  onUnknownTopic?: (topics: string[]) => Promise<void>;
 };
 
 /**
@@ -124,6 +126,9 @@ export class KafkaPublisher {
         stats.publishRetries++;
         logger.warn('kafka produce failed; retrying', { attempt, delayMs: delay, error: (error as Error).message });
         await clock.sleep(delay);
+        if (this.options.onUnknownTopic && producer.isUnknownTopic(error)) {
+          await this.options.onUnknownTopic(topicMessages.map((entry) => entry.topic)).catch((cause: unknown) => logger.warn('kafka topic re-creation failed; retrying', { error: String(cause) }));
+        }
         // After a broker restart the producer may have dropped its connections: reconnecting is harmless when connected.
         await producer.reconnect();
       }

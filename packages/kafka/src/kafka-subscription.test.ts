@@ -122,8 +122,8 @@ describe('KafkaSubscription batches', () => {
     await eachBatch(subscription, payload);
     expect(batches).toEqual([[0, 1, 3]]); // offset 4 repeats envelope id-0: a duplicate within the batch
     expect(dead).toEqual(['invalid-json']);
-    expect(resolved).toEqual(['4']);
-    expect(commits).toEqual(['if-due']);
+    expect(resolved).toEqual(['4', '4']); // after the chunk, and for the whole fetch
+    expect(commits).toEqual(['if-due', 'if-due']);
     expect(stats).toMatchObject({ handled: 3, duplicates: 1, deadLettered: 1 });
   });
 
@@ -144,7 +144,7 @@ describe('KafkaSubscription batches', () => {
     await eachBatch(subscription, payload);
     expect(calls).toEqual([[0, 1, 2, 3], [0, 1, 2, 3], [0], [1], [2], [2], [3]]);
     expect(dead).toEqual(['id-2']);
-    expect(resolved).toEqual(['3']);
+    expect(resolved).toEqual(['3', '3']);
     expect(stats).toMatchObject({ handled: 3, deadLettered: 1 });
   });
 
@@ -164,7 +164,7 @@ describe('KafkaSubscription batches', () => {
     const { payload, resolved, commits } = batchOf([message(0, 'a'), message(1, 'a'), message(2, 'a'), message(3, 'a'), message(4, 'a')]);
     await expect(eachBatch(subscription, payload)).rejects.toThrow(/dead-letter topic unavailable/);
     expect(calls).toEqual([[0, 1], [2, 3], [2], [3]]);
-    expect(resolved).toEqual(['1']); // chunk [2, 3] is not committed: it comes back, and 2 is then a duplicate
-    expect(commits).toEqual(['now']);
+    expect(resolved).toEqual(['1', '1']); // chunk [2, 3] is not committed: it comes back, and 2 is then a duplicate
+    expect(commits).toEqual(['if-due', 'now']);
   });
 });

@@ -139,7 +139,7 @@ export class KafkaSubscription {
     let sinceHeartbeat = 0;
     const stopped = () => !isRunning() || isStale() || this.stopping.signal.aborted;
     const { handler } = this.options;
-    const { finished, failure } = handler.kind === 'batch' ? await this.deliverBatches(messages, batch.partition, handler, stopped, heartbeat) : await runInKeyLanes({
+    const { finished, failure } = handler.kind === 'batch' ? await this.deliverBatches(batch, handler, stopped) : await runInKeyLanes({
       count: messages.length,
       concurrency: this.options.handlerConcurrency,
       keyOf: (index) => messages[index]!.key?.toString('latin1'),
@@ -185,14 +185,9 @@ export class KafkaSubscription {
    * handler call, retried whole with backoff; after `maxAttempts` its messages go one at a time (each retried,
    * then dead-lettered alone). Offsets advance over whole finished chunks only (at-least-once).
    */
-  private async deliverBatches(
-    messages: ClientMessage[],
-    partition: number,
-    handler: { handle: MessageBatchHandler; maxBatchMessages: number },
-    stopped: () => boolean,
-    heartbeat: () => Promise<void>,
-  ): Promise<KeyLanesResult> {
+  private async deliverBatches(batch: FetchedBatch, handler: { handle: MessageBatchHandler; maxBatchMessages: number }, stopped: () => boolean): Promise<KeyLanesResult> {
     const { options } = this;
+    const { messages, partition } = batch;
     let finished = 0;
     try {
       while (finished < messages.length && !stopped()) {
@@ -220,7 +215,11 @@ export class KafkaSubscription {
           }
         }
         finished += chunk.length;
-        await heartbeat();
+        // Each finished chunk counts as handled at once (committed when due), so a consumer that dies in
+        // the middle of a big fetch only has the chunks since its last commit redelivered.
+        batch.resolveOffset(chunk.at(-1)!.offset);
+        await batch.heartbeat();
+        if (!stopped()) await batch.commit().catch(() => undefined); // a failed commit only means redeliveries
       }
       return { finished, failure: undefined };
     } catch (error) {

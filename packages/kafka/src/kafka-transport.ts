@@ -196,7 +196,19 @@ export class KafkaTransport implements Transport {
     if (!this.publisher) {
       this.publisher = this.getClient()
         .then((client) => client.producer())
-        .then((producer) => new KafkaPublisher({ ...this.options, producer, stats: this.statsCounters, backoff: this.options.publishBackoff }))
+        .then(
+          (producer) =>
+            new KafkaPublisher({
+              ...this.options,
+              producer,
+              stats: this.statsCounters,
+              backoff: this.options.publishBackoff,
+              // A topic deleted while the transport runs is created again (when createTopics is on).
+              onUnknownTopic: async (topics) => {
+                for (const topic of new Set(topics)) await this.registry.recreate(topic);
+              },
+            }),
+        )
         .catch((error: unknown) => {
           throw new TransportError(`Could not connect a Kafka producer: ${(error as Error).message}`, { cause: error, isRetryable: true });
         });

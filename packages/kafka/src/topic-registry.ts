@@ -25,6 +25,12 @@ export class TopicRegistry {
     return this.options.prefix + (this.options.overrides[logical] ?? logical);
   }
 
+  /** Forgets that a topic exists (it was deleted) and creates it again. */
+  recreate(physical: string): Promise<void> {
+    if (this.known.get(physical) !== undefined) this.known.delete(physical);
+    return this.ensure(physical);
+  }
+
   /** Creates the physical topic when missing (once per transport; concurrent callers share the call). */
   ensure(physical: string): Promise<void> {
     if (!this.options.create) return Promise.resolve();

@@ -38,6 +38,8 @@ export interface ClientProducer {
   send(request: { topicMessages: { topic: string; messages: ProduceMessage[] }[]; acks: -1 | 1; compress: boolean }): Promise<void>;
   /** Whether a failed `send` may succeed when retried (connection loss, leader change, timeouts). */
   isRetryable(error: unknown): boolean;
+  /** Whether a failed `send` says a topic does not exist (e.g. it was deleted while the transport ran). */
+  isUnknownTopic(error: unknown): boolean;
   /** Re-establishes connections after a failure; harmless when connected. */
   reconnect(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +99,16 @@ export interface ClientConsumer {
   start(options: { topic: string; fromBeginning: boolean; eachBatch: (batch: FetchedBatch) => Promise<void>; events: ClientConsumerEvents }): Promise<void>;
   /** Leaves the group and closes connections. */
   disconnect(): Promise<void>;
+}
+
+/** True when an error (or one it wraps) names a missing topic or partition; for adapters. */
+export function mentionsUnknownTopic(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== 'object' || depth > 4) return false;
+  const candidate = error as { type?: unknown; code?: unknown; message?: unknown; originalError?: unknown; cause?: unknown; errors?: unknown };
+  const text = `${String(candidate.type ?? '')} ${String(candidate.code ?? '')} ${String(candidate.message ?? '')}`;
+  if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(text)) return true;
+  const nested = [candidate.originalError, candidate.cause, ...(Array.isArray(candidate.errors) ? candidate.errors : [])];
+  return nested.some((inner) => mentionsUnknownTopic(inner, depth + 1));
 }
 
 /** What an adapter offers: a producer, an admin and consumers, all on one connection setting. */

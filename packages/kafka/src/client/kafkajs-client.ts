@@ -1,6 +1,7 @@
 import kafkajs, { type Admin, type Consumer, type Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { toKafkaLogCreator, KAFKA_LOG_LEVELS } from './kafkajs-log-creator.js';
 import type { ClientAdmin, ClientConnection, ClientConsumer, ClientConsumerOptions, ClientProducer, KafkaClient } from './kafka-client.js';
+import { mentionsUnknownTopic } from './kafka-client.js';
 
 const { Kafka: KafkaJs, Partitioners, CompressionTypes } = kafkajs;
 
@@ -50,6 +51,7 @@ export class KafkaJsClient implements KafkaClient {
         });
       },
       isRetryable,
+      isUnknownTopic: (error) => mentionsUnknownTopic(error),
       reconnect: () => producer.connect().catch(() => undefined),
       close: () => producer.disconnect().catch(() => undefined),
     };

@@ -1,5 +1,6 @@
 import { Admin, Consumer, Producer, ProduceAcks, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { ClientAdmin, ClientConnection, ClientConsumer, ClientConsumerOptions, ClientMessage, ClientProducer, FetchedBatch, KafkaClient } from './kafka-client.js';
+import { mentionsUnknownTopic } from './kafka-client.js';
 
 type Connection = {
   clientId: string;
@@ -52,11 +53,9 @@ export class PlatformaticClient implements KafkaClient {
           compression: compress ? 'gzip' : 'none',
         });
       },
-      isRetryable: (error) => {
-        const candidate = error as { canRetry?: boolean; code?: string };
-        return candidate?.canRetry !== false;
-      },
+      isRetryable: (error) => !hasFatalCause(error),
       reconnect: async () => undefined, // the connection pool reconnects by itself
+      isUnknownTopic: (error) => mentionsUnknownTopic(error),
       close: () => producer.close().catch(() => undefined),
     };
   }
@@ -213,6 +212,14 @@ export class PlatformaticClient implements KafkaClient {
 
 function toClientMessage(message: Message<Buffer, Buffer, Buffer, Buffer>): ClientMessage {
   return { key: message.key ?? null, value: message.value ?? null, offset: String(message.offset) };
+}
+
+/** A protocol error anywhere in the (nested) error that the broker says must not be retried, e.g. MESSAGE_TOO_LARGE. */
+function hasFatalCause(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== 'object' || depth > 4) return false;
+  const candidate = error as { canRetry?: unknown; errors?: unknown; cause?: unknown };
+  if (candidate.canRetry === false) return true;
+  return [...(Array.isArray(candidate.errors) ? candidate.errors : []), candidate.cause].some((inner) => hasFatalCause(inner, depth + 1));
 }
 
 function describe(error: unknown): string {
