@@ -13,7 +13,7 @@ import {
   type Transport,
 } from '@iac-dharma/core';
 import type { ClientAdmin, KafkaClient, ProduceMessage } from './client/kafka-client.js';
-import { createKafkaClient } from './client/create-client.js';
+import { assertClientSupported, createKafkaClient } from './client/create-client.js';
 import type { DeadLetterRecord } from './dead-letter.js';
 import { encodeEnvelope } from './envelope.js';
 import { probeKafkaHealth } from './kafka-health.js';
@@ -45,6 +45,7 @@ export class KafkaTransport implements Transport {
 
   constructor(options: KafkaTransportOptionsInput) {
     this.options = parseWith(KafkaTransportOptionsSchema, options, 'kafka transport options');
+    assertClientSupported(this.options.client);
     const { topicPrefix, topics, createTopics, partitions, replicationFactor, topicConfig } = this.options;
     this.registry = new TopicRegistry({ prefix: topicPrefix, overrides: topics, admin: () => this.getAdmin(), create: createTopics, partitions, replicationFactor, topicConfig });
   }
@@ -210,6 +211,7 @@ export class KafkaTransport implements Transport {
             }),
         )
         .catch((error: unknown) => {
+          if (error instanceof ValidationError) throw error; // e.g. a client this Node.js cannot run
           throw new TransportError(`Could not connect a Kafka producer: ${(error as Error).message}`, { cause: error, isRetryable: true });
         });
       this.publisher.catch(() => (this.publisher = undefined));

@@ -17,13 +17,16 @@ if (supported) {
   });
 } else {
   describe('kafka (@platformatic/kafka) on an older Node.js', () => {
-    it('refuses the client with a typed error naming the option', async () => {
-      const transport = createKafkaTransport({ brokers: kafkaBrokers(), client: 'platformatic' });
-      const error = await transport.publish({ topic: uniqueTopic('pk-old-node'), messages: [{ value: 1 }] }).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(Error);
-      expect(String((error as Error).message)).toMatch(/22\.22/);
-      expect(((error as { cause?: unknown }).cause ?? error) instanceof ValidationError).toBe(true);
-      await transport.close();
+    it('refuses the client with a typed error naming the option', () => {
+      let error: unknown;
+      try {
+        createKafkaTransport({ brokers: kafkaBrokers(), client: 'platformatic' });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe('client');
+      expect((error as Error).message).toMatch(/22\.22/);
     });
   });
 }

@@ -17,16 +17,22 @@ export function connectionOf(options: KafkaTransportOptions): ClientConnection {
   };
 }
 
-/** Creates the adapter named by `options.client`; `@platformatic/kafka` is loaded only when chosen. */
-export async function createKafkaClient(options: KafkaTransportOptions): Promise<KafkaClient> {
-  const connection = connectionOf(options);
-  if (options.client === 'kafkajs') return new KafkaJsClient(connection, { idempotent: options.idempotent });
+/** Throws a `ValidationError` naming `client` when this Node.js cannot run the chosen client library. */
+export function assertClientSupported(client: KafkaTransportOptions['client']): void {
+  if (client !== 'platformatic') return;
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   if (major < 22 || (major === 22 && minor < 22)) {
     throw new ValidationError(`Invalid client: 'platformatic' (@platformatic/kafka) needs Node.js >= 22.22; this is ${process.version}. Use client: 'kafkajs' or a newer Node.js.`, [
       { path: 'client', message: 'needs Node.js >= 22.22', code: 'custom' },
     ]);
   }
+}
+
+/** Creates the adapter named by `options.client`; `@platformatic/kafka` is loaded only when chosen. */
+export async function createKafkaClient(options: KafkaTransportOptions): Promise<KafkaClient> {
+  const connection = connectionOf(options);
+  if (options.client === 'kafkajs') return new KafkaJsClient(connection, { idempotent: options.idempotent });
+  assertClientSupported(options.client);
   let module: typeof import('./platformatic-client.js');
   try {
     module = await import('./platformatic-client.js');
