@@ -267,7 +267,9 @@ export const HEADLINES: Record<string, (data: Results) => GoalRow[]> = {
     const bound = Number.parseFloat(goal.replace(/[^\d.]/g, ''));
     const median = row['median'] as number;
     return {
-      figure: `${String(row['scenario'])}, ${String(row['instances'])} instance(s)`, measured: `${formatNumber(median)} ${String(row['unit'] ?? '')}`.trim(), goal,
+      figure: `${String(row['scenario'])}, ${String(row['instances'])} instance(s)`,
+      measured: `${formatNumber(median)}${typeof row['min'] === 'number' && typeof row['max'] === 'number' ? ` (${formatNumber(row['min'])}–${formatNumber(row['max'])})` : ''} ${String(row['unit'] ?? '')}`.trim(),
+      goal,
       met: goal.startsWith('<') ? median < bound : goal.startsWith('≥') || goal.startsWith('>=') ? median >= bound : undefined,
     };
   }),

@@ -80,8 +80,8 @@ async function startInstances(count: number, prefix: string): Promise<Instance[]
   });
   // Each instance joins the group; the later joins rebalance the earlier ones.
   await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => instance.child.on('message', (message: { type: string }) => message.type === 'ready' && resolvePromise()))));
-  // The measurement starts once the group is settled: no new partition assignment for 1.5 s (heartbeats
-  // every 300 ms), so the figures are about steady-state consumption, not the joins of the instances.
+  // The measurement starts once the group is settled: no new partition assignment for 3 s (heartbeats
+  // every second at most), so the figures are about steady-state consumption, not the joins of the instances.
   let last = -1;
   let stableSince = Date.now();
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
@@ -89,7 +89,7 @@ async function startInstances(count: number, prefix: string): Promise<Instance[]
     if (joins !== last) {
       last = joins;
       stableSince = Date.now();
-    } else if (Date.now() - stableSince >= 1500 && instances.every((instance) => instance.rebalances > 0)) break;
+    } else if (Date.now() - stableSince >= 3000 && instances.every((instance) => instance.rebalances > 0)) break;
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
   }
   return instances;
@@ -261,7 +261,8 @@ const figure = (scenario: string, instances: number | '—', unit: string, summa
 const results: Record<string, unknown> = {
   title: 'Kafka: engine instances on a real broker',
   description:
-    'End to end through a real Apache Kafka broker (single KRaft node on this machine): producer → broker → engine.consume() → analyzer → finding. One sample per Kafka message, gzip, acks=all, 6 partitions; each engine instance is its own process. Backlog drain = consumer side only (topic filled first); end-to-end = producer publishing at full speed at the same time; latency = publish → finding at half the measured end-to-end rate (every 20th sample is a probe that becomes a finding). The broker, the producer and the instances share the same 2 cores with whatever else runs (load average recorded).',
+    `End to end through a real Apache Kafka broker (single KRaft node on this machine): producer → broker → engine.consume() (batch path: one storage write and one analyzer pass per partition fetch) → analyzer → finding. One sample per Kafka message, gzip, acks=all, idempotent producer, client ${process.env.BENCH_CLIENT ?? 'kafkajs'}, ${process.env.BENCH_PARTITIONS ?? 6} partitions for every instance count; each engine instance is its own process with the transport's default settings${process.env.BENCH_FAST_GROUP === '1' ? ' except fast-group ones (fetch wait 100 ms, heartbeat 300 ms)' : ''}. ` +
+    'Measurements start once the group is settled (no new assignment for 3 s) and after a 20,000-sample warm-up. End-to-end = samples/s of all instances while a producer publishes as fast as it can; efficiency = samples per CPU-second of the engine processes, summed (process.cpuUsage of each), also shown net of the idle cost measured on the same instances for 2 s right before; latency = publish → finding at half the measured end-to-end rate (every 20th sample is a probe that becomes a finding). The broker, the producer and the instances share the same 2 cores with everything else running on the machine: the 1-minute load average is given beside each figure.',
   command: 'bash scripts/services/start-kafka.sh && npx tsx --conditions=@iac-dharma/source bench/src/kafka/kafka-bench.ts',
   measuredAt: new Date().toISOString(),
   figures,
@@ -346,6 +347,20 @@ results.transportOnly_200_per_second = {
   publishToAckP99Ms: summarize(transport.map((entry) => entry.ackP99)),
 };
 results.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
+// What the run says about scale-out, in words (computed from the figures above).
+const scaling = Object.entries(results)
+  .filter(([key]) => key.startsWith('instances_'))
+  .map(([key, value]) => {
+    const entry = value as { efficiencyVsOneInstance?: number; samplesPerBusyEngineCpuSecond: { median: number }; idleEngineCpuSecondsPerSecond: { median: number }; endToEndSamplesPerEngineCpuSecond: { median: number } };
+    return { instances: Number(key.slice('instances_'.length)), raw: entry.endToEndSamplesPerEngineCpuSecond.median, busy: entry.samplesPerBusyEngineCpuSecond.median, idle: entry.idleEngineCpuSecondsPerSecond.median };
+  });
+const one = scaling.find((entry) => entry.instances === 1);
+if (one) {
+  results.scalingSummary = scaling
+    .filter((entry) => entry.instances > 1)
+    .map((entry) => `${entry.instances} instances: ${Math.round((100 * entry.raw) / one.raw)}% of one instance's samples per engine CPU-second (${Math.round((100 * entry.busy) / one.busy)}% net of idle polling; idle cost ${round(entry.idle, 3)} CPU-s/s for all instances vs ${round(one.idle, 3)} for one)`)
+    .join('; ');
+}
 mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
 const output = process.env.BENCH_OUTPUT ?? join(repoRoot, 'bench/results/kafka.json');
 writeFileSync(output, JSON.stringify(results, null, 2) + '\n');
