@@ -6,7 +6,7 @@
  *  - latency: p50/p99 from publish to finding at half the measured end-to-end rate (every 20th sample is a probe);
  *  - transport only (no engine): publish→handler and publish→ack latency, one message per publish at 200/s.
  * One sample per Kafka message, gzip, acks=all, 6 partitions. Env: BENCH_RUNS (3), BENCH_SAMPLES (100000),
- * BENCH_PACED_SECONDS (8), BENCH_PACED_RATE (per instance; default: half the measured end-to-end rate), BENCH_INSTANCES ('1,2,3'), BENCH_CLIENT ('kafkajs' | 'platformatic'), BENCH_PARTITIONS (6), BENCH_DRAIN ('0' skips the backlog drain),
+ * BENCH_PACED_SECONDS (8), BENCH_PACED_RATE (default: half the end-to-end rate of the first instance count), BENCH_INSTANCES ('1,2,3'), BENCH_CLIENT ('kafkajs' | 'platformatic'), BENCH_PARTITIONS (6), BENCH_DRAIN ('0' skips the backlog drain),
  * BENCH_PUBLISH_FINDINGS ('0': the engines keep findings in-process), BENCH_OUTPUT (default bench/results/kafka.json),
  * BENCH_CPU_PROF_DIR (write a V8 CPU profile of every engine instance there, to see where the time goes).
  *
@@ -262,7 +262,7 @@ const results: Record<string, unknown> = {
   title: 'Kafka: engine instances on a real broker',
   description:
     `End to end through a real Apache Kafka broker (single KRaft node on this machine): producer → broker → engine.consume() (batch path: one storage write and one analyzer pass per partition fetch) → analyzer → finding. One sample per Kafka message, gzip, acks=all, idempotent producer, client ${process.env.BENCH_CLIENT ?? 'kafkajs'}, ${process.env.BENCH_PARTITIONS ?? 6} partitions for every instance count; each engine instance is its own process with the transport's default settings${process.env.BENCH_FAST_GROUP === '1' ? ' except fast-group ones (fetch wait 100 ms, heartbeat 300 ms)' : ''}. ` +
-    'Measurements start once the group is settled (no new assignment for 3 s) and after a 20,000-sample warm-up. End-to-end = samples/s of all instances while a producer publishes as fast as it can; efficiency = samples per CPU-second of the engine processes, summed (process.cpuUsage of each), also shown net of the idle cost measured on the same instances for 2 s right before; latency = publish → finding at half the measured end-to-end rate (every 20th sample is a probe that becomes a finding). The broker, the producer and the instances share the same 2 cores with everything else running on the machine: the 1-minute load average is given beside each figure.',
+    'Measurements start once the group is settled (no new assignment for 3 s) and after a 20,000-sample warm-up. End-to-end = samples/s of all instances while a producer publishes as fast as it can; efficiency = samples per CPU-second of the engine processes, summed (process.cpuUsage of each), also shown net of the idle cost measured on the same instances for 2 s right before; latency = publish → finding at half of one instance's end-to-end rate, the same rate for every instance count (every 20th sample is a probe that becomes a finding; the time includes waiting in the producer). The broker, the producer and the instances share the same 2 cores with everything else running on the machine: the 1-minute load average is given beside each figure.',
   command: 'bash scripts/services/start-kafka.sh && npx tsx --conditions=@iac-dharma/source bench/src/kafka/kafka-bench.ts',
   measuredAt: new Date().toISOString(),
   figures,
@@ -276,6 +276,7 @@ const spread = (values: number[]) => {
   return `${summary.median} (${summary.min}–${summary.max})`;
 };
 let efficiencyOfOne: number | undefined;
+let pacedRateOfOne: number | undefined;
 for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Number).filter((count) => count > 0)) {
   const drain = [];
   const max = [];
@@ -294,7 +295,10 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Numb
   }
   // Latency at half the measured end-to-end rate (or BENCH_PACED_RATE per instance when set).
   const endToEnd = summarize(max.map((entry) => entry.samplesPerSecond));
-  const rate = process.env.BENCH_PACED_RATE ? PACED_RATE * count : Math.round(endToEnd.median / 2);
+  // Every instance count is paced at the same rate, half of one instance's end-to-end median (the goal's
+  // rate): the producer is one process on the same 2 cores, and more instances leave it less CPU.
+  pacedRateOfOne ??= Math.round(endToEnd.median / 2);
+  const rate = process.env.BENCH_PACED_RATE ? PACED_RATE : pacedRateOfOne;
   for (let run = 0; run < RUNS; run++) {
     paced.push(await pacedLatency(count, rate));
     const last = paced.at(-1)!;
