@@ -364,6 +364,7 @@ if (one) {
     .filter((entry) => entry.instances > 1)
     .map((entry) => `${entry.instances} instances: ${Math.round((100 * entry.raw) / one.raw)}% of one instance's samples per engine CPU-second (${Math.round((100 * entry.busy) / one.busy)}% net of idle polling; idle cost ${round(entry.idle, 3)} CPU-s/s for all instances vs ${round(one.idle, 3)} for one)`)
     .join('; ');
+  results.description += ` Scale-out in this run: ${String(results.scalingSummary)}.`;
 }
 mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
 const output = process.env.BENCH_OUTPUT ?? join(repoRoot, 'bench/results/kafka.json');
