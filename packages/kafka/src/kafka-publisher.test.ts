@@ -19,7 +19,7 @@ function gatedProducer(failures: unknown[] = []) {
       return new Promise<void>((resolve, reject) => requests.push({ batch, release: () => resolve(), fail: reject }));
     },
     isRetryable: (error) => (error as { retriable?: boolean }).retriable !== false,
-    isUnknownTopic: () => false,
+    isUnknownTopic: (error) => /unknown topic/i.test(String((error as Error).message)),
     reconnect: async () => undefined,
     close: async () => undefined,
   };
@@ -95,5 +95,18 @@ describe('KafkaPublisher', () => {
     const timed = publisherFor(forever.producer, { deliveryTimeoutMs: 50 });
     await expect(timed.publisher.send('t', [message(1)], 10)).rejects.toBeInstanceOf(TimeoutError);
     expect(timed.stats.publishFailures).toBe(1);
+  });
+
+  it('re-creates a topic deleted mid-run before retrying, even when the client calls the error final', async () => {
+    const unknown = Object.assign(new Error('Unknown topic t.'), { retriable: false });
+    const { producer, requests } = gatedProducer([unknown]);
+    const recreated: string[][] = [];
+    const { publisher, stats } = publisherFor(producer, { onUnknownTopic: async (topics) => void recreated.push(topics) });
+    const sent = publisher.send('t', [message(1)], 100);
+    await waitFor(() => requests.length === 1);
+    requests[0]!.release();
+    await sent;
+    expect(recreated).toEqual([['t']]);
+    expect(stats).toMatchObject({ published: 1, publishRetries: 1, publishFailures: 0 });
   });
 });

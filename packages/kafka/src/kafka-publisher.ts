@@ -117,7 +117,10 @@ export class KafkaPublisher {
         return;
       } catch (error) {
         const delay = backoffDelay(attempt, this.options.backoff);
-        if (!producer.isRetryable(error)) {
+        // A missing topic (deleted mid-run) is re-created before the retry, whatever the client calls it.
+        const recreate = this.options.onUnknownTopic;
+        const unknownTopic = recreate !== undefined && producer.isUnknownTopic(error);
+        if (!unknownTopic && !producer.isRetryable(error)) {
           throw new TransportError(`Kafka rejected ${count} message(s): ${(error as Error).message}`, { cause: error });
         }
         if (clock.now() + delay > deadline) {
@@ -126,8 +129,8 @@ export class KafkaPublisher {
         stats.publishRetries++;
         logger.warn('kafka produce failed; retrying', { attempt, delayMs: delay, error: (error as Error).message });
         await clock.sleep(delay);
-        if (this.options.onUnknownTopic && producer.isUnknownTopic(error)) {
-          await this.options.onUnknownTopic(topicMessages.map((entry) => entry.topic)).catch((cause: unknown) => logger.warn('kafka topic re-creation failed; retrying', { error: String(cause) }));
+        if (unknownTopic) {
+          await recreate(topicMessages.map((entry) => entry.topic)).catch((cause: unknown) => logger.warn('kafka topic re-creation failed; retrying', { error: String(cause) }));
         }
         // After a broker restart the producer may have dropped its connections: reconnecting is harmless when connected.
         await producer.reconnect();
