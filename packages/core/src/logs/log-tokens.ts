@@ -172,7 +172,7 @@ export function foldUnits(shapes: string[]): string[] {
       continue;
     }
     result ??= shapes.slice(0, index);
-    result[result.length - 1] += unit[1];
+    result[result.length - 1] = `${result[result.length - 1]!}${unit[1] ?? ''}`;
   }
   return result ?? shapes;
 }
