@@ -30,6 +30,13 @@ function grid(name: string): Array<{ label: string; options: EnsembleOptions }> 
   const add = (options: EnsembleOptions) => out.push({ label: JSON.stringify(options), options });
   // The grid the shipped outlier settings were chosen from (issue 21 / 17.8); 0/0 = the detector before them.
   for (const outlierCap of [0, 0.5, 1, 2]) for (const outlierForgetting of [0, 0.001, 0.01]) add({ outlierCap, outlierForgetting });
+  // One-step moves of the older settings around the defaults (the neighbourhood they were tuned in).
+  const moves: Array<[keyof EnsembleOptions, unknown[]]> = [
+    ['restSamples', [60, 90, 160, 240]], ['averagingWindow', [5, 20]], ['likelihoodAlpha', [0.002, 0.008]], ['spatialTolerance', [0.01, 0.1]],
+    ['smoothSpatialTolerance', [0.05, 0.2]], ['warmupSamples', [100, 250]], ['contextLength', [3, 5]], ['restBreakExcess', [0, 0.5]],
+    ['detectionLevel', [0.4, 0.5]], ['resolutions', [[8, 32]]], ['runContext', [false]],
+  ];
+  for (const [key, values] of moves) for (const value of values) add({ [key]: value } as EnsembleOptions);
   return out;
 }
 
