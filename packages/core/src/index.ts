@@ -286,3 +286,33 @@ export {
   type LoghubSystem,
   type ParsedLogLine,
 } from './logs/index.js';
+
+// Root-cause analysis (issue 22): RootCauseAnalyzer over a service graph, graph builders, PetShop format
+export {
+  RootCauseAnalyzer,
+  RootCauseAnalyzerOptionsSchema,
+  ROOT_CAUSE_METHODS,
+  createServiceGraph,
+  defaultDirection,
+  metricFamily,
+  parsePetshopGraph,
+  parsePetshopMetrics,
+  pooledBaseline,
+  reachableCallees,
+  serviceGraphFromSpans,
+  type CallEdge,
+  type IncidentWindow,
+  type MetricChange,
+  type MetricDirection,
+  type NodeMetrics,
+  type PetshopMetrics,
+  type RootCauseAnalyzerOptions,
+  type RootCauseAnalyzerOptionsInput,
+  type RootCauseCandidate,
+  type RootCauseInput,
+  type RootCauseMethod,
+  type RootCauseResult,
+  type RootCauseTarget,
+  type ServiceGraph,
+  type SpanLike,
+} from './rca/index.js';

@@ -4,6 +4,7 @@ import { churnCommand } from './churn.js';
 import { failureCommand } from './failure.js';
 import { forecastCommand } from './forecast.js';
 import { logparseCommand } from './logparse.js';
+import { rcaCommand } from './rca.js';
 import { threatCommand } from './threat.js';
 import { watchCommand } from './watch.js';
 
@@ -16,4 +17,5 @@ export const commands: Record<string, Command> = {
   churn: churnCommand,
   logparse: logparseCommand,
   watch: watchCommand,
+  rca: rcaCommand,
 };

@@ -12,3 +12,10 @@ export {
 } from './incident-catalog.js';
 export { createSeededRandom, type SeededRandom } from './seeded-random.js';
 export { createThresholdAnalyzer, type ThresholdRule } from './threshold-analyzer.js';
+export {
+  CALL_GRAPH_FAULTS,
+  simulateCallGraphIncident,
+  type CallGraphFault,
+  type CallGraphIncidentOptions,
+  type SimulatedCallGraphIncident,
+} from './call-graph-simulator.js';

@@ -10,3 +10,4 @@ export {
   type ProcessPluginOptions,
   type ProcessSupervisorOptions,
 } from './plugins/index.js';
+export { loadPetshopDataset, type PetshopIssue, type PetshopScenario } from './petshop-dataset.js';
