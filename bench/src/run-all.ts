@@ -42,6 +42,7 @@ export const BENCHMARKS: Benchmark[] = [
   { area: 'optimizer', entry: 'optimizer/optimizer-bench.ts' },
   { area: 'loghub', entry: 'loghub/loghub-bench.ts' },
   { area: 'incident', entry: 'logs/incident-bench.ts' },
+  { area: 'rca', entry: 'rca/petshop-rca.ts' },
   { area: 'gateway', entry: 'gateway/gateway-bench.ts', args: ['3'] },
   { area: 'prometheus', entry: 'prometheus/prometheus-bench.ts' },
   { area: 'kafka', entry: 'kafka/kafka-bench.ts', needs: 'kafka' },

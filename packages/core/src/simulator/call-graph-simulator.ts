@@ -115,12 +115,12 @@ export function simulateCallGraphIncident(options: CallGraphIncidentOptions): Si
       if (node.alias !== undefined) {
         const target = compute(byName.get(node.alias)!);
         latency += target.latency;
-        availability *= target.availability;
+        availability *= target.availability / 100;
       } else {
         for (const [callee, per] of node.calls) {
           const child = compute(byName.get(callee)!);
           latency += (per || 0) * child.latency;
-          availability *= per === 0 ? 1 : child.availability ** Math.min(1, per);
+          availability *= per === 0 ? 1 : (child.availability / 100) ** Math.min(1, per);
         }
       }
       const value = { latency, availability: Math.max(0, Math.min(1, availability)) * 100, requests: Math.max(0, Math.round(incoming * jitter())) };
