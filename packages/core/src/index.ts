@@ -51,6 +51,7 @@ export {
   ForecastFindingSchema,
   InsightFindingSchema,
   PredictionFindingSchema,
+  RootCauseFindingSchema,
   ThreatCategorySchema,
   ThreatFindingSchema,
   type AnomalyFinding,
@@ -60,6 +61,7 @@ export {
   type ForecastFinding,
   type InsightFinding,
   type PredictionFinding,
+  type RootCauseFinding,
   type ThreatCategory,
   type ThreatFinding,
 } from './schemas/finding.js';
@@ -299,6 +301,7 @@ export {
   parsePetshopMetrics,
   pooledBaseline,
   reachableCallees,
+  serviceGraphFromInventory,
   serviceGraphFromSpans,
   type CallEdge,
   type IncidentWindow,
@@ -316,3 +319,4 @@ export {
   type ServiceGraph,
   type SpanLike,
 } from './rca/index.js';
+export { linkRootCause, type RootCauseLinkOptions } from './engine/root-cause-link.js';

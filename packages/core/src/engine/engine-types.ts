@@ -7,8 +7,10 @@ import type {
   ForecastFinding,
   InsightFinding,
   PredictionFinding,
+  RootCauseFinding,
   ThreatFinding,
 } from '../schemas/finding.js';
+import type { RootCauseLinkOptions } from './root-cause-link.js';
 import type { IngestRecord } from '../schemas/records.js';
 import type { RemediationResult } from '../schemas/remediation.js';
 import type { Analyzer } from '../spec/analyzer.js';
@@ -38,12 +40,17 @@ export interface EngineOptions {
   persistSamples?: boolean;
   /** Publish findings and remediation results to the transport. @default true */
   publishFindings?: boolean;
-  /** Topic per finding kind (and `remediation`). @default anomaly→anomalies, prediction/forecast/insight→predictions, threat→alerts, remediation→remediations */
+  /** Topic per finding kind (and `remediation`). @default anomaly/root-cause→anomalies, prediction/forecast/insight→predictions, threat→alerts, remediation→remediations */
   topics?: Partial<Record<FindingKind | 'remediation' | 'alert', string>>;
   /** Topic that receives records rejected while consuming from the transport. @default 'dead-letter' */
   deadLetterTopic?: string;
   /** Most finding batches waiting for the transport's acknowledgement at once; more make ingestion wait. @default 64 */
   maxInFlightPublishes?: number;
+  /**
+   * Root-cause analysis: when an anomaly fires on a node of this service graph, rank the nodes it calls and
+   * emit a `root-cause` finding for the most likely origin, linked to the anomaly. Off when omitted.
+   */
+  rootCause?: RootCauseLinkOptions;
   /** Close the storage and transport in `engine.close()`. @default true */
   closeAdapters?: boolean;
 }
@@ -68,6 +75,8 @@ export interface EngineEvents {
   threat: (finding: ThreatFinding) => void;
   forecast: (finding: ForecastFinding) => void;
   insight: (finding: InsightFinding) => void;
+  /** A root-cause finding linked to the finding whose symptom it explains (needs `rootCause` options). */
+  'root-cause': (finding: RootCauseFinding) => void;
   /** A remediation attempt finished (any outcome). */
   remediation: (result: RemediationResult) => void;
   /** Accepted records, after validation, before analysis. */

@@ -14,6 +14,7 @@ import type { IncomingMessage, Subscription, Transport } from '../spec/transport
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { InProcessTransport } from '../transport/in-process-transport.js';
 import { randomId } from '../util/random-id.js';
+import { linkRootCause } from './root-cause-link.js';
 import type { EngineErrorContext, EngineEvents, EngineHealth, EngineOptions, EngineStats, IngestResult } from './engine-types.js';
 
 const DEFAULT_TOPICS: Record<FindingKind | 'remediation' | 'alert', string> = {
@@ -21,6 +22,7 @@ const DEFAULT_TOPICS: Record<FindingKind | 'remediation' | 'alert', string> = {
   prediction: 'predictions',
   forecast: 'predictions',
   insight: 'predictions',
+  'root-cause': 'anomalies',
   threat: 'alerts',
   alert: 'alerts',
   remediation: 'remediations',
@@ -330,7 +332,25 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
     }
     const findings = await this.deliver(produced);
+    findings.push(...(await this.deliver(await this.linkRootCauses(findings))));
     return { accepted: records.length, rejected: errors.length, findings, errors, rejectedIndexes };
+  }
+
+  /** With `rootCause` options: a `root-cause` finding for each finding on a graph node that has one. */
+  private async linkRootCauses(findings: readonly Finding[]): Promise<Finding[]> {
+    const options = this.options.rootCause;
+    if (options === undefined || findings.length === 0) return [];
+    const linked: Finding[] = [];
+    for (const finding of findings) {
+      if (finding.kind === 'root-cause') continue;
+      try {
+        const rootCause = await linkRootCause(finding, this.storage, options, randomId);
+        if (rootCause !== undefined) linked.push(rootCause);
+      } catch (error) {
+        this.report(toError(error), { source: 'analyzer', component: 'root-cause' });
+      }
+    }
+    return linked;
   }
 
   private async runTick(analyzer: Analyzer): Promise<Finding[]> {

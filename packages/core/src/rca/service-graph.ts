@@ -106,3 +106,20 @@ export function serviceGraphFromSpans(spans: Iterable<SpanLike>): ServiceGraph {
   }
   return createServiceGraph(edges, nodes);
 }
+
+/**
+ * Derives the call graph from the inventory: each resource lists the ids it calls in a label (comma-separated),
+ * e.g. `labels: { calls: 'api,cache' }`. Resources without the label are isolated nodes.
+ */
+export function serviceGraphFromInventory(resources: Iterable<{ id: string; labels?: Readonly<Record<string, string>> | undefined }>, options: { label?: string } = {}): ServiceGraph {
+  const label = options.label ?? 'calls';
+  const edges: CallEdge[] = [];
+  const nodes: string[] = [];
+  for (const resource of resources) {
+    nodes.push(resource.id);
+    for (const callee of (resource.labels?.[label] ?? '').split(',')) {
+      if (callee.trim() !== '') edges.push({ caller: resource.id, callee: callee.trim() });
+    }
+  }
+  return createServiceGraph(edges, nodes);
+}

@@ -23,8 +23,8 @@ export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 
 /** Which findings a policy answers. Every given field must match; omitted fields match anything. */
 export const PolicyMatchSchema = z.object({
-  /** Finding kinds, e.g. `['anomaly', 'forecast']`. */
-  kinds: z.array(z.enum(['anomaly', 'prediction', 'threat', 'forecast', 'insight'])).min(1).optional(),
+  /** Finding kinds, e.g. `['anomaly', 'forecast']`; `root-cause` targets the origin of a symptom rather than the symptom. */
+  kinds: z.array(z.enum(['anomaly', 'prediction', 'threat', 'forecast', 'insight', 'root-cause'])).min(1).optional(),
   /** Lowest severity answered. @default 'low' */
   minSeverity: SeveritySchema.default('low'),
   /** Metric names (the part after `resource/` in the finding's series). */

@@ -90,6 +90,25 @@ export const InsightFindingSchema = FindingBase.extend({
 });
 export type InsightFinding = z.infer<typeof InsightFindingSchema>;
 
+/**
+ * The component where a symptom most likely started, from a `RootCauseAnalyzer` over a service graph. Its
+ * `resource` is the root cause (so remediation policies can target it); it links to the symptom's finding.
+ */
+export const RootCauseFindingSchema = FindingBase.extend({
+  kind: z.literal('root-cause'),
+  /** Id of the finding whose symptom this explains. */
+  symptomFindingId: z.string().min(1),
+  /** The node where the symptom was observed. */
+  symptomResource: IdSchema,
+  /** The anomalous call path from the root cause up to the symptom's node. */
+  path: z.array(z.string()).min(1),
+  /** Ranked candidates, most likely first (the first is `resource`). */
+  candidates: z.array(z.object({ node: z.string(), score: z.number().min(0).max(1), explanation: z.string() })).default([]),
+  /** The ranking method. */
+  method: z.string().optional(),
+});
+export type RootCauseFinding = z.infer<typeof RootCauseFindingSchema>;
+
 /** Every finding an analyzer can produce, discriminated by `kind`. */
 export const FindingSchema = z.discriminatedUnion('kind', [
   AnomalyFindingSchema,
@@ -97,6 +116,7 @@ export const FindingSchema = z.discriminatedUnion('kind', [
   ThreatFindingSchema,
   ForecastFindingSchema,
   InsightFindingSchema,
+  RootCauseFindingSchema,
 ]);
 export type Finding = z.infer<typeof FindingSchema>;
 export type FindingKind = Finding['kind'];
