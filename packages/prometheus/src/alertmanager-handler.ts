@@ -52,6 +52,7 @@ const ALERT_NAMES: Record<Finding['kind'], string> = {
   prediction: 'DharmaFailurePrediction',
   threat: 'DharmaThreat',
   insight: 'DharmaInsight',
+  'root-cause': 'DharmaRootCause',
 };
 
 /** Alertmanager's conventional severities (`critical`, `warning`, `info`) from the SDK's five. */
