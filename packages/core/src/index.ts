@@ -6,6 +6,10 @@ export {
   AttributesSchema,
   IdSchema,
   LabelsSchema,
+  MAX_TIMESTAMP,
+  MAX_VALUE_MAGNITUDE,
+  MIN_TIMESTAMP,
+  MeasuredValueSchema,
   ScalarSchema,
   SEVERITY_ORDER,
   SeveritySchema,
@@ -82,6 +86,7 @@ export {
 
 // Adapter interfaces
 export { noopLogger, systemClock, type CallOptions, type Clock, type ComponentHealth, type Logger } from './spec/common.js';
+export { adaptLogger, type LoggerCallShape, type LoggerLike } from './spec/adapt-logger.js';
 export type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, Storage } from './spec/storage.js';
 export { TOPICS, type IncomingMessage, type MessageBatch, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from './spec/transport.js';
 export type { ModelRuntime, ModelSession, TensorData, TensorType } from './spec/model-runtime.js';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StateError } from '@iac-dharma/core';
+import { StateError, adaptLogger } from '@iac-dharma/core';
 import { GraphQLError } from 'graphql/index.js';
 import { createYoga } from 'graphql-yoga';
 import { apiKeyFromHeaders, createApiKeyAuthenticator, type Principal } from './auth/api-keys.js';
@@ -47,7 +47,7 @@ export interface Gateway {
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { engine } = options;
-  const logger = options.logger ?? engine.logger;
+  const logger = options.logger ? adaptLogger(options.logger) : engine.logger;
   const authenticator = createApiKeyAuthenticator({ apiKeys: options.apiKeys, allowAnonymous: options.allowAnonymous ?? false });
   const metrics = createGatewayMetrics(options.registry ? { registry: options.registry } : {});
   const statusBus = new StatusBus();

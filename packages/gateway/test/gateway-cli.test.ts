@@ -25,10 +25,12 @@ describe('dharma-gateway command', () => {
     expect(() => parseGatewayArgs(['--storage', 'mysql://x'])).toThrow(/--storage "mysql:\/\/x": use memory or sqlite:<path>/);
     expect(() => parseGatewayArgs(['--port', 'http'])).toThrow(/--port/);
     expect(() => parseGatewayArgs(['--api-key', 'admin:secret-key'])).toThrow(/role/);
+    expect(() => parseGatewayArgs(['--log-format', 'xml'])).toThrow(/--log-format "xml": use text or json/);
+    expect(parseGatewayArgs([])).toMatchObject({ logFormat: 'text', logLevel: 'info' });
   });
 
   it('starts from one command on SQLite storage, serves GraphQL and /health, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, '--storage', `sqlite:${join(directory, 'aiops.db')}`, '--port', '0', '--api-key', 'operator:cli-secret-key'], {
+    const child = spawn(process.execPath, [bin, '--storage', `sqlite:${join(directory, 'aiops.db')}`, '--port', '0', '--api-key', 'operator:cli-secret-key', '--log-format', 'json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -47,6 +49,18 @@ describe('dharma-gateway command', () => {
         body: JSON.stringify({ query: 'mutation { createInfrastructure(input: { id: "vpc", name: "VPC" }) { id status } }' }),
       });
       expect(await created.json()).toEqual({ data: { createInfrastructure: { id: 'vpc', status: 'running' } } });
+      // A rejected sample is logged on stderr as a JSON line with its fields, not lost.
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'cli-secret-key' },
+        body: JSON.stringify({ query: 'mutation { ingestMetrics(samples: [{ resourceId: "vpc", metric: "cpu", value: 1e300 }]) { accepted rejected } }' }),
+      });
+      const warning = await waitFor(() => errors.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.level === 'warn'), {
+        timeoutMs: 10_000,
+        message: `a warn line on stderr (stderr: ${errors})`,
+      });
+      expect(warning).toMatchObject({ source: 'ingest', index: 0 });
+      expect(String(warning.msg)).toMatch(/value/);
       const page = await fetch(url, { headers: { accept: 'text/html' } });
       expect(await page.text()).toMatch(/GraphiQL/i);
     } finally {

@@ -8,6 +8,7 @@ import { IngestRecordSchema, seriesKey, type IngestRecord, type IngestRecordInpu
 import type { RemediationResult } from '../schemas/remediation.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
 import { noopLogger, systemClock, type Clock, type ComponentHealth, type Logger } from '../spec/common.js';
+import { adaptLogger } from '../spec/adapt-logger.js';
 import type { FindingHandler, FindingHandlerContext } from '../spec/finding-handler.js';
 import type { Storage } from '../spec/storage.js';
 import type { IncomingMessage, Subscription, Transport } from '../spec/transport.js';
@@ -65,7 +66,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.options = options;
     this.storage = options.storage ?? new MemoryStorage();
     this.transport = options.transport ?? new InProcessTransport();
-    this.logger = options.logger ?? noopLogger;
+    this.logger = adaptLogger(options.logger ?? noopLogger);
     this.clock = options.clock ?? systemClock;
     this.metrics = options.metrics ?? noopMetrics;
     this.topics = { ...DEFAULT_TOPICS, ...options.topics };

@@ -7,6 +7,7 @@ import type { Finding } from '../schemas/finding.js';
 import { ActionRefSchema, type ActionRef, type HistoryRecord, type RemediationOutcome, type RemediationResult } from '../schemas/remediation.js';
 import type { Resource } from '../schemas/resource.js';
 import { noopLogger, systemClock, type Clock, type ComponentHealth, type Logger } from '../spec/common.js';
+import { adaptLogger } from '../spec/adapt-logger.js';
 import type { FindingHandler, FindingHandlerContext } from '../spec/finding-handler.js';
 import type { RemediationActionDefinition, RemediationContext, RemediationPlugin } from '../spec/remediation-plugin.js';
 import type { Storage } from '../spec/storage.js';
@@ -85,7 +86,7 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     this.name = options.name ?? 'remediator';
     this.storage = options.storage;
     this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? noopLogger;
+    this.logger = adaptLogger(options.logger ?? noopLogger);
     this.policies = parseWith(z.array(RemediationPolicySchema), options.policies ?? [], 'policies');
     const names = new Set<string>();
     for (const policy of this.policies) {

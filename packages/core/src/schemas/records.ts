@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttributesSchema, IdSchema, LabelsSchema, TimestampSchema } from './common.js';
+import { AttributesSchema, IdSchema, LabelsSchema, MeasuredValueSchema, TimestampSchema } from './common.js';
 
 /**
  * One measurement of one metric of one resource, e.g. `{ resource: 'web-1', metric: 'cpu', value: 0.93 }`.
@@ -11,8 +11,8 @@ export const MetricSampleSchema = z.object({
   resource: IdSchema,
   /** Metric name, e.g. `cpu_utilization`, `disk_used_bytes`. */
   metric: IdSchema,
-  /** The measured value; must be a finite number (NaN and ±Infinity are rejected). */
-  value: z.number({ error: 'expected a finite number' }).finite(),
+  /** The measured value: a finite number of magnitude at most 1e18 (NaN, ±Infinity and 1e308-scale values are rejected). */
+  value: MeasuredValueSchema,
   /** When the value was measured (epoch ms or ISO string). Defaults to the engine clock's now. */
   timestamp: TimestampSchema.optional(),
   labels: LabelsSchema.optional(),

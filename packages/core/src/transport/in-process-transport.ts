@@ -1,5 +1,6 @@
 import { StateError } from '../errors/errors.js';
 import { noopLogger, type CallOptions, type ComponentHealth, type Logger } from '../spec/common.js';
+import { adaptLogger } from '../spec/adapt-logger.js';
 import type { IncomingMessage, MessageBatchHandler, MessageHandler, OutgoingMessage, Subscription, Transport } from '../spec/transport.js';
 import { randomId } from '../util/random-id.js';
 
@@ -46,7 +47,7 @@ export class InProcessTransport implements Transport {
   constructor(options: InProcessTransportOptions = {}) {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.deadLetterTopic = options.deadLetterTopic ?? 'dead-letter';
-    this.logger = options.logger ?? noopLogger;
+    this.logger = adaptLogger(options.logger ?? noopLogger);
   }
 
   async publish({ topic, messages, signal }: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void> {

@@ -15,6 +15,10 @@ export interface GatewayCommand {
   dryRun: boolean;
   maxDepth?: number;
   maxComplexity?: number;
+  /** Log lines on stderr: `text` or `json` (JSON lines). */
+  logFormat: 'text' | 'json';
+  /** Lowest level logged. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
   help: boolean;
 }
 
@@ -34,6 +38,8 @@ Options:
   --no-graphiql           do not serve the GraphiQL page
   --max-depth <n>         deepest query nesting accepted                (default: 8)
   --max-complexity <n>    highest estimated query cost accepted         (default: 20000)
+  --log-format <f>        log lines on stderr: text | json (JSON lines) (default: text)
+  --log-level <level>     debug | info | warn | error                   (default: info)
   -h, --help              show this help
 
 Endpoints: /graphql (HTTP + graphql-ws, GraphiQL in a browser), /health, /metrics.`;
@@ -45,6 +51,11 @@ function integer(value: string | undefined, name: string, min: number, max: numb
     throw new ValidationError(`Invalid --${name}: expected an integer from ${min} to ${max}, got "${value}".`, [{ path: name, message: `expected an integer from ${min} to ${max}`, code: 'custom' }]);
   }
   return parsed;
+}
+
+function oneOf<const T extends readonly string[]>(value: string, name: string, allowed: T): T[number] {
+  if ((allowed as readonly string[]).includes(value)) return value as T[number];
+  throw new ValidationError(`Invalid --${name} "${value}": use ${allowed.join(' or ')}.`, [{ path: name, message: `expected ${allowed.join(' | ')}`, code: 'custom' }]);
 }
 
 /** Parses the command line (without node and the script) and the environment. Throws `ValidationError` on bad options. */
@@ -63,6 +74,8 @@ export function parseGatewayArgs(argv: string[], env: Record<string, string | un
       'no-graphiql': { type: 'boolean', default: false },
       'max-depth': { type: 'string' },
       'max-complexity': { type: 'string' },
+      'log-format': { type: 'string', default: 'text' },
+      'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,6 +86,8 @@ export function parseGatewayArgs(argv: string[], env: Record<string, string | un
   }
   const maxDepth = integer(values['max-depth'] as string | undefined, 'max-depth', 1, 100);
   const maxComplexity = integer(values['max-complexity'] as string | undefined, 'max-complexity', 1, 10_000_000);
+  const logFormat = oneOf(values['log-format'] as string, 'log-format', ['text', 'json'] as const);
+  const logLevel = oneOf(values['log-level'] as string, 'log-level', ['debug', 'info', 'warn', 'error'] as const);
   return {
     storage,
     port: integer(values.port as string, 'port', 0, 65_535) ?? 4000,
@@ -83,6 +98,8 @@ export function parseGatewayArgs(argv: string[], env: Record<string, string | un
     dryRun: values['dry-run'] as boolean,
     ...(maxDepth === undefined ? {} : { maxDepth }),
     ...(maxComplexity === undefined ? {} : { maxComplexity }),
+    logFormat,
+    logLevel,
     help: values.help as boolean,
   };
 }

@@ -3,6 +3,7 @@ import { createPrometheusMetrics } from '@iac-dharma/core/node';
 import { createGateway } from '../create-gateway.js';
 import { createProcessPoolProvider } from '../providers/process-pool-provider.js';
 import type { GatewayCommand } from './parse-gateway-args.js';
+import { createStreamLogger } from './stream-logger.js';
 
 /** A gateway started from the command line, with everything it owns. */
 export interface RunningGateway {
@@ -25,17 +26,20 @@ async function openStorage(spec: string): Promise<Storage | undefined> {
  * chosen storage, a remediator, the process-pool provider, and the gateway.
  */
 export async function startGatewayCommand(command: GatewayCommand): Promise<RunningGateway> {
+  // Errors must not vanish: everything the engine, remediator and gateway log goes to stderr.
+  const logger = createStreamLogger({ stream: process.stderr, format: command.logFormat, level: command.logLevel });
   const storage = await openStorage(command.storage);
   const metrics = createPrometheusMetrics();
-  const engine = createEngine({ ...(storage ? { storage } : {}), analyzers: [new AnomalyDetector()], metrics });
+  const engine = createEngine({ ...(storage ? { storage } : {}), analyzers: [new AnomalyDetector()], metrics, logger });
   await engine.start();
-  const remediator = createRemediator({ storage: engine.storage, dryRun: command.dryRun });
+  const remediator = createRemediator({ storage: engine.storage, dryRun: command.dryRun, logger });
   const provider = createProcessPoolProvider();
   const gateway = createGateway({
     engine,
     remediator,
     provider,
     apiKeys: command.apiKeys,
+    logger,
     allowAnonymous: command.allowAnonymous,
     registry: metrics.registry,
     graphiql: command.graphiql,

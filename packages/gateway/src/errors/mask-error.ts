@@ -23,7 +23,7 @@ export function createErrorMasker(logger: Logger) {
     const original = graphqlError ? graphqlError.originalError : error;
     // GraphQL's own errors (syntax, validation, variable coercion) and GraphQLErrors raised on purpose: the
     // outer error's message has the context (e.g. 'Variable "$input" got invalid value ... at "input.replicas"').
-    if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) return graphqlError;
+    if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) return withoutOriginalError(graphqlError);
     const location = { nodes: graphqlError?.nodes, path: graphqlError?.path };
     const code = DharmaError.isInstance(original) ? original.code : (original as { code?: unknown } | undefined)?.code;
     if (typeof code === 'string' && code in EXPOSED) {
@@ -38,4 +38,19 @@ export function createErrorMasker(logger: Logger) {
     logger.error('unexpected error in a GraphQL resolver', { error: String(original), stack: (original as Error | undefined)?.stack, path: graphqlError?.path?.join('.') });
     return new GraphQLError(message, { ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
+}
+
+/**
+ * graphql-yoga attaches the parser's own error as `extensions.originalError` (e.g. on a malformed JSON
+ * body, whose message quotes the body): callers get the error without it.
+ */
+function withoutOriginalError(error: GraphQLError): GraphQLError {
+  // Removed in place: yoga decides the HTTP status from this very error object.
+  const extensions = error.extensions as Record<string, unknown> | undefined;
+  if (extensions && 'originalError' in extensions) {
+    delete extensions.originalError;
+    // A request yoga could not parse stays a 400 (yoga's `spec` flag would make it a 200 for application/json).
+    if (extensions.code === 'BAD_REQUEST') extensions.http = { status: 400 };
+  }
+  return error;
 }

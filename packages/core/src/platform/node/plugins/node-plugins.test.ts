@@ -50,7 +50,7 @@ describe('command plugin', () => {
     await expect(instance.execute({ action: { plugin: 'command', action: 'rm', params: {} }, resourceId: 'web-1' })).rejects.toThrow(/no action "rm"/);
   });
 
-  it.each(['--output=/tmp/anything', '-rf', 'web 1', 'web\u200b1'])('refuses the resource id %j before running anything (ids from ingested data never become options)', async (resourceId) => {
+  it.each(['--output=/tmp/anything', '-rf', 'web 1', 'web$(id)'])('refuses the resource id %j before running anything (ids from ingested data never become options)', async (resourceId) => {
     const instance = remediator();
     const result = await instance.execute({ action: { plugin: 'command', action: 'echo', params: { message: 'hi' } }, resourceId });
     expect(result.outcome).toBe('failed');
