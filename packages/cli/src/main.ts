@@ -16,8 +16,9 @@ Run "dharma <command> --help" for a command's options.`;
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
-    process.stdout.write(`${USAGE}\n`);
-    return name ? 0 : 1;
+    // No command at all is a usage mistake: exit 2, like every other one.
+    (name ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return name ? 0 : 2;
   }
   const command = commands[name];
   if (!command) {
@@ -28,6 +29,13 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${command.usage}\n`);
     return 0;
   }
-  const { values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false });
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    // node:util's messages are one line already ("Unknown option '--bogus'..."); usage errors exit 2.
+    process.stderr.write(`dharma ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}. Run "dharma ${name} --help".\n`);
+    return 2;
+  }
   return command.run(values as Record<string, string | boolean | undefined>);
 }

@@ -24,6 +24,8 @@ export {
   LogRecordSchema,
   MetricSampleSchema,
   SeriesPointSchema,
+  migrateLegacySeriesKey,
+  parseSeriesKey,
   seriesKey,
   type EventRecord,
   type EventRecordInput,

@@ -1,4 +1,4 @@
-import type { MetricSampleInput } from '@iac-dharma/core';
+import { seriesKey, type MetricSampleInput } from '@iac-dharma/core';
 import { ProtobufDecodeError, ProtobufReader } from './protobuf-reader.js';
 import { PushRequestError } from './errors.js';
 import { SnappyDecodeError, snappyDecompress } from './snappy.js';
@@ -49,7 +49,7 @@ export class SeriesResolver {
     const cached = this.cache.get(fingerprint);
     if (cached !== undefined) return cached;
     const mapped = mapSeries(labels, name, this.mapping);
-    const key = `${mapped.resource}/${mapped.metric}`;
+    const key = seriesKey(mapped);
     const refusal = this.limiter.admit(key, fingerprint);
     if (refusal !== null) {
       // Cache refusals only while the cache is small: a cardinality flood must not grow memory.

@@ -65,6 +65,17 @@ export function postgresMigrations(s: string): string[] {
       updated_at timestamptz NOT NULL DEFAULT now()
     );
     `,
+    // 2: series keys percent-encode "/" and "%" inside resource and metric (core's seriesKey); re-encode the
+    // keys written before, reading their last "/" as the separator (the greedy regexp). Rows are moved out
+    // and back in, so no intermediate key can collide with another.
+    `
+    WITH moved AS (
+      DELETE FROM ${s}.points WHERE series LIKE '%/%' AND (series LIKE '%/%/%' OR strpos(series, '%') > 0)
+      RETURNING regexp_match(series, '^(.*)/([^/]*)$') AS parts, ts, value
+    )
+    INSERT INTO ${s}.points (series, ts, value)
+    SELECT replace(replace(parts[1], '%', '%25'), '/', '%2F') || '/' || replace(replace(parts[2], '%', '%25'), '/', '%2F'), ts, value FROM moved;
+    `,
   ];
 }
 

@@ -1,4 +1,4 @@
-import { DharmaError, StorageError, ValidationError } from '@iac-dharma/core';
+import { DharmaError, StorageError, ValidationError, seriesKey } from '@iac-dharma/core';
 import { makeAnomalyFinding, makeHistoryRecord } from '@iac-dharma/core/testing';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -26,9 +26,26 @@ describe('PostgresStorage', () => {
     // Separate pools are separate server sessions, like separate processes.
     const storages = Array.from({ length: 4 }, () => open({ schema }));
     const infos = await Promise.all(storages.map((storage) => storage.ready()));
-    expect(infos.map((info) => info.schemaVersion)).toEqual([1, 1, 1, 1]);
+    expect(infos.map((info) => info.schemaVersion)).toEqual([2, 2, 2, 2]);
     const { rows } = await storages[0]!.pool.query(`SELECT version FROM "${schema}".schema_version`);
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+  });
+
+  it('migrates series keys written by the old resource/metric scheme (schema 1 → 2)', async () => {
+    const schema = uniqueSchema('series_keys');
+    const storage = open({ schema });
+    await storage.appendPoints({ points: [
+      { series: 'default/web-1/cpu', timestamp: 1000, value: 1 },
+      { series: 'web-2/cpu', timestamp: 1000, value: 2 },
+      { series: '50%/cpu', timestamp: 1000, value: 3 },
+    ] });
+    await storage.pool.query(`DELETE FROM "${schema}".schema_version WHERE version = 2`);
+    const migrated = open({ schema });
+    expect((await migrated.ready()).schemaVersion).toBe(2);
+    expect(await migrated.rangePoints({ series: seriesKey({ resource: 'default/web-1', metric: 'cpu' }) })).toEqual([{ series: 'default%2Fweb-1/cpu', timestamp: 1000, value: 1 }]);
+    expect(await migrated.rangePoints({ series: seriesKey({ resource: 'web-2', metric: 'cpu' }) })).toHaveLength(1);
+    expect(await migrated.rangePoints({ series: seriesKey({ resource: '50%', metric: 'cpu' }) })).toHaveLength(1);
+    expect(await migrated.rangePoints({ series: 'default/web-1/cpu' })).toEqual([]);
   });
 
   it('reports whether points live in a TimescaleDB hypertable', async () => {
@@ -36,7 +53,7 @@ describe('PostgresStorage', () => {
     const health = await storage.health();
     expect(health.status).toBe('ok');
     const available = (await storage.pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`)).rowCount! > 0;
-    expect(health.data).toMatchObject({ timescale: available, schemaVersion: 1 });
+    expect(health.data).toMatchObject({ timescale: available, schemaVersion: 2 });
     if (!available) expect(health.detail).toMatch(/not available/);
     const off = await open({ timescale: 'off' }).health();
     expect(off.data).toMatchObject({ timescale: false });

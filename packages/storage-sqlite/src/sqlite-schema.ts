@@ -1,11 +1,17 @@
 import type Database from 'better-sqlite3';
-import { StateError } from '@iac-dharma/core';
+import { StateError, migrateLegacySeriesKey } from '@iac-dharma/core';
+
+/** One schema migration: SQL, or a function for steps SQL alone cannot express. */
+export type SqliteMigration = string | ((database: Database.Database) => void);
+
+/** Series keys that the old `resource/metric` scheme may have written ambiguously (two `/`, or a `%`). */
+const LEGACY_KEYS = `series LIKE '%/%/%' OR instr(series, '%') > 0`;
 
 /**
  * The schema migrations, in order. Migration `n` (1-based) brings a database from version `n - 1` to `n`.
  * Append new migrations; never edit a released one.
  */
-export const SQLITE_MIGRATIONS: readonly string[] = [
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   `
   CREATE TABLE findings (
     id TEXT PRIMARY KEY,
@@ -60,6 +66,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 2: series keys percent-encode `/` and `%` inside resource and metric (core's seriesKey); re-encode the
+  // keys written before, reading their last `/` as the separator. The rewritten rows are moved out and back
+  // in, so no intermediate key can collide with another.
+  (database) => {
+    database.function('dharma_series_key_v2', { deterministic: true }, (key: unknown) => migrateLegacySeriesKey(String(key)));
+    database.exec(`
+      CREATE TEMP TABLE dharma_moved_points AS SELECT dharma_series_key_v2(series) AS series, timestamp, value FROM points WHERE ${LEGACY_KEYS};
+      DELETE FROM points WHERE ${LEGACY_KEYS};
+      INSERT INTO points (series, timestamp, value) SELECT series, timestamp, value FROM dharma_moved_points;
+      DROP TABLE dharma_moved_points;
+    `);
+  },
 ];
 
 /** The schema version this package writes. */
@@ -84,7 +102,9 @@ export function migrateSqlite(database: Database.Database): number {
     }
     const record = database.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
     for (let version = current + 1; version <= SQLITE_SCHEMA_VERSION; version++) {
-      database.exec(SQLITE_MIGRATIONS[version - 1]!);
+      const migration = SQLITE_MIGRATIONS[version - 1]!;
+      if (typeof migration === 'string') database.exec(migration);
+      else migration(database);
       record.run(version, Date.now());
     }
     return SQLITE_SCHEMA_VERSION;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DharmaError, StorageError, ValidationError, type Storage } from '@iac-dharma/core';
+import { DharmaError, StorageError, ValidationError, seriesKey, type Storage } from '@iac-dharma/core';
 import { makeAnomalyFinding, makeHistoryRecord, runStorageConformance } from '@iac-dharma/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SqliteStorage, createSqliteStorage } from './index.js';
@@ -31,9 +31,9 @@ describe('SqliteStorage', () => {
   it('uses WAL mode and records its schema version', async () => {
     const storage = open();
     const health = await storage.health();
-    expect(health).toMatchObject({ status: 'ok', data: { journalMode: 'wal', schemaVersion: 1 } });
+    expect(health).toMatchObject({ status: 'ok', data: { journalMode: 'wal', schemaVersion: 2 } });
     const versions = storage.database.prepare('SELECT version FROM schema_version').all();
-    expect(versions).toEqual([{ version: 1 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it('works in memory', async () => {
@@ -47,7 +47,26 @@ describe('SqliteStorage', () => {
     const path = newPath();
     await open(path).close();
     const again = open(path);
-    expect(again.database.prepare('SELECT COUNT(*) AS count FROM schema_version').get()).toEqual({ count: 1 });
+    expect(again.database.prepare('SELECT COUNT(*) AS count FROM schema_version').get()).toEqual({ count: 2 });
+  });
+
+  it('migrates series keys written by the old resource/metric scheme (schema 1 → 2)', async () => {
+    const path = newPath();
+    const storage = open(path);
+    // A store as schema 1 left it: keys built as `${resource}/${metric}`, where web/1 + cpu and web + 1/cpu collided.
+    await storage.appendPoints({ points: [
+      { series: 'default/web-1/cpu', timestamp: 1000, value: 1 },
+      { series: 'web-2/cpu', timestamp: 1000, value: 2 },
+      { series: '50%/cpu', timestamp: 1000, value: 3 },
+    ] });
+    storage.database.prepare('DELETE FROM schema_version WHERE version = 2').run();
+    await storage.close();
+    const migrated = open(path);
+    expect(migrated.schemaVersion).toBe(2);
+    expect(await migrated.rangePoints({ series: seriesKey({ resource: 'default/web-1', metric: 'cpu' }) })).toEqual([{ series: 'default%2Fweb-1/cpu', timestamp: 1000, value: 1 }]);
+    expect(await migrated.rangePoints({ series: seriesKey({ resource: 'web-2', metric: 'cpu' }) })).toHaveLength(1);
+    expect(await migrated.rangePoints({ series: seriesKey({ resource: '50%', metric: 'cpu' }) })).toHaveLength(1);
+    expect(await migrated.rangePoints({ series: 'default/web-1/cpu' })).toEqual([]);
   });
 
   it('refuses a database written by a newer schema version', async () => {

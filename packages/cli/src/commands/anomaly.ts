@@ -1,9 +1,9 @@
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, basename } from 'node:path';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { AnomalyDetector, ValidationError, ensembleStrategy, parseWith, robustZScoreStrategy, zScoreStrategy, type SkipReason } from '@iac-dharma/core';
+import { AnomalyDetector, MAX_TIMESTAMP, MAX_VALUE_MAGNITUDE, ValidationError, ensembleStrategy, parseWith, robustZScoreStrategy, zScoreStrategy, type SkipReason } from '@iac-dharma/core';
+import { AtomicFile } from '../io/atomic-output.js';
 import type { Command } from './command.js';
 
 const STRATEGIES = { ensemble: ensembleStrategy, 'z-score': zScoreStrategy, 'robust-z-score': robustZScoreStrategy } as const;
@@ -25,15 +25,16 @@ const NAIVE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/;
  * without a zone is read as UTC (the NAB format); anything else must be an ISO-8601 date. NaN when invalid.
  */
 function parseTimestamp(text: string): number {
-  if (NUMBER.test(text)) return Number(text);
   const naive = NAIVE_TIME.exec(text);
-  if (naive) return Date.parse(`${naive[1]}T${naive[2]}Z`);
-  return /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  const parsed = NUMBER.test(text) ? Number(text) : naive ? Date.parse(`${naive[1]}T${naive[2]}Z`) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  // 1970-01-01 to 2200-01-01, as everywhere in the SDK.
+  return parsed >= 0 && parsed <= MAX_TIMESTAMP ? parsed : Number.NaN;
 }
 
-/** Parses a value cell: a plain decimal number; empty, `NaN`, `Infinity` and other text give NaN. */
+/** Parses a value cell: a plain decimal number within ±1e18; empty, `NaN`, `Infinity`, 1e308 and other text give NaN. */
 function parseValue(text: string): number {
-  return NUMBER.test(text) ? Number(text) : Number.NaN;
+  const value = NUMBER.test(text) ? Number(text) : Number.NaN;
+  return Math.abs(value) <= MAX_VALUE_MAGNITUDE ? value : Number.NaN;
 }
 
 /** Every CSV under `input` (itself when it is a file), with its path relative to `input`. */
@@ -62,7 +63,8 @@ async function scoreFile(path: string, outPath: string, strategy: keyof typeof S
   const summary: FileSummary = { scored: 0, skipped: { 'invalid-value': 0, 'invalid-timestamp': 0, 'out-of-order': 0, 'duplicate-timestamp': 0, 'malformed-row': 0 } };
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   mkdirSync(dirname(outPath), { recursive: true });
-  const output = createWriteStream(outPath, 'utf8');
+  // Written atomically: a file that fails half-way leaves nothing at outPath.
+  const output = new AtomicFile(outPath, '--out');
   let columns: { timestamp: number; value: number } | undefined;
   let buffer = 'timestamp,value,anomaly_score\n';
   for await (const line of lines) {
@@ -73,7 +75,7 @@ async function scoreFile(path: string, outPath: string, strategy: keyof typeof S
       columns = { timestamp: names.indexOf('timestamp'), value: names.indexOf('value') };
       if (columns.timestamp < 0 || columns.value < 0) {
         lines.close();
-        output.destroy();
+        output.discard();
         throw new ValidationError(`${path}: the header must name a "timestamp" and a "value" column (found: ${cells.join(', ')})`, [{ path: 'header', message: 'missing timestamp or value column', code: 'custom' }]);
       }
       continue;
@@ -93,12 +95,16 @@ async function scoreFile(path: string, outPath: string, strategy: keyof typeof S
     // One output row per input row, so results line up with the input (NAB's scorer relies on it).
     buffer += `${timestampText ?? ''},${valueText ?? ''},${score}\n`;
     if (buffer.length > 65_536) {
-      if (!output.write(buffer)) await once(output, 'drain');
+      output.write(buffer);
       buffer = '';
     }
   }
-  output.end(buffer);
-  await once(output, 'finish');
+  if (!columns) {
+    output.discard();
+    throw new ValidationError(`${path}: the file is empty (expected a header with "timestamp" and "value" columns)`, [{ path: 'header', message: 'empty file', code: 'custom' }]);
+  }
+  output.write(buffer);
+  output.commit();
   return summary;
 }
 
@@ -123,7 +129,8 @@ Options:
   --out       output directory, created when missing                      (required)
   --strategy  ensemble (default) | z-score | robust-z-score
 
-Exit code: 0 when every file was scored, 1 when a file could not be read, 2 for bad options.`,
+Exit code: 0 when every file was scored, 1 when a file could not be read or was empty, 2 for bad options
+(including an --out folder that cannot be written). Each output file is written atomically.`,
   options: { input: { type: 'string' }, out: { type: 'string' }, strategy: { type: 'string' } },
   async run(values) {
     let options: z.output<typeof OptionsSchema>;
@@ -131,8 +138,11 @@ Exit code: 0 when every file was scored, 1 when a file could not be read, 2 for 
     try {
       options = parseWith(OptionsSchema, values, 'options');
       inputs = listInputs(options.input);
+      // The output folder must be writable before any file is scored.
+      mkdirSync(options.out, { recursive: true });
+      accessSync(options.out, constants.W_OK);
     } catch (error) {
-      process.stderr.write(`dharma anomaly: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`dharma anomaly: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
       return 2;
     }
     const totals: FileSummary = { scored: 0, skipped: { 'invalid-value': 0, 'invalid-timestamp': 0, 'out-of-order': 0, 'duplicate-timestamp': 0, 'malformed-row': 0 } };

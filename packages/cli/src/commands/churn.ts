@@ -1,5 +1,6 @@
 import { ChurnPredictor, createExtractionNotes, TabularExtractor } from '@iac-dharma/models';
 import type { Command } from './command.js';
+import { checkInput } from '../io/atomic-output.js';
 import { CsvOutput } from '../io/csv-output.js';
 import { parseCsvLine } from '../io/csv.js';
 import { guardCommand } from '../io/guard-command.js';
@@ -34,12 +35,14 @@ export const churnCommand: Command = {
       const input = requireOption(values, 'input', USAGE);
       const out = requireOption(values, 'out', USAGE);
       const idColumn = typeof values['id-column'] === 'string' ? values['id-column'] : 'customerID';
+      // The input must exist and the output be writable before the model loads and any work starts.
+      checkInput(input);
+      const output = new CsvOutput(out, [idColumn, 'churn_probability']);
       const model = await loadCommandModel(values, 'churn');
       const predictor = new ChurnPredictor({ model });
       const extractor = TabularExtractor.fromCard(model.card);
       const report = new RunReport('churn');
       const notes = createExtractionNotes();
-      const output = new CsvOutput(out, [idColumn, 'churn_probability']);
       let header: string[] | undefined;
       let columns: number[] = [];
       let idIndex = -1;

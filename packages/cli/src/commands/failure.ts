@@ -1,5 +1,6 @@
 import { FailurePredictor } from '@iac-dharma/models';
 import type { Command } from './command.js';
+import { checkInput } from '../io/atomic-output.js';
 import { CsvOutput } from '../io/csv-output.js';
 import { guardCommand } from '../io/guard-command.js';
 import { loadCommandModel, modelOptions, modelUsage, requireOption, UsageError } from '../io/model-options.js';
@@ -34,6 +35,9 @@ export const failureCommand: Command = {
       if (format !== 'cmapss') throw new UsageError(`--format must be "cmapss", got "${String(format)}".\n\n${USAGE}`);
       const input = requireOption(values, 'input', USAGE);
       const out = requireOption(values, 'out', USAGE);
+      // The input must exist and the output be writable before the model loads and any work starts.
+      checkInput(input);
+      const output = new CsvOutput(out, ['unit', 'rul', 'probability']);
       const model = await loadCommandModel(values, 'failure');
       const predictor = new FailurePredictor({ model });
       const sensors = model.card.features.map((feature) => feature.name);
@@ -69,7 +73,6 @@ export const failureCommand: Command = {
         state.rows.push(columnOf.map((column) => numbers[column]!));
         if (state.rows.length > length) state.rows.shift();
       }
-      const output = new CsvOutput(out, ['unit', 'rul', 'probability']);
       const ordered = [...units.entries()].sort((a, b) => a[0] - b[0]);
       for (let start = 0; start < ordered.length; start += BATCH) {
         const chunk = ordered.slice(start, start + BATCH);

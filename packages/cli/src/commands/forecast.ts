@@ -1,4 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { MAX_VALUE_MAGNITUDE } from '@iac-dharma/core';
+import { AtomicFile, discardPendingOutputs } from '../io/atomic-output.js';
+import { UsageError } from '../io/model-options.js';
 import { z } from 'zod';
 import { ValidationError, forecastSeries, parseWith } from '@iac-dharma/core';
 import type { Command } from './command.js';
@@ -44,7 +47,8 @@ function readM4(path: string): InputSeries[] {
     for (let column = 1; column < cells.length; column++) {
       const cell = cells[column]!;
       if (cell === '') continue;
-      if (!NUMBER.test(cell)) {
+      // 1e308-scale values overflow the model arithmetic into Infinity: beyond 1e18 a cell is bad input.
+      if (!NUMBER.test(cell) || !(Math.abs(Number(cell)) <= MAX_VALUE_MAGNITUDE)) {
         entry.badCell ??= column + 1;
         continue;
       }
@@ -122,11 +126,16 @@ or an unreadable input.`,
   async run(values) {
     let options: z.output<typeof OptionsSchema>;
     let series: InputSeries[];
+    let files: AtomicFile[] = [];
     try {
       options = parseWith(OptionsSchema, { ...values, lowerOut: values['lower-out'], upperOut: values['upper-out'] }, 'options');
+      // Outputs are opened (so checked writable) before the work, and written atomically at the end.
+      files = [new AtomicFile(options.out, '--out'), ...(options.lowerOut ? [new AtomicFile(options.lowerOut, '--lower-out')] : []), ...(options.upperOut ? [new AtomicFile(options.upperOut, '--upper-out')] : [])];
       series = readM4(options.input);
     } catch (error) {
-      process.stderr.write(`dharma forecast: ${error instanceof Error ? error.message : String(error)}\n`);
+      discardPendingOutputs();
+      const message = error instanceof UsageError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
+      process.stderr.write(`dharma forecast: ${message}\n`);
       return 2;
     }
     const { horizon } = options;
@@ -139,39 +148,43 @@ or an unreadable input.`,
     let bad = 0;
     const started = performance.now();
     for (const [index, entry] of series.entries()) {
+      let isBad = entry.badCell !== undefined;
       if (entry.badCell !== undefined) {
-        bad++;
-        process.stderr.write(`dharma forecast: line ${entry.line} (${entry.id}): column ${entry.badCell} is not a number; forecasting from the numeric cells\n`);
+        process.stderr.write(`dharma forecast: line ${entry.line} (${entry.id}): column ${entry.badCell} is not a number (or beyond ±1e18); forecasting from the numeric cells\n`);
       }
       let point: number[];
       let lower: number[];
       let upper: number[];
       try {
         ({ point, lower, upper } = forecastSeries(entry.values, { horizon, level, seasonLengths: options.seasons, strategy: options.strategy }));
+        if (![...point, ...lower, ...upper].every(Number.isFinite)) throw new Error('the forecast overflowed (non-finite values)');
         if (entry.values.every((value) => value >= 0)) {
           point = point.map((value) => Math.max(0, value));
           lower = lower.map((value) => Math.max(0, value));
         }
       } catch (error) {
         if (error instanceof ValidationError && (error.field === 'strategy' || error.field.startsWith('methods'))) {
+          discardPendingOutputs();
           process.stderr.write(`dharma forecast: ${error.message}\n`);
           return 2;
         }
-        bad++;
+        isBad = true;
         process.stderr.write(`dharma forecast: line ${entry.line} (${entry.id}): ${error instanceof Error ? error.message : String(error)}; writing the last value\n`);
         point = new Array<number>(horizon).fill(entry.values[entry.values.length - 1] ?? 0);
         lower = point;
         upper = point;
       }
+      if (isBad) bad++;
       rows.push([entry.id, ...point.map(formatNumber)].join(','));
       lowerRows.push([entry.id, ...lower.map(formatNumber)].join(','));
       upperRows.push([entry.id, ...upper.map(formatNumber)].join(','));
       draw(index + 1);
     }
     if (series.length === 0) draw(0);
-    writeFileSync(options.out, `${rows.join('\n')}\n`);
-    if (options.lowerOut) writeFileSync(options.lowerOut, `${lowerRows.join('\n')}\n`);
-    if (options.upperOut) writeFileSync(options.upperOut, `${upperRows.join('\n')}\n`);
+    [rows, lowerRows, upperRows].slice(0, 1).concat(options.lowerOut ? [lowerRows] : [], options.upperOut ? [upperRows] : []).forEach((lines, position) => {
+      files[position]!.write(`${lines.join('\n')}\n`);
+      files[position]!.commit();
+    });
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write(`dharma forecast: ${series.length} series forecast ${horizon} steps in ${seconds.toFixed(1)} s, ${bad} with bad input; wrote ${[options.out, options.lowerOut, options.upperOut].filter(Boolean).join(', ')}\n`);
     return bad > 0 ? 1 : 0;

@@ -1,5 +1,6 @@
 import { createExtractionNotes, NSL_KDD_FEATURES, TabularExtractor, ThreatDetector } from '@iac-dharma/models';
 import type { Command } from './command.js';
+import { checkInput } from '../io/atomic-output.js';
 import { CsvOutput } from '../io/csv-output.js';
 import { parseCsvLine } from '../io/csv.js';
 import { guardCommand } from '../io/guard-command.js';
@@ -35,12 +36,14 @@ export const threatCommand: Command = {
       if (format !== 'nsl-kdd') throw new UsageError(`--format must be "nsl-kdd", got "${String(format)}".\n\n${USAGE}`);
       const input = requireOption(values, 'input', USAGE);
       const out = requireOption(values, 'out', USAGE);
+      // The input must exist and the output be writable before the model loads and any work starts.
+      checkInput(input);
+      const output = new CsvOutput(out, ['label', 'attack_probability']);
       const model = await loadCommandModel(values, 'threat');
       const detector = new ThreatDetector({ model });
       const extractor = TabularExtractor.fromCard(model.card);
       const report = new RunReport('threat');
       const notes = createExtractionNotes();
-      const output = new CsvOutput(out, ['label', 'attack_probability']);
       let batch = new Float32Array(BATCH * extractor.width);
       let rows = 0;
       const flush = async () => {

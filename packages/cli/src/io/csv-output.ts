@@ -1,27 +1,42 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { AtomicFile } from './atomic-output.js';
 import { csvField } from './csv.js';
 
-/** A CSV file being written, with back-pressure (`-` writes to stdout). */
+const CHUNK = 65_536;
+
+/**
+ * A CSV file being written (`-` writes to stdout with back-pressure). A file is written atomically: it is
+ * opened, and so checked writable, when the output is created (before the command's work), filled in a
+ * temporary file, and renamed into place by `close()`; a failed command leaves nothing behind.
+ */
 export class CsvOutput {
-  private readonly stream: WriteStream | NodeJS.WriteStream;
+  private readonly file: AtomicFile | undefined;
+  private buffer = '';
   /** Data rows written (header excluded). */
   rows = 0;
 
   constructor(path: string, header: readonly string[]) {
-    this.stream = path === '-' ? process.stdout : createWriteStream(path);
-    this.stream.write(`${header.map(csvField).join(',')}\n`);
+    this.file = path === '-' ? undefined : new AtomicFile(path, '--out');
+    this.buffer = `${header.map(csvField).join(',')}\n`;
   }
 
-  /** Writes one row; waits when the stream's buffer is full. */
+  /** Writes one row; waits when stdout's buffer is full. */
   async write(fields: ReadonlyArray<string | number>): Promise<void> {
     this.rows++;
-    if (!this.stream.write(`${fields.map(csvField).join(',')}\n`)) await once(this.stream, 'drain');
+    this.buffer += `${fields.map(csvField).join(',')}\n`;
+    if (this.buffer.length >= CHUNK) await this.drain();
   }
 
-  /** Flushes and closes the file. */
+  private async drain(): Promise<void> {
+    const text = this.buffer;
+    this.buffer = '';
+    if (this.file) this.file.write(text);
+    else if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  }
+
+  /** Flushes and moves the file into place. */
   async close(): Promise<void> {
-    if (this.stream === process.stdout) return;
-    await new Promise<void>((resolve, reject) => (this.stream as WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await this.drain();
+    this.file?.commit();
   }
 }

@@ -1,5 +1,5 @@
 import { parseWith } from '../errors/validation-error.js';
-import type { IngestRecord } from '../schemas/records.js';
+import { seriesKey, type IngestRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
 import { resourceAnomalyFinding, seriesAnomalyFinding } from './anomaly-findings.js';
 import { AnomalyDetectorOptionsSchema, type AnomalyDetectorOptions, type ResolvedAnomalyDetectorOptions } from './anomaly-detector-options.js';
@@ -98,7 +98,7 @@ export class AnomalyDetector implements Analyzer {
     const multivariate = this.options.mode !== 'univariate';
     for (const record of records) {
       if (record.kind !== 'metric') continue;
-      const key = `${record.resource}/${record.metric}`;
+      const key = seriesKey(record);
       const outcome = this.observe(key, record.timestamp, record.value);
       if (outcome.status !== 'scored') continue;
       if (univariate && outcome.score >= this.threshold) {

@@ -1,6 +1,6 @@
 import { InsufficientDataError } from '../errors/errors.js';
 import { parseWith } from '../errors/validation-error.js';
-import type { IngestRecord } from '../schemas/records.js';
+import { seriesKey, type IngestRecord } from '../schemas/records.js';
 import type { Severity } from '../schemas/common.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
 import type { AugursRuntime } from './augurs-runtime.js';
@@ -53,7 +53,7 @@ export class CapacityForecaster implements Analyzer {
   analyze(records: readonly IngestRecord[]): AnalyzerFinding[] {
     for (const record of records) {
       if (record.kind !== 'metric') continue;
-      const key = `${record.resource}/${record.metric}`;
+      const key = seriesKey(record);
       if (this.tracked.has(key)) continue;
       const target = this.options.targets.find((candidate) => candidate.metric === record.metric && (candidate.resource ?? record.resource) === record.resource);
       if (target) this.track(record.resource, record.metric, target);
@@ -88,7 +88,7 @@ export class CapacityForecaster implements Analyzer {
   }
 
   private track(resource: string, metric: string, target: ForecastTarget): void {
-    this.tracked.set(`${resource}/${metric}`, { resource, metric, target });
+    this.tracked.set(seriesKey({ resource, metric }), { resource, metric, target });
   }
 
   private async forecastOne(key: string, entry: { resource: string; target: ForecastTarget }, context: AnalyzerContext): Promise<AnalyzerFinding | undefined> {

@@ -63,7 +63,7 @@ export const IngestRecordSchema = z.preprocess(
 export type IngestRecordInput = MetricSampleInput | EventRecordInput | LogRecordInput;
 export type IngestRecord = MetricSample | EventRecord | LogRecord;
 
-/** A stored point of a series: the series key is `resource/metric` (see {@link seriesKey}). */
+/** A stored point of a series: the series key is {@link seriesKey}`({ resource, metric })`. */
 export const SeriesPointSchema = z.object({
   series: z.string().min(1),
   timestamp: z.number().finite(),
@@ -71,7 +71,39 @@ export const SeriesPointSchema = z.object({
 });
 export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
 
-/** The key of the series a metric sample belongs to: `resource/metric`. */
+/** `%` and `/` inside a resource or metric are percent-encoded, so the one `/` of a key separates them. */
+function encodeSeriesPart(part: string): string {
+  return part.includes('%') || part.includes('/') ? part.replaceAll('%', '%25').replaceAll('/', '%2F') : part;
+}
+
+function decodeSeriesPart(part: string): string {
+  return part.includes('%') ? part.replace(/%2F|%25/g, (escape) => (escape === '%2F' ? '/' : '%')) : part;
+}
+
+/**
+ * The key of the series a metric sample belongs to: `resource/metric`, with `%` and `/` inside either part
+ * percent-encoded (`%25`, `%2F`), so no two (resource, metric) pairs share a key: `web/1` + `cpu` is
+ * `web%2F1/cpu`, `web` + `1/cpu` is `web/1%2Fcpu`. Ids without `/` or `%` keep the plain form `web-1/cpu`.
+ * Every package builds keys with this function (stores written before 0.2 are migrated by the adapters).
+ */
 export function seriesKey(sample: { resource: string; metric: string }): string {
-  return `${sample.resource}/${sample.metric}`;
+  return `${encodeSeriesPart(sample.resource)}/${encodeSeriesPart(sample.metric)}`;
+}
+
+/** The resource and metric of a {@link seriesKey}; `undefined` for a string that is not one. */
+export function parseSeriesKey(key: string): { resource: string; metric: string } | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 2) return undefined;
+  return { resource: decodeSeriesPart(parts[0]!), metric: decodeSeriesPart(parts[1]!) };
+}
+
+/**
+ * Re-encodes a series key written by the old `resource/metric` scheme, reading its last `/` as the separator
+ * (metric names rarely hold a `/`; resource ids such as `namespace/pod` often do). Used by the storage
+ * migrations; a key that is already unambiguous (one `/`, no `%`) comes back unchanged.
+ */
+export function migrateLegacySeriesKey(key: string): string {
+  const separator = key.lastIndexOf('/');
+  if (separator < 0) return key;
+  return seriesKey({ resource: key.slice(0, separator), metric: key.slice(separator + 1) });
 }

@@ -1,5 +1,5 @@
 import type { Severity } from '../schemas/common.js';
-import type { IngestRecord } from '../schemas/records.js';
+import { seriesKey, type IngestRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerFinding } from '../spec/analyzer.js';
 
 /** A threshold on one metric: a finding when a sample is above `above` or below `below`. */
@@ -32,7 +32,7 @@ export function createThresholdAnalyzer(options: { rules: readonly ThresholdRule
           if (limit === undefined) continue;
           const excess = Math.abs(record.value - limit) / Math.max(Math.abs(limit), Number.EPSILON);
           findings.push({
-            kind: 'anomaly', resource: record.resource, series: `${record.resource}/${record.metric}`, timestamp: record.timestamp,
+            kind: 'anomaly', resource: record.resource, series: seriesKey(record), timestamp: record.timestamp,
             severity: rule.severity ?? 'high', score: Math.min(1, 0.5 + excess), value: record.value, expected: limit,
             summary: `${record.metric} of ${record.resource} is ${round(record.value)}, past its threshold ${limit}`,
           } as AnalyzerFinding);

@@ -1,4 +1,4 @@
-import { SeveritySchema, type Compute, type Deployment, type Finding, type Infrastructure, type Resource } from '@iac-dharma/core';
+import { SeveritySchema, seriesKey, type Compute, type Deployment, type Finding, type Infrastructure, type Resource } from '@iac-dharma/core';
 import type { GatewayContext } from '../gateway-context.js';
 import { charge, listLimit, optionalId, parseInput, requiredId } from './args.js';
 import { toAnomalyEvent, toMetric, toPrediction, toRemediationRecord } from './mappers.js';
@@ -59,7 +59,7 @@ export const queryResolvers = {
       const bound = z.number().finite().nonnegative();
       const from = args.from == null ? undefined : parseInput(bound, args.from, 'from');
       const to = args.to == null ? undefined : parseInput(bound, args.to, 'to');
-      const points = await context.services.storage.rangePoints({ series: `${resourceId}/${metric}`, from, to, limit });
+      const points = await context.services.storage.rangePoints({ series: seriesKey({ resource: resourceId, metric }), from, to, limit });
       return charge(context, 'metrics', points).map((point) => toMetric(point, resourceId, metric));
     },
     async remediationHistory(_: unknown, args: Args, context: GatewayContext) {

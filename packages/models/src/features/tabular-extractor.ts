@@ -66,7 +66,7 @@ export class TabularExtractor {
     for (let featureIndex = 0; featureIndex < names.length; featureIndex++) {
       const raw = row[names[featureIndex]!];
       if (categorical[featureIndex] === 0) {
-        let value = typeof raw === 'number' && Number.isFinite(raw) ? raw : parseNumber(raw);
+        let value = typeof raw === 'number' && Math.abs(raw) <= 1e18 ? raw : parseNumber(raw);
         if (typeof value !== 'number') value = this.repair(this.features[featureIndex] as NumericFeatureSpec, raw, value, notes);
         // Same float64 arithmetic as `normalize()`: (x − min) / range, (x − mean) / std, or x − 0 / 1 for 'none'.
         target[column++] = (value - offsets[featureIndex]!) / divisors[featureIndex]!;
