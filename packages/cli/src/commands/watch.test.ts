@@ -74,6 +74,19 @@ describe('dharma watch against the real Prometheus + node_exporter', () => {
     expect(Number(summary![1])).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
+  it('keeps the watched series in SQLite with --storage sqlite:FILE', async () => {
+    const database = join(folder, 'watch.db');
+    const run = await runCli(['watch', '--prometheus', env.DHARMA_PROMETHEUS_URL!, '--query', 'up=up{job="node"}', '--step', '1s', '--lookback', '20s', '--for', '3s', '--storage', `sqlite:${database}`]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(lastLine(run.stdout)).toMatch(/^watched 1 series for \d+s: \d+ findings$/);
+    const { createSqliteStorage } = await import('@iac-dharma/storage-sqlite');
+    const storage = createSqliteStorage({ path: database });
+    const points = await storage.rangePoints({ series: `${new URL(env.DHARMA_NODE_EXPORTER_URL!).host}/up`, limit: 1000 });
+    expect(points.length).toBeGreaterThanOrEqual(15);
+    expect(points.every((point) => point.value === 1)).toBe(true);
+    await storage.close();
+  }, 60_000);
+
   it('exits 2 on bad options and 1 (with the summary line) when Prometheus cannot be read', async () => {
     const missing = await runCli(['watch', '--for', '1s']);
     expect(missing.code).toBe(2);
