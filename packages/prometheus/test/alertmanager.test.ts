@@ -21,11 +21,11 @@ const alerts = async (resource: string): Promise<ApiAlert[]> => {
 };
 
 describe('Alertmanager v2 sink against the real Alertmanager', () => {
-  it('fires an alert with labels, annotations and a generator URL, groups it, re-sends it and resolves it', async () => {
+  it('fires an alert with labels, annotations and a generator URL, groups it, re-sends it and resolves it', { timeout: 90_000 }, async () => {
     const resource = `web-${Date.now().toString(36)}`;
     // Real time (Alertmanager judges endsAt by its own clock), with a short active period.
     const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)) };
-    const handler = createAlertmanagerHandler({ url: env.alertmanager, clock, activeForMs: 6000, labels: { team: 'sre' } });
+    const handler = createAlertmanagerHandler({ url: env.alertmanager, clock, activeForMs: 15_000, labels: { team: 'sre' } });
     const finding: Finding = {
       kind: 'anomaly', id: 'f-1', resource, series: `${resource}/cpu_busy_ratio`, timestamp: clock.now(), analyzer: 'anomaly', severity: 'high', score: 0.93, value: 0.99,
       summary: `${resource}/cpu_busy_ratio is anomalous`, labels: { job: 'node', __name__: 'ignored', 'bad-name': 'ignored' },
@@ -58,7 +58,7 @@ describe('Alertmanager v2 sink against the real Alertmanager', () => {
     await waitFor(async () => {
       await handler.sweep();
       return handler.active().length === 0;
-    }, { timeoutMs: 20_000, intervalMs: 250, message: 'the sweep resolves the alert' });
+    }, { timeoutMs: 40_000, intervalMs: 250, message: 'the sweep resolves the alert' });
     await waitFor(async () => (await alerts(resource)).length === 0, { timeoutMs: 10_000, intervalMs: 200, message: 'Alertmanager shows it resolved' });
     expect(handler.stats()).toMatchObject({ resolved: 1, failed: 0 });
     await handler.close!();

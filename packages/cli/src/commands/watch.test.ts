@@ -45,10 +45,11 @@ describe('dharma watch against the real Prometheus + node_exporter', () => {
     const out = join(folder, 'findings.jsonl');
     const watch = startWatch(['--prometheus', env.DHARMA_PROMETHEUS_URL!, '--step', '1s', '--lookback', '1m', '--for', '40s', '--json', '--out', out]);
     await waitFor(() => watch.output.stderr.includes('backfilling'), { timeoutMs: 30_000, intervalMs: 50, message: 'watch starts' });
-    // Fill the watched tmpfs (64 MiB) by 4 MiB every 400 ms: its free ratio falls towards 0 within seconds.
-    for (let index = 0; index < 14; index++) {
+    // Fill the watched tmpfs (64 MiB) by 4 MiB every 600 ms up to 60 MiB: its free ratio falls from 1 to
+    // about 0.06 over 9 s, across at least one re-forecast (every 10 steps).
+    for (let index = 0; index < 15; index++) {
       writeFileSync(join(fillDir, `fill-${index}.bin`), Buffer.alloc(4 * 1024 * 1024, 1));
-      await new Promise((done) => setTimeout(done, 400));
+      await new Promise((done) => setTimeout(done, 600));
     }
     const code = await watch.exited;
     expect(code, watch.output.stderr).toBe(0);
