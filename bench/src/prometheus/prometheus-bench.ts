@@ -11,7 +11,7 @@
  * 4. `dharma watch` steady state: the built CLI watching 500 series at a 15 s step from a local
  *    Prometheus-compatible server, CPU share of one core from /proc between two live steps after backfill.
  *
- * Usage: npx tsx --conditions=@iac-dharma/source bench/src/prometheus/prometheus-bench.ts [--quick]
+ * Usage: npx tsx --conditions=@iac-dharma/source bench/src/prometheus/prometheus-bench.ts [--quick] [--backfill-only]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -227,6 +227,10 @@ async function watchCpu() {
   return { cpuShareOfOneCore: usedTicks / clockTicks / wallSeconds, series: seriesCount, steadyStateSeconds: wallSeconds, summary: stdout.trimEnd().split('\n').at(-1) };
 }
 
+if (process.argv.includes('--backfill-only')) {
+  console.log(JSON.stringify(await backfill(), null, 2));
+  process.exit(0);
+}
 const results = { remoteWrite: await remoteWrite(), backfill: await backfill(), otlp: await otlp(), watch: await watchCpu() };
 const figures = [
   { scenario: 'remote-write decode → records, in process', median: Math.round(results.remoteWrite.inProcess.median), min: Math.round(results.remoteWrite.inProcess.min), max: Math.round(results.remoteWrite.inProcess.max), unit: 'samples per CPU second', goal: '≥ 100000' },

@@ -47,17 +47,32 @@ export class PrometheusApi {
 
   /** Runs a range query from `start` to `end` (epoch ms, inclusive) at `stepMs`, in chunks when long. */
   async queryRange(query: string, start: number, end: number, stepMs: number, signal?: AbortSignal): Promise<RangeSeries[]> {
-    const bySeries = new Map<string, RangeSeries>();
+    const raw = await this.queryRangeRaw(query, start, end, stepMs, signal);
+    return raw.map((series) => {
+      const points: Array<[number, number]> = [];
+      forEachPoint(series.values, (timestamp, value) => points.push([timestamp, value]));
+      return { labels: series.labels, points };
+    });
+  }
+
+  /**
+   * Like {@link PrometheusApi.queryRange} but keeps each series' `values` as the API sent them
+   * (`[unix seconds, "value"]` pairs): the pull source converts them on the fly, without an array per point. @internal
+   */
+  async queryRangeRaw(query: string, start: number, end: number, stepMs: number, signal?: AbortSignal): Promise<RawRangeSeries[]> {
+    const bySeries = new Map<string, RawRangeSeries>();
     const chunkMs = stepMs * (MAX_POINTS_PER_QUERY - 1);
     for (let chunkStart = start; chunkStart <= end; chunkStart += chunkMs + stepMs) {
       const chunkEnd = Math.min(end, chunkStart + chunkMs);
       const body = new URLSearchParams({ query, start: (chunkStart / 1000).toString(), end: (chunkEnd / 1000).toString(), step: (stepMs / 1000).toString() });
       const data = await this.request('/api/v1/query_range', body, signal);
-      for (const series of parseMatrix(data)) {
-        const key = JSON.stringify(Object.entries(series.labels).sort());
+      const series = parseMatrix(data);
+      if (chunkStart === start && chunkEnd === end) return series;
+      for (const item of series) {
+        const key = JSON.stringify(Object.entries(item.labels).sort());
         const existing = bySeries.get(key);
-        if (existing) existing.points.push(...series.points);
-        else bySeries.set(key, series);
+        if (existing) for (const pair of item.values) existing.values.push(pair);
+        else bySeries.set(key, item);
       }
     }
     return [...bySeries.values()];
@@ -130,13 +145,30 @@ export class PrometheusApi {
 /** Parses a sample value: Prometheus sends numbers as strings, including "NaN", "+Inf" and "-Inf". */
 function parseValue(text: unknown): number {
   if (typeof text === 'number') return text;
+  if (typeof text === 'string' && text.length > 0 && text.charCodeAt(0) <= 57) return Number(text);
   if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   return typeof text === 'string' ? Number(text) : Number.NaN;
 }
 
-/** Checks and converts a `matrix` result (the documented query_range shape). @internal */
-export function parseMatrix(data: unknown): RangeSeries[] {
+/** One series as the API sent it. @internal */
+export interface RawRangeSeries {
+  labels: Record<string, string>;
+  values: unknown[];
+}
+
+/** Calls `visit(epoch ms, value)` for each well-formed `[unix seconds, "value"]` pair (others are skipped). @internal */
+export function forEachPoint(values: readonly unknown[], visit: (timestamp: number, value: number) => void): void {
+  for (const pair of values) {
+    if (!Array.isArray(pair) || pair.length < 2) continue;
+    const seconds = typeof pair[0] === 'number' ? pair[0] : Number(pair[0]);
+    if (!Number.isFinite(seconds)) continue;
+    visit(Math.round(seconds * 1000), parseValue(pair[1]));
+  }
+}
+
+/** Checks a `matrix` result (the documented query_range shape). @internal */
+export function parseMatrix(data: unknown): RawRangeSeries[] {
   const shape = data as { resultType?: unknown; result?: unknown };
   if (typeof shape !== 'object' || shape === null || !Array.isArray(shape.result)) {
     throw new PrometheusApiError('bad-response', 'query_range answered without data.result: not a Prometheus-compatible API?');
@@ -144,16 +176,8 @@ export function parseMatrix(data: unknown): RangeSeries[] {
   if (shape.resultType !== 'matrix') {
     throw new PrometheusApiError('bad-response', `query_range answered resultType "${String(shape.resultType)}", expected "matrix"`);
   }
-  return shape.result.map((item: { metric?: unknown; values?: unknown }) => {
-    const labels = (typeof item.metric === 'object' && item.metric !== null ? item.metric : {}) as Record<string, string>;
-    const values = Array.isArray(item.values) ? item.values : [];
-    const points: Array<[number, number]> = [];
-    for (const pair of values as unknown[]) {
-      if (!Array.isArray(pair) || pair.length < 2) continue;
-      const seconds = Number(pair[0]);
-      if (!Number.isFinite(seconds)) continue;
-      points.push([Math.round(seconds * 1000), parseValue(pair[1])]);
-    }
-    return { labels, points };
-  });
+  return shape.result.map((item: { metric?: unknown; values?: unknown }) => ({
+    labels: (typeof item.metric === 'object' && item.metric !== null ? item.metric : {}) as Record<string, string>,
+    values: Array.isArray(item.values) ? item.values : [],
+  }));
 }

@@ -1,7 +1,7 @@
 import { noopLogger, parseWith, systemClock, type Clock, type ComponentHealth, type Logger, type MetricSampleInput } from '@iac-dharma/core';
 import { z } from 'zod';
 import { DurationSchema } from './duration.js';
-import { PrometheusApi } from './prometheus-api.js';
+import { forEachPoint, PrometheusApi } from './prometheus-api.js';
 import type { PrometheusQuery } from './query-packs.js';
 import type { RecordSink } from './record-sink.js';
 import { SeriesResolver } from './remote-write.js';
@@ -157,7 +157,7 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Promet
     const resolver = resolvers.get(query.name)!;
     let result;
     try {
-      result = await api.queryRange(query.promql, start, end, step, controller.signal);
+      result = await api.queryRangeRaw(query.promql, start, end, step, controller.signal);
       stats.queries++;
     } catch (error) {
       stats.failures[query.name] = (stats.failures[query.name] ?? 0) + 1;
@@ -165,22 +165,21 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Promet
       throw error;
     }
     let batch: MetricSampleInput[] = [];
-    let newest = start - step;
     for (const series of result) {
       const mapped = resolver.resolve(series.labels, query.name);
       if (typeof mapped === 'string') {
-        if (mapped === 'collision') stats.dropped.collisions += series.points.length;
-        else stats.dropped.seriesCap += series.points.length;
+        if (mapped === 'collision') stats.dropped.collisions += series.values.length;
+        else stats.dropped.seriesCap += series.values.length;
         continue;
       }
-      for (const [timestamp, value] of series.points) {
+      const { resource, metric, labels } = mapped;
+      forEachPoint(series.values, (timestamp, value) => {
         if (!Number.isFinite(value)) {
           stats.dropped.invalidValues++;
-          continue;
+          return;
         }
-        if (timestamp > newest) newest = timestamp;
-        batch.push(mapped.labels === undefined ? { resource: mapped.resource, metric: mapped.metric, value, timestamp } : { resource: mapped.resource, metric: mapped.metric, value, timestamp, labels: mapped.labels });
-      }
+        batch.push(labels === undefined ? { resource, metric, value, timestamp } : { resource, metric, value, timestamp, labels });
+      });
     }
     // Each series' points come oldest first from the API and stay in that order in the batch and its
     // slices, which is all the engine needs (it keeps arrival order per series); no global sort.
