@@ -145,7 +145,7 @@ export class PrometheusApi {
 /** Parses a sample value: Prometheus sends numbers as strings, including "NaN", "+Inf" and "-Inf". */
 function parseValue(text: unknown): number {
   if (typeof text === 'number') return text;
-  if (typeof text === 'string' && text.length > 0 && text.charCodeAt(0) <= 57) return Number(text);
+  if (typeof text === 'string' && text.charCodeAt(0) >= 48 && text.charCodeAt(0) <= 57) return Number(text); // starts with a digit
   if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   return typeof text === 'string' ? Number(text) : Number.NaN;
