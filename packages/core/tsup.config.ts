@@ -14,4 +14,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   external: ['vitest'],
+  // The CommonJS build gets import.meta.url from __filename (loadAugurs() resolves the .wasm files with it).
+  shims: true,
 });

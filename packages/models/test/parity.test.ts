@@ -28,11 +28,28 @@ function extractAll(id: string): { batch: Float32Array; rows: number; width: num
   return { batch: extractor.encodeBatch(parity.rows.map((row) => row.raw as Record<string, unknown>)), rows: parity.rows.length, width: extractor.width };
 }
 
-describe.each(ids)('model %s', (id) => {
+// Node runs either binding: onnxruntime-node (native) when installed, else onnxruntime-web's wasm backend.
+describe('the Node runtime', () => {
+  it('picks onnxruntime-node when it is installed (auto) and names the binding in use', async () => {
+    const runtime = createOnnxRuntime();
+    expect(runtime.name).toBe('onnxruntime (auto)');
+    expect(await runtime.backend()).toBe('native');
+    expect(runtime.name).toBe('onnxruntime-node');
+    const wasm = createOnnxRuntime({ backend: 'wasm' });
+    expect(await wasm.backend()).toBe('wasm');
+    expect(wasm.name).toBe('onnxruntime-web (wasm)');
+  });
+
+  it('refuses an unknown backend naming the field', () => {
+    expect(() => createOnnxRuntime({ backend: 'gpu' as never })).toThrow(/backend: expected 'auto', 'native' or 'wasm'/);
+  });
+});
+
+describe.each(ids.flatMap((id) => [[id, 'native'], [id, 'wasm']] as const))('model %s on the %s backend', (id, backend) => {
   const parity = readParity(id);
   let model: Model;
   beforeAll(async () => {
-    model = await loadModel({ id, runtime: createOnnxRuntime() });
+    model = await loadModel({ id, runtime: createOnnxRuntime({ backend }) });
   });
 
   it('extraction(raw) equals the parity input within 1e-5', () => {
@@ -42,17 +59,20 @@ describe.each(ids)('model %s', (id) => {
     expect(worst).toBeLessThanOrEqual(TOLERANCE);
   });
 
-  it('Node inference on the extracted inputs equals the Python outputs within 1e-5 (one batch run)', async () => {
+  it('inference on the extracted inputs equals the Python outputs within 1e-5 (one batch run; relative above 1)', async () => {
     const { batch, rows } = extractAll(id);
     const outputs = await model.run(batch, rows);
     for (const name of Object.keys(parity.rows[0]!.outputs)) {
       const got = Array.from(outputs[name]!.data as ArrayLike<number | bigint>, Number);
       const want = parity.rows.flatMap((row) => flat(row.outputs[name]));
-      expect(maxDiff(got, want), `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
+      expect(got.length, `output ${name}`).toBe(want.length);
+      // Relative 1e-5 for values above 1: kernels accumulate in different orders (LSTM rul ≈ 100 differs by a few float32 ulps).
+      const worst = Math.max(...want.map((value, index) => Math.abs(got[index]! - value) / Math.max(1, Math.abs(value))));
+      expect(worst, `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
     }
   });
 
-  it('the browser runtime (onnxruntime-web, wasm) gives the same numbers as Node (relative 1e-5)', async () => {
+  it.runIf(backend === 'native')('the browser runtime (onnxruntime-web, wasm) gives the same numbers as Node (relative 1e-5)', async () => {
     const web: ModelRuntime = createWebRuntime();
     const webModel = await loadModel({ bytes: readBytes(id), card: readCard(id), runtime: web });
     const { batch, rows } = extractAll(id);

@@ -21,7 +21,7 @@ Options:
   --input <file>      input CSV ("-" = stdin)
   --out <file>        output CSV ("-" = stdout)
   --id-column <name>  column identifying the customer (default: customerID)
-${modelUsage.replaceAll('%DEFAULT%', 'churn')}`;
+${modelUsage('churn')}`;
 
 const BATCH = 4096;
 

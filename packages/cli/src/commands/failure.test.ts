@@ -39,4 +39,13 @@ describe('dharma failure (child process)', () => {
       expect(Number(probability)).toBeCloseTo(flat(rows[index]!.outputs['failureProbability'])[0]!, 5);
     });
   });
+
+  it('lists only failure models in --help and refuses a classifier (exit 2)', async () => {
+    const help = await runCli(['failure', '--help']);
+    expect(help.stdout).toContain('default: failure; bundled alternative: failure-lstm');
+    expect(help.stdout).not.toContain('threat-rf');
+    const result = await runCli(['failure', '--input', '-', '--out', '-', '--model', 'threat']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--model threat is a multiclass-classification model; this command needs a sensor-window regression model');
+  });
 });

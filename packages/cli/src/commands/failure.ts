@@ -19,7 +19,7 @@ Options:
   --format cmapss     input format (only cmapss)
   --input <file>      input file ("-" = stdin)
   --out <file>        output CSV ("-" = stdout)
-${modelUsage.replaceAll('%DEFAULT%', 'failure')}`;
+${modelUsage('failure')}`;
 
 const COLUMNS = 26;
 const BATCH = 1024;

@@ -36,4 +36,24 @@ describe('dharma threat (child process)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--input is required');
   });
+
+  it('lists only compatible bundled models in --help', async () => {
+    const result = await runCli(['threat', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('default: threat; bundled alternative: threat-rf');
+    expect(result.stdout).not.toContain('failure-lstm');
+  });
+
+  it('refuses a model of another kind once, with a usage error (exit 2), before reading the input', async () => {
+    const parity = parityOf('threat');
+    const names = cardOf('threat').features.map((feature) => feature.name);
+    const folder = temporaryFolder();
+    const input = join(folder, 'kdd.txt');
+    writeFileSync(input, `${parity.rows.slice(0, 20).map((row) => names.map((name) => String((row.raw as Record<string, unknown>)[name])).join(',')).join('\n')}\n`);
+    const result = await runCli(['threat', '--format', 'nsl-kdd', '--input', input, '--out', join(folder, 'out.csv'), '--model', 'failure-lstm']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'dharma threat: --model failure-lstm is a regression model over a sensor window; this command needs a multiclass connection classifier (NSL-KDD). Compatible bundled models: threat, threat-rf.',
+    ]);
+  });
 });

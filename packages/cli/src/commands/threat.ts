@@ -21,7 +21,7 @@ Options:
   --format nsl-kdd    input format (only nsl-kdd)
   --input <file>      input file ("-" = stdin)
   --out <file>        output CSV ("-" = stdout)
-${modelUsage.replaceAll('%DEFAULT%', 'threat')}`;
+${modelUsage('threat')}`;
 
 const BATCH = 4096;
 

@@ -1,4 +1,4 @@
-import { createBundledModelSource, loadModel, type Model } from '@iac-dharma/models';
+import { createBundledModelSource, loadModel, type Model, type ModelCard } from '@iac-dharma/models';
 
 /** The `--model` / `--model-dir` options every scoring command accepts. */
 export const modelOptions = {
@@ -6,15 +6,47 @@ export const modelOptions = {
   'model-dir': { type: 'string' },
 } as const;
 
-/** Usage lines for {@link modelOptions}. */
-export const modelUsage = `  --model <id>        model id to use (default: %DEFAULT%; bundled alternatives: failure-lstm, threat-rf)
-  --model-dir <dir>   folder with <id>/model-card.json + <id>/model.onnx (bring your own model; default: the bundled artifacts)`;
+/** What a scoring command needs from a model: its task, whether it reads a window, and the bundled models that fit. */
+interface ModelKind {
+  task: ModelCard['task'];
+  windowed: boolean;
+  /** What the command scores, for the refusal message. */
+  what: string;
+  /** Bundled models of this kind, the default first. */
+  bundled: readonly string[];
+}
 
-/** Loads the model the options name (verified against its card's sha256). */
+const KINDS: Record<string, ModelKind> = {
+  failure: { task: 'regression', windowed: true, what: 'a sensor-window regression model (remaining useful life)', bundled: ['failure', 'failure-lstm'] },
+  threat: { task: 'multiclass-classification', windowed: false, what: 'a multiclass connection classifier (NSL-KDD)', bundled: ['threat', 'threat-rf'] },
+  churn: { task: 'binary-classification', windowed: false, what: 'a binary customer classifier (churn)', bundled: ['churn'] },
+};
+
+/** Usage lines for {@link modelOptions} of the command whose default model is `defaultId`: lists only compatible bundled models. */
+export function modelUsage(defaultId: string): string {
+  const others = (KINDS[defaultId]?.bundled ?? [defaultId]).filter((id) => id !== defaultId);
+  const alternatives = others.length > 0 ? `; bundled alternative${others.length > 1 ? 's' : ''}: ${others.join(', ')}` : '';
+  return `  --model <id>        model id to use (default: ${defaultId}${alternatives})
+  --model-dir <dir>   folder with <id>/model-card.json + <id>/model.onnx (bring your own model; default: the bundled artifacts)`;
+}
+
+/**
+ * Loads the model the options name (verified against its card's sha256). A model of another kind than the
+ * command's (e.g. `threat --model failure-lstm`) is refused once, before any input is read: a usage error (exit 2).
+ */
 export async function loadCommandModel(values: Record<string, string | boolean | undefined>, defaultId: string): Promise<Model> {
   const id = typeof values['model'] === 'string' ? values['model'] : defaultId;
   const directory = values['model-dir'];
-  return loadModel(typeof directory === 'string' ? { id, source: createBundledModelSource({ directory }) } : { id });
+  const model = await loadModel(typeof directory === 'string' ? { id, source: createBundledModelSource({ directory }) } : { id });
+  const kind = KINDS[defaultId];
+  if (kind && (model.card.task !== kind.task || Boolean(model.card.window) !== kind.windowed)) {
+    const found = `a ${model.card.task} model${model.card.window ? ' over a sensor window' : ''}`;
+    await model.release();
+    throw new UsageError(
+      `--model ${id} is ${found}; this command needs ${kind.what}. Compatible bundled models: ${kind.bundled.join(', ')}.`,
+    );
+  }
+  return model;
 }
 
 /** Reads a required string option or throws a usage error naming it. */

@@ -1,0 +1,53 @@
+// The consumer program of scripts/consumer/run.sh, compiled and run from a fresh project that installed the
+// packed tarballs (ESM). Imports every published package and subpath, and uses a little of each.
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { AnomalyDetector, createEngine, type Finding } from '@iac-dharma/core';
+import { loadAugurs, createPrometheusMetrics } from '@iac-dharma/core/node';
+import { ManualClock } from '@iac-dharma/core/testing';
+import * as simulator from '@iac-dharma/core/simulator';
+import * as browser from '@iac-dharma/core/browser';
+import { ThreatDetector, createOnnxRuntime, loadModel } from '@iac-dharma/models';
+import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
+import { createPostgresStorage } from '@iac-dharma/storage-postgres';
+import { createKafkaTransport } from '@iac-dharma/kafka';
+import { createGateway } from '@iac-dharma/gateway';
+import { createClient } from '@iac-dharma/client';
+import { commands } from '@iac-dharma/cli';
+
+const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta.url), 'utf8')) as { raw: Record<string, unknown>; probabilities: number[] };
+
+assert.equal(typeof createPostgresStorage, 'function');
+assert.equal(typeof createKafkaTransport, 'function');
+assert.ok(Object.keys(simulator).length > 0 && Object.keys(browser).length > 0);
+assert.ok('threat' in commands);
+assert.equal(new ManualClock(1000).now(), 1000);
+
+// core/node: the forecaster's WebAssembly and the Prometheus metrics.
+assert.equal(typeof loadAugurs().mstl, 'object');
+const metrics = createPrometheusMetrics();
+
+// An engine on SQLite with the anomaly detector.
+const storage = createSqliteStorage({ path: ':memory:' });
+const engine = createEngine({ storage, metrics, analyzers: [new AnomalyDetector()] });
+const findings: Finding[] = [];
+engine.on('anomaly', (finding) => findings.push(finding));
+await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.5 });
+assert.ok((await metrics.registry.metrics()).includes('dharma_records_ingested_total'));
+
+// A model with no onnxruntime-node installed: the WebAssembly backend from the onnxruntime-web package.
+const runtime = createOnnxRuntime();
+assert.equal(await runtime.backend(), 'wasm');
+const detector = new ThreatDetector({ model: await loadModel({ id: 'threat', runtime }) });
+const [verdict] = await detector.classify([fixture.raw]);
+const got = Object.values(verdict!.probabilities);
+fixture.probabilities.forEach((want, index) => assert.ok(Math.abs(got[index]! - want) <= 1e-5, `probability ${index}: ${got[index]} vs ${want}`));
+
+// The gateway over the engine, driven by the typed client.
+const gateway = createGateway({ engine, apiKeys: [{ key: 'consumer-key', role: 'operator' }] });
+const url = await gateway.listen(0);
+const client = createClient({ url, apiKey: 'consumer-key' });
+assert.deepEqual(await client.listInfrastructures(), []);
+await gateway.close();
+await engine.close();
+console.log(`esm ok: threat ${verdict!.category} on ${runtime.name}`);
