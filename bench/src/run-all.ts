@@ -33,6 +33,7 @@ export interface Benchmark {
 
 /** Every benchmark, in run order (cheap and self-contained first; services last). */
 export const BENCHMARKS: Benchmark[] = [
+  { area: 'package-sizes', entry: 'package-sizes/package-sizes.ts' },
   { area: 'anomaly', entry: 'anomaly/anomaly-throughput.ts', nodeArgs: ['--expose-gc'] },
   { area: 'nab', entry: 'nab/run-nab.ts' },
   { area: 'm4', entry: 'm4/m4-validate.ts', args: ['--with-mstl', '--repeats', '3'] },

@@ -81,11 +81,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     batching: false,
     logging: false,
     graphiql: (options.graphiql ?? true) ? { title: 'IaC Dharma gateway', subscriptionsProtocol: 'WS' } : false,
+    // GraphiQL's scripts, styles and editor workers are inlined from @graphql-yoga/render-graphiql (offline:
+    // no CDN); the 9 MB module is loaded on the first browser visit only.
+    renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     maskedErrors: { maskError: createErrorMasker(logger) },
     context: (initial): GatewayContext => ({ principal: principalOf(initial), services, budget: { used: 0, max: services.maxItemsPerRequest } }),
     plugins: [
       useGatewayPolicy({
         maxDepth: options.maxDepth ?? 8,
+        maxIntrospectionDepth: options.maxIntrospectionDepth ?? 20,
         maxComplexity: options.maxComplexity ?? 20_000,
         defaultListSize: options.defaultListSize ?? 10,
         maxAliases: options.maxAliases ?? 100,

@@ -26,6 +26,8 @@ export interface GatewayOptions {
   registry?: Registry;
   /** Deepest field nesting accepted. @default 8 */
   maxDepth?: number;
+  /** Deepest nesting of an introspection query (`__schema` / `__type`), counted apart from `maxDepth`. @default 20 */
+  maxIntrospectionDepth?: number;
   /** Highest estimated cost accepted (each field 1, times the sizes of enclosing lists). @default 20000 */
   maxComplexity?: number;
   /** Size assumed for lists without a `limit` argument, in the complexity estimate. @default 10 */

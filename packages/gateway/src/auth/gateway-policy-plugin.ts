@@ -8,6 +8,8 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 /** Options of {@link useGatewayPolicy}. */
 export interface GatewayPolicyOptions {
   maxDepth: number;
+  /** @default 20 */
+  maxIntrospectionDepth?: number;
   maxComplexity: number;
   defaultListSize: number;
   /** Most aliased fields in one document. */
@@ -35,7 +37,7 @@ function countAliases(document: DocumentNode): number {
  */
 export function useGatewayPolicy(options: GatewayPolicyOptions): Plugin<GatewayContext> {
   const { metrics } = options;
-  const depthRule = createDepthLimitRule(options.maxDepth);
+  const depthRule = createDepthLimitRule(options.maxDepth, options.maxIntrospectionDepth ?? 20);
 
   const refuse = (args: ExecutionArgs): GraphQLError | undefined => {
     const operation = getOperationAST(args.document, args.operationName);
