@@ -27,6 +27,21 @@ done
 for folder in "${packages[@]}"; do
   (cd "$folder" && npm pack --silent --pack-destination "$work/tarballs" >/dev/null)
 done
+# The program must import every package and subpath (a new package or export is added to main.mts).
+node -e "
+const fs = require('node:fs');
+const program = fs.readFileSync('scripts/consumer/app/main.mts', 'utf8');
+const missing = [];
+for (const folder of process.argv.slice(1)) {
+  const manifest = JSON.parse(fs.readFileSync(folder + '/package.json', 'utf8'));
+  for (const key of Object.keys(manifest.exports ?? { '.': null })) {
+    if (key === './package.json' || key.includes('*')) continue;
+    const specifier = manifest.name + key.slice(1);
+    if (!program.includes(\"'\" + specifier + \"'\")) missing.push(specifier);
+  }
+}
+if (missing.length > 0) { console.error('[consumer] scripts/consumer/app/main.mts does not import: ' + missing.join(', ')); process.exit(1); }
+" "${packages[@]}"
 echo "[consumer] packed ${#packages[@]} packages: $(cd "$work/tarballs" && ls | tr '\n' ' ')"
 
 # 2. A fresh project depending on the tarballs (plus what a TypeScript Node project has: @types/node;

@@ -11,6 +11,9 @@ import { ThreatDetector, createOnnxRuntime, loadModel } from '@iac-dharma/models
 import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
 import { createPostgresStorage } from '@iac-dharma/storage-postgres';
 import { createKafkaTransport } from '@iac-dharma/kafka';
+import { parseDuration } from '@iac-dharma/prometheus';
+// Type-only: the scoring worker entry is for browsers (a Web Worker).
+import type { createScoringWorker } from '@iac-dharma/models/worker';
 import { createGateway } from '@iac-dharma/gateway';
 import { createClient } from '@iac-dharma/client';
 import { commands } from '@iac-dharma/cli';
@@ -19,6 +22,9 @@ const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta
 
 assert.equal(typeof createPostgresStorage, 'function');
 assert.equal(typeof createKafkaTransport, 'function');
+assert.equal(parseDuration('1m'), 60_000);
+const workerFactory: typeof createScoringWorker | undefined = undefined;
+assert.equal(workerFactory, undefined);
 assert.ok(Object.keys(simulator).length > 0 && Object.keys(browser).length > 0);
 assert.ok('threat' in commands);
 assert.equal(new ManualClock(1000).now(), 1000);
