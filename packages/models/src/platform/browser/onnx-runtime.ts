@@ -22,7 +22,8 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): ModelRuntim
     async () => {
       let module: unknown;
       try {
-        module = await import('onnxruntime-web');
+        // The plain WebAssembly build (a 14 MB .wasm), not the default WebGPU/JSEP one (27 MB).
+        module = await import('onnxruntime-web/wasm');
       } catch (error) {
         throw new Error('onnxruntime-web is not installed: run `npm install onnxruntime-web`.', { cause: error });
       }
