@@ -23,6 +23,10 @@ SECOND_NODE="${DHARMA_SECOND_NODE:-22}"
 NODE22_TESTS=(packages/core packages/models packages/cli packages/client bench/test)
 
 SYSTEM_PATH="$PATH"
+# Keep the machine's Node working in this checkout (e.g. `npx vitest run` on it afterwards): cache its
+# better-sqlite3 build now, and put it back at the end (restore only, never a build).
+if [ -d node_modules ]; then dharma_native_modules cache || true; fi
+trap 'PATH="$SYSTEM_PATH" dharma_native_modules restore >/dev/null 2>&1 || true' EXIT
 dharma_use_node "$MAIN_NODE"
 
 if [ ! -d node_modules ]; then
@@ -31,10 +35,12 @@ fi
 dharma_native_modules
 
 if [ "$#" -gt 0 ]; then
-  source scripts/services/env.sh
-  trap 'bash scripts/services/stop-all.sh' EXIT
-  bash scripts/services/start-all.sh
-  npx vitest run "$@"
+  (
+    source scripts/services/env.sh
+    trap 'bash scripts/services/stop-all.sh' EXIT
+    bash scripts/services/start-all.sh
+    npx vitest run "$@"
+  )
   exit 0
 fi
 
@@ -65,6 +71,4 @@ if [ "$SECOND_NODE" != "$MAIN_NODE" ]; then
     dharma_native_modules
     npx vitest run "${NODE22_TESTS[@]}"
   )
-  # Leave node_modules' native addons built for the main Node line.
-  dharma_native_modules
 fi

@@ -5,6 +5,8 @@
 #                         # ~/.cache/iac-dharma/node/<version>/ (nothing beyond the npm registry)
 #   dharma_native_modules # makes the native addons (better-sqlite3) match the Node now on PATH:
 #                         # one build per Node ABI, cached under ~/.cache/iac-dharma/native/
+#                         # (`dharma_native_modules cache`: only cache a build that loads; `... restore`:
+#                         # only cache or restore, never build)
 #
 # The supported Node lines are the LTS ones in every package.json `engines` (^22.15.0 || >=24.0.0).
 
@@ -74,7 +76,7 @@ dharma_use_node() {
 # this Node ABI from the cache, or rebuilds it (from the sources in the package, against the headers of
 # the Node in use) and caches it. Other native packages here use N-API and load in any Node.
 dharma_native_modules() {
-  local abi platform module version cache built
+  local mode="${1:-build}" abi platform module version cache built
   abi="$(node -p 'process.versions.modules')"
   platform="$(node -p 'process.platform + "-" + process.arch')"
   for module in $(find node_modules -path '*/better-sqlite3/package.json' -not -path '*/@types/*' -not -path '*/node_modules/*/node_modules/*/node_modules/*' 2>/dev/null | xargs -r -n1 dirname); do
@@ -87,9 +89,12 @@ dharma_native_modules() {
       fi
       continue
     fi
+    [ "$mode" = cache ] && continue
     if [ -f "$cache/better_sqlite3.node" ]; then
       mkdir -p "$(dirname "$built")"
-      cp "$cache/better_sqlite3.node" "$built"
+      cp "$cache/better_sqlite3.node" "$built.tmp" && mv "$built.tmp" "$built"
+    elif [ "$mode" = restore ]; then
+      continue
     else
       mkdir -p "$DHARMA_CACHE"
       echo "[node] building better-sqlite3 $version for Node $(node --version) (ABI $abi)" >&2
