@@ -40,7 +40,7 @@ for (const folder of process.argv.slice(1)) {
     if (!program.includes(\"'\" + specifier + \"'\")) missing.push(specifier);
   }
 }
-if (missing.length > 0) { console.error('[consumer] scripts/consumer/app/main.mts does not import: ' + missing.join(', ')); process.exit(1); }
+if (missing.length > 0) { console.error('[consumer] add an import of ' + missing.join(', ') + ' to scripts/consumer/app/main.mts (and a require to main.cts): the consumer test imports every published package and subpath'); process.exit(1); }
 " "${packages[@]}"
 echo "[consumer] packed ${#packages[@]} packages: $(cd "$work/tarballs" && ls | tr '\n' ' ')"
 
