@@ -45,15 +45,17 @@ describe('remediation guards', () => {
   });
 
   it('rate limit per resource and per action, over a sliding window', async () => {
-    const perResource = setup({ rateLimit: { perResource: { max: 2, windowMs: 10_000 }, perAction: { max: 100, windowMs: 10_000 } } });
+    // settleWithClock advances the manual clock one second per event-loop turn a run takes, and a loaded
+    // machine takes more turns: the window is an hour so that the runs themselves never outlast it.
+    const perResource = setup({ rateLimit: { perResource: { max: 2, windowMs: 3_600_000 }, perAction: { max: 100, windowMs: 3_600_000 } } });
     expect((await perResource.run('a')).outcome).toBe('succeeded');
     expect((await perResource.run('a', 'other')).outcome).toBe('succeeded');
     expect((await perResource.run('a')).outcome).toBe('rejected');
-    await perResource.clock.advance(10_000);
+    await perResource.clock.advance(3_600_000);
     expect((await perResource.run('a')).outcome).toBe('succeeded');
     expect(perResource.decisions()).toEqual(['resource-rate-limit']);
 
-    const perAction = setup({ rateLimit: { perResource: { max: 100, windowMs: 10_000 }, perAction: { max: 2, windowMs: 10_000 } } });
+    const perAction = setup({ rateLimit: { perResource: { max: 100, windowMs: 3_600_000 }, perAction: { max: 2, windowMs: 3_600_000 } } });
     expect((await perAction.run('a')).outcome).toBe('succeeded');
     expect((await perAction.run('b')).outcome).toBe('succeeded');
     expect((await perAction.run('c')).outcome).toBe('rejected');
