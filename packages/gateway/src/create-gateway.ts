@@ -73,6 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxDeploymentsPerCall: options.maxDeploymentsPerCall ?? 20,
   };
   const detachEngine = watchEngine(engine, services);
+  const detachProvider = options.provider?.watchStatus?.((current, previous) => statusBus.publish(current, previous, engine.clock.now()));
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: createExecutableSchema() as never,
@@ -169,6 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (closed) return;
       closed = true;
       detachEngine();
+      detachProvider?.();
       await subscriptions.closeAll();
       await Promise.resolve(webSocket?.dispose()).catch(() => undefined);
       if (!server.listening) return;

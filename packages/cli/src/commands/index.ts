@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { anomalyCommand } from './anomaly.js';
 import { churnCommand } from './churn.js';
+import { driftCommand } from './drift.js';
 import { failureCommand } from './failure.js';
 import { forecastCommand } from './forecast.js';
 import { logparseCommand } from './logparse.js';
@@ -18,4 +19,5 @@ export const commands: Record<string, Command> = {
   logparse: logparseCommand,
   watch: watchCommand,
   rca: rcaCommand,
+  drift: driftCommand,
 };

@@ -1,4 +1,4 @@
-import type { CallOptions, ComponentHealth, Deployment } from '@iac-dharma/core';
+import type { CallOptions, ComponentHealth, Deployment, Resource } from '@iac-dharma/core';
 
 /** What a provider reports about a deployment's replicas. */
 export interface DeploymentStatus {
@@ -31,6 +31,11 @@ export interface InfrastructureProvider {
   /** The deployment's current replicas. Unknown deployments report zero replicas. */
   status(deployment: Pick<Deployment, 'id'>, options?: CallOptions): Promise<DeploymentStatus>;
   health?(): Promise<ComponentHealth>;
+  /**
+   * Status changes the platform reports by itself (e.g. Kubernetes watches): the gateway forwards each to
+   * `infrastructureStatus` subscribers. Returns the unsubscribe function. Optional.
+   */
+  watchStatus?(listener: (current: Resource, previous: Resource | undefined) => void): () => void;
   /** Stops every replica this provider started. */
   close(): Promise<void>;
 }
