@@ -160,7 +160,7 @@ spawn kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$ADMIN_KUBECONFIG" \
 spawn kwok "$BIN/kwok" --kubeconfig "$ADMIN_KUBECONFIG" --manage-all-nodes=false \
   --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --config "$ROOT/scripts/services/kubernetes/kwok-stages.yaml" \
-  --server-address=127.0.0.1:0 --node-ip=10.1.0.1 --cidr=10.1.0.0/16
+  --server-address=127.0.0.1:0 --node-ip=10.1.0.1 --cidr=10.1.0.0/16 --node-lease-duration-seconds=40
 
 cat >"$BASE/node.yaml" <<NODE
 apiVersion: v1

@@ -1,7 +1,7 @@
 import type { RemediationContext } from '@iac-dharma/core';
 import { ValidationError } from '@iac-dharma/core';
 import type { KubernetesClient } from './kubernetes-client.js';
-import { KubernetesGuardError } from './kubernetes-errors.js';
+import { KubernetesConflictError, KubernetesGuardError } from './kubernetes-errors.js';
 import type { KubernetesList, KubernetesObject } from './kubernetes-objects.js';
 import type { KubernetesPluginOptions } from './kubernetes-plugin-options.js';
 import { selectorMatches, type LabelSelector } from './label-selector.js';
@@ -73,5 +73,24 @@ export async function describeWithDryRun(context: RemediationContext, plan: stri
     return `${plan} (accepted by the API server in a dryRun=All request${extra ? `: ${extra}` : ''})`;
   } catch (error) {
     return `${plan} — REFUSED in a dryRun=All request: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/**
+ * Writes with the resourceVersion of `object`; when the server answers 409 only because something else moved
+ * the resourceVersion (a controller updating status), re-reads and writes again — but only while `intent`
+ * still holds on the fresh object (the part this write changes is as it was planned). A real concurrent change
+ * of that part ends in `KubernetesConflictError`, so nothing someone else set is overwritten.
+ */
+export async function writeUnlessChanged<O, T>(input: { object: O; read: () => Promise<O>; intent: (fresh: O) => boolean; write: (fresh: O) => Promise<T>; attempts?: number }): Promise<T> {
+  let current = input.object;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await input.write(current);
+    } catch (error) {
+      if (!(error instanceof KubernetesConflictError) || attempt >= (input.attempts ?? 4)) throw error;
+      current = await input.read();
+      if (!input.intent(current)) throw error;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { canonicalJson, defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
 import { z } from 'zod';
-import { assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, type ActionEnvironment } from '../action-support.js';
+import { assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
 import { workloadPath } from '../api-paths.js';
 import { KubernetesConflictError, KubernetesNotFoundError } from '../kubernetes-errors.js';
 import type { KubernetesObject } from '../kubernetes-objects.js';
@@ -26,11 +26,17 @@ function containersOf(object: KubernetesObject): { name: string; resources?: Res
   return (((object.spec?.template as KubernetesObject | undefined)?.spec?.containers) ?? []) as { name: string; resources?: Resources }[];
 }
 
-function patchContainerResources(environment: ActionEnvironment, path: string, resourceVersion: string, index: number, resources: Resources, dryRun: boolean, signal: AbortSignal) {
-  return environment.client.request<KubernetesObject>({
-    method: 'PATCH', path, idempotent: true, signal, contentType: 'application/json-patch+json',
-    query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
-    body: [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, { op: 'add', path: `/spec/template/spec/containers/${index}/resources`, value: resources }],
+/** Sets one container's resources while they are still `expected` (status-only changes in between are retried). */
+function patchContainerResources(environment: ActionEnvironment, path: string, object: KubernetesObject, index: number, resources: Resources, dryRun: boolean, signal: AbortSignal, expected: Resources) {
+  return writeUnlessChanged({
+    object,
+    read: () => environment.client.get<KubernetesObject>(path, undefined, signal),
+    intent: (fresh) => canonicalJson(containersOf(fresh)[index]?.resources ?? {}) === canonicalJson(expected),
+    write: (fresh) => environment.client.request<KubernetesObject>({
+      method: 'PATCH', path, idempotent: true, signal, contentType: 'application/json-patch+json',
+      query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
+      body: [{ op: 'replace', path: '/metadata/resourceVersion', value: fresh.metadata?.resourceVersion }, { op: 'add', path: `/spec/template/spec/containers/${index}/resources`, value: resources }],
+    }),
   });
 }
 
@@ -62,12 +68,12 @@ export function createPatchResourcesAction(environment: ActionEnvironment): Reme
     async describe(params, context) {
       const planned = await plan(params, context.resourceId, context.signal);
       return describeWithDryRun(context, `set resources of container ${planned.container} in ${params.kind} ${planned.namespace}/${planned.name} from ${JSON.stringify(planned.previous)} to ${JSON.stringify(planned.resources)}`, async () => {
-        await patchContainerResources(environment, planned.path, planned.object.metadata!.resourceVersion!, planned.index, planned.resources, true, context.signal);
+        await patchContainerResources(environment, planned.path, planned.object, planned.index, planned.resources, true, context.signal, planned.previous);
       });
     },
     async execute(params, context): Promise<PatchResourcesResult> {
       const planned = await plan(params, context.resourceId, context.signal);
-      await patchContainerResources(environment, planned.path, planned.object.metadata!.resourceVersion!, planned.index, planned.resources, false, context.signal);
+      await patchContainerResources(environment, planned.path, planned.object, planned.index, planned.resources, false, context.signal, planned.previous);
       return { kind: params.kind, namespace: planned.namespace, name: planned.name, container: planned.container, index: planned.index, previous: planned.previous, resources: planned.resources, previousRevision: revisionOf(planned.object) };
     },
     async verify(params, context) {
@@ -84,7 +90,7 @@ export function createPatchResourcesAction(environment: ActionEnvironment): Reme
       if (current?.name !== result.container || canonicalJson(current.resources ?? {}) !== canonicalJson(result.resources)) {
         throw new KubernetesConflictError(`Not rolled back: the resources of container ${result.container} in ${result.namespace}/${result.name} were changed by someone else after this remediation.`, { status: 409, method: 'PATCH', path });
       }
-      await patchContainerResources(environment, path, object.metadata!.resourceVersion!, result.index, result.previous, false, context.signal);
+      await patchContainerResources(environment, path, object, result.index, result.previous, false, context.signal, result.resources);
     },
   });
 }

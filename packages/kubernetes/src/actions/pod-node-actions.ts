@@ -1,6 +1,6 @@
 import { defineRemediationAction, ValidationError, type RemediationActionDefinition } from '@iac-dharma/core';
 import { z } from 'zod';
-import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, type ActionEnvironment } from '../action-support.js';
+import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
 import { KubernetesNotFoundError, KubernetesGuardError } from '../kubernetes-errors.js';
 import type { KubernetesObject } from '../kubernetes-objects.js';
 
@@ -95,10 +95,15 @@ async function setUnschedulable(environment: ActionEnvironment, params: z.output
   }
   const previous = object.spec?.unschedulable === true;
   if (previous !== unschedulable || dryRun) {
-    await environment.client.request({
-      method: 'PATCH', path, idempotent: true, signal, contentType: 'application/merge-patch+json',
-      query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
-      body: { metadata: { resourceVersion: object.metadata?.resourceVersion }, spec: { unschedulable: unschedulable ? true : null } },
+    await writeUnlessChanged({
+      object,
+      read: () => environment.client.get<KubernetesObject>(path, undefined, signal),
+      intent: (fresh) => (fresh.spec?.unschedulable === true) === previous,
+      write: (fresh) => environment.client.request({
+        method: 'PATCH', path, idempotent: true, signal, contentType: 'application/merge-patch+json',
+        query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
+        body: { metadata: { resourceVersion: fresh.metadata?.resourceVersion }, spec: { unschedulable: unschedulable ? true : null } },
+      }),
     });
   }
   return { node, previousUnschedulable: previous, unschedulable };

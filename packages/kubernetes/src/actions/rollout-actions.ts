@@ -1,6 +1,7 @@
 import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
 import { z } from 'zod';
-import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, type ActionEnvironment } from '../action-support.js';
+import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
+import { canonicalJson } from '@iac-dharma/core';
 import { workloadPath } from '../api-paths.js';
 import { KubernetesNotFoundError } from '../kubernetes-errors.js';
 import type { KubernetesObject } from '../kubernetes-objects.js';
@@ -35,12 +36,25 @@ function templateOf(object: KubernetesObject): KubernetesObject {
   return (object.spec?.template ?? {}) as KubernetesObject;
 }
 
-/** Replaces the pod template with a JSON patch guarded by the resourceVersion read (409 on a concurrent change). */
-function replaceTemplate(environment: ActionEnvironment, path: string, resourceVersion: string, template: unknown, dryRun: boolean, signal: AbortSignal): Promise<KubernetesObject> {
-  return environment.client.request<KubernetesObject>({
-    method: 'PATCH', path, idempotent: true, signal, contentType: 'application/json-patch+json',
-    query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
-    body: [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, { op: 'replace', path: '/spec/template', value: template }],
+/** True when the pod templates of two reads of a workload are the same. */
+function sameTemplate(a: KubernetesObject, b: KubernetesObject): boolean {
+  return canonicalJson(templateOf(a)) === canonicalJson(templateOf(b));
+}
+
+/**
+ * Replaces the pod template with a JSON patch guarded by the resourceVersion read; a 409 caused only by a status
+ * update is retried on a fresh read while the template is still the one read, any other change fails with 409.
+ */
+function replaceTemplate(environment: ActionEnvironment, path: string, object: KubernetesObject, template: unknown, dryRun: boolean, signal: AbortSignal): Promise<KubernetesObject> {
+  return writeUnlessChanged({
+    object,
+    read: () => environment.client.get<KubernetesObject>(path, undefined, signal),
+    intent: (fresh) => sameTemplate(fresh, object),
+    write: (fresh) => environment.client.request<KubernetesObject>({
+      method: 'PATCH', path, idempotent: true, signal, contentType: 'application/json-patch+json',
+      query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
+      body: [{ op: 'replace', path: '/metadata/resourceVersion', value: fresh.metadata?.resourceVersion }, { op: 'replace', path: '/spec/template', value: template }],
+    }),
   });
 }
 
@@ -69,10 +83,15 @@ export function createRolloutRestartAction(environment: ActionEnvironment): Reme
     const podLabels = templateOf(loaded.object).metadata?.labels;
     await assertDisruptionAllowed(environment, { namespace: loaded.namespace, podLabels, removed: 1, what: `Restarting ${params.kind} ${loaded.namespace}/${loaded.name}`, signal });
     const previousRestartedAt = templateOf(loaded.object).metadata?.annotations?.[RESTARTED_AT_ANNOTATION] ?? null;
-    const updated = await environment.client.request<KubernetesObject>({
-      method: 'PATCH', path: loaded.path, idempotent: true, signal, contentType: 'application/merge-patch+json',
-      query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
-      body: { metadata: { resourceVersion: loaded.object.metadata?.resourceVersion }, spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: at } } } } },
+    const updated = await writeUnlessChanged({
+      object: loaded.object,
+      read: () => environment.client.get<KubernetesObject>(loaded.path, undefined, signal),
+      intent: (fresh) => sameTemplate(fresh, loaded.object),
+      write: (fresh) => environment.client.request<KubernetesObject>({
+        method: 'PATCH', path: loaded.path, idempotent: true, signal, contentType: 'application/merge-patch+json',
+        query: { fieldManager: environment.options.fieldManager, ...dryRunQuery(dryRun) },
+        body: { metadata: { resourceVersion: fresh.metadata?.resourceVersion }, spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: at } } } } },
+      }),
     });
     return { loaded, previousRestartedAt, updated };
   };
@@ -116,7 +135,7 @@ export function createRolloutRestartAction(environment: ActionEnvironment): Reme
       if (params.kind === 'Deployment' && result.previousRevision > 0) {
         const { target } = await planUndo(environment, object, undefined, context.signal);
         if (revisionOf(target) >= result.previousRevision) {
-          await replaceTemplate(environment, path, object.metadata!.resourceVersion!, replicaSetTemplate(target), false, context.signal);
+          await replaceTemplate(environment, path, object, replicaSetTemplate(target), false, context.signal);
           return;
         }
       }
@@ -125,7 +144,7 @@ export function createRolloutRestartAction(environment: ActionEnvironment): Reme
       template.metadata.annotations ??= {};
       if (result.previousRestartedAt === null) delete template.metadata.annotations[RESTARTED_AT_ANNOTATION];
       else template.metadata.annotations[RESTARTED_AT_ANNOTATION] = result.previousRestartedAt;
-      await replaceTemplate(environment, path, object.metadata!.resourceVersion!, template, false, context.signal);
+      await replaceTemplate(environment, path, object, template, false, context.signal);
     },
   });
 }
@@ -141,13 +160,13 @@ export function createRolloutUndoAction(environment: ActionEnvironment): Remedia
       const loaded = await loadWorkload(environment, params, context.resourceId, context.signal);
       const { target, current } = await planUndo(environment, loaded.object, params.toRevision, context.signal);
       return describeWithDryRun(context, `roll back Deployment ${loaded.namespace}/${loaded.name} from revision ${current} to revision ${revisionOf(target)} (ReplicaSet ${target.metadata?.name})`, async () => {
-        await replaceTemplate(environment, loaded.path, loaded.object.metadata!.resourceVersion!, replicaSetTemplate(target), true, context.signal);
+        await replaceTemplate(environment, loaded.path, loaded.object, replicaSetTemplate(target), true, context.signal);
       });
     },
     async execute(params, context): Promise<RolloutResult> {
       const loaded = await loadWorkload(environment, params, context.resourceId, context.signal);
       const { target, current, currentReplicaSet } = await planUndo(environment, loaded.object, params.toRevision, context.signal);
-      await replaceTemplate(environment, loaded.path, loaded.object.metadata!.resourceVersion!, replicaSetTemplate(target), false, context.signal);
+      await replaceTemplate(environment, loaded.path, loaded.object, replicaSetTemplate(target), false, context.signal);
       return {
         kind: 'Deployment', namespace: loaded.namespace, name: loaded.name, previousRevision: current, toRevision: revisionOf(target),
         previousRestartedAt: templateOf(loaded.object).metadata?.annotations?.[RESTARTED_AT_ANNOTATION] ?? null,
@@ -165,7 +184,7 @@ export function createRolloutUndoAction(environment: ActionEnvironment): Remedia
       const path = workloadPath('Deployment', result.namespace, result.name);
       const object = await environment.client.get<KubernetesObject>(path, undefined, context.signal);
       const replicaSet = await environment.client.get<KubernetesObject>(`/apis/apps/v1/namespaces/${encodeURIComponent(result.namespace)}/replicasets/${encodeURIComponent(result.fromReplicaSet)}`, undefined, context.signal);
-      await replaceTemplate(environment, path, object.metadata!.resourceVersion!, replicaSetTemplate(replicaSet), false, context.signal);
+      await replaceTemplate(environment, path, object, replicaSetTemplate(replicaSet), false, context.signal);
     },
   });
 }

@@ -1,6 +1,6 @@
 import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
 import { z } from 'zod';
-import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, type ActionEnvironment } from '../action-support.js';
+import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
 import { workloadPath } from '../api-paths.js';
 import { KubernetesConflictError } from '../kubernetes-errors.js';
 import type { KubernetesObject } from '../kubernetes-objects.js';
@@ -39,7 +39,17 @@ async function plan(environment: ActionEnvironment, params: ScaleParameters, res
   return { namespace, name, path, scale, previous, replicas };
 }
 
-async function writeScale(environment: ActionEnvironment, path: string, scale: ScaleObject, replicas: number, dryRun: boolean, signal: AbortSignal): Promise<ScaleObject> {
+/** Sets the replicas while they are still `expected` (a status-only change in between is retried, a replica change is a conflict). */
+function writeScale(environment: ActionEnvironment, path: string, scale: ScaleObject, replicas: number, dryRun: boolean, signal: AbortSignal, expected = scale.spec.replicas ?? 0): Promise<ScaleObject> {
+  return writeUnlessChanged({
+    object: scale,
+    read: () => environment.client.get<ScaleObject>(`${path}/scale`, undefined, signal),
+    intent: (fresh) => (fresh.spec.replicas ?? 0) === expected,
+    write: (fresh) => putScale(environment, path, fresh, replicas, dryRun, signal),
+  });
+}
+
+function putScale(environment: ActionEnvironment, path: string, scale: ScaleObject, replicas: number, dryRun: boolean, signal: AbortSignal): Promise<ScaleObject> {
   // PUT with the resourceVersion just read: a concurrent change makes it fail with 409 instead of being overwritten.
   return environment.client.request<ScaleObject>({
     method: 'PUT', path: `${path}/scale`, idempotent: true, signal,
