@@ -6,6 +6,7 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'platform/node/index': 'src/platform/node/index.ts',
     'simulator/index': 'src/simulator/index.ts',
+    'internal/index': 'src/internal/index.ts',
     'platform/browser/index': 'src/platform/browser/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -90,7 +90,7 @@ export {
 export { noopLogger, systemClock, type CallOptions, type Clock, type ComponentHealth, type Logger } from './spec/common.js';
 export { adaptLogger, type LoggerCallShape, type LoggerLike } from './spec/adapt-logger.js';
 export type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, Storage } from './spec/storage.js';
-export { TOPICS, type IncomingMessage, type MessageBatch, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from './spec/transport.js';
+export { DEAD_LETTER_TOPIC, INPUT_TOPICS, TOPICS, type IncomingMessage, type MessageBatch, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from './spec/transport.js';
 export type { ModelRuntime, ModelSession, TensorData, TensorType } from './spec/model-runtime.js';
 export type { Analyzer, AnalyzerContext, AnalyzerFinding } from './spec/analyzer.js';
 export type { FindingHandler, FindingHandlerContext } from './spec/finding-handler.js';
@@ -106,11 +106,10 @@ export type { EngineErrorContext, EngineEvents, EngineHealth, EngineOptions, Eng
 export { randomId } from './util/random-id.js';
 export type { RemediationActionDefinition, RemediationContext, RemediationPlugin, RollbackReport, VerificationResult } from './spec/remediation-plugin.js';
 
-// Anomaly detection (issue 4)
+// Anomaly detection
 export {
   AnomalyDetector,
   AnomalyDetectorOptionsSchema,
-  ResourceCombiner,
   anomalySeverity,
   ensembleStrategy,
   robustZScoreStrategy,
@@ -119,7 +118,6 @@ export {
   type AnomalyDetectorStats,
   type DetectorStrategy,
   type EnsembleOptions,
-  type EnsembleState,
   type MetricContribution,
   type ResolvedAnomalyDetectorOptions,
   type ResourceScore,
@@ -129,7 +127,7 @@ export {
   type ZScoreOptions,
 } from './anomaly/index.js';
 
-// Capacity forecasting (issue 5)
+// Capacity forecasting
 export {
   CapacityForecaster,
   CapacityForecasterOptionsSchema,
@@ -156,35 +154,27 @@ export {
   type ForecastTargetInput,
 } from './forecast/index.js';
 
-// Remediation (issue 6): the Remediator, policies, guards, learner, hash-chained history, webhook plugin
+// Remediation: the Remediator, policies, guards, learner, hash-chained history, webhook plugin
 export { defineRemediationAction } from './spec/remediation-plugin.js';
 export {
-  CircuitBreaker,
   GuardsConfigSchema,
-  HistoryChain,
   LearnerConfigSchema,
-  PluginRegistry,
   PolicyMatchSchema,
   RemediationGuards,
   RemediationPluginShapeSchema,
   RemediationPolicySchema,
   Remediator,
-  ThompsonSamplingLearner,
   VerifyConfigSchema,
   WebhookEndpointSchema,
-  actionKey,
-  canonicalJson,
   createRemediator,
   createWebhookPlugin,
   findingMetric,
   generateHistorySigningKeys,
   hashHistoryRecord,
-  incidentSignature,
   policyMatches,
   verifyHistoryRecords,
   type ApprovalCallback,
   type ApprovalRequest,
-  type CircuitState,
   type GuardDecision,
   type GuardName,
   type GuardsConfig,
@@ -206,11 +196,9 @@ export {
   type WebhookPluginOptions,
 } from './remediation/index.js';
 
-// Optimization (issue 11): ResourceOptimizer (right-sizing), PerformanceOptimizer (online knob tuning)
+// Optimization: ResourceOptimizer (right-sizing), PerformanceOptimizer (online knob tuning)
 export {
   ALLOCATION_LABELS,
-  DecayingHistogram,
-  GaussianProcess,
   KnobSchema,
   PerformanceOptimizer,
   PerformanceOptimizerOptionsSchema,
@@ -218,14 +206,7 @@ export {
   ResourceOptimizer,
   ResourceOptimizerOptionsSchema,
   allocationFromResource,
-  candidateGrid,
   createSimulatedService,
-  expectedImprovement,
-  fitBestGaussianProcess,
-  type DecayingHistogramOptions,
-  type DecayingHistogramState,
-  type GaussianProcessHyperparameters,
-  type GaussianProcessPrediction,
   type Knob,
   type KnobConfiguration,
   type KnobInput,
@@ -245,7 +226,7 @@ export {
   type TuningSuggestionReason,
 } from './optimization/index.js';
 
-// Cost (issue 11): CostPredictor (spend forecasts, budgets, cost anomalies, right-sizing savings)
+// Cost: CostPredictor (spend forecasts, budgets, cost anomalies, right-sizing savings)
 export {
   BudgetSchema,
   CostPredictor,
@@ -270,7 +251,7 @@ export {
 } from './cost/index.js';
 export { storageInput } from './storage/storage-input.js';
 
-// Logs (issue 23): header formats, streaming template mining, log anomalies
+// Logs: header formats, streaming template mining, log anomalies
 export {
   LOGHUB_LOG_FORMATS,
   LOG_FINDING_TOPIC,
@@ -296,7 +277,7 @@ export {
   type ParsedLogLine,
 } from './logs/index.js';
 
-// Root-cause analysis (issue 22): RootCauseAnalyzer over a service graph, graph builders, PetShop format
+// Root-cause analysis: RootCauseAnalyzer over a service graph, graph builders, PetShop format
 export {
   RootCauseAnalyzer,
   RootCauseAnalyzerOptionsSchema,

@@ -1,4 +1,5 @@
-import { noopLogger, systemClock, type Clock, type Logger } from '@iac-dharma/core';
+import { DEAD_LETTER_TOPIC, noopLogger, systemClock, type Clock, type Logger } from '@iac-dharma/core';
+import { BackoffOptionsSchema, type BackoffOptionsInput } from '@iac-dharma/core/internal';
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
@@ -6,16 +7,8 @@ const isFunction = (value: unknown): boolean => typeof value === 'function';
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
 const topicName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only');
 
-/** Capped exponential backoff with full jitter (see `backoffDelay`). */
-export const BackoffOptionsSchema = z.object({
-  /** Delay before the first retry, in ms. @default 100 */
-  initialMs: z.number().nonnegative().default(100),
-  /** Upper bound of any delay, in ms. @default 5000 */
-  maxMs: z.number().nonnegative().default(5000),
-  /** Growth per attempt. @default 2 */
-  multiplier: z.number().min(1).default(2),
-});
-export type BackoffOptionsInput = z.input<typeof BackoffOptionsSchema>;
+/** Capped exponential backoff with full jitter (see `backoffDelay`): core's schema. */
+export { BackoffOptionsSchema, type BackoffOptionsInput };
 
 /** TLS settings: `true` uses the system CAs; PEM strings otherwise. */
 const SslSchema = z.union([
@@ -70,7 +63,7 @@ export const KafkaTransportOptionsSchema = z.object({
   /** Physical names of logical topics (before the prefix), e.g. `{ metrics: 'node-metrics' }`. @default each topic's own name */
   topics: z.record(z.string(), topicName).default({}),
   /** Logical topic that receives undecodable, invalid, oversized and repeatedly failing messages. @default 'dead-letter' */
-  deadLetterTopic: z.string().min(1).default('dead-letter'),
+  deadLetterTopic: z.string().min(1).default(DEAD_LETTER_TOPIC),
   /** Create missing topics (publish and subscribe) through the admin API. @default true */
   createTopics: z.boolean().default(true),
   /** Partitions of topics the transport creates; more partitions → more engine instances can share the load. @default 6 */

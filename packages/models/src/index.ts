@@ -56,7 +56,7 @@ export { ChurnPredictor, type ChurnPrediction, type ChurnPredictorOptions } from
 export { lazyModel, type ModelOptions, type ModelReference } from './analyzers/model-reference.js';
 export type { Factor } from './analyzers/window-occlusion.js';
 
-// Text (issue 23): WordPiece tokenizer, sentence encoder (all-MiniLM-L6-v2, ONNX), incident classifier
+// Text: WordPiece tokenizer, sentence encoder (all-MiniLM-L6-v2, ONNX), incident classifier
 export { WordPieceTokenizer, type EncodedText, type WordPieceTokenizerOptions } from './text/wordpiece-tokenizer.js';
 export { DEFAULT_ENCODER_ID, SentenceEncoder, cosine, type EncoderCard, type LoadSentenceEncoderOptions } from './text/sentence-encoder.js';
 export {

@@ -150,6 +150,7 @@ export function createAlertmanagerHandler(options: AlertmanagerHandlerOptions): 
   (timer as { unref?: () => void }).unref?.();
 
   return {
+    specificationVersion: 'v1',
     name: 'alertmanager',
     async handleFinding(finding) {
       if (!matches(finding, options, 'medium')) {

@@ -113,6 +113,7 @@ export function createFindingsMetrics(options: FindingsMetricsOptions = {}): Fin
   });
 
   return {
+    specificationVersion: 'v1',
     name: 'prometheus-findings-metrics',
     registry,
     async handleFinding(finding: Finding) {

@@ -96,6 +96,7 @@ export function createPagerDutyHandler(options: PagerDutyHandlerOptions): PagerD
     await promise.finally(() => inFlight.delete(promise));
   };
   return {
+    specificationVersion: 'v1',
     name: 'pagerduty',
     async handleFinding(finding) {
       const routingKey = routingKeyOf(finding);

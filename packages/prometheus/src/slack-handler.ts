@@ -82,6 +82,7 @@ export function createSlackHandler(options: SlackHandlerOptions): SlackHandler {
   const post = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 500, ...(options.fetch ? { fetch: options.fetch } : {}) };
   const inFlight = new Set<Promise<unknown>>();
   return {
+    specificationVersion: 'v1',
     name: 'slack',
     async handleFinding(finding) {
       const route = options.routes?.find((candidate) => matches(finding, candidate, options.minSeverity ?? 'medium'));

@@ -30,6 +30,8 @@ const SNAPSHOT_VERSION = 1;
  * const engine = createEngine({ analyzers: [detector] });     // or as an engine analyzer
  */
 export class AnomalyDetector implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['metric'] as const;
   /** The resolved options. */

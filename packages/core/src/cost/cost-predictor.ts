@@ -51,6 +51,8 @@ const SNAPSHOT_VERSION = 1;
  * ```
  */
 export class CostPredictor implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['metric'] as const;
   readonly tickIntervalMs: number;

@@ -11,7 +11,7 @@ import { noopLogger, systemClock, type Clock, type ComponentHealth, type Logger 
 import { adaptLogger } from '../spec/adapt-logger.js';
 import type { FindingHandler, FindingHandlerContext } from '../spec/finding-handler.js';
 import type { Storage } from '../spec/storage.js';
-import type { IncomingMessage, Subscription, Transport } from '../spec/transport.js';
+import { DEAD_LETTER_TOPIC, INPUT_TOPICS, type IncomingMessage, type Subscription, type Transport } from '../spec/transport.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { InProcessTransport } from '../transport/in-process-transport.js';
 import { randomId } from '../util/random-id.js';
@@ -31,6 +31,9 @@ const DEFAULT_TOPICS: Record<FindingKind | 'remediation' | 'alert', string> = {
 
 const STATE_PREFIX = 'analyzer:';
 
+/** Every record kind the engine ingests. */
+const RECORD_KINDS: readonly IngestRecord['kind'][] = ['metric', 'event', 'log'];
+
 /**
  * The in-process AIOps engine. Validates what you `ingest()`, routes records to its analyzers in
  * arrival order, stores and publishes their findings, hands findings to handlers such as the
@@ -49,6 +52,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly clock: Clock;
   private readonly metrics: EngineMetrics;
   private readonly analyzers = new Map<string, Analyzer>();
+  /** Names of the analyzers that accept every record kind (they get each batch unfiltered). */
+  private readonly unfiltered = new Set<string>();
   private readonly handlers = new Map<string, FindingHandler>();
   private readonly options: EngineOptions;
   private readonly topics: Record<FindingKind | 'remediation' | 'alert', string>;
@@ -81,6 +86,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       throw new StateError(`An analyzer named "${analyzer.name}" is already registered; give each analyzer a unique name.`);
     }
     this.analyzers.set(analyzer.name, analyzer);
+    if (RECORD_KINDS.every((kind) => analyzer.accepts.includes(kind))) this.unfiltered.add(analyzer.name);
     if (this.started) this.startTimer(analyzer);
     return this;
   }
@@ -152,7 +158,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   async consume(options: { topics?: string[]; group?: string } = {}): Promise<void> {
     this.assertOpen();
-    const topics = options.topics ?? ['metrics', 'events', 'logs'];
+    const topics = options.topics ?? INPUT_TOPICS;
     const group = options.group === undefined ? {} : { group: options.group };
     for (const topic of topics) {
       const subscription = this.transport.subscribeBatch
@@ -180,7 +186,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     if (rejected.length > 0) {
       // Before anything is ingested: if the dead-letter publish fails, the batch is redelivered whole.
-      await this.transport.publish({ topic: this.options.deadLetterTopic ?? 'dead-letter', messages: rejected });
+      await this.transport.publish({ topic: this.options.deadLetterTopic ?? DEAD_LETTER_TOPIC, messages: rejected });
     }
     const run = this.queue.then(() => this.process(accepted, [], []));
     this.queue = run.catch(() => undefined);
@@ -321,7 +327,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const produced: Finding[] = [];
     const context = this.context();
     for (const analyzer of this.analyzers.values()) {
-      const input = analyzer.accepts.length === 3 ? records : records.filter((record) => analyzer.accepts.includes(record.kind));
+      const input = this.unfiltered.has(analyzer.name) ? records : records.filter((record) => analyzer.accepts.includes(record.kind));
       if (input.length === 0) continue;
       const started = performance.now();
       try {

@@ -26,6 +26,8 @@ const MAX_GRID = 100_000;
  * less the fraction of the window left before the bound crossing (×0.5).
  */
 export class CapacityForecaster implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['metric'] as const;
   readonly tickIntervalMs: number;

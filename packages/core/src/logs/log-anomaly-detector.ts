@@ -57,6 +57,8 @@ const ERROR_LEVELS = new Set<LogRecord['level']>(['error', 'fatal']);
  * expected }`. Nothing is reported for a resource before `warmupWindows` windows.
  */
 export class LogAnomalyDetector implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['log'] as const;
   readonly tickIntervalMs: number;

@@ -1,14 +1,16 @@
+import { erfc } from '../anomaly/tail-probability.js';
+
 /** Standard normal density. */
 export function normalDensity(z: number): number {
   return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 }
 
-/** Standard normal cumulative distribution (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
+/**
+ * Standard normal cumulative distribution, Φ(z) = erfc(−z/√2)/2 (the package's one erfc: relative error
+ * below 1.2e-7, so far tails stay accurate).
+ */
 export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+  return 0.5 * erfc(-z / Math.SQRT2);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { choleskyFactor, solveLower, solveUpper } from '../util/cholesky.js';
+
 /** Hyperparameters of a {@link GaussianProcess} on inputs scaled to [0, 1]. */
 export interface GaussianProcessHyperparameters {
   /** Length scale of the squared-exponential kernel, in scaled input units. */
@@ -55,7 +57,8 @@ export class GaussianProcess {
         matrix[row * count + column] = covariance;
       }
     }
-    this.lower = cholesky(matrix, count);
+    // Clamp tiny negative pivots from rounding: the jitter on the diagonal keeps the matrix positive definite.
+    this.lower = choleskyFactor(matrix, count, 1e-12)!;
     this.alpha = solveUpper(this.lower, solveLower(this.lower, Float64Array.from(standardised), count), count);
     let logDeterminant = 0;
     let fitTerm = 0;
@@ -106,39 +109,4 @@ export function fitBestGaussianProcess(
     if (!best || process.logMarginalLikelihood > best.logMarginalLikelihood) best = process;
   }
   return best!;
-}
-
-/** Lower-triangular Cholesky factor of a symmetric positive-definite matrix (row-major, lower half read). */
-function cholesky(matrix: Float64Array, size: number): Float64Array {
-  const lower = new Float64Array(size * size);
-  for (let row = 0; row < size; row++) {
-    for (let column = 0; column <= row; column++) {
-      let sum = matrix[row * size + column]!;
-      for (let inner = 0; inner < column; inner++) sum -= lower[row * size + inner]! * lower[column * size + inner]!;
-      // Clamp tiny negative pivots from rounding: the jitter on the diagonal keeps the matrix positive definite.
-      lower[row * size + column] = row === column ? Math.sqrt(Math.max(sum, 1e-12)) : sum / lower[column * size + column]!;
-    }
-  }
-  return lower;
-}
-
-function solveLower(lower: Float64Array, vector: Float64Array, size: number): Float64Array {
-  const result = new Float64Array(size);
-  for (let row = 0; row < size; row++) {
-    let sum = vector[row]!;
-    for (let column = 0; column < row; column++) sum -= lower[row * size + column]! * result[column]!;
-    result[row] = sum / lower[row * size + row]!;
-  }
-  return result;
-}
-
-/** Solves Lᵀ x = vector. */
-function solveUpper(lower: Float64Array, vector: Float64Array, size: number): Float64Array {
-  const result = new Float64Array(size);
-  for (let row = size - 1; row >= 0; row--) {
-    let sum = vector[row]!;
-    for (let column = row + 1; column < size; column++) sum -= lower[column * size + row]! * result[column]!;
-    result[row] = sum / lower[row * size + row]!;
-  }
-  return result;
 }

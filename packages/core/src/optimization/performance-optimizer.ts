@@ -37,6 +37,8 @@ const SNAPSHOT_VERSION = 1;
  * configuration is published as an `insight` finding with topic `tuning`.
  */
 export class PerformanceOptimizer implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['metric'] as const;
   /** The resolved options. */

@@ -43,6 +43,8 @@ const SNAPSHOT_VERSION = 1;
  * ```
  */
 export class ResourceOptimizer implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['metric', 'event'] as const;
   readonly tickIntervalMs: number;

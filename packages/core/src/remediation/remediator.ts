@@ -55,6 +55,8 @@ interface RunRequest {
  * step in a hash-chained history. `execute()` is the manual entry point, under the same guards.
  */
 export class Remediator extends EventEmitter<RemediatorEvents> implements FindingHandler {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly storage: Storage;
   readonly clock: Clock;

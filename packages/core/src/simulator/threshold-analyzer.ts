@@ -20,6 +20,7 @@ export interface ThresholdRule {
 export function createThresholdAnalyzer(options: { rules: readonly ThresholdRule[]; name?: string }): Analyzer {
   const rules = [...options.rules];
   return {
+    specificationVersion: 'v1',
     name: options.name ?? 'threshold',
     accepts: ['metric'],
     analyze(records: readonly IngestRecord[]): AnalyzerFinding[] {

@@ -26,6 +26,11 @@ export type AnalyzerFinding = DistributiveOmit<FindingInput, 'id' | 'analyzer'> 
  * Built in: `AnomalyDetector`, `CapacityForecaster` (core); `FailurePredictor`, `ThreatDetector` (models).
  */
 export interface Analyzer {
+  /**
+   * Version of this contract the analyzer implements. Optional for analyzers written before it existed
+   * (they are taken as `'v1'`); the built-in analyzers set it.
+   */
+  readonly specificationVersion?: 'v1';
   /** Unique name within an engine; also the key of its saved state. */
   readonly name: string;
   /** Record kinds this analyzer wants. */

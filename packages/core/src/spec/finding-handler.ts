@@ -14,6 +14,12 @@ export interface FindingHandlerContext extends AnalyzerContext {
  * The engine calls it in the background; a rejection is reported through the engine's `error` event.
  */
 export interface FindingHandler {
+  /**
+   * Version of this contract the handler implements. Optional for handlers written before it existed
+   * (they are taken as `'v1'`); the built-in handlers set it.
+   */
+  readonly specificationVersion?: 'v1';
+  /** Name in error reports and health. */
   readonly name: string;
   handleFinding(finding: Finding, context: FindingHandlerContext): Promise<void>;
   /** Wait for in-flight work. */

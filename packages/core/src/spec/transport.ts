@@ -14,6 +14,12 @@ export const TOPICS = [
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 
+/** The topics the engine consumes records from by default (`engine.consume()`). */
+export const INPUT_TOPICS = ['metrics', 'events', 'logs'] as const satisfies readonly Topic[];
+
+/** Default topic of rejected records and of messages whose handler kept failing. */
+export const DEAD_LETTER_TOPIC = 'dead-letter';
+
 /** A message to publish. `key` keeps one resource's messages in order (Kafka: same partition). */
 export interface OutgoingMessage {
   key?: string;

@@ -1,7 +1,7 @@
 import { StateError } from '../errors/errors.js';
 import { noopLogger, type CallOptions, type ComponentHealth, type Logger } from '../spec/common.js';
 import { adaptLogger } from '../spec/adapt-logger.js';
-import type { IncomingMessage, MessageBatchHandler, MessageHandler, OutgoingMessage, Subscription, Transport } from '../spec/transport.js';
+import { DEAD_LETTER_TOPIC, type IncomingMessage, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Transport } from '../spec/transport.js';
 import { randomId } from '../util/random-id.js';
 
 /** Options of {@link createInProcessTransport}. */
@@ -46,7 +46,7 @@ export class InProcessTransport implements Transport {
 
   constructor(options: InProcessTransportOptions = {}) {
     this.maxAttempts = options.maxAttempts ?? 3;
-    this.deadLetterTopic = options.deadLetterTopic ?? 'dead-letter';
+    this.deadLetterTopic = options.deadLetterTopic ?? DEAD_LETTER_TOPIC;
     this.logger = adaptLogger(options.logger ?? noopLogger);
   }
 

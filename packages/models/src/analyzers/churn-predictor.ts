@@ -32,6 +32,8 @@ export interface ChurnPredictorOptions extends ModelOptions {
  * `account` events (attributes = the account fields) and emits `insight` findings with topic `churn`.
  */
 export class ChurnPredictor implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['event'] as const;
   private readonly getModel: () => Promise<Model>;

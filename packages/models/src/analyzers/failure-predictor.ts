@@ -56,6 +56,8 @@ export interface FailurePredictorOptions extends ModelOptions {
  * in one model run, and emits `prediction` findings when the probability reaches `threshold`.
  */
 export class FailurePredictor implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['metric'] as const;
   private readonly getModel: () => Promise<Model>;

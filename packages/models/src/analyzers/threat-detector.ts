@@ -46,6 +46,8 @@ export interface ThreatDetectorOptions extends ModelOptions {
  * `threat` findings. Invalid events are counted, logged and skipped.
  */
 export class ThreatDetector implements Analyzer {
+  /** Version of the contract implemented. */
+  readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly accepts = ['event'] as const;
   private readonly getModel: () => Promise<Model>;
