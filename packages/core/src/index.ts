@@ -118,6 +118,7 @@ export {
   type AnomalyDetectorStats,
   type DetectorStrategy,
   type EnsembleOptions,
+  type EnsembleState,
   type MetricContribution,
   type ResolvedAnomalyDetectorOptions,
   type ResourceScore,

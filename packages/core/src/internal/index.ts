@@ -25,7 +25,6 @@ export { erfc, normalTail } from '../anomaly/tail-probability.js';
 
 // Anomaly detection internals
 export { ResourceCombiner } from '../anomaly/resource-combiner.js';
-export type { EnsembleState } from '../anomaly/ensemble-state.js';
 
 // Optimisation internals
 export { candidateGrid } from '../optimization/candidate-grid.js';
