@@ -1,4 +1,5 @@
-import { canonicalJson, defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
+import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
+import { canonicalJson } from '@iac-dharma/core/internal';
 import { z } from 'zod';
 import { assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
 import { workloadPath } from '../api-paths.js';
