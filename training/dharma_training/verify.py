@@ -68,7 +68,8 @@ def extract_window(card, raw: dict) -> np.ndarray:
     ic = i - (L - 1) / 2
     stats = {"last": lambda w: w[-1], "mean": lambda w: w.sum() / L,
              "slope": lambda w: float(np.sum(ic * (w - w.sum() / L)) / np.sum(ic * ic)),
-             "min": lambda w: w.min(), "max": lambda w: w.max()}
+             "min": lambda w: w.min(), "max": lambda w: w.max(), "first": lambda w: w[0],
+             "std": lambda w: float(np.sqrt(np.sum((w - w.sum() / L) ** 2) / L))}
     vec = [stats[s](W[:, j]) for s in card["windowFeatures"] for j in range(len(feats))]  # stat-major
     return np.array(vec, dtype=np.float64).astype(np.float32)
 
