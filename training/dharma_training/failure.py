@@ -369,6 +369,8 @@ def main(argv=None):
         # keep the LSTM artifact; only its card's pointer to the other model's figure is refreshed
         lstm_card["metrics"]["validation"]["otherModel"] = {"failure": round(results["gbm"][0]["rmseAllWindows"], 5)}
         common.write_json(lstm_card_path, lstm_card)
+    all_ids = dict(ids)
+    if args.skip_lstm:
         ids = {"gbm": "failure"}
     for kind, model_id in ids.items():
         m, p = results[kind]
@@ -440,7 +442,7 @@ def main(argv=None):
             **m,
             "residualMean": float(np.mean(resid[full])),
             "failureProbability": pm,
-            "otherModel": {ids[k]: results[k][0]["rmseAllWindows"] for k in ids if k != kind},
+            "otherModel": {all_ids[k]: results[k][0]["rmseAllWindows"] for k in all_ids if k != kind},
             "chosenAsDefault": model_id == "failure",
             "maxAbsOnnxVsNativeOnParityRows": ort_diff,
             "notes": ("AllWindows = every window ending at cycle >= 30 of the held-out engines; LastWindowPerUnit = "
