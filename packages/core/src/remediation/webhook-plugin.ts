@@ -3,7 +3,7 @@ import { RemediationError, TimeoutError } from '../errors/errors.js';
 import { parseWith } from '../errors/validation-error.js';
 import { RiskLevelSchema } from '../schemas/remediation.js';
 import { parseRetryAfter, retry } from '../util/retry.js';
-import type { RemediationActionDefinition, RemediationContext, RemediationPlugin } from '../spec/remediation-plugin.js';
+import { defineRemediationAction, type RemediationActionDefinition, type RemediationContext, type RemediationPlugin } from '../spec/remediation-plugin.js';
 
 /** One webhook the plugin may call: it becomes the action `webhook.<name>`. */
 export const WebhookEndpointSchema = z.object({
@@ -60,7 +60,7 @@ export function createWebhookPlugin(options: WebhookPluginOptions): RemediationP
       describe: () => `${endpoint.method} ${endpoint.url}`,
       execute: (params, context) => call(endpoint, params.payload, context, fetchImplementation),
     };
-    actions[name] = action as unknown as RemediationActionDefinition;
+    actions[name] = defineRemediationAction(action);
   }
   return { specificationVersion: 'v1', name: options.name ?? 'webhook', actions };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RemediationActionDefinition, RemediationPlugin } from '../spec/remediation-plugin.js';
+import { defineRemediationAction, type RemediationActionDefinition, type RemediationPlugin } from '../spec/remediation-plugin.js';
 import type { FleetSimulator } from './fleet-simulator.js';
 import type { FleetAction } from './incident-catalog.js';
 
@@ -30,7 +30,7 @@ export function createFleetPlugin(fleet: FleetSimulator, options: { name?: strin
     name: options.name ?? 'fleet',
     actions: {
       restart: action(fleet, 'restart', 'Restart the service', 'low'),
-      'scale-out': scaleOut as unknown as RemediationActionDefinition,
+      'scale-out': defineRemediationAction(scaleOut),
       'clean-disk': action(fleet, 'clean-disk', 'Rotate and delete old logs', 'low'),
       'rollback-deploy': action(fleet, 'rollback-deploy', 'Roll back to the previous deploy', 'medium'),
       migrate: action(fleet, 'migrate', 'Move the service to another host', 'medium'),

@@ -1,4 +1,4 @@
-import { DeploymentSchema, RemediationError, parseWith, type Clock, type RemediationActionDefinition, type RemediationPlugin, type Storage } from '@iac-dharma/core';
+import { DeploymentSchema, RemediationError, defineRemediationAction, parseWith, type Clock, type RemediationActionDefinition, type RemediationPlugin, type Storage } from '@iac-dharma/core';
 import { z } from 'zod';
 import type { InfrastructureProvider } from './infrastructure-provider.js';
 import { scaleAndRecord } from './scale-and-record.js';
@@ -80,5 +80,5 @@ export function createInfrastructurePlugin(options: InfrastructurePluginOptions)
       return { performed: true, detail: `back to ${previous} replicas` };
     },
   };
-  return { specificationVersion: 'v1', name: options.name ?? 'infrastructure', actions: { scale: scale as unknown as RemediationActionDefinition } };
+  return { specificationVersion: 'v1', name: options.name ?? 'infrastructure', actions: { scale: defineRemediationAction(scale) } };
 }

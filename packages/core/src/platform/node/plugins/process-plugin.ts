@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../../errors/errors.js';
 import type { RiskLevel } from '../../../schemas/remediation.js';
-import type { RemediationActionDefinition, RemediationContext, RemediationPlugin } from '../../../spec/remediation-plugin.js';
+import { defineRemediationAction, type RemediationActionDefinition, type RemediationContext, type RemediationPlugin } from '../../../spec/remediation-plugin.js';
 import type { ProcessSupervisor } from './process-supervisor.js';
 
 /** Options of {@link createProcessPlugin}. */
@@ -58,6 +58,6 @@ export function createProcessPlugin(options: ProcessPluginOptions): RemediationP
   return {
     specificationVersion: 'v1',
     name: options.name ?? 'process',
-    actions: { restart: restart as unknown as RemediationActionDefinition, signal: signal as unknown as RemediationActionDefinition },
+    actions: { restart: defineRemediationAction(restart), signal: defineRemediationAction(signal) },
   };
 }
