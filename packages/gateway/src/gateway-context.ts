@@ -1,18 +1,12 @@
-import type { ActionRef, Engine, HistoryQuery, HistoryRecord, RemediationPlugin, RemediationResult, Storage } from '@iac-dharma/core';
+import type { Engine, HistoryQuery, HistoryRecord, ManualExecuteOptions, RemediationPlugin, RemediationResult, Storage } from '@iac-dharma/core';
 import type { Principal } from './auth/api-keys.js';
 import type { StatusBus } from './events/status-bus.js';
 import type { SubscriptionFactory } from './events/subscription-factory.js';
 import type { PredictionProvider } from './prediction/prediction-provider.js';
 import type { InfrastructureProvider } from './providers/infrastructure-provider.js';
 
-/** A manual remediation request (the remediator's agreed `execute` entry point). */
-export interface ManualRemediationRequest {
-  action: ActionRef;
-  resourceId: string;
-  reason?: string;
-  requestedBy?: string;
-  signal?: AbortSignal;
-}
+/** A manual remediation request: core's `ManualExecuteOptions` (the remediator's `execute` entry point), declared once. */
+export type ManualRemediationRequest = ManualExecuteOptions;
 
 /**
  * The part of core's `Remediator` the gateway uses: manual actions (`scaleDeployment` goes through the

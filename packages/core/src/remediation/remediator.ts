@@ -174,7 +174,7 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
    * approvals, dry-run setting and audit history as automatic remediations. Throws `ValidationError` for
    * malformed options or parameters and `NotFoundError` for an unknown plugin or action.
    */
-  async execute(options: { action: ActionRef; resourceId: string; reason?: string; requestedBy?: string; signal?: AbortSignal }): Promise<RemediationResult> {
+  async execute(options: ManualExecuteOptions): Promise<RemediationResult> {
     this.assertOpen();
     this.active++;
     try {
