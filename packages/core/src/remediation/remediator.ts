@@ -354,7 +354,7 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
       }
       await this.record(request, 'decision', { action, allowed: true, risk: definition.risk, needsApproval });
       if (needsApproval) {
-        const approval = await requestApproval({ remediator: this, approve: this.options.approve, request, action, definition, params, context, signal, record: (data) => this.record(request, 'approval', data) });
+        const approval = await requestApproval({ clock: this.clock, approvalTimeoutMs: this.guards.config.approvalTimeoutMs, emitRequested: (details) => this.safeEmit('approval-requested', details), approve: this.options.approve, request, action, definition, params, context, signal, record: (data) => this.record(request, 'approval', data) });
         if (!approval.granted) {
           refusals.push(`${key}: ${approval.reason}`);
           continue;

@@ -1,12 +1,16 @@
 import type { ActionRef } from '../schemas/remediation.js';
 import type { RemediationActionDefinition, RemediationContext } from '../spec/remediation-plugin.js';
-import type { ApprovalCallback, ApprovalRequest } from './remediator-types.js';
-import type { Remediator } from './remediator.js';
+import type { Clock } from '../spec/common.js';
+import type { ApprovalCallback, ApprovalRequest, RemediatorEvents } from './remediator-types.js';
 import { runIsolated } from './run-isolated.js';
 
-/** What {@link requestApproval} needs from the remediator. */
+/** What {@link requestApproval} needs: plain values and an emit callback (no reference to the remediator). */
 export interface RequestApprovalInput {
-  remediator: Pick<Remediator, 'clock' | 'guards' | 'safeEmit'>;
+  clock: Clock;
+  /** How long the approver has to answer, in ms (the guards' `approvalTimeoutMs`). */
+  approvalTimeoutMs: number;
+  /** Emits the remediator's `approval-requested` event (never throws). */
+  emitRequested(details: Parameters<RemediatorEvents['approval-requested']>[0]): void;
   approve: ApprovalCallback | undefined;
   request: { remediationId: string; resourceId: string; finding?: ApprovalRequest['finding']; reason?: string; requestedBy?: string };
   action: ActionRef;
@@ -23,9 +27,8 @@ export interface RequestApprovalInput {
  * within `guards.approvalTimeoutMs` approves: `false`, a throw, garbage, or silence all mean no.
  */
 export async function requestApproval(input: RequestApprovalInput): Promise<{ granted: boolean; reason: string }> {
-  const { remediator, request, action, definition } = input;
-  const { clock } = remediator;
-  const timeoutMs = remediator.guards.config.approvalTimeoutMs;
+  const { clock, request, action, definition } = input;
+  const timeoutMs = input.approvalTimeoutMs;
   let description: string | undefined;
   if (definition.describe) {
     const described = await runIsolated((signal) => definition.describe!(input.params, { ...input.context, signal, dryRun: true }), { label: 'describe', timeoutMs: definition.timeoutMs ?? 30_000, clock, signal: input.signal });
@@ -37,7 +40,7 @@ export async function requestApproval(input: RequestApprovalInput): Promise<{ gr
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}), ...(description ? { description } : {}),
   };
   await input.record({ action, state: 'requested', risk: definition.risk, timeoutMs, description });
-  remediator.safeEmit('approval-requested', details);
+  input.emitRequested(details);
   if (!input.approve) {
     const reason = `${definition.risk}-risk action needs approval but no approver is configured`;
     await input.record({ action, state: 'denied', reason });
