@@ -20,7 +20,8 @@ source scripts/node/env.sh
 # Main Node line of the suite (DHARMA_NODE=22 runs everything on 22), and the second line's unit tests.
 MAIN_NODE="${DHARMA_NODE:-24}"
 SECOND_NODE="${DHARMA_SECOND_NODE:-22}"
-NODE22_TESTS=(packages/core packages/models packages/cli packages/client bench/test)
+# Only folders whose tests need no service (packages/cli has `dharma watch` tests against Prometheus).
+NODE22_TESTS=(packages/core packages/models packages/client bench/test)
 
 SYSTEM_PATH="$PATH"
 # Keep the machine's Node working in this checkout (e.g. `npx vitest run` on it afterwards): cache its
