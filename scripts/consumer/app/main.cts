@@ -12,6 +12,7 @@ import models = require('@iac-dharma/models');
 import sqlite = require('@iac-dharma/storage-sqlite');
 import postgres = require('@iac-dharma/storage-postgres');
 import kafka = require('@iac-dharma/kafka');
+import kubernetes = require('@iac-dharma/kubernetes');
 import prometheus = require('@iac-dharma/prometheus');
 import gateway = require('@iac-dharma/gateway');
 import client = require('@iac-dharma/client');
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'threat-row.json'), 'utf8')) as { raw: Record<string, unknown>; probabilities: number[] };
   const clock: testing.ManualClock | undefined = undefined;
   assert.equal(clock, undefined);
-  for (const module of [simulator, browser, postgres, kafka, prometheus, gateway, client, cli]) assert.ok(Object.keys(module).length > 0);
+  for (const module of [simulator, browser, postgres, kafka, kubernetes, prometheus, gateway, client, cli]) assert.ok(Object.keys(module).length > 0);
   assert.equal(typeof coreNode.loadAugurs().mstl, 'object');
   const engine = core.createEngine({ storage: sqlite.createSqliteStorage({ path: ':memory:' }), analyzers: [new core.AnomalyDetector()] });
   await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.5 });

@@ -11,6 +11,7 @@ import { ThreatDetector, createOnnxRuntime, loadModel } from '@iac-dharma/models
 import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
 import { createPostgresStorage } from '@iac-dharma/storage-postgres';
 import { createKafkaTransport } from '@iac-dharma/kafka';
+import { createDriftDetector, createKubernetesPlugin } from '@iac-dharma/kubernetes';
 import { parseDuration } from '@iac-dharma/prometheus';
 // Type-only: the scoring worker entry is for browsers (a Web Worker).
 import type { createScoringWorker } from '@iac-dharma/models/worker';
@@ -22,6 +23,8 @@ const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta
 
 assert.equal(typeof createPostgresStorage, 'function');
 assert.equal(typeof createKafkaTransport, 'function');
+assert.equal(typeof createKubernetesPlugin, 'function');
+assert.equal(typeof createDriftDetector, 'function');
 assert.equal(parseDuration('1m'), 60_000);
 const workerFactory: typeof createScoringWorker | undefined = undefined;
 assert.equal(workerFactory, undefined);
