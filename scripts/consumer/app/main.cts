@@ -4,6 +4,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import core = require('@iac-dharma/core');
 import coreNode = require('@iac-dharma/core/node');
+import coreInternal = require('@iac-dharma/core/internal');
 // Type-only: the testing kit runs inside vitest, which cannot be require()d (vitest is ESM-only).
 import type * as testing from '@iac-dharma/core/testing';
 import simulator = require('@iac-dharma/core/simulator');
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'threat-row.json'), 'utf8')) as { raw: Record<string, unknown>; probabilities: number[] };
   const clock: testing.ManualClock | undefined = undefined;
   assert.equal(clock, undefined);
-  for (const module of [simulator, browser, postgres, kafka, kubernetes, prometheus, gateway, client, cli]) assert.ok(Object.keys(module).length > 0);
+  for (const module of [coreInternal, simulator, browser, postgres, kafka, kubernetes, prometheus, gateway, client, cli]) assert.ok(Object.keys(module).length > 0);
   assert.equal(typeof coreNode.loadAugurs().mstl, 'object');
   const engine = core.createEngine({ storage: sqlite.createSqliteStorage({ path: ':memory:' }), analyzers: [new core.AnomalyDetector()] });
   await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.5 });

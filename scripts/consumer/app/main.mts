@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { AnomalyDetector, createEngine, type Finding } from '@iac-dharma/core';
 import { loadAugurs, createPrometheusMetrics } from '@iac-dharma/core/node';
 import { ManualClock } from '@iac-dharma/core/testing';
+import { choleskyFactor } from '@iac-dharma/core/internal';
 import * as simulator from '@iac-dharma/core/simulator';
 import * as browser from '@iac-dharma/core/browser';
 import { ThreatDetector, createOnnxRuntime, loadModel } from '@iac-dharma/models';
@@ -21,6 +22,7 @@ import { commands } from '@iac-dharma/cli';
 
 const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta.url), 'utf8')) as { raw: Record<string, unknown>; probabilities: number[] };
 
+assert.equal(typeof choleskyFactor, 'function');
 assert.equal(typeof createPostgresStorage, 'function');
 assert.equal(typeof createKafkaTransport, 'function');
 assert.equal(typeof createKubernetesPlugin, 'function');
