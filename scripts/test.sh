@@ -46,6 +46,9 @@ if [ "$#" -gt 0 ]; then
 fi
 
 echo "[test] Node $(node --version): services, build, lint, docs, the whole suite, the consumer test"
+# Lint gate first (fast, needs no service): eslint.config.js — no explicit any, type-only imports, no import
+# cycles, no node:* in browser-safe code; any warning fails.
+npm run lint:code
 (
   source scripts/services/env.sh
   trap 'bash scripts/services/stop-all.sh' EXIT

@@ -50,7 +50,6 @@ function fitId(text: string): string {
 
 /** Control characters are not allowed in SDK ids; Prometheus label values may contain them. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f]/.test(text) ? text.replace(/[\u0000-\u001f]/g, ' ') : text;
 }
 

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { DharmaError, StorageError, ValidationError, seriesKey, type Storage } from '@iac-dharma/core';
 import { makeAnomalyFinding, makeHistoryRecord, runStorageConformance } from '@iac-dharma/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { SqliteStorage, createSqliteStorage } from './index.js';
+import { createSqliteStorage, type SqliteStorage } from './index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'dharma-sqlite-'));
 let files = 0;

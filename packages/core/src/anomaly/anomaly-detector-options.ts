@@ -34,6 +34,7 @@ export const AnomalyDetectorOptionsSchema = z.object({
 /** Options of {@link AnomalyDetector}. */
 export interface AnomalyDetectorOptions extends z.input<typeof AnomalyDetectorOptionsSchema> {
   /** How each series is scored. @default ensembleStrategy() */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each strategy has its own state type; `any` keeps every DetectorStrategy<S> assignable
   strategy?: DetectorStrategy<any>;
 }
 

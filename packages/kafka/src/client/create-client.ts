@@ -2,6 +2,8 @@ import { ValidationError } from '@iac-dharma/core';
 import type { KafkaTransportOptions } from '../kafka-transport-options.js';
 import type { ClientConnection, KafkaClient } from './kafka-client.js';
 import { KafkaJsClient } from './kafkajs-client.js';
+// Type only: the module itself is loaded lazily below, so kafkajs users never load @platformatic/kafka.
+import type * as PlatformaticClientModule from './platformatic-client.js';
 
 /** The connection settings of the resolved options, in no client library's types. */
 export function connectionOf(options: KafkaTransportOptions): ClientConnection {
@@ -33,7 +35,7 @@ export async function createKafkaClient(options: KafkaTransportOptions): Promise
   const connection = connectionOf(options);
   if (options.client === 'kafkajs') return new KafkaJsClient(connection, { idempotent: options.idempotent });
   assertClientSupported(options.client);
-  let module: typeof import('./platformatic-client.js');
+  let module: typeof PlatformaticClientModule;
   try {
     module = await import('./platformatic-client.js');
   } catch (error) {

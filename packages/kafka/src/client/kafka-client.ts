@@ -1,3 +1,4 @@
+import type { Logger } from '@iac-dharma/core';
 /**
  * The small client interface the transport talks to the broker through (internal: not exported from the
  * package). One adapter per client library: `kafkajs` (./kafkajs-client.ts) and `@platformatic/kafka`
@@ -14,7 +15,7 @@ export interface ClientConnection {
   sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
-  logger: import('@iac-dharma/core').Logger;
+  logger: Logger;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 

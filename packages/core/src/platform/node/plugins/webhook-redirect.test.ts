@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemediator } from '../../../remediation/remediator.js';
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 /** A real HTTP server on a free loopback port that records what it receives and answers with `answer`. */
-async function serve(answer: (request: IncomingMessage, response: import('node:http').ServerResponse) => void): Promise<{ origin: string; received: Received[] }> {
+async function serve(answer: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ origin: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     let body = '';
