@@ -57,9 +57,9 @@ describe('kubernetes actions on a real control plane, as a least-privilege user'
     const scale = await run('scale', { delta: 5, maxReplicas: 3 }, `${namespace}/api`);
     expect(scale.executeResult).toMatchObject({ previousReplicas: 2, replicas: 3 });
     // Someone else scales it meanwhile: rollback must not put back 2 over their 4.
-    const admin = adminClient();
-    const current = await admin.get<{ metadata: { resourceVersion: string } }>(`/apis/apps/v1/namespaces/${namespace}/deployments/api/scale`);
-    await admin.request({ method: 'PUT', path: `/apis/apps/v1/namespaces/${namespace}/deployments/api/scale`, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'api', namespace, resourceVersion: current.metadata.resourceVersion }, spec: { replicas: 4 } } });
+    // A merge patch (no resourceVersion), as `kubectl scale` would: the deployment controller keeps updating the
+    // status after the scale to 3, so a read-then-PUT here could itself lose that race with a 409.
+    await adminClient().request({ method: 'PATCH', path: `/apis/apps/v1/namespaces/${namespace}/deployments/api`, body: { spec: { replicas: 4 } } });
     await expect(scale.rollback()).rejects.toBeInstanceOf(KubernetesConflictError);
     expect((await deploymentOf('api')).spec?.replicas).toBe(4);
   }, 120_000);
