@@ -23,10 +23,23 @@ export {
 export { parseModelCard } from './card/parse-model-card.js';
 export { ParityFileSchema, ParityRowSchema, type ParityFile, type ParityRow } from './card/parity-file-schema.js';
 export { sha256Hex, verifyModelBytes } from './integrity/sha256-hex.js';
+export { ModelDigestMismatchError, type ArtifactDigests } from './integrity/artifact-digests.js';
+export { BUNDLED_DIGESTS } from './integrity/bundled-digests.js';
+export {
+  ModelSignatureError,
+  cardSigningPayload,
+  importModelPublicKey,
+  signModelCard,
+  verifyModelCardSignature,
+  type CardSignature,
+  type CardSignatureProblem,
+  type ModelPrivateKey,
+  type ModelPublicKey,
+} from './integrity/card-signature.js';
 
 // Loading and running
 export { Model, toMatrix, type OutputMatrix } from './loading/model.js';
-export type { ModelSource } from './loading/model-source.js';
+export { MODEL_CARD_FILE, type ModelSource } from './loading/model-source.js';
 export { defaultModelRuntime, loadModel, type LoadModelByIdOptions, type LoadModelFromBytesOptions, type LoadModelOptions } from './loading/load-model.js';
 export { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions, type OrtSessionLike, type OrtTensorLike } from './runtime/ort-model-runtime.js';
 

@@ -6,6 +6,7 @@ import { failureCommand } from './failure.js';
 import { forecastCommand } from './forecast.js';
 import { logparseCommand } from './logparse.js';
 import { rcaCommand } from './rca.js';
+import { signModelCommand } from './sign-model.js';
 import { threatCommand } from './threat.js';
 import { watchCommand } from './watch.js';
 
@@ -20,4 +21,5 @@ export const commands: Record<string, Command> = {
   watch: watchCommand,
   rca: rcaCommand,
   drift: driftCommand,
+  'sign-model': signModelCommand,
 };

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { createBundledModelSource, loadModel, type Model, type ModelCard } from '@iac-dharma/models';
 
-/** The `--model` / `--model-dir` options every scoring command accepts. */
+/** The `--model` / `--model-dir` / `--model-key` options every scoring command accepts. */
 export const modelOptions = {
   model: { type: 'string' },
   'model-dir': { type: 'string' },
+  'model-key': { type: 'string' },
 } as const;
 
 /** What a scoring command needs from a model: its task, whether it reads a window, and the bundled models that fit. */
@@ -27,7 +29,9 @@ export function modelUsage(defaultId: string): string {
   const others = (KINDS[defaultId]?.bundled ?? [defaultId]).filter((id) => id !== defaultId);
   const alternatives = others.length > 0 ? `; bundled alternative${others.length > 1 ? 's' : ''}: ${others.join(', ')}` : '';
   return `  --model <id>        model id to use (default: ${defaultId}${alternatives})
-  --model-dir <dir>   folder with <id>/model-card.json + <id>/model.onnx (bring your own model; default: the bundled artifacts)`;
+  --model-dir <dir>   folder with <id>/model-card.json + <id>/model.onnx (bring your own model; default: the bundled artifacts)
+  --model-key <file>  pinned Ed25519 public key (PEM, or base64 of the 32 raw bytes): the model card must be
+                      signed by it (dharma sign-model), else the model is refused`;
 }
 
 /**
@@ -37,7 +41,12 @@ export function modelUsage(defaultId: string): string {
 export async function loadCommandModel(values: Record<string, string | boolean | undefined>, defaultId: string): Promise<Model> {
   const id = typeof values['model'] === 'string' ? values['model'] : defaultId;
   const directory = values['model-dir'];
-  const model = await loadModel(typeof directory === 'string' ? { id, source: createBundledModelSource({ directory }) } : { id });
+  const publicKey = readKeyOption(values, 'model-key');
+  const model = await loadModel({
+    id,
+    ...(typeof directory === 'string' ? { source: createBundledModelSource({ directory }) } : {}),
+    ...(publicKey !== undefined ? { publicKey } : {}),
+  });
   const kind = KINDS[defaultId];
   if (kind && (model.card.task !== kind.task || Boolean(model.card.window) !== kind.windowed)) {
     const found = `a ${model.card.task} model${model.card.window ? ' over a sensor window' : ''}`;
@@ -47,6 +56,18 @@ export async function loadCommandModel(values: Record<string, string | boolean |
     );
   }
   return model;
+}
+
+/** Reads the key file an option names (its text), or throws a usage error naming the option. */
+export function readKeyOption(values: Record<string, string | boolean | undefined>, name: string): string | undefined {
+  const path = values[name];
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || path === '') throw new UsageError(`--${name} needs a key file.`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--${name} "${path}" cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
 }
 
 /** Reads a required string option or throws a usage error naming it. */

@@ -1,4 +1,5 @@
 import type { ModelRuntime } from '@iac-dharma/core';
+import type { ModelPublicKey } from '../integrity/card-signature.js';
 import { loadModel } from '../loading/load-model.js';
 import type { Model } from '../loading/model.js';
 import type { ModelSource } from '../loading/model-source.js';
@@ -14,6 +15,8 @@ export interface ModelOptions {
   source?: ModelSource;
   /** Runtime for a model given by id. @default the platform runtime */
   runtime?: ModelRuntime;
+  /** Pinned Ed25519 public key for a model given by id: its card must be signed by it. @default no key */
+  publicKey?: ModelPublicKey;
 }
 
 /** Resolves a {@link ModelReference} once and remembers it (a failed load is retried on the next call). */
@@ -24,7 +27,12 @@ export function lazyModel(options: ModelOptions, defaultId: string): () => Promi
       const reference = options.model ?? defaultId;
       pending =
         typeof reference === 'string'
-          ? loadModel({ id: reference, ...(options.source ? { source: options.source } : {}), ...(options.runtime ? { runtime: options.runtime } : {}) })
+          ? loadModel({
+              id: reference,
+              ...(options.source ? { source: options.source } : {}),
+              ...(options.runtime ? { runtime: options.runtime } : {}),
+              ...(options.publicKey ? { publicKey: options.publicKey } : {}),
+            })
           : Promise.resolve(reference);
       pending.catch(() => (pending = undefined));
     }

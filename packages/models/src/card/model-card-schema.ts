@@ -97,6 +97,11 @@ export const ModelCardSchema = z
     training: z.record(z.string(), z.unknown()).default({}),
     metrics: z.record(z.string(), z.unknown()).default({}),
     libraries: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Ed25519 signature of the card's canonical JSON without this member (`signModelCard`, `dharma sign-model`);
+     * checked when a public key is pinned.
+     */
+    signature: z.object({ algorithm: z.literal('Ed25519'), value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64') }).optional(),
   })
   .loose()
   .superRefine((card, context) => {

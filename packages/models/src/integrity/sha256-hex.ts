@@ -17,12 +17,16 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * before any ONNX session sees the bytes.
  */
 export async function verifyModelBytes(bytes: Uint8Array, card: { id: string; sha256: string; bytes: number }): Promise<void> {
-  if (bytes.byteLength !== card.bytes) {
+  checkCardDigest(bytes.byteLength, await sha256Hex(bytes), card);
+}
+
+/** {@link verifyModelBytes} for bytes whose size and sha256 are known already. */
+export function checkCardDigest(size: number, actual: string, card: { id: string; sha256: string; bytes: number }): void {
+  if (size !== card.bytes) {
     throw new ModelIntegrityError(
-      `Model "${card.id}" has ${bytes.byteLength} bytes but its card says ${card.bytes}: the file is truncated or not the one the card describes.`,
+      `Model "${card.id}" has ${size} bytes but its card says ${card.bytes}: the file is truncated or not the one the card describes.`,
     );
   }
-  const actual = await sha256Hex(bytes);
   if (actual !== card.sha256) {
     throw new ModelIntegrityError(
       `Model "${card.id}" failed its integrity check: sha256 is ${actual}, the card expects ${card.sha256}. Re-download the model or regenerate its card.`,

@@ -1,4 +1,8 @@
 import type { CallOptions } from '@iac-dharma/core';
+import type { ArtifactDigests } from '../integrity/artifact-digests.js';
+
+/** File name of a model's card in its folder. */
+export const MODEL_CARD_FILE = 'model-card.json';
 
 /**
  * Where model cards and model files come from. The bundled source reads the package's `artifacts/`
@@ -7,6 +11,11 @@ import type { CallOptions } from '@iac-dharma/core';
 export interface ModelSource {
   /** For messages, e.g. `bundled:/path/to/artifacts`. */
   readonly name: string;
+  /**
+   * sha256 every file of a listed model must have, whatever its card says (the bundled sources pin the
+   * digests compiled into the package). Models not listed are checked against their card only.
+   */
+  readonly digests?: ArtifactDigests;
   /** The model card JSON of model `id` (parsed, not yet validated). */
   readCard(id: string, options?: CallOptions): Promise<unknown>;
   /** A file next to the card, e.g. `model.onnx` or `parity.json`. */

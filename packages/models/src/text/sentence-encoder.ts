@@ -1,5 +1,7 @@
 import { ModelIntegrityError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession } from '@iac-dharma/core';
 import { createBundledModelSource } from '#platform';
+import { checkPinnedDigest } from '../integrity/artifact-digests.js';
+import { verifyModelCardSignature, type ModelPublicKey } from '../integrity/card-signature.js';
 import { sha256Hex } from '../integrity/sha256-hex.js';
 import { defaultModelRuntime } from '../loading/load-model.js';
 import type { ModelSource } from '../loading/model-source.js';
@@ -7,6 +9,8 @@ import { WordPieceTokenizer } from './wordpiece-tokenizer.js';
 
 /** The bundled sentence encoder: all-MiniLM-L6-v2, int8-quantised ONNX (384 dimensions). */
 export const DEFAULT_ENCODER_ID = 'minilm';
+
+const ENCODER_CARD_FILE = 'encoder-card.json';
 
 /** The card of a sentence encoder (`<id>/encoder-card.json`). */
 export interface EncoderCard {
@@ -26,6 +30,8 @@ export interface LoadSentenceEncoderOptions extends CallOptions {
   source?: ModelSource;
   /** The ONNX runtime. @default the shared onnxruntime-node (Node) / onnxruntime-web (browser) runtime */
   runtime?: ModelRuntime;
+  /** Pinned Ed25519 public key: `encoder-card.json` must carry a valid signature by it. @default no key */
+  publicKey?: ModelPublicKey;
 }
 
 /**
@@ -45,18 +51,26 @@ export class SentenceEncoder {
   static async load(options: LoadSentenceEncoderOptions = {}): Promise<SentenceEncoder> {
     const id = options.id ?? DEFAULT_ENCODER_ID;
     const source = options.source ?? createBundledModelSource();
-    const card = JSON.parse(new TextDecoder().decode(await source.readFile(id, 'encoder-card.json', options))) as EncoderCard;
+    const cardBytes = await source.readFile(id, ENCODER_CARD_FILE, options);
+    // The digests the source pins (compiled into the package for the bundled encoder), whatever the card says: the card first.
+    checkPinnedDigest(source.digests, id, ENCODER_CARD_FILE, await sha256Hex(cardBytes), source.name);
+    const card = JSON.parse(new TextDecoder().decode(cardBytes)) as EncoderCard;
     if (typeof card.dimensions !== 'number' || card.tokenizer?.type !== 'wordpiece') {
       throw new ValidationError(`encoder "${id}": encoder-card.json lacks dimensions or a wordpiece tokenizer`, [{ path: 'card', message: 'not an encoder card', code: 'custom' }]);
     }
     const [model, vocabulary] = await Promise.all([source.readFile(id, 'model.onnx', options), source.readFile(id, card.tokenizer.vocabulary, options)]);
-    for (const [file, bytes] of [['model.onnx', model], [card.tokenizer.vocabulary, vocabulary]] as const) {
-      const expected = card.sha256[file];
-      const actual = await sha256Hex(bytes);
-      if (expected && actual !== expected) {
-        throw new ModelIntegrityError(`encoder "${id}": ${file} has sha256 ${actual}, but encoder-card.json says ${expected}; reinstall the package or re-export the encoder.`);
+    const files = [['model.onnx', model], [card.tokenizer.vocabulary, vocabulary]] as const;
+    const digests = await Promise.all(files.map(([, bytes]) => sha256Hex(bytes)));
+    files.forEach(([file], index) => checkPinnedDigest(source.digests, id, file, digests[index]!, source.name));
+    if (options.publicKey !== undefined) await verifyModelCardSignature(card, options.publicKey, id);
+    files.forEach(([file], index) => {
+      const expected = card.sha256?.[file];
+      const actual = digests[index]!;
+      // A signed card must name the digest of every file it vouches for.
+      if ((expected && actual !== expected) || (!expected && options.publicKey !== undefined)) {
+        throw new ModelIntegrityError(`encoder "${id}": ${file} has sha256 ${actual}, but encoder-card.json says ${expected ?? 'nothing'}; reinstall the package or re-export the encoder.`);
       }
-    }
+    });
     const tokenizer = new WordPieceTokenizer(new TextDecoder().decode(vocabulary), { lowercase: card.tokenizer.lowercase, maxLength: card.maxTokens });
     const session = await (options.runtime ?? defaultModelRuntime()).createSession({ bytes: model, ...(options.signal ? { signal: options.signal } : {}) });
     return new SentenceEncoder(card, tokenizer, session);

@@ -1,4 +1,6 @@
 import { NotFoundError } from '@iac-dharma/core';
+import type { ArtifactDigests } from '../../integrity/artifact-digests.js';
+import { BUNDLED_DIGESTS } from '../../integrity/bundled-digests.js';
 import type { ModelSource } from '../../loading/model-source.js';
 
 /** Options of the browser bundled source. */
@@ -11,6 +13,14 @@ export interface BundledModelSourceOptions {
   baseUrl?: string | URL;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * sha256 each file of a listed model must have, whatever its card says: the served artifacts of this
+   * package are checked against the digests compiled into its JavaScript, so a model swapped on the server
+   * (card rewritten to match) is refused. Pass `{}` when the base URL serves your own models under the
+   * bundled ids, or your package's compiled digests.
+   * @default the digests compiled into @iac-dharma/models
+   */
+  digests?: ArtifactDigests;
 }
 
 /** Fetches model cards and files over HTTP from a base URL the app provides. */
@@ -26,6 +36,7 @@ export function createBundledModelSource(options: BundledModelSourceOptions = {}
   };
   return {
     name: `bundled:${base.href}`,
+    digests: options.digests ?? BUNDLED_DIGESTS,
     async readCard(id, call) {
       return JSON.parse(new TextDecoder().decode(await read(id, 'model-card.json', call?.signal))) as unknown;
     },
