@@ -38,6 +38,7 @@ export const BENCHMARKS: Benchmark[] = [
   { area: 'nab', entry: 'nab/run-nab.ts' },
   { area: 'm4', entry: 'm4/m4-validate.ts', args: ['--with-mstl', '--repeats', '3'] },
   { area: 'scoring', entry: 'scoring/scoring-bench.ts' },
+  { area: 'model-integrity', entry: 'model-integrity/model-integrity-bench.ts' },
   { area: 'python-peers', entry: 'python-peers/python-peers-bench.ts' },
   { area: 'remediation', entry: 'remediation/remediation-bench.ts', args: ['200', '5'] },
   { area: 'optimizer', entry: 'optimizer/optimizer-bench.ts' },

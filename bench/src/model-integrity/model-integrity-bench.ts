@@ -3,7 +3,7 @@
 // Ed25519 verification of a signed card (pinned key), and the whole loadModel() through the bundled source with
 // a runtime that creates empty sessions (reads + every check, no ONNX session).
 //
-//   npx tsx --conditions=@iac-dharma/source bench/src/models/integrity-bench.ts [repetitions=9]
+//   npx tsx --conditions=@iac-dharma/source bench/src/model-integrity/model-integrity-bench.ts [repetitions=9]
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +55,7 @@ for (const [id, files] of Object.entries(BUNDLED_DIGESTS)) {
 const report = {
   title: 'Model integrity checks at load time',
   description: `Per bundled model, medians of ${repetitions} runs after one warm-up (WebCrypto in Node ${process.version}). sha256 of the model bytes is the card check, whose digest the compiled-digest check reuses; the compiled-digest check adds the sha256 of the card bytes; a pinned key adds one Ed25519 verification. "load + checks" is loadModel / SentenceEncoder.load through the bundled source with a runtime that creates empty sessions (file reads and every check, no ONNX session).`,
-  command: 'npx tsx --conditions=@iac-dharma/source bench/src/models/integrity-bench.ts',
+  command: 'npx tsx --conditions=@iac-dharma/source bench/src/model-integrity/model-integrity-bench.ts',
   measuredAt: new Date().toISOString(),
   figures,
 };
