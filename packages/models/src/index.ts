@@ -23,7 +23,7 @@ export {
 export { parseModelCard } from './card/parse-model-card.js';
 export { ParityFileSchema, ParityRowSchema, type ParityFile, type ParityRow } from './card/parity-file-schema.js';
 export { sha256Hex, verifyModelBytes } from './integrity/sha256-hex.js';
-export { ModelDigestMismatchError, type ArtifactDigests } from './integrity/artifact-digests.js';
+export { ModelDigestMismatchError, checkPinnedDigest, type ArtifactDigests } from './integrity/artifact-digests.js';
 export { BUNDLED_DIGESTS } from './integrity/bundled-digests.js';
 export {
   ModelSignatureError,
