@@ -23,8 +23,9 @@ export interface ScoringWorker {
   /**
    * Loads, verifies (sha256) and opens model `id` inside the worker (fetched from `modelBaseUrl`). The returned
    * {@link Model} runs in the worker, so it plugs into `FailurePredictor`/`ThreatDetector` via their `model` option.
+   * `publicKey` (PEM or base64 of the 32 raw bytes) pins an Ed25519 key: the card must be signed by it.
    */
-  loadModel(options: { id: string } & CallOptions): Promise<Model>;
+  loadModel(options: { id: string; publicKey?: string } & CallOptions): Promise<Model>;
   /** A `ModelRuntime` whose sessions live in the worker (pass it to `loadModel({ bytes, card, runtime })`). */
   readonly runtime: ModelRuntime;
   /** Stops the worker; pending and later calls reject with a `StateError`. */
@@ -83,9 +84,9 @@ export function createScoringWorker(options: ScoringWorkerOptions): ScoringWorke
 
   return {
     runtime,
-    async loadModel({ id, ...call }) {
+    async loadModel({ id, publicKey, ...call }) {
       await configured;
-      const loaded = await channel.request<WorkerLoadResult>({ type: 'load', id }, [], call);
+      const loaded = await channel.request<WorkerLoadResult>({ type: 'load', id, ...(publicKey === undefined ? {} : { publicKey }) }, [], call);
       return new Model(parseModelCard(loaded.card, `model card "${id}"`), proxySession(loaded));
     },
     terminate() {

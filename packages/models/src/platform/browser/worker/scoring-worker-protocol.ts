@@ -26,7 +26,13 @@ export const ScoringWorkerRequestSchema = z.discriminatedUnion('type', [
     wasmPaths: z.union([z.string().min(1), z.record(z.string(), z.string())]).optional(),
     numThreads: z.number().int().positive().optional(),
   }),
-  z.object({ type: z.literal('load'), requestId: RequestIdSchema, id: z.string().min(1) }),
+  z.object({
+    type: z.literal('load'),
+    requestId: RequestIdSchema,
+    id: z.string().min(1),
+    /** Pinned Ed25519 public key (PEM or base64 of the 32 raw bytes): the card must be signed by it. */
+    publicKey: z.string().min(1).optional(),
+  }),
   z.object({ type: z.literal('create-session'), requestId: RequestIdSchema, bytes: z.instanceof(Uint8Array) }),
   z.object({ type: z.literal('run'), requestId: RequestIdSchema, sessionId: z.number().int().nonnegative(), feeds: z.record(z.string(), WorkerTensorSchema) }),
   z.object({ type: z.literal('release'), requestId: RequestIdSchema, sessionId: z.number().int().nonnegative() }),

@@ -1,11 +1,15 @@
 // The scoring-worker protocol end to end over a real MessageChannel (structured clone, transfers), with
 // onnxruntime-node sessions standing in for the worker's onnxruntime-web (the Chromium test in
 // examples/browser-scoring runs the real Web Worker).
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DharmaError, StateError, ValidationError } from '@iac-dharma/core';
+import { DharmaError, ModelIntegrityError, StateError, ValidationError } from '@iac-dharma/core';
 import { createOnnxRuntime } from '../../node/onnx-runtime.js';
+import { signModelCard } from '../../../integrity/card-signature.js';
 import { loadModel } from '../../../loading/load-model.js';
 import { createScoringWorker, type ScoringWorker } from './create-scoring-worker.js';
 import { serveScoringWorker, type WorkerScopeLike } from './serve-scoring-worker.js';
@@ -17,7 +21,7 @@ const bytes = () => new Uint8Array(readFileSync(new URL('model.onnx', THREAT)));
 const card = () => JSON.parse(readFileSync(new URL('model-card.json', THREAT), 'utf8')) as unknown;
 
 const open: ScoringWorker[] = [];
-function connect(): { scoring: ScoringWorker; page: WorkerLike; scope: WorkerScopeLike } {
+function connect(modelBaseUrl = 'http://localhost/models/'): { scoring: ScoringWorker; page: WorkerLike; scope: WorkerScopeLike } {
   const { port1, port2 } = new MessageChannel();
   const scope = port2 as unknown as WorkerScopeLike;
   serveScoringWorker({ scope, createRuntime: () => createOnnxRuntime() });
@@ -28,7 +32,7 @@ function connect(): { scoring: ScoringWorker; page: WorkerLike; scope: WorkerSco
   };
   port1.start();
   port2.start();
-  const scoring = createScoringWorker({ worker: page, modelBaseUrl: 'http://localhost/models/', wasmPaths: 'http://localhost/ort/' });
+  const scoring = createScoringWorker({ worker: page, modelBaseUrl, wasmPaths: 'http://localhost/ort/' });
   open.push(scoring);
   return { scoring, page, scope };
 }
@@ -97,4 +101,39 @@ describe('createScoringWorker', () => {
     await expect(pending).rejects.toBeInstanceOf(StateError);
     await expect(scoring.loadModel({ id: 'threat' })).rejects.toThrow('terminated');
   });
+
+  it.skipIf(!hasThreat)('loads by id in the worker under a pinned Ed25519 key: signed accepted, unsigned and tampered refused', async () => {
+    const keys = generateKeyPairSync('ed25519');
+    const publicKey = keys.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    // A small model of your own (churn's bytes, 88 kB) signed with your key; the bundled threat model is unsigned.
+    const churn = new URL('../churn/', THREAT);
+    const signed = await signModelCard(JSON.parse(readFileSync(new URL('model-card.json', churn), 'utf8')) as Record<string, unknown>, keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    const churnBytes = readFileSync(new URL('model.onnx', churn));
+    const files = new Map<string, Uint8Array | string>([
+      ['/models/threat/model-card.json', readFileSync(new URL('model-card.json', THREAT))],
+      ['/models/threat/model.onnx', bytes()],
+      ['/models/own-churn/model-card.json', JSON.stringify(signed)],
+      ['/models/own-churn/model.onnx', churnBytes],
+      ['/models/edited-churn/model-card.json', JSON.stringify({ ...signed, description: 'edited' })],
+      ['/models/edited-churn/model.onnx', churnBytes],
+    ]);
+    const server = createServer((request, response) => {
+      const body = files.get(new URL(request.url ?? '/', 'http://localhost').pathname);
+      if (body === undefined) return void response.writeHead(404).end();
+      response.writeHead(200).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { scoring } = connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}/models/`);
+      const model = await scoring.loadModel({ id: 'own-churn', publicKey });
+      expect(model.card.id).toBe('churn');
+      await model.release();
+      const unsigned = scoring.loadModel({ id: 'threat', publicKey });
+      await expect(unsigned).rejects.toBeInstanceOf(ModelIntegrityError);
+      await expect(unsigned).rejects.toThrow('its card is not signed, but a public key is pinned');
+      await expect(scoring.loadModel({ id: 'edited-churn', publicKey })).rejects.toThrow('does not verify with the pinned public key');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 60_000);
 });

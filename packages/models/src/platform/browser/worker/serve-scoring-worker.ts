@@ -64,7 +64,12 @@ export function serveScoringWorker(options: ServeScoringWorkerOptions = {}): voi
       }
       case 'load': {
         runtime ??= buildRuntime({});
-        const model = await loadModel({ id: request.id, runtime, source: createBundledModelSource(modelBaseUrl ? { baseUrl: modelBaseUrl } : {}) });
+        const model = await loadModel({
+          id: request.id,
+          runtime,
+          source: createBundledModelSource(modelBaseUrl ? { baseUrl: modelBaseUrl } : {}),
+          ...(request.publicKey === undefined ? {} : { publicKey: request.publicKey }),
+        });
         const result: WorkerLoadResult = { ...remember(model.session), card: model.card };
         return { result, transfer: [] };
       }
