@@ -2,14 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateError, adaptLogger } from '@iac-dharma/core';
 import { GraphQLError } from 'graphql/index.js';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import { apiKeyFromHeaders, createApiKeyAuthenticator, type Principal } from './auth/api-keys.js';
 import { useGatewayPolicy } from './auth/gateway-policy-plugin.js';
 import { createErrorMasker } from './errors/mask-error.js';
 import { StatusBus } from './events/status-bus.js';
 import { SubscriptionFactory } from './events/subscription-factory.js';
 import { watchEngine } from './events/watch-engine.js';
-import type { GatewayContext, GatewayServices } from './gateway-context.js';
+import type { GatewayContext, GatewayServerContext, GatewayServices } from './gateway-context.js';
 import type { GatewayOptions } from './gateway-options.js';
 import { createHealthAndMetricsHandler } from './http/health-and-metrics.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -75,8 +75,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const detachEngine = watchEngine(engine, services);
   const detachProvider = options.provider?.watchStatus?.((current, previous) => statusBus.publish(current, previous, engine.clock.now()));
 
-  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema: createExecutableSchema() as never,
+  const yoga = createYoga<GatewayServerContext, GatewayContext>({
+    schema: createExecutableSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     batching: false,
@@ -100,10 +100,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
-  function principalOf(initial: Record<string, unknown>): Principal {
-    if (initial.principal) return initial.principal as Principal;
+  function principalOf(initial: YogaInitialContext & GatewayServerContext): Principal {
+    if (initial.principal) return initial.principal;
     if (authenticator.anonymous) return { name: 'anonymous', role: 'operator' };
-    const request = initial.request as Request | undefined;
+    // Over graphql-ws the principal is set above; an HTTP request always has `request`.
+    const request: Request | undefined = initial.request;
     const key = request ? apiKeyFromHeaders(request.headers) : undefined;
     const principal = key ? authenticator.authenticate(key) : undefined;
     if (principal) return principal;
@@ -155,7 +156,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (address) return base('http');
       // After a restart the inventory may still describe replicas that no longer run: make it say what the provider reports.
       if (options.provider) await reconcileInventory({ provider: options.provider, storage: engine.storage, clock: engine.clock, logger, onChange: (current, previous) => statusBus.publish(current, previous, engine.clock.now()) });
-      webSocket = attachGraphqlWs({ server, yoga: yoga as never, authenticator, metrics });
+      webSocket = attachGraphqlWs({ server, yoga, authenticator, metrics });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

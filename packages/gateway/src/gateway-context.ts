@@ -44,3 +44,11 @@ export interface GatewayContext {
   /** List items returned so far by this operation, and the most it may return (`maxItemsPerRequest`). */
   budget?: { used: number; max: number };
 }
+
+/**
+ * What the server adapters put in an operation's initial context besides yoga's own fields: the graphql-ws
+ * server passes the principal it authenticated when the socket connected (HTTP requests carry none).
+ */
+export interface GatewayServerContext {
+  principal?: Principal;
+}

@@ -1,6 +1,5 @@
 import { createClient } from '@iac-dharma/client';
-import { MemoryStorage, createEngine, createRemediator, type Deployment, type HistoryRecord } from '@iac-dharma/core';
-import { makeDeployment } from '@iac-dharma/core/testing';
+import { MemoryStorage, createEngine, createRemediator, type Deployment, type HistoryRecord, type Infrastructure } from '@iac-dharma/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, createProcessPoolProvider, type GatewayOptions, type InfrastructureProvider } from '../src/index.js';
 import { isAlive } from './start-test-gateway.js';
@@ -98,8 +97,9 @@ describe('scale limits come from the provider, outcomes record what happened', (
 describe('the inventory is reconciled with the provider at start', () => {
   it('turns a stored running deployment whose replicas are gone into degraded with 0 ready', async () => {
     const storage = new MemoryStorage();
-    const stale: Deployment = { ...makeDeployment('stale-a'), infrastructureId: 'stale', replicas: 2, readyReplicas: 2, status: 'running' };
-    await storage.putResource({ resource: { id: 'stale', type: 'infrastructure', name: 'Stale', status: 'running', createdAt: 1, updatedAt: 1 } as never });
+    const stale: Deployment = { type: 'deployment', id: 'stale-a', name: 'stale-a', labels: { team: 'core' }, infrastructureId: 'stale', replicas: 2, readyReplicas: 2, status: 'running' };
+    const infrastructure: Infrastructure = { id: 'stale', type: 'infrastructure', name: 'Stale', provider: 'local', labels: {}, spec: {}, status: 'running', createdAt: 1, updatedAt: 1 };
+    await storage.putResource({ resource: infrastructure });
     await storage.putResource({ resource: stale });
     await start({ storage });
     expect(await storage.getResource({ id: 'stale-a' })).toMatchObject({ replicas: 2, readyReplicas: 0, status: 'degraded' });

@@ -1,7 +1,7 @@
 import type { Severity } from './resources.js';
 
-/** Kinds of findings. */
-export type FindingKind = 'anomaly' | 'prediction' | 'threat' | 'forecast' | 'insight';
+/** Kinds of findings (GraphQL enum names: `root_cause` is core's `root-cause`). */
+export type FindingKind = 'anomaly' | 'prediction' | 'threat' | 'forecast' | 'insight' | 'root_cause';
 
 /** One forecast step (epoch ms, point forecast, interval). */
 export interface ForecastPoint {

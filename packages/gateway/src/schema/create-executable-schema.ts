@@ -1,5 +1,6 @@
 import { createSchema } from 'graphql-yoga';
 import type { GatewayContext } from '../gateway-context.js';
+import type { Resolvers } from './generated/resolver-types.js';
 import { JsonScalar } from './json-scalar.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
@@ -8,15 +9,14 @@ import { typeDefs } from './type-defs.js';
 
 /** The gateway's executable schema: {@link typeDefs} with its resolvers. */
 export function createExecutableSchema() {
-  return createSchema<GatewayContext>({
-    typeDefs,
-    resolvers: {
-      JSON: JsonScalar,
-      // GraphQL enum values cannot contain '-': map them to core's outcome names.
-      RemediationOutcome: { rolled_back: 'rolled-back', dry_run: 'dry-run' },
-      ...queryResolvers,
-      ...mutationResolvers,
-      ...subscriptionResolvers,
-    },
-  });
+  const resolvers: Resolvers = {
+    JSON: JsonScalar,
+    // GraphQL enum values cannot contain '-': map them to core's names.
+    FindingKind: { root_cause: 'root-cause' },
+    RemediationOutcome: { rolled_back: 'rolled-back', dry_run: 'dry-run' },
+    ...queryResolvers,
+    ...mutationResolvers,
+    ...subscriptionResolvers,
+  };
+  return createSchema<GatewayContext>({ typeDefs, resolvers });
 }

@@ -2,6 +2,7 @@ import { ComputeSchema, DeploymentSchema, InfrastructureSchema, StateError, type
 import type { GatewayContext } from '../gateway-context.js';
 import { DEFAULT_MAX_REPLICAS } from '../providers/infrastructure-plugin.js';
 import { fieldError, parseInput } from './args.js';
+import type { CreateInfrastructureInput } from './generated/resolver-types.js';
 import { withoutNulls } from './mappers.js';
 import { INFRASTRUCTURE_PLUGIN } from './plugin-name.js';
 
@@ -12,15 +13,15 @@ import { INFRASTRUCTURE_PLUGIN } from './plugin-name.js';
  * action — the same guards, dry-run setting and audit history as `scaleDeployment` — publishing every
  * status change. Ids must be new.
  */
-export async function createInfrastructure(raw: Record<string, unknown>, context: GatewayContext): Promise<Infrastructure> {
+export async function createInfrastructure(raw: CreateInfrastructureInput, context: GatewayContext): Promise<Infrastructure> {
   const { storage, provider, remediator, statusBus, engine, maxDeploymentsPerCall } = context.services;
   const now = engine.clock.now();
   const { compute: rawCompute, deployments: rawDeployments, ...rest } = withoutNulls(raw);
   const infrastructure = parseInput(InfrastructureSchema, { ...rest, type: 'infrastructure', status: 'provisioning', createdAt: now, updatedAt: now }, 'input');
-  const compute = ((rawCompute as Record<string, unknown>[] | undefined) ?? []).map((item, index) =>
+  const compute = (rawCompute ?? []).map((item, index) =>
     parseInput(ComputeSchema, { ...withoutNulls(item), type: 'compute', infrastructureId: infrastructure.id, status: 'running', createdAt: now, updatedAt: now }, `input.compute.${index}`),
   );
-  const deployments = ((rawDeployments as Record<string, unknown>[] | undefined) ?? []).map((item, index) =>
+  const deployments = (rawDeployments ?? []).map((item, index) =>
     parseInput(
       DeploymentSchema,
       { ...withoutNulls(item), type: 'deployment', infrastructureId: infrastructure.id, readyReplicas: 0, status: 'provisioning', createdAt: now, updatedAt: now },
@@ -49,13 +50,13 @@ export async function createInfrastructure(raw: Record<string, unknown>, context
   const publish = (current: Resource, previous?: Resource) => statusBus.publish(current, previous, engine.clock.now());
   await storage.putResource({ resource: infrastructure });
   publish(infrastructure);
-  for (const item of compute as Compute[]) {
+  for (const item of compute) {
     await storage.putResource({ resource: item });
     publish(item);
   }
   let healthy = true;
   let pending = false;
-  for (const deployment of deployments as Deployment[]) {
+  for (const deployment of deployments) {
     if (provider && deployment.replicas === 0) {
       const stopped: Deployment = { ...deployment, status: 'stopped' };
       await storage.putResource({ resource: stopped });

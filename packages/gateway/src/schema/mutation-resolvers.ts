@@ -1,13 +1,12 @@
-import { NotFoundError, RemediationError, StateError, type Deployment, type Resource } from '@iac-dharma/core';
+import { NotFoundError, RemediationError, StateError, type Deployment, type MetricSampleInput, type Resource } from '@iac-dharma/core';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { fieldError, parseInput, requiredId } from './args.js';
+import type { MutationResolvers } from './generated/resolver-types.js';
 import { toPrediction, toRemediationResult, withoutNulls } from './mappers.js';
 import { createInfrastructure } from './create-infrastructure.js';
 import { DEFAULT_MAX_REPLICAS } from '../providers/infrastructure-plugin.js';
 import { INFRASTRUCTURE_PLUGIN } from './plugin-name.js';
-
-type Args = Record<string, unknown>;
 
 const ScaleInputSchema = z.object({
   deploymentId: z.string(),
@@ -26,12 +25,12 @@ const MAX_SAMPLES = 10_000;
 export { INFRASTRUCTURE_PLUGIN } from './plugin-name.js';
 
 /** Resolvers of `Mutation`. Every one needs the `operator` role (checked before execution). */
-export const mutationResolvers = {
+export const mutationResolvers: { Mutation: MutationResolvers } = {
   Mutation: {
-    createInfrastructure: (_: unknown, args: Args, context: GatewayContext) => createInfrastructure(args.input as Record<string, unknown>, context),
+    createInfrastructure: (_, args, context) => createInfrastructure(args.input, context),
 
-    async deleteInfrastructure(_: unknown, args: Args, context: GatewayContext) {
-      const id = requiredId(args.id as string, 'id');
+    async deleteInfrastructure(_, args, context) {
+      const id = requiredId(args.id, 'id');
       const { storage, provider, remediator, statusBus, engine } = context.services;
       const infrastructure = await storage.getResource({ id });
       if (infrastructure?.type !== 'infrastructure') return false;
@@ -64,8 +63,8 @@ export const mutationResolvers = {
       return true;
     },
 
-    async scaleDeployment(_: unknown, args: Args, context: GatewayContext) {
-      const input = parseInput(ScaleInputSchema, withoutNulls(args.input as Record<string, unknown>), 'input');
+    async scaleDeployment(_, args, context) {
+      const input = parseInput(ScaleInputSchema, withoutNulls(args.input), 'input');
       const deploymentId = requiredId(input.deploymentId, 'input.deploymentId');
       const { storage, remediator, provider, statusBus, engine } = context.services;
       if (!remediator || !provider) {
@@ -89,8 +88,8 @@ export const mutationResolvers = {
       return { remediation: toRemediationResult(result), deployment: after };
     },
 
-    async requestPrediction(_: unknown, args: Args, context: GatewayContext) {
-      const input = parseInput(PredictionInputSchema, withoutNulls(args.input as Record<string, unknown>), 'input');
+    async requestPrediction(_, args, context) {
+      const input = parseInput(PredictionInputSchema, withoutNulls(args.input), 'input');
       const resourceId = requiredId(input.resourceId, 'input.resourceId');
       const { storage, engine, predictionProvider, metricsSeen } = context.services;
       const metrics = input.metric ? [input.metric] : [...(metricsSeen.get(resourceId) ?? [])];
@@ -109,11 +108,20 @@ export const mutationResolvers = {
       return { ...toPrediction(finding), forecast: forecast ?? null };
     },
 
-    async ingestMetrics(_: unknown, args: Args, context: GatewayContext) {
-      const samples = args.samples as Record<string, unknown>[];
+    async ingestMetrics(_, args, context) {
+      const samples = args.samples;
       if (samples.length > MAX_SAMPLES) throw fieldError('samples', `at most ${MAX_SAMPLES} samples per call; got ${samples.length}`);
-      const records = samples.map(({ resourceId, ...rest }) => ({ ...withoutNulls(rest), resource: resourceId }));
-      const result = await context.services.engine.ingest(records as never);
+      // `labels` is free-form JSON here: the engine validates every record (a bad one is counted in `rejected` with its error).
+      const records = samples.map(
+        ({ resourceId, metric, value, timestamp, labels }): MetricSampleInput => ({
+          resource: resourceId,
+          metric,
+          value,
+          ...(timestamp == null ? {} : { timestamp }),
+          ...(labels == null ? {} : { labels: labels as MetricSampleInput['labels'] }),
+        }),
+      );
+      const result = await context.services.engine.ingest(records);
       return { accepted: result.accepted, rejected: result.rejected, errors: result.errors.map((error) => error.message.replace(/records\[/g, 'samples[')) };
     },
   },

@@ -2,19 +2,19 @@ import { compareSeverity, type AnomalyFinding, type IngestRecord, type MetricSam
 import type { GatewayContext } from '../gateway-context.js';
 import type { StatusChange } from '../events/status-bus.js';
 import { optionalId, parseInput } from './args.js';
+import type { SubscriptionResolvers } from './generated/resolver-types.js';
 import { toAnomalyEvent, toMetric } from './mappers.js';
 import { parseSeverity } from './query-resolvers.js';
 import { z } from 'zod';
 
-type Args = Record<string, unknown>;
 const identity = <T>(payload: T) => payload;
 
 /** Resolvers of `Subscription`: engine events and status changes, each through a bounded per-subscriber queue. */
-export const subscriptionResolvers = {
+export const subscriptionResolvers: { Subscription: SubscriptionResolvers } = {
   Subscription: {
     infrastructureStatus: {
-      subscribe(_: unknown, args: Args, context: GatewayContext) {
-        const resourceId = optionalId(args.resourceId as string | null, 'resourceId');
+      subscribe(_, args, context) {
+        const resourceId = optionalId(args.resourceId, 'resourceId');
         const { statusBus, subscriptions } = context.services;
         return subscriptions.create<StatusChange>('infrastructureStatus', (push) => {
           const listener = (change: StatusChange) => {
@@ -27,8 +27,8 @@ export const subscriptionResolvers = {
       resolve: identity,
     },
     anomalyAlerts: {
-      subscribe(_: unknown, args: Args, context: GatewayContext) {
-        const resourceId = optionalId(args.resourceId as string | null, 'resourceId');
+      subscribe(_, args, context) {
+        const resourceId = optionalId(args.resourceId, 'resourceId');
         const minSeverity = args.minSeverity == null ? undefined : parseSeverity(args.minSeverity);
         const { engine, subscriptions } = context.services;
         return subscriptions.create<ReturnType<typeof toAnomalyEvent>>('anomalyAlerts', (push) => {
@@ -44,8 +44,8 @@ export const subscriptionResolvers = {
       resolve: identity,
     },
     metricsStream: {
-      subscribe(_: unknown, args: Args, context: GatewayContext) {
-        const resourceId = optionalId(args.resourceId as string | null, 'resourceId');
+      subscribe(_, args, context) {
+        const resourceId = optionalId(args.resourceId, 'resourceId');
         const metric = args.metric == null ? undefined : parseInput(z.string().min(1).max(256), args.metric, 'metric');
         const { engine, subscriptions } = context.services;
         return subscriptions.create<ReturnType<typeof toMetric>>('metricsStream', (push) => {

@@ -8,7 +8,7 @@ export const typeDefs = /* GraphQL */ `
 
   enum ResourceStatus { pending provisioning running degraded stopped failed deleted }
   enum Severity { info low medium high critical }
-  enum FindingKind { anomaly prediction threat forecast insight }
+  enum FindingKind { anomaly prediction threat forecast insight root_cause }
   enum RemediationOutcome { succeeded failed rolled_back dry_run rejected skipped escalated }
 
   "A piece of infrastructure managed as code: a VPC, a cluster, a database..."

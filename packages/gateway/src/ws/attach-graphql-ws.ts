@@ -1,16 +1,15 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql/index.js';
+import { GraphQLError } from 'graphql/index.js';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { apiKeyFromConnectionParams, type ApiKeyAuthenticator, type Principal } from '../auth/api-keys.js';
+import type { GatewayContext, GatewayServerContext } from '../gateway-context.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
-interface Envelope {
-  execute: (args: ExecutionArgs) => unknown;
-  subscribe: (args: ExecutionArgs) => unknown;
-}
+/** Yoga's enveloped `execute` and `subscribe` of one operation, handed to graphql-ws as the root value. */
+type Envelope = Pick<ReturnType<YogaServerInstance<GatewayServerContext, GatewayContext>['getEnveloped']>, 'execute' | 'subscribe'>;
 
 /**
  * Serves graphql-ws (the `graphql-transport-ws` protocol) on the yoga endpoint of `server`. The API key
@@ -20,7 +19,7 @@ interface Envelope {
  */
 export function attachGraphqlWs(options: {
   server: Server;
-  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  yoga: YogaServerInstance<GatewayServerContext, GatewayContext>;
   authenticator: ApiKeyAuthenticator;
   metrics: GatewayMetrics;
 }): { dispose(): void | Promise<void> } {
@@ -29,8 +28,8 @@ export function attachGraphqlWs(options: {
   const principals = new WeakMap<object, Principal>();
   return useServer(
     {
-      execute: (args) => (args.rootValue as Envelope).execute(args) as never,
-      subscribe: (args) => (args.rootValue as Envelope).subscribe(args) as never,
+      execute: (args) => (args.rootValue as Envelope).execute(args),
+      subscribe: (args) => (args.rootValue as Envelope).subscribe(args),
       onConnect(context) {
         const key = apiKeyFromConnectionParams(context.connectionParams);
         const principal = authenticator.anonymous ? { name: 'anonymous', role: 'operator' as const } : key ? authenticator.authenticate(key) : undefined;
