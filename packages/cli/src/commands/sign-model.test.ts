@@ -1,8 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { verifyModelCardSignature } from '@iac-dharma/models';
 import { cardOf, parityOf, readCsv, runCli, temporaryFolder } from '../io/run-cli.test-support.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../models/artifacts/', import.meta.url));
@@ -72,5 +73,24 @@ describe('dharma sign-model and --model-key (child process)', () => {
     const usage = await runCli(['sign-model', '--model-dir', models, '--model', 'churn']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--key is required');
+  });
+
+  it('signs an encoder card, which vouches for the model and the vocabulary', async () => {
+    const folder = temporaryFolder();
+    const encoder = join(folder, 'models', 'my-encoder');
+    mkdirSync(encoder, { recursive: true });
+    const files = { 'model.onnx': 'not really onnx', 'vocab.txt': '[PAD]\n[UNK]\nhello\n' };
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(encoder, file), text);
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const card = { id: 'my-encoder', dimensions: 3, tokenizer: { type: 'wordpiece', lowercase: true, vocabulary: 'vocab.txt' }, sha256: { 'model.onnx': sha(files['model.onnx']), 'vocab.txt': sha(files['vocab.txt']) } };
+    writeFileSync(join(encoder, 'encoder-card.json'), JSON.stringify(card));
+    const keys = writeKeys(folder, 'signing');
+    const result = await runCli(['sign-model', '--key', keys.privatePath, '--model-dir', join(folder, 'models'), '--model', 'my-encoder']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('model.onnx sha256');
+    expect(result.stderr).toContain('vocab.txt sha256');
+    const signed = JSON.parse(readFileSync(join(encoder, 'encoder-card.json'), 'utf8')) as Record<string, unknown>;
+    await expect(verifyModelCardSignature(signed, readFileSync(keys.publicPath, 'utf8'), 'my-encoder')).resolves.toBeUndefined();
+    await expect(verifyModelCardSignature({ ...signed, dimensions: 4 }, readFileSync(keys.publicPath, 'utf8'), 'my-encoder')).rejects.toThrow('does not verify');
   });
 });
