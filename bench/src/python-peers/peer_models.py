@@ -1,6 +1,6 @@
 """The original-library model objects behind each bundled ONNX model, for the Python peer benchmark.
 
-Tree models (XGBoost, random forest, LightGBM) are retrained deterministically with the exact code,
+Tree models (XGBoost, random forest, LightGBM) and the churn logistic regression are retrained deterministically with the exact code,
 parameters and seed of the training pipeline (training/dharma_training/*.py); the pipeline does not save
 the library objects. The LSTM is rebuilt with the pipeline's architecture and its weights are copied out
 of the shipped ONNX graph (retraining it takes 5-17 minutes). Every peer is checked against the model's
@@ -43,16 +43,20 @@ def _threat(kind: str, card: dict, datasets: Path):
 
 
 def _churn(card: dict, datasets: Path):
-    from xgboost import XGBClassifier
-    import xgboost
+    import sklearn
+
+    from dharma_training.churn_features import engineer
+    from dharma_training.tabular import encoded_names
 
     df = churn.load(datasets / "telco-churn")
-    X = encode(df, churn.make_specs(df))
+    specs = churn.make_specs(df)
+    X = encode(df, specs)
     y = (df["Churn"] == "Yes").astype(int).to_numpy()
-    params = {**card["training"]["params"], "n_jobs": 2}
-    model = XGBClassifier(random_state=card["training"]["seed"], **params).fit(X, y)
-    model.set_params(n_jobs=1)
-    return f"xgboost {xgboost.__version__} XGBClassifier.predict_proba", model.predict_proba, "probabilities"
+    names = encoded_names(specs)
+    # The pipeline refits on all rows with the card's C; the feature engineering runs in the peer too.
+    model, spec, _, _ = churn.fit(X, y, names, card["training"]["seed"], C=card["training"]["params"]["C"])
+    return (f"scikit-learn {sklearn.__version__} LogisticRegression.predict_proba (+ numpy feature engineering)",
+            lambda rows: model.predict_proba(engineer(rows, names, spec)), "probabilities")
 
 
 def _failure_gbm(card: dict, datasets: Path):

@@ -5,8 +5,8 @@ import type { ArtifactDigests } from './artifact-digests.js';
 /** sha256 (hex) of every file of every bundled model, by model id then file name, as built into this package. */
 export const BUNDLED_DIGESTS: ArtifactDigests = {
   'churn': {
-    'model-card.json': '70e05b1c40ca335d4a4e788efc950277a315aaa93f9811bd87caacf849b35c99',
-    'model.onnx': '5b5ae1e27586d0cdb32d7640c837b801635e86aa221fd10e48f017eb9e89326e',
+    'model-card.json': 'd4aaab6bb97ba9df2e21d0a8741e66912662e61d9b2a676cf6e575606b9f596b',
+    'model.onnx': '3b14fb63e12814f49f239449eb90805af8f515cd148463040523b2d2b2eedd7f',
   },
   'failure': {
     'model-card.json': 'eff140c922fa0da8b37c261e559d1154b2e0fb306d4f240d00c9221c5131a4fe',
