@@ -76,6 +76,26 @@ export function postgresMigrations(s: string): string[] {
     INSERT INTO ${s}.points (series, ts, value)
     SELECT replace(replace(parts[1], '%', '%25'), '/', '%2F') || '/' || replace(replace(parts[2], '%', '%25'), '/', '%2F'), ts, value FROM moved;
     `,
+    // 3: chunked state (Storage.writeStateParts): one row per part, versioned, so a snapshot writes bounded
+    // batches and only what changed. Rows of a version above the head's are an uncommitted write (readers
+    // ignore them; the next write deletes them). Values saved in "state" before stay readable.
+    `
+    CREATE TABLE ${s}.state_heads (
+      key text PRIMARY KEY,
+      version bigint NOT NULL,
+      next_version bigint NOT NULL,
+      head text,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE ${s}.state_parts (
+      key text NOT NULL,
+      part text COLLATE "C" NOT NULL,
+      version bigint NOT NULL,
+      value text,
+      PRIMARY KEY (key, part, version)
+    );
+    CREATE INDEX state_parts_version ON ${s}.state_parts (key, version);
+    `,
   ];
 }
 

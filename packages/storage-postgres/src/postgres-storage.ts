@@ -15,7 +15,11 @@ import {
   type Resource,
   type ResourceQuery,
   type SeriesPoint,
+  type StatePart,
+  type StatePartsWrite,
+  type StatePartsWriteResult,
   type Storage,
+  type StoredStateParts,
   storageInput,
 } from '@iac-dharma/core';
 import { migratePostgres, quoteIdentifier, type PostgresSchemaInfo } from './postgres-schema.js';
@@ -46,6 +50,8 @@ export class PostgresStorage implements Storage {
   private readonly logger: Logger;
   private info: Promise<PostgresSchemaInfo> | undefined;
   private closed = false;
+  /** Keys with a chunked state write in progress in this process. */
+  private readonly writingKeys = new Set<string>();
 
   constructor(options: PostgresStorageOptions) {
     const parsed = parsePostgresStorageOptions(options);
@@ -239,6 +245,127 @@ export class PostgresStorage implements Storage {
     return this.run('getState', signal, async () => {
       const row = (await this.rows<{ value: string }>(`SELECT value FROM ${this.s}.state WHERE key = $1`, [key]))[0];
       return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+    });
+  }
+
+  /** Runs `work` in a transaction on one pooled client. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Writes a version of a chunked state value: the parts go to `state_parts` under a new version number,
+   * one statement per batch; a last transaction checks that nothing else wrote the key meanwhile, makes
+   * the version current in `state_heads` and deletes the rows it replaces. A crash before that leaves rows
+   * above the head's version, which readers ignore and the next write deletes.
+   */
+  async writeStateParts(write: StatePartsWrite): Promise<StatePartsWriteResult> {
+    const { key, head, base, version } = await this.run('writeStateParts', write.signal, async () => {
+      const key = storageInput.parseStateKey(write.key);
+      const head = storageInput.stateToJson(key, write.head);
+      if (this.writingKeys.has(key)) throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
+      this.writingKeys.add(key);
+      try {
+        return await this.transaction(async (client) => {
+          await client.query(`INSERT INTO ${this.s}.state_heads (key, version, next_version) VALUES ($1, 0, 1) ON CONFLICT (key) DO NOTHING`, [key]);
+          const { rows } = await client.query<{ version: string; next_version: string }>(`SELECT version, next_version FROM ${this.s}.state_heads WHERE key = $1 FOR UPDATE`, [key]);
+          const base = Number(rows[0]!.version);
+          const version = Math.max(Number(rows[0]!.next_version), base + 1);
+          // Rows above the head are a write that never committed (a crash or a failure): drop them.
+          await client.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version > $2`, [key, base]);
+          await client.query(`UPDATE ${this.s}.state_heads SET next_version = $2 WHERE key = $1`, [key, version + 1]);
+          return { key, head, base, version };
+        });
+      } catch (error) {
+        this.writingKeys.delete(key);
+        throw error;
+      }
+    });
+    let written = 0;
+    try {
+      for await (const batch of write.batches) {
+        if (batch.length === 0) continue;
+        await this.run('writeStateParts', write.signal, async () => {
+          // One statement per batch; a batch repeating an id keeps its last value (ON CONFLICT may touch a row once).
+          const latest = new Map<string, string | null>();
+          for (const part of batch) {
+            const { id, json } = storageInput.statePartToJson(key, part);
+            latest.delete(id);
+            latest.set(id, json);
+          }
+          const { rows } = await this.pool.query<{ inserted: boolean }>(
+            `INSERT INTO ${this.s}.state_parts (key, part, version, value)
+             SELECT $1, part, $2, value FROM unnest($3::text[], $4::text[]) AS p (part, value)
+             ON CONFLICT (key, part, version) DO UPDATE SET value = excluded.value
+             RETURNING (xmax = 0) AS inserted`,
+            [key, version, [...latest.keys()], [...latest.values()]],
+          );
+          for (const row of rows) if (row.inserted) written++;
+        });
+      }
+      await this.run('writeStateParts', write.signal, () =>
+        this.transaction(async (client) => {
+          const { rows } = await client.query<{ version: string }>(`SELECT version FROM ${this.s}.state_heads WHERE key = $1 FOR UPDATE`, [key]);
+          const count = await client.query<{ count: string }>(`SELECT count(*) AS count FROM ${this.s}.state_parts WHERE key = $1 AND version = $2`, [key, version]);
+          if (Number(rows[0]?.version) !== base || Number(count.rows[0]!.count) !== written) {
+            throw new StorageError(`Chunked state "${key}" was written by another writer meanwhile; this write (version ${version}) was not committed.`, { isRetryable: true });
+          }
+          if (write.replace) await client.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version < $2`, [key, version]);
+          else {
+            await client.query(
+              `DELETE FROM ${this.s}.state_parts AS old USING ${this.s}.state_parts AS new
+               WHERE old.key = $1 AND old.version < $2 AND new.key = $1 AND new.version = $2 AND new.part = old.part`,
+              [key, version],
+            );
+          }
+          await client.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version = $2 AND value IS NULL`, [key, version]);
+          await client.query(`UPDATE ${this.s}.state_heads SET version = $2, head = $3, updated_at = now() WHERE key = $1`, [key, version, head]);
+          await client.query(`DELETE FROM ${this.s}.state WHERE key = $1`, [key]);
+        }),
+      );
+      return { version, parts: written };
+    } catch (error) {
+      if (!this.closed) await this.pool.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version = $2`, [key, version]).catch(() => undefined);
+      throw error;
+    } finally {
+      this.writingKeys.delete(key);
+    }
+  }
+
+  readStateParts({ key, batchSize, signal }: { key: string; batchSize?: number } & CallOptions): Promise<StoredStateParts | undefined> {
+    return this.run('readStateParts', signal, async () => {
+      const size = storageInput.parseStateBatchSize(batchSize);
+      const row = (await this.rows<{ version: string; head: string | null }>(`SELECT version, head FROM ${this.s}.state_heads WHERE key = $1`, [key]))[0];
+      if (row === undefined || Number(row.version) === 0 || row.head === null) return undefined;
+      const run = this.run.bind(this);
+      const rows = this.rows.bind(this);
+      const s = this.s;
+      async function* batches(): AsyncGenerator<StatePart[]> {
+        let after = '';
+        for (;;) {
+          const page = await run('readStateParts', signal, () =>
+            rows<{ part: string; value: string }>(
+              `SELECT part, value FROM ${s}.state_parts WHERE key = $1 AND part > $2 AND version <= (SELECT version FROM ${s}.state_heads WHERE key = $1) ORDER BY part LIMIT $3`,
+              [key, after, size],
+            ),
+          );
+          if (page.length > 0) yield page.map((entry) => ({ id: entry.part, value: JSON.parse(entry.value) as unknown }));
+          if (page.length < size) return;
+          after = page.at(-1)!.part;
+        }
+      }
+      return { head: JSON.parse(row.head) as unknown, batches: batches() };
     });
   }
 

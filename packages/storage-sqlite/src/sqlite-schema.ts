@@ -78,6 +78,26 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       DROP TABLE dharma_moved_points;
     `);
   },
+  // 3: chunked state (Storage.writeStateParts): one row per part, versioned, so a snapshot writes bounded
+  // batches and only what changed. Rows of a version above the head's `version` are an uncommitted write
+  // (readers ignore them; the next write deletes them). Values saved in `state` before stay readable.
+  `
+  CREATE TABLE state_heads (
+    key TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    next_version INTEGER NOT NULL,
+    head TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE state_parts (
+    key TEXT NOT NULL,
+    part TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    value TEXT,
+    PRIMARY KEY (key, part, version)
+  );
+  CREATE INDEX state_parts_version ON state_parts (key, version);
+  `,
 ];
 
 /** The schema version this package writes. */

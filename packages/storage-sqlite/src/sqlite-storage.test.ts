@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { DharmaError, StorageError, ValidationError, seriesKey, type Storage } from '@iac-dharma/core';
 import { makeAnomalyFinding, makeHistoryRecord, runStorageConformance } from '@iac-dharma/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createSqliteStorage, type SqliteStorage } from './index.js';
+import { SQLITE_SCHEMA_VERSION, createSqliteStorage, type SqliteStorage } from './index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'dharma-sqlite-'));
 let files = 0;
@@ -31,9 +31,9 @@ describe('SqliteStorage', () => {
   it('uses WAL mode and records its schema version', async () => {
     const storage = open();
     const health = await storage.health();
-    expect(health).toMatchObject({ status: 'ok', data: { journalMode: 'wal', schemaVersion: 2 } });
+    expect(health).toMatchObject({ status: 'ok', data: { journalMode: 'wal', schemaVersion: SQLITE_SCHEMA_VERSION } });
     const versions = storage.database.prepare('SELECT version FROM schema_version').all();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('works in memory', async () => {
@@ -47,7 +47,7 @@ describe('SqliteStorage', () => {
     const path = newPath();
     await open(path).close();
     const again = open(path);
-    expect(again.database.prepare('SELECT COUNT(*) AS count FROM schema_version').get()).toEqual({ count: 2 });
+    expect(again.database.prepare('SELECT COUNT(*) AS count FROM schema_version').get()).toEqual({ count: SQLITE_SCHEMA_VERSION });
   });
 
   it('migrates series keys written by the old resource/metric scheme (schema 1 → 2)', async () => {
@@ -59,10 +59,11 @@ describe('SqliteStorage', () => {
       { series: 'web-2/cpu', timestamp: 1000, value: 2 },
       { series: '50%/cpu', timestamp: 1000, value: 3 },
     ] });
-    storage.database.prepare('DELETE FROM schema_version WHERE version = 2').run();
+    // (and without the tables of the later migrations)
+    storage.database.exec('DELETE FROM schema_version WHERE version >= 2; DROP TABLE state_heads; DROP TABLE state_parts;');
     await storage.close();
     const migrated = open(path);
-    expect(migrated.schemaVersion).toBe(2);
+    expect(migrated.schemaVersion).toBe(SQLITE_SCHEMA_VERSION);
     expect(await migrated.rangePoints({ series: seriesKey({ resource: 'default/web-1', metric: 'cpu' }) })).toEqual([{ series: 'default%2Fweb-1/cpu', timestamp: 1000, value: 1 }]);
     expect(await migrated.rangePoints({ series: seriesKey({ resource: 'web-2', metric: 'cpu' }) })).toHaveLength(1);
     expect(await migrated.rangePoints({ series: seriesKey({ resource: '50%', metric: 'cpu' }) })).toHaveLength(1);

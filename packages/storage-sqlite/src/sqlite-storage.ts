@@ -14,7 +14,11 @@ import {
   type Resource,
   type ResourceQuery,
   type SeriesPoint,
+  type StatePart,
+  type StatePartsWrite,
+  type StatePartsWriteResult,
   type Storage,
+  type StoredStateParts,
   storageInput,
 } from '@iac-dharma/core';
 import { migrateSqlite } from './sqlite-schema.js';
@@ -44,6 +48,8 @@ export class SqliteStorage implements Storage {
   private readonly ownsDatabase: boolean;
   private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
+  /** Keys with a chunked state write in progress in this process. */
+  private readonly writingKeys = new Set<string>();
 
   constructor(options: SqliteStorageOptions) {
     const parsed = parseSqliteStorageOptions(options);
@@ -213,6 +219,103 @@ export class SqliteStorage implements Storage {
     return this.run('getState', signal, () => {
       const row = this.statement('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
       return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+    });
+  }
+
+  /**
+   * Writes a version of a chunked state value: the parts go to `state_parts` under a new version number,
+   * one transaction per batch; a last transaction checks that nothing else wrote the key meanwhile, makes
+   * the version current in `state_heads` and deletes the rows it replaces. A crash before that leaves rows
+   * above the head's version, which readers ignore and the next write deletes.
+   */
+  async writeStateParts(write: StatePartsWrite): Promise<StatePartsWriteResult> {
+    const begun = await this.run('writeStateParts', write.signal, () => {
+      const key = storageInput.parseStateKey(write.key);
+      const head = storageInput.stateToJson(key, write.head);
+      if (this.writingKeys.has(key)) throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
+      const start = this.database.transaction(() => {
+        const row = this.statement('SELECT version, next_version FROM state_heads WHERE key = ?').get(key) as { version: number; next_version: number } | undefined;
+        const base = row?.version ?? 0;
+        const version = Math.max(row?.next_version ?? 1, base + 1);
+        // Rows above the head are a write that never committed (a crash or a failure): drop them.
+        this.statement('DELETE FROM state_parts WHERE key = ? AND version > ?').run(key, base);
+        this.statement(
+          'INSERT INTO state_heads (key, version, next_version, head, updated_at) VALUES (?, 0, ?, NULL, ?) ON CONFLICT (key) DO UPDATE SET next_version = excluded.next_version',
+        ).run(key, version + 1, Date.now());
+        return { key, head, base, version };
+      });
+      const begin = start.immediate();
+      this.writingKeys.add(key);
+      return begin;
+    });
+    const { key, head, base, version } = begun;
+    let written = 0;
+    try {
+      const update = this.statement('UPDATE state_parts SET value = ? WHERE key = ? AND part = ? AND version = ?');
+      const insert = this.statement('INSERT INTO state_parts (key, part, version, value) VALUES (?, ?, ?, ?)');
+      for await (const batch of write.batches) {
+        await this.run('writeStateParts', write.signal, () => {
+          this.database.transaction(() => {
+            for (const part of batch) {
+              const { id, json } = storageInput.statePartToJson(key, part);
+              if (update.run(json, key, id, version).changes === 0) {
+                insert.run(key, id, version, json);
+                written++;
+              }
+            }
+          })();
+        });
+      }
+      await this.run('writeStateParts', write.signal, () => {
+        this.database
+          .transaction(() => {
+            const row = this.statement('SELECT version FROM state_heads WHERE key = ?').get(key) as { version: number } | undefined;
+            const count = (this.statement('SELECT count(*) AS count FROM state_parts WHERE key = ? AND version = ?').get(key, version) as { count: number }).count;
+            if (row?.version !== base || count !== written) {
+              throw new StorageError(`Chunked state "${key}" was written by another writer meanwhile; this write (version ${version}) was not committed.`, { isRetryable: true });
+            }
+            if (write.replace) this.statement('DELETE FROM state_parts WHERE key = ? AND version < ?').run(key, version);
+            else this.statement('DELETE FROM state_parts WHERE key = @key AND version < @version AND part IN (SELECT part FROM state_parts WHERE key = @key AND version = @version)').run({ key, version });
+            this.statement('DELETE FROM state_parts WHERE key = ? AND version = ? AND value IS NULL').run(key, version);
+            this.statement('UPDATE state_heads SET version = ?, head = ?, updated_at = ? WHERE key = ?').run(version, head, Date.now(), key);
+            this.statement('DELETE FROM state WHERE key = ?').run(key);
+          })
+          .immediate();
+      });
+      return { version, parts: written };
+    } catch (error) {
+      if (!this.closed) {
+        try {
+          this.statement('DELETE FROM state_parts WHERE key = ? AND version = ?').run(key, version);
+        } catch {
+          // Best effort: the next write deletes the uncommitted rows anyway.
+        }
+      }
+      throw error;
+    } finally {
+      this.writingKeys.delete(key);
+    }
+  }
+
+  readStateParts({ key, batchSize, signal }: { key: string; batchSize?: number } & CallOptions): Promise<StoredStateParts | undefined> {
+    return this.run('readStateParts', signal, () => {
+      const size = storageInput.parseStateBatchSize(batchSize);
+      const row = this.statement('SELECT version, head FROM state_heads WHERE key = ?').get(key) as { version: number; head: string | null } | undefined;
+      if (row === undefined || row.version === 0 || row.head === null) return undefined;
+      const page = this.statement(
+        'SELECT part, value FROM state_parts WHERE key = @key AND part > @after AND version <= (SELECT version FROM state_heads WHERE key = @key) ORDER BY part LIMIT @size',
+      );
+      const run = this.run.bind(this);
+      async function* batches(): AsyncGenerator<StatePart[]> {
+        let after = '';
+        for (;;) {
+          const rows = await run('readStateParts', signal, () => page.all({ key, after, size }) as Array<{ part: string; value: string }>);
+          if (rows.length > 0) yield rows.map((entry) => ({ id: entry.part, value: JSON.parse(entry.value) as unknown }));
+          if (rows.length < size) return;
+          after = rows.at(-1)!.part;
+        }
+      }
+      return { head: JSON.parse(row.head) as unknown, batches: batches() };
     });
   }
 

@@ -1,6 +1,7 @@
 import { parseWith } from '../errors/validation-error.js';
 import { seriesKey, type IngestRecord } from '../schemas/records.js';
-import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
+import type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerStateParts } from '../spec/analyzer.js';
+import type { StatePart } from '../spec/storage.js';
 import { resourceAnomalyFinding, seriesAnomalyFinding } from './anomaly-findings.js';
 import { AnomalyDetectorOptionsSchema, type AnomalyDetectorOptions, type ResolvedAnomalyDetectorOptions } from './anomaly-detector-options.js';
 import type { DetectorStrategy } from './detector-strategy.js';
@@ -13,6 +14,13 @@ interface SeriesEntry {
   lastTimestamp: number;
   /** Sample time of the last finding (for de-duplication). */
   lastFinding: number;
+}
+
+/** One series as saved (in `snapshot()`'s `series`, or as one part). */
+interface SavedSeries {
+  state: unknown;
+  lastTimestamp: number;
+  lastFinding: number | null;
 }
 
 const SNAPSHOT_VERSION = 1;
@@ -40,6 +48,8 @@ export class AnomalyDetector implements Analyzer {
   /** Score at or above which a finding is emitted: the `threshold` option, else the strategy's `defaultThreshold`. */
   readonly threshold: number;
   private readonly series = new Map<string, SeriesEntry>();
+  /** Series changed (or removed) since the last `snapshotParts` call. */
+  private dirty = new Set<string>();
   private readonly combiner: ResourceCombiner;
   private readonly resourceFindings = new Map<string, number>();
   private readonly pending = new Map<string, ResourceScore & { timestamp: number }>();
@@ -76,9 +86,10 @@ export class AnomalyDetector implements Analyzer {
       this.series.delete(seriesKey);
     } else {
       entry = { state: this.strategy.createState(), lastTimestamp: -Infinity, lastFinding: -Infinity };
-      if (this.series.size >= this.options.maxSeries) this.series.delete(this.series.keys().next().value as string);
+      if (this.series.size >= this.options.maxSeries) this.forget(this.series.keys().next().value as string);
     }
     this.series.set(seriesKey, entry);
+    this.dirty.add(seriesKey);
     const raw = this.strategy.update(entry.state, timestamp, value);
     entry.lastTimestamp = timestamp;
     this.counters.scored += 1;
@@ -130,15 +141,13 @@ export class AnomalyDetector implements Analyzer {
 
   /** Forgets one series (e.g. a deleted resource). */
   forget(seriesKey: string): void {
-    this.series.delete(seriesKey);
+    if (this.series.delete(seriesKey)) this.dirty.add(seriesKey);
   }
 
-  /** A JSON-serialisable copy of every series' learned state (the engine saves it through Storage). */
+  /** A JSON-serialisable copy of every series' learned state in one value (the engine saves {@link snapshotParts} instead when the storage can). */
   snapshot(): unknown {
-    const series: Record<string, { state: unknown; lastTimestamp: number; lastFinding: number | null }> = {};
-    for (const [key, entry] of this.series) {
-      series[key] = { state: this.strategy.serialize(entry.state), lastTimestamp: entry.lastTimestamp, lastFinding: Number.isFinite(entry.lastFinding) ? entry.lastFinding : null };
-    }
+    const series: Record<string, SavedSeries> = {};
+    for (const [key, entry] of this.series) series[key] = this.save(entry);
     return { version: SNAPSHOT_VERSION, strategy: this.strategy.name, series };
   }
 
@@ -146,12 +155,54 @@ export class AnomalyDetector implements Analyzer {
   restore(snapshot: unknown): void {
     if (typeof snapshot !== 'object' || snapshot === null) return;
     const data = snapshot as { version?: unknown; strategy?: unknown; series?: unknown };
-    if (data.version !== SNAPSHOT_VERSION || data.strategy !== this.strategy.name || typeof data.series !== 'object' || data.series === null) return;
-    for (const [key, raw] of Object.entries(data.series as Record<string, { state?: unknown; lastTimestamp?: unknown; lastFinding?: unknown }>)) {
-      const state = this.strategy.deserialize(raw?.state);
-      if (state === undefined || typeof raw.lastTimestamp !== 'number') continue;
-      this.series.set(key, { state, lastTimestamp: raw.lastTimestamp, lastFinding: typeof raw.lastFinding === 'number' ? raw.lastFinding : -Infinity });
+    if (!this.readsHead(data) || typeof data.series !== 'object' || data.series === null) return;
+    for (const [key, raw] of Object.entries(data.series as Record<string, unknown>)) this.load(key, raw);
+  }
+
+  /**
+   * The state as one part per series (id: the series key; value: what `snapshot()` holds for it): every
+   * series when `full`, else those changed or forgotten since the previous call (`null` for forgotten ones).
+   */
+  snapshotParts({ full }: { full: boolean }): AnalyzerStateParts {
+    const changed = this.dirty;
+    this.dirty = new Set();
+    const series = this.series;
+    const save = (entry: SeriesEntry) => this.save(entry);
+    function* parts(): Generator<StatePart> {
+      if (full) {
+        for (const [id, entry] of series) yield { id, value: save(entry) };
+        return;
+      }
+      for (const id of changed) {
+        const entry = series.get(id);
+        yield { id, value: entry === undefined ? null : save(entry) };
+      }
     }
+    return { head: { version: SNAPSHOT_VERSION, strategy: this.strategy.name }, parts: parts() };
+  }
+
+  /** Restores parts written from {@link snapshotParts}; a head of another version or strategy, and unreadable series, are ignored. */
+  restoreParts(head: unknown): ((part: StatePart) => void) | undefined {
+    if (typeof head !== 'object' || head === null || !this.readsHead(head as { version?: unknown; strategy?: unknown })) return undefined;
+    return (part) => this.load(part.id, part.value);
+  }
+
+  private readsHead(head: { version?: unknown; strategy?: unknown }): boolean {
+    return head.version === SNAPSHOT_VERSION && head.strategy === this.strategy.name;
+  }
+
+  private save(entry: SeriesEntry): SavedSeries {
+    return { state: this.strategy.serialize(entry.state), lastTimestamp: entry.lastTimestamp, lastFinding: Number.isFinite(entry.lastFinding) ? entry.lastFinding : null };
+  }
+
+  /** Loads one saved series; unreadable ones are skipped. Restored series are not changes to save. */
+  private load(key: string, raw: unknown): void {
+    if (typeof raw !== 'object' || raw === null) return;
+    const saved = raw as { state?: unknown; lastTimestamp?: unknown; lastFinding?: unknown };
+    const state = this.strategy.deserialize(saved.state);
+    if (state === undefined || typeof saved.lastTimestamp !== 'number') return;
+    this.series.set(key, { state, lastTimestamp: saved.lastTimestamp, lastFinding: typeof saved.lastFinding === 'number' ? saved.lastFinding : -Infinity });
+    this.dirty.delete(key);
   }
 
   private emitResource(resource: string, findings: AnalyzerFinding[]): void {

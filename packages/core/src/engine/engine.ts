@@ -15,6 +15,7 @@ import { DEAD_LETTER_TOPIC, INPUT_TOPICS, type IncomingMessage, type Subscriptio
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { InProcessTransport } from '../transport/in-process-transport.js';
 import { randomId } from '../util/random-id.js';
+import { AnalyzerStateKeeper } from './analyzer-state.js';
 import { linkRootCause } from './root-cause-link.js';
 import type { EngineErrorContext, EngineEvents, EngineHealth, EngineOptions, EngineStats, IngestResult } from './engine-types.js';
 
@@ -65,6 +66,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private started = false;
   private closed = false;
   private readonly counters: EngineStats = { ingested: 0, rejected: 0, findings: 0, errors: 0 };
+  private readonly analyzerState: AnalyzerStateKeeper;
 
   constructor(options: EngineOptions = {}) {
     super();
@@ -75,6 +77,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.clock = options.clock ?? systemClock;
     this.metrics = options.metrics ?? noopMetrics;
     this.topics = { ...DEFAULT_TOPICS, ...options.topics };
+    this.analyzerState = new AnalyzerStateKeeper(this.storage, STATE_PREFIX);
     for (const analyzer of options.analyzers ?? []) this.use(analyzer);
     for (const handler of options.handlers ?? []) this.useHandler(handler);
   }
@@ -205,13 +208,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return run;
   }
 
-  /** Saves every analyzer's state to storage, so a restarted engine keeps what it learned. */
+  /**
+   * Saves every analyzer's state to storage, so a restarted engine keeps what it learned. Analyzers with
+   * `snapshotParts` on a storage with `writeStateParts` are saved in bounded batches, and after the first
+   * save only what changed since the previous one; others as one value (`putState`).
+   */
   async snapshot(): Promise<void> {
     await this.queue;
-    for (const analyzer of this.analyzers.values()) {
-      if (!analyzer.snapshot) continue;
-      await this.storage.putState({ key: STATE_PREFIX + analyzer.name, value: analyzer.snapshot() });
-    }
+    await this.analyzerState.save(this.analyzers.values());
   }
 
   /** Waits until every queued ingest and every in-flight handler (remediations) has finished. */
@@ -464,10 +468,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private async restoreState(): Promise<void> {
     for (const analyzer of this.analyzers.values()) {
-      if (!analyzer.restore) continue;
       try {
-        const state = await this.storage.getState({ key: STATE_PREFIX + analyzer.name });
-        if (state !== undefined) analyzer.restore(state);
+        await this.analyzerState.restore(analyzer);
       } catch (error) {
         this.report(toError(error), { source: 'storage', component: analyzer.name });
       }

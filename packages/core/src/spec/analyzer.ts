@@ -1,7 +1,7 @@
 import type { FindingInput } from '../schemas/finding.js';
 import type { IngestRecord } from '../schemas/records.js';
 import type { Clock, Logger } from './common.js';
-import type { Storage } from './storage.js';
+import type { StatePart, Storage } from './storage.js';
 
 /** What an analyzer gets besides its input. */
 export interface AnalyzerContext {
@@ -18,6 +18,17 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** Finding produced by an analyzer; the engine fills `id` and `analyzer` when missing. */
 export type AnalyzerFinding = DistributiveOmit<FindingInput, 'id' | 'analyzer'> & { id?: string; analyzer?: string };
+
+/** An analyzer's state split into parts, for chunked, incremental saving (see {@link Analyzer.snapshotParts}). */
+export interface AnalyzerStateParts {
+  /** A small JSON value describing the format (version, settings); restored first, see {@link Analyzer.restoreParts}. */
+  head: unknown;
+  /**
+   * The parts (e.g. one per series), iterated lazily while they are written: every part for a full snapshot,
+   * else the parts changed since the previous call, with `value: null` for parts removed since.
+   */
+  parts: Iterable<StatePart>;
+}
 
 /**
  * An analyzer turns records into findings. The engine routes each record to the analyzers whose `accepts`
@@ -48,5 +59,17 @@ export interface Analyzer {
   snapshot?(): unknown;
   /** Restores a snapshot taken by `snapshot()`; must tolerate (ignore) snapshots from other versions. */
   restore?(state: unknown): void;
+  /**
+   * Chunked snapshots, preferred by the engine over `snapshot()` when the storage has `writeStateParts`:
+   * the state as a head and parts, so no stored value grows with the number of series. With `full: false`,
+   * only the parts changed since the previous call (the engine asks for a full one when the stored state
+   * may differ: first save, or after a failed one). Each call starts a new change set.
+   */
+  snapshotParts?(options: { full: boolean }): AnalyzerStateParts;
+  /**
+   * Begins restoring a chunked snapshot: returns the function the engine calls with each stored part, or
+   * `undefined` to ignore a head of another version or format.
+   */
+  restoreParts?(head: unknown): ((part: StatePart) => void) | undefined;
   close?(): Promise<void> | void;
 }

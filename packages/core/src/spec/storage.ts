@@ -52,6 +52,49 @@ export interface ResourceQuery extends CallOptions {
   type?: ResourceType;
 }
 
+/** One part of a chunked state value, e.g. one series of an analyzer. */
+export interface StatePart {
+  /** Part id, unique within its state key (1–2048 characters). Parts are read back in id order (binary). */
+  id: string;
+  /** A JSON-serialisable value; `null` deletes the part (in an incremental write). */
+  value: unknown;
+}
+
+/** A new version of a chunked state value, written with {@link Storage.writeStateParts}. */
+export interface StatePartsWrite extends CallOptions {
+  /** The state key (1–256 characters, no control characters). */
+  key: string;
+  /** A small JSON value saved with the version (format version, settings): read back before the parts. */
+  head: unknown;
+  /**
+   * The parts, in batches. The adapter pulls them lazily, one batch at a time, and writes each batch in its
+   * own statement or transaction, so memory stays bounded by one batch. A part id repeated in one write keeps
+   * its last value.
+   */
+  batches: AsyncIterable<readonly StatePart[]> | Iterable<readonly StatePart[]>;
+  /**
+   * `true`: the new version holds exactly these parts (every other part is dropped). `false`: the parts are
+   * changes on top of the current version (parts not written are kept; `null` deletes one).
+   */
+  replace: boolean;
+}
+
+/** What {@link Storage.writeStateParts} wrote. */
+export interface StatePartsWriteResult {
+  /** The version now current for the key (increasing). */
+  version: number;
+  /** Parts written in this version (deletions included). */
+  parts: number;
+}
+
+/** A chunked state value read with {@link Storage.readStateParts}. */
+export interface StoredStateParts {
+  /** The version's head value. */
+  head: unknown;
+  /** The version's current parts in id order, in batches read lazily (memory bounded by one batch). */
+  batches: AsyncIterable<StatePart[]>;
+}
+
 /**
  * Where the engine keeps findings, series points, the remediation history, the inventory and analyzer state.
  * Implementations: `MemoryStorage` (core), `@iac-dharma/storage-sqlite`, `@iac-dharma/storage-postgres`.
@@ -87,6 +130,23 @@ export interface Storage {
   /** Saves a JSON-serialisable state value (analyzer snapshots, learner state) under a key. */
   putState(options: { key: string; value: unknown } & CallOptions): Promise<void>;
   getState(options: { key: string } & CallOptions): Promise<unknown | undefined>;
+
+  /**
+   * Writes a new version of a chunked state value (the engine saves analyzer state this way, one part per
+   * series, so no row grows with the number of series and a snapshot can write only what changed).
+   * Atomic: until the call resolves, readers (and a process restarted after a crash at any point, even
+   * kill -9) see the previous complete version; afterwards, the new one. A failed or aborted write leaves
+   * the previous version. Committing a version removes a plain {@link putState} value of the same key.
+   * One writer per key at a time: a concurrent write to the same key is refused with `StorageError`.
+   * Optional for adapters written before it (the engine then saves one value with `putState`); the
+   * adapters of this SDK implement it, and the conformance suite checks it when present.
+   */
+  writeStateParts?(write: StatePartsWrite): Promise<StatePartsWriteResult>;
+  /**
+   * The current version of a chunked state value, or `undefined` when the key has none (a value saved with
+   * {@link putState} is read with `getState`). Parts are read in batches of `batchSize` (default 1000).
+   */
+  readStateParts?(options: { key: string; batchSize?: number } & CallOptions): Promise<StoredStateParts | undefined>;
 
   health(): Promise<ComponentHealth>;
   /** Flushes and releases connections/files. Further calls reject with `StateError`. */

@@ -4,7 +4,7 @@ import type { SeriesPoint } from '../schemas/records.js';
 import type { HistoryRecord } from '../schemas/remediation.js';
 import type { Resource } from '../schemas/resource.js';
 import type { ComponentHealth } from '../spec/common.js';
-import type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, Storage } from '../spec/storage.js';
+import type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, StatePart, StatePartsWrite, StatePartsWriteResult, Storage, StoredStateParts } from '../spec/storage.js';
 import { storageInput } from './storage-input.js';
 
 /**
@@ -17,6 +17,15 @@ export interface MemoryStore {
   history: HistoryRecord[];
   resources: Map<string, Resource>;
   state: Map<string, string>;
+  /** Chunked state values (see `Storage.writeStateParts`): head and parts as JSON text. Created on first use when absent. */
+  stateParts?: Map<string, MemoryStateParts>;
+}
+
+/** One chunked state value of a {@link MemoryStore}. */
+export interface MemoryStateParts {
+  version: number;
+  head: string;
+  parts: Map<string, string>;
 }
 
 /** Options of {@link createMemoryStorage}. */
@@ -27,7 +36,7 @@ export interface MemoryStorageOptions {
 
 /** Creates an empty {@link MemoryStore}. */
 export function createMemoryStore(): MemoryStore {
-  return { findings: new Map(), series: new Map(), history: [], resources: new Map(), state: new Map() };
+  return { findings: new Map(), series: new Map(), history: [], resources: new Map(), state: new Map(), stateParts: new Map() };
 }
 
 function clone<T>(value: T): T {
@@ -45,6 +54,7 @@ export class MemoryStorage implements Storage {
   /** The underlying data (exposed so tests can inspect or tamper with it). */
   readonly store: MemoryStore;
   private closed = false;
+  private readonly writingKeys = new Set<string>();
 
   constructor(options: MemoryStorageOptions = {}) {
     this.store = options.store ?? createMemoryStore();
@@ -164,6 +174,57 @@ export class MemoryStorage implements Storage {
     this.check(signal);
     const text = this.store.state.get(key);
     return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  async writeStateParts(write: StatePartsWrite): Promise<StatePartsWriteResult> {
+    this.check(write.signal);
+    const key = storageInput.parseStateKey(write.key);
+    const head = storageInput.stateToJson(key, write.head);
+    const all = (this.store.stateParts ??= new Map());
+    const base = all.get(key);
+    const writing = this.writingKeys;
+    if (writing.has(key)) throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
+    writing.add(key);
+    try {
+      // Staged aside and applied at the end in one synchronous step: a failure leaves the previous version.
+      const staged = new Map<string, string | null>();
+      for await (const batch of write.batches) {
+        this.check(write.signal);
+        for (const part of batch) {
+          const { id, json } = storageInput.statePartToJson(key, part);
+          staged.set(id, json);
+        }
+      }
+      this.check(write.signal);
+      const parts = write.replace || !base ? new Map<string, string>() : base.parts;
+      for (const [id, json] of staged) {
+        if (json === null) parts.delete(id);
+        else parts.set(id, json);
+      }
+      const version = (base?.version ?? 0) + 1;
+      all.set(key, { version, head, parts });
+      this.store.state.delete(key);
+      return { version, parts: staged.size };
+    } finally {
+      writing.delete(key);
+    }
+  }
+
+  async readStateParts({ key, batchSize, signal }: { key: string; batchSize?: number; signal?: AbortSignal }): Promise<StoredStateParts | undefined> {
+    this.check(signal);
+    const size = storageInput.parseStateBatchSize(batchSize);
+    const stored = this.store.stateParts?.get(key);
+    if (!stored) return undefined;
+    // A copy of the version as read: a later write does not change what this read returns.
+    const entries = [...stored.parts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const check = () => this.check(signal);
+    async function* batches(): AsyncGenerator<StatePart[]> {
+      for (let start = 0; start < entries.length; start += size) {
+        check();
+        yield entries.slice(start, start + size).map(([id, json]) => ({ id, value: JSON.parse(json) as unknown }));
+      }
+    }
+    return { head: JSON.parse(stored.head) as unknown, batches: batches() };
   }
 
   async health(): Promise<ComponentHealth> {

@@ -82,6 +82,27 @@ function stateToJson(key: string, value: unknown): string {
   return text;
 }
 
+const PartIdSchema = z.string().min(1, 'must not be empty').max(2048, 'must be at most 2048 characters');
+const BatchSizeSchema = z.number().int('must be a whole number').min(1).max(100_000).optional();
+
+/**
+ * Validates one part of a chunked state write and serialises its value: the JSON text, or `null` for a
+ * deletion (`value: null`). Throws `ValidationError` naming the field (`parts[<id>].value`).
+ */
+function statePartToJson(key: string, part: unknown): { id: string; json: string | null } {
+  if (typeof part !== 'object' || part === null) {
+    throw new ValidationError(`Invalid part of state "${key}": expected { id, value }, got ${part === null ? 'null' : typeof part}.`, [{ path: 'parts', message: 'must be an object { id, value }', code: 'custom' }]);
+  }
+  const { id, value } = part as { id?: unknown; value?: unknown };
+  const validId = parseWith(PartIdSchema, id, 'part.id');
+  return { id: validId, json: value === null ? null : stateToJson(`${key}" part "${validId}`, value) };
+}
+
+/** Validates the `batchSize` of a chunked state read (1–100000; default 1000). */
+function parseStateBatchSize(batchSize: unknown): number {
+  return parseWith(BatchSizeSchema, batchSize, 'batchSize') ?? 1000;
+}
+
 /**
  * The input checks every {@link Storage} adapter applies before it reads or writes, so that all adapters
  * reject the same bad input with the same `ValidationError` (naming the field). Use them in your own adapter.
@@ -96,4 +117,6 @@ export const storageInput = {
   parseResource,
   parseStateKey,
   stateToJson,
+  statePartToJson,
+  parseStateBatchSize,
 } as const;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DharmaError } from '../errors/dharma-error.js';
-import type { Storage } from '../spec/storage.js';
+import type { StatePart, Storage } from '../spec/storage.js';
 import { makeAnomalyFinding, makeDeployment, makeHistoryRecord } from './fixtures.js';
 
 /** How the conformance suite gets storages: `open()` makes one; `reopen()` reopens the same data after `close()`. */
@@ -9,6 +9,19 @@ export interface StorageConformanceHarness {
   open(): Promise<Storage>;
   /** Opens the data of `previous` again (after it was closed), as a restarted process would. */
   reopen(previous: Storage): Promise<Storage>;
+}
+
+async function* batchesOf(...batches: StatePart[][]): AsyncGenerator<StatePart[]> {
+  for (const batch of batches) yield batch;
+}
+
+/** A chunked state value read whole: its head and `[id, value]` pairs in order. */
+async function readParts(storage: Storage, key: string): Promise<{ head: unknown; parts: Array<[string, unknown]> } | undefined> {
+  const stored = await storage.readStateParts!({ key });
+  if (stored === undefined) return undefined;
+  const parts: Array<[string, unknown]> = [];
+  for await (const batch of stored.batches) for (const part of batch) parts.push([part.id, part.value]);
+  return { head: stored.head, parts };
 }
 
 /**
@@ -145,6 +158,118 @@ export function runStorageConformance(name: string, harness: StorageConformanceH
       await reopened.appendHistory({ record: makeHistoryRecord(2) });
       expect(await reopened.getResource({ id: 'persist-api' })).toMatchObject({ replicas: 2 });
       expect(await reopened.getState({ key: 'analyzer:x' })).toEqual({ learned: [1, 2, 3] });
+    });
+
+    it('writes chunked state in batches, reads it back in id order, and applies incremental writes', async () => {
+      const storage = await open();
+      if (!storage.writeStateParts || !storage.readStateParts) {
+        // Both or neither: the engine needs to read back what it writes.
+        expect(storage.writeStateParts).toBeUndefined();
+        expect(storage.readStateParts).toBeUndefined();
+        return;
+      }
+      expect(await storage.readStateParts({ key: 'analyzer:parts' })).toBeUndefined();
+      const first = await storage.writeStateParts({
+        key: 'analyzer:parts',
+        head: { version: 1, strategy: 'ensemble' },
+        replace: true,
+        batches: batchesOf([{ id: 'b', value: { mean: 1 } }, { id: 'a/1', value: [1, 2] }], [{ id: 'B', value: 'x' }, { id: 'a%2F', value: 0 }, { id: 'a', value: true }]),
+      });
+      expect(first.parts).toBe(5);
+      expect(await readParts(storage, 'analyzer:parts')).toEqual({
+        head: { version: 1, strategy: 'ensemble' },
+        parts: [['B', 'x'], ['a', true], ['a%2F', 0], ['a/1', [1, 2]], ['b', { mean: 1 }]],
+      });
+      // Incremental: changed parts replace theirs, null deletes, parts not written stay.
+      const second = await storage.writeStateParts({
+        key: 'analyzer:parts',
+        head: { version: 1, strategy: 'ensemble', note: 2 },
+        replace: false,
+        batches: batchesOf([{ id: 'b', value: { mean: 2 } }, { id: 'a', value: null }], [{ id: 'c', value: 3 }, { id: 'c', value: 4 }]),
+      });
+      expect(second.version).toBeGreaterThan(first.version);
+      expect(await readParts(storage, 'analyzer:parts')).toEqual({
+        head: { version: 1, strategy: 'ensemble', note: 2 },
+        parts: [['B', 'x'], ['a%2F', 0], ['a/1', [1, 2]], ['b', { mean: 2 }], ['c', 4]],
+      });
+      // Replace: only the new parts remain.
+      await storage.writeStateParts({ key: 'analyzer:parts', head: null, replace: true, batches: [[{ id: 'z', value: 26 }]] });
+      expect(await readParts(storage, 'analyzer:parts')).toEqual({ head: null, parts: [['z', 26]] });
+    });
+
+    it('reads chunked state in batches of batchSize and replaces a plain value of the same key', async () => {
+      const storage = await open();
+      if (!storage.writeStateParts || !storage.readStateParts) return;
+      await storage.putState({ key: 'analyzer:old', value: { version: 1, series: { one: 1 } } });
+      const parts = Array.from({ length: 25 }, (_, index) => ({ id: `series-${String(index).padStart(2, '0')}`, value: index }));
+      await storage.writeStateParts({ key: 'analyzer:old', head: { version: 1 }, replace: true, batches: [parts.slice(0, 7), parts.slice(7)] });
+      expect(await storage.getState({ key: 'analyzer:old' })).toBeUndefined();
+      const stored = await storage.readStateParts({ key: 'analyzer:old', batchSize: 10 });
+      const sizes: number[] = [];
+      const ids: string[] = [];
+      for await (const batch of stored!.batches) {
+        sizes.push(batch.length);
+        ids.push(...batch.map((part) => part.id));
+      }
+      expect(sizes).toEqual([10, 10, 5]);
+      expect(ids).toEqual(parts.map((part) => part.id));
+      await expect(storage.readStateParts({ key: 'analyzer:old', batchSize: 0 })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    });
+
+    it('leaves the previous chunked version when a write fails midway or has an invalid part', async () => {
+      const storage = await open();
+      if (!storage.writeStateParts || !storage.readStateParts) return;
+      await storage.writeStateParts({ key: 'analyzer:safe', head: { version: 1 }, replace: true, batches: [[{ id: 'a', value: 1 }, { id: 'b', value: 2 }]] });
+      const before = await readParts(storage, 'analyzer:safe');
+      async function* failing(): AsyncGenerator<{ id: string; value: unknown }[]> {
+        yield [{ id: 'a', value: 10 }, { id: 'c', value: 30 }];
+        throw new Error('the analyzer failed while serialising');
+      }
+      await expect(storage.writeStateParts({ key: 'analyzer:safe', head: { version: 2 }, replace: true, batches: failing() })).rejects.toThrow('serialising');
+      expect(await readParts(storage, 'analyzer:safe')).toEqual(before);
+      await expect(
+        storage.writeStateParts({ key: 'analyzer:safe', head: { version: 2 }, replace: false, batches: [[{ id: 'a', value: 10 }], [{ id: '', value: 1 }]] }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+      await expect(
+        storage.writeStateParts({ key: 'analyzer:safe', head: { version: 2 }, replace: false, batches: [[{ id: 'a', value: undefined }]] }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+      expect(await readParts(storage, 'analyzer:safe')).toEqual(before);
+      // The next write after the failures commits normally.
+      await storage.writeStateParts({ key: 'analyzer:safe', head: { version: 3 }, replace: false, batches: [[{ id: 'c', value: 3 }]] });
+      expect(await readParts(storage, 'analyzer:safe')).toEqual({ head: { version: 3 }, parts: [['a', 1], ['b', 2], ['c', 3]] });
+    });
+
+    it('refuses a second concurrent write of the same chunked key', async () => {
+      const storage = await open();
+      if (!storage.writeStateParts || !storage.readStateParts) return;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const startedWriting = new Promise<void>((resolve) => (started = resolve));
+      async function* slow(): AsyncGenerator<{ id: string; value: unknown }[]> {
+        yield [{ id: 'a', value: 1 }];
+        started();
+        await gate;
+        yield [{ id: 'b', value: 2 }];
+      }
+      const first = storage.writeStateParts({ key: 'analyzer:one-writer', head: 1, replace: true, batches: slow() });
+      await startedWriting;
+      await expect(storage.writeStateParts({ key: 'analyzer:one-writer', head: 2, replace: true, batches: [[{ id: 'x', value: 0 }]] })).rejects.toSatisfy(DharmaError.isInstance);
+      release();
+      await first;
+      expect(await readParts(storage, 'analyzer:one-writer')).toEqual({ head: 1, parts: [['a', 1], ['b', 2]] });
+    });
+
+    it('keeps chunked state across close and reopen', async () => {
+      const storage = await open();
+      if (!storage.writeStateParts || !storage.readStateParts) return;
+      await storage.writeStateParts({ key: 'analyzer:kept', head: { version: 1 }, replace: true, batches: [[{ id: 'a', value: 1 }, { id: 'b', value: 2 }]] });
+      await storage.writeStateParts({ key: 'analyzer:kept', head: { version: 1 }, replace: false, batches: [[{ id: 'b', value: null }, { id: 'c', value: 3 }]] });
+      await storage.close();
+      opened.splice(opened.indexOf(storage), 1);
+      const reopened = await harness.reopen(storage);
+      opened.push(reopened);
+      expect(await readParts(reopened, 'analyzer:kept')).toEqual({ head: { version: 1 }, parts: [['a', 1], ['c', 3]] });
     });
 
     it('refuses calls after close with a typed error', async () => {
