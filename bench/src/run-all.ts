@@ -39,6 +39,7 @@ export const BENCHMARKS: Benchmark[] = [
   { area: 'm4', entry: 'm4/m4-validate.ts', args: ['--with-mstl', '--repeats', '3'] },
   { area: 'scoring', entry: 'scoring/scoring-bench.ts' },
   { area: 'model-integrity', entry: 'model-integrity/model-integrity-bench.ts' },
+  { area: 'snapshot', entry: 'snapshot/snapshot-bench.ts', args: ['--series', '100000', '--samples', '20', '--storage', 'sqlite,postgres', '--before', 'bench/src/snapshot/before-main-51975cb.json', '--before-label', 'before: main 51975cb, one state row', '--label', 'chunked (schema 3)'] },
   { area: 'python-peers', entry: 'python-peers/python-peers-bench.ts' },
   { area: 'remediation', entry: 'remediation/remediation-bench.ts', args: ['200', '5'] },
   { area: 'optimizer', entry: 'optimizer/optimizer-bench.ts' },
@@ -291,6 +292,14 @@ export const HEADLINES: Record<string, (data: Results) => GoalRow[]> = {
     return rows;
   },
   prometheus: (data) => goalRows(data),
+  snapshot: (data) => ((data['figures'] ?? []) as Results[]).filter((row) => !String(row['code'] ?? '').startsWith('before')).flatMap((row) => {
+    const where = `${String(row['storage'])}, ${renderValue(row['series'])} series`;
+    const largest = row['largest state row bytes'] as number;
+    return [
+      { figure: `${where}: engine.close() saving every series (peak RSS ${renderValue(row['close peak RSS MiB'])} MiB)`, measured: `${formatNumber(row['close s (all series dirty)'] as number)} s`, goal: '—' },
+      { figure: `${where}: largest stored state row`, measured: `${formatNumber(largest)} bytes`, goal: '< 64 KB (one series, not all)', met: largest < 65_536 },
+    ];
+  }),
   kafka: (data) => ((data['figures'] ?? []) as Results[]).filter((row) => typeof row['goal'] === 'string' && row['goal'] !== '—').map((row) => {
     const goal = String(row['goal']);
     const bound = Number.parseFloat(goal.replace(/[^\d.]/g, ''));

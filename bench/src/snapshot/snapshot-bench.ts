@@ -5,11 +5,12 @@
 //      one sample into 1% of the series and closes again (wall: what a close after a restore writes).
 // Each phase runs in its own child process so its peak RSS (getrusage maxRSS) is its own.
 //   npx tsx --conditions=@iac-dharma/source bench/src/snapshot/snapshot-bench.ts [--series 100000] [--samples 20] [--storage sqlite,postgres] [--out FILE]
+//     [--before FILE --before-label TEXT]   (adds the figures of an earlier run, e.g. of the previous code, labelled)
 // Writes bench/results/snapshot.json (or --out). PostgreSQL runs when scripts/services/start-postgres.sh has
 // written $DHARMA_SERVICES_DIR/postgres.env (else it is recorded as not run).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AnomalyDetector, createEngine, type Engine, type Storage } from '@iac-dharma/core';
@@ -84,11 +85,11 @@ async function largestStateRow(options: PhaseOptions): Promise<number> {
   }
 }
 
-/** Ingests `samples` rounds of one sample per series, in batches of 10k records. */
-async function learn(engine: Engine, series: number, rounds: number, fraction = 1): Promise<void> {
+/** Ingests rounds `from`..`to - 1` of one sample per series (of the first `fraction` of them), in batches of 10k records. */
+async function learn(engine: Engine, series: number, from: number, to: number, fraction = 1): Promise<void> {
   const batch = 10_000;
   const count = Math.floor(series * fraction);
-  for (let round = 0; round < rounds; round += 1) {
+  for (let round = from; round < to; round += 1) {
     for (let start = 0; start < count; start += batch) {
       const records = [];
       for (let index = start; index < Math.min(count, start + batch); index += 1) {
@@ -107,7 +108,7 @@ async function runPhase(options: PhaseOptions): Promise<Record<string, number>> 
   if (options.phase === 'close') {
     await engine.start();
     const learnStart = performance.now();
-    await learn(engine, options.series, options.samples);
+    await learn(engine, options.series, 0, options.samples);
     result['learnSeconds'] = (performance.now() - learnStart) / 1000;
     result['seriesTracked'] = detector.stats().series;
   } else {
@@ -117,7 +118,8 @@ async function runPhase(options: PhaseOptions): Promise<Record<string, number>> 
     result['restorePeakRssMiB'] = maxRssMiB();
     result['seriesRestored'] = detector.stats().series;
     // One more sample for 1% of the series, one step after the last learned one.
-    await learn(engine, options.series, 1, 0.01);
+    await learn(engine, options.series, options.samples, options.samples + 1, 0.01);
+    result['samplesScoredAfterRestore'] = detector.stats().scored;
   }
   result['rssBeforeCloseMiB'] = rssMiB();
   result['peakRssBeforeCloseMiB'] = maxRssMiB();
@@ -147,6 +149,12 @@ async function main(): Promise<void> {
   const storages = argument('storage', 'sqlite,postgres').split(',');
   const out = resolve(argument('out', join(root, 'bench/results/snapshot.json')));
   const figures: Array<Record<string, unknown>> = [];
+  const beforeFile = argument('before', '');
+  const label = argument('label', 'this code');
+  if (beforeFile) {
+    const before = JSON.parse(readFileSync(beforeFile, 'utf8')) as { figures: Array<Record<string, unknown>>; measuredAt: string };
+    for (const row of before.figures) figures.push({ code: `${argument('before-label', 'before')} (${before.measuredAt.slice(0, 10)})`, ...row });
+  }
   const notRun: Record<string, string> = {};
   const directory = mkdtempSync(join(tmpdir(), 'dharma-snapshot-bench-'));
   try {
@@ -177,6 +185,7 @@ async function main(): Promise<void> {
       const close = phases['close']!;
       const restart = phases['restart']!;
       figures.push({
+        code: label,
         storage,
         series,
         'close s (all series dirty)': round(close['closeSeconds']!),
@@ -186,6 +195,7 @@ async function main(): Promise<void> {
         'restore s': round(restart['restoreSeconds']!),
         'restore peak RSS MiB': restart['restorePeakRssMiB'],
         'close s after restore + 1% updated': round(restart['closeSeconds']!),
+        'samples scored after restore': restart['samplesScoredAfterRestore'],
         'learn s': round(close['learnSeconds']!),
       });
       process.stderr.write(`${JSON.stringify(figures.at(-1))}\n`);
@@ -200,6 +210,8 @@ async function main(): Promise<void> {
       'then engine.close() saves its state (all series dirty); a new process restores it (engine.start()), updates 1% of the series and closes again. ' +
       'Peak RSS is the process high-water mark (getrusage) of the phase\'s own child process; the largest state row is the biggest value in the storage\'s state tables after the close.',
     command: `npx tsx --conditions=@iac-dharma/source bench/src/snapshot/snapshot-bench.ts --series ${series} --samples ${samples} --storage ${storages.join(',')}`,
+    ...(beforeFile ? { before: `the rows labelled "${argument('before-label', 'before')}" are the same command run on the code before chunked snapshots` } : {}),
+    loadAverage: loadavg().map((value) => Math.round(value * 10) / 10),
     measuredAt: new Date().toISOString(),
     figures,
     ...(Object.keys(notRun).length > 0 ? { storagesNotRun: notRun } : {}),
