@@ -251,17 +251,16 @@ export class SqliteStorage implements Storage {
     const { key, head, base, version } = begun;
     let written = 0;
     try {
+      const insert = this.statement('INSERT INTO state_parts (key, part, version, value) VALUES (?, ?, ?, ?) ON CONFLICT (key, part, version) DO NOTHING');
       const update = this.statement('UPDATE state_parts SET value = ? WHERE key = ? AND part = ? AND version = ?');
-      const insert = this.statement('INSERT INTO state_parts (key, part, version, value) VALUES (?, ?, ?, ?)');
       for await (const batch of write.batches) {
         await this.run('writeStateParts', write.signal, () => {
           this.database.transaction(() => {
             for (const part of batch) {
               const { id, json } = storageInput.statePartToJson(key, part);
-              if (update.run(json, key, id, version).changes === 0) {
-                insert.run(key, id, version, json);
-                written++;
-              }
+              // A part repeated in this write keeps its last value (and is counted once).
+              if (insert.run(key, id, version, json).changes === 1) written++;
+              else update.run(json, key, id, version);
             }
           })();
         });
