@@ -1,59 +1,17 @@
 import type { DharmaError } from '../errors/dharma-error.js';
-import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type {
   AnomalyFinding,
   Finding,
-  FindingKind,
   ForecastFinding,
   InsightFinding,
   PredictionFinding,
   RootCauseFinding,
   ThreatFinding,
 } from '../schemas/finding.js';
-import type { RootCauseLinkOptions } from './root-cause-link.js';
 import type { IngestRecord } from '../schemas/records.js';
 import type { RemediationResult } from '../schemas/remediation.js';
-import type { Analyzer } from '../spec/analyzer.js';
-import type { Clock, ComponentHealth, Logger } from '../spec/common.js';
-import type { FindingHandler } from '../spec/finding-handler.js';
-import type { Storage } from '../spec/storage.js';
-import type { Transport } from '../spec/transport.js';
+import type { ComponentHealth } from '../spec/common.js';
 import type { ValidationError } from '../errors/validation-error.js';
-
-/** Options of {@link createEngine}. */
-export interface EngineOptions {
-  /** Where findings, points, history and state live. @default a new MemoryStorage */
-  storage?: Storage;
-  /** Where findings are published and streamed records come from. @default a new InProcessTransport */
-  transport?: Transport;
-  /** Analyzers to register now (more with `engine.use()`). */
-  analyzers?: Analyzer[];
-  /** Finding handlers, e.g. a `Remediator` (more with `engine.useHandler()`). */
-  handlers?: FindingHandler[];
-  /** @default noopLogger */
-  logger?: Logger;
-  /** @default systemClock */
-  clock?: Clock;
-  /** @default noopMetrics */
-  metrics?: EngineMetrics;
-  /** Store every metric sample as a series point (needed by forecasting and predictions on history). @default true */
-  persistSamples?: boolean;
-  /** Publish findings and remediation results to the transport. @default true */
-  publishFindings?: boolean;
-  /** Topic per finding kind (and `remediation`). @default anomaly/root-cause→anomalies, prediction/forecast/insight→predictions, threat→alerts, remediation→remediations */
-  topics?: Partial<Record<FindingKind | 'remediation' | 'alert', string>>;
-  /** Topic that receives records rejected while consuming from the transport. @default 'dead-letter' */
-  deadLetterTopic?: string;
-  /** Most finding batches waiting for the transport's acknowledgement at once; more make ingestion wait. @default 64 */
-  maxInFlightPublishes?: number;
-  /**
-   * Root-cause analysis: when an anomaly fires on a node of this service graph, rank the nodes it calls and
-   * emit a `root-cause` finding for the most likely origin, linked to the anomaly. Off when omitted.
-   */
-  rootCause?: RootCauseLinkOptions;
-  /** Close the storage and transport in `engine.close()`. @default true */
-  closeAdapters?: boolean;
-}
 
 /** Where an error reported through the `error` event came from. */
 export interface EngineErrorContext {

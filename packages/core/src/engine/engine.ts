@@ -1,34 +1,24 @@
 import { EventEmitter } from 'eventemitter3';
 import { DharmaError } from '../errors/dharma-error.js';
 import { StateError, StorageError } from '../errors/errors.js';
-import { ValidationError } from '../errors/validation-error.js';
-import { noopMetrics, type EngineMetrics } from '../metrics/engine-metrics.js';
-import { FindingSchema, type Finding, type FindingKind } from '../schemas/finding.js';
+import { parseWith, ValidationError } from '../errors/validation-error.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import { FindingSchema, type Finding } from '../schemas/finding.js';
 import { IngestRecordSchema, seriesKey, type IngestRecord, type IngestRecordInput, type MetricSample } from '../schemas/records.js';
 import type { RemediationResult } from '../schemas/remediation.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
-import { noopLogger, systemClock, type Clock, type ComponentHealth, type Logger } from '../spec/common.js';
+import type { Clock, ComponentHealth, Logger } from '../spec/common.js';
 import { adaptLogger } from '../spec/adapt-logger.js';
 import type { FindingHandler, FindingHandlerContext } from '../spec/finding-handler.js';
 import type { Storage } from '../spec/storage.js';
-import { DEAD_LETTER_TOPIC, INPUT_TOPICS, type IncomingMessage, type Subscription, type Transport } from '../spec/transport.js';
-import { MemoryStorage } from '../storage/memory-storage.js';
-import { InProcessTransport } from '../transport/in-process-transport.js';
+import type { IncomingMessage, Subscription, Transport } from '../spec/transport.js';
 import { randomId } from '../util/random-id.js';
 import { AnalyzerStateKeeper } from './analyzer-state.js';
-import { linkRootCause } from './root-cause-link.js';
-import type { EngineErrorContext, EngineEvents, EngineHealth, EngineOptions, EngineStats, IngestResult } from './engine-types.js';
-
-const DEFAULT_TOPICS: Record<FindingKind | 'remediation' | 'alert', string> = {
-  anomaly: 'anomalies',
-  prediction: 'predictions',
-  forecast: 'predictions',
-  insight: 'predictions',
-  'root-cause': 'anomalies',
-  threat: 'alerts',
-  alert: 'alerts',
-  remediation: 'remediations',
-};
+import { sortDelivered, type CheckedRecord } from './dead-letter.js';
+import { ConsumeOptionsSchema, EngineOptionsSchema, type EngineOptions, type ResolvedEngineOptions } from './engine-options.js';
+import type { EngineErrorContext, EngineEvents, EngineHealth, EngineStats, IngestResult } from './engine-types.js';
+import { FindingPublisher } from './finding-publisher.js';
+import { linkResolvedRootCause } from './root-cause-link.js';
 
 const STATE_PREFIX = 'analyzer:';
 
@@ -56,10 +46,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Names of the analyzers that accept every record kind (they get each batch unfiltered). */
   private readonly unfiltered = new Set<string>();
   private readonly handlers = new Map<string, FindingHandler>();
-  private readonly options: EngineOptions;
-  private readonly topics: Record<FindingKind | 'remediation' | 'alert', string>;
+  private readonly options: ResolvedEngineOptions;
+  /** Publishes findings and remediation results; absent when `publishFindings` is off. */
+  private readonly publisher: FindingPublisher | undefined;
   private readonly inFlightHandlers = new Set<Promise<void>>();
-  private readonly inFlightPublishes = new Set<Promise<void>>();
   private readonly subscriptions: Subscription[] = [];
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -68,18 +58,22 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly counters: EngineStats = { ingested: 0, rejected: 0, findings: 0, errors: 0 };
   private readonly analyzerState: AnalyzerStateKeeper;
 
+  /** Parses `options` once (a wrong option throws `ValidationError` naming it); see {@link EngineOptionsSchema}. */
   constructor(options: EngineOptions = {}) {
     super();
-    this.options = options;
-    this.storage = options.storage ?? new MemoryStorage();
-    this.transport = options.transport ?? new InProcessTransport();
-    this.logger = adaptLogger(options.logger ?? noopLogger);
-    this.clock = options.clock ?? systemClock;
-    this.metrics = options.metrics ?? noopMetrics;
-    this.topics = { ...DEFAULT_TOPICS, ...options.topics };
+    this.options = parseWith(EngineOptionsSchema, options, 'engine options');
+    const { storage, transport, logger, clock, metrics } = this.options;
+    this.storage = storage;
+    this.transport = transport;
+    this.logger = adaptLogger(logger);
+    this.clock = clock;
+    this.metrics = metrics;
+    this.publisher = this.options.publishFindings
+      ? new FindingPublisher({ transport, topics: this.options.topics, maxInFlight: this.options.maxInFlightPublishes, onError: (error) => this.report(toError(error), { source: 'transport' }) })
+      : undefined;
     this.analyzerState = new AnalyzerStateKeeper(this.storage, STATE_PREFIX);
-    for (const analyzer of options.analyzers ?? []) this.use(analyzer);
-    for (const handler of options.handlers ?? []) this.useHandler(handler);
+    for (const analyzer of this.options.analyzers) this.use(analyzer);
+    for (const handler of this.options.handlers) this.useHandler(handler);
   }
 
   /** Registers an analyzer. Names must be unique. */
@@ -140,10 +134,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     const errors: ValidationError[] = [];
     const rejectedIndexes: number[] = [];
     (input as readonly unknown[]).forEach((value, index) => {
-      const result = IngestRecordSchema.safeParse(value);
-      if (result.success) accepted.push(this.stamp(result.data as IngestRecord));
+      const checked = this.check(value, index);
+      if (checked.ok) accepted.push(checked.record);
       else {
-        errors.push(this.reject(ValidationError.fromZod(result.error, `records[${index}]`), { source: 'ingest', index, record: value }));
+        errors.push(checked.error);
         rejectedIndexes.push(index);
       }
     });
@@ -161,8 +155,8 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   async consume(options: { topics?: string[]; group?: string } = {}): Promise<void> {
     this.assertOpen();
-    const topics = options.topics ?? INPUT_TOPICS;
-    const group = options.group === undefined ? {} : { group: options.group };
+    const { topics, group: groupName } = parseWith(ConsumeOptionsSchema, options, 'consume options');
+    const group = groupName === undefined ? {} : { group: groupName };
     for (const topic of topics) {
       const subscription = this.transport.subscribeBatch
         ? await this.transport.subscribeBatch({ topic, ...group, handler: (batch) => this.handleMessages(batch.messages) })
@@ -173,23 +167,10 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Ingests delivered messages as one batch; rejects (so nothing is acknowledged) when they were not stored. */
   private async handleMessages(messages: readonly IncomingMessage[]): Promise<void> {
-    const accepted: IngestRecord[] = [];
-    const rejected: { key: string | undefined; value: unknown }[] = [];
-    for (const message of messages) {
-      const values = Array.isArray(message.value) ? (message.value as unknown[]) : [message.value];
-      values.forEach((value, index) => {
-        const result = IngestRecordSchema.safeParse(value);
-        if (result.success) {
-          accepted.push(this.stamp(result.data as IngestRecord));
-          return;
-        }
-        const error = this.reject(ValidationError.fromZod(result.error, `records[${index}]`), { source: 'ingest', index, record: value });
-        rejected.push({ key: message.key, value: { reason: error.message, field: error.field, index, record: value, topic: message.topic, id: message.id, original: message.value } });
-      });
-    }
-    if (rejected.length > 0) {
+    const { accepted, deadLetters } = sortDelivered(messages, (value, index) => this.check(value, index));
+    if (deadLetters.length > 0) {
       // Before anything is ingested: if the dead-letter publish fails, the batch is redelivered whole.
-      await this.transport.publish({ topic: this.options.deadLetterTopic ?? DEAD_LETTER_TOPIC, messages: rejected });
+      await this.transport.publish({ topic: this.options.deadLetterTopic, messages: deadLetters });
     }
     const run = this.queue.then(() => this.process(accepted, [], []));
     this.queue = run.catch(() => undefined);
@@ -221,7 +202,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Waits until every queued ingest and every in-flight handler (remediations) has finished. */
   async flush(): Promise<void> {
     await this.queue;
-    while (this.inFlightPublishes.size > 0) await Promise.allSettled([...this.inFlightPublishes]);
+    await this.publisher?.flush();
     while (this.inFlightHandlers.size > 0) await Promise.allSettled([...this.inFlightHandlers]);
     for (const handler of this.handlers.values()) await handler.flush?.();
     await this.transport.flush?.();
@@ -263,7 +244,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.closed = true;
     for (const handler of this.handlers.values()) await handler.close?.();
     for (const analyzer of this.analyzers.values()) await analyzer.close?.();
-    if (this.options.closeAdapters ?? true) {
+    if (this.options.closeAdapters) {
       await this.transport.close();
       await this.storage.close();
     }
@@ -280,11 +261,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     return record;
   }
 
-  private reject(error: ValidationError, context: EngineErrorContext): ValidationError {
+  /** Validates and stamps one record of a batch; a rejected one is counted and reported. */
+  private check(value: unknown, index: number): CheckedRecord {
+    const result = IngestRecordSchema.safeParse(value);
+    if (result.success) return { ok: true, record: this.stamp(result.data as IngestRecord) };
+    const error = ValidationError.fromZod(result.error, `records[${index}]`);
     this.counters.rejected++;
     this.metrics.recordsRejected('validation', 1);
-    this.report(error, context);
-    return error;
+    this.report(error, { source: 'ingest', index, record: value });
+    return { ok: false, error };
   }
 
   private report(error: Error, context: EngineErrorContext): void {
@@ -307,7 +292,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** A failed sample write rejects before the analyzers run, for every caller (ingest and consume alike). */
   private async process(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[]): Promise<IngestResult> {
     if (records.length === 0) return { accepted: 0, rejected: errors.length, findings: [], errors, rejectedIndexes };
-    if (this.options.persistSamples ?? true) {
+    if (this.options.persistSamples) {
       const points = records
         .filter((record): record is MetricSample => record.kind === 'metric')
         .map((sample) => ({ series: seriesKey(sample), timestamp: sample.timestamp, value: sample.value }));
@@ -355,7 +340,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const finding of findings) {
       if (finding.kind === 'root-cause') continue;
       try {
-        const rootCause = await linkRootCause(finding, this.storage, options, randomId);
+        const rootCause = await linkResolvedRootCause(finding, this.storage, options, randomId);
         if (rootCause !== undefined) linked.push(rootCause);
       } catch (error) {
         this.report(toError(error), { source: 'analyzer', component: 'root-cause' });
@@ -402,7 +387,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     } catch (error) {
       this.report(toError(error), { source: 'storage' });
     }
-    if (this.options.publishFindings ?? true) await this.publishInBackground(findings);
+    await this.publisher?.publishFindings(findings);
     for (const finding of findings) {
       this.counters.findings++;
       this.metrics.findingProduced(finding.kind, finding.severity);
@@ -411,34 +396,6 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.dispatchToHandlers(finding);
     }
     return findings;
-  }
-
-  /**
-   * Publishing waits for the transport's acknowledgement (a broker round trip with Kafka), so it runs
-   * beside ingestion instead of in its queue; at most `maxInFlightPublishes` batches wait at once, which
-   * bounds memory and makes a slow transport slow ingestion down rather than grow a backlog.
-   */
-  private async publishInBackground(findings: Finding[]): Promise<void> {
-    while (this.inFlightPublishes.size >= (this.options.maxInFlightPublishes ?? 64)) await Promise.race(this.inFlightPublishes);
-    const promise = this.publishFindings(findings).finally(() => this.inFlightPublishes.delete(promise));
-    this.inFlightPublishes.add(promise);
-  }
-
-  private async publishFindings(findings: Finding[]): Promise<void> {
-    const byTopic = new Map<string, { key: string; value: Finding }[]>();
-    const add = (topic: string, finding: Finding) => {
-      let list = byTopic.get(topic);
-      if (!list) byTopic.set(topic, (list = []));
-      list.push({ key: finding.resource, value: finding });
-    };
-    for (const finding of findings) {
-      const topic = this.topics[finding.kind];
-      add(topic, finding);
-      if ((finding.severity === 'high' || finding.severity === 'critical') && topic !== this.topics.alert) add(this.topics.alert, finding);
-    }
-    for (const [topic, messages] of byTopic) {
-      await this.transport.publish({ topic, messages }).catch((error: unknown) => this.report(toError(error), { source: 'transport' }));
-    }
   }
 
   private dispatchToHandlers(finding: Finding): void {
@@ -455,11 +412,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private reportRemediation(result: RemediationResult): void {
     this.safeEmit('remediation', result);
-    if (this.options.publishFindings ?? true) {
-      this.transport
-        .publish({ topic: this.topics.remediation, messages: [{ key: result.resource, value: result }] })
-        .catch((error: unknown) => this.report(toError(error), { source: 'transport' }));
-    }
+    this.publisher?.publishRemediation(result);
   }
 
   private context(): AnalyzerContext {

@@ -1,26 +1,36 @@
+import { z } from 'zod';
+import { parseWith } from '../errors/validation-error.js';
 import type { NodeMetrics } from '../rca/metric-change.js';
 import { RootCauseAnalyzer } from '../rca/root-cause-analyzer.js';
 import type { ServiceGraph } from '../rca/service-graph.js';
 import { reachableCallees } from '../rca/service-graph.js';
-import type { Finding, RootCauseFinding } from '../schemas/finding.js';
+import type { Finding, FindingKind, RootCauseFinding } from '../schemas/finding.js';
 import { seriesKey } from '../schemas/records.js';
 import type { Storage } from '../spec/storage.js';
 
-/** Options of the engine's root-cause step (`EngineOptions.rootCause`). */
-export interface RootCauseLinkOptions {
+const FINDING_KINDS = ['anomaly', 'prediction', 'threat', 'forecast', 'insight', 'root-cause'] as const satisfies readonly FindingKind[];
+const isGraphSource = (value: unknown): boolean => typeof value === 'function' || (typeof value === 'object' && value !== null);
+
+/** Options of the engine's root-cause step (`EngineOptions.rootCause`), with their defaults. */
+export const RootCauseLinkOptionsSchema = z.object({
   /** The service graph, or a function returning the current one (from configuration, inventory or spans). */
-  graph: ServiceGraph | (() => ServiceGraph | Promise<ServiceGraph>);
+  graph: z.custom<ServiceGraph | (() => ServiceGraph | Promise<ServiceGraph>)>(isGraphSource, { message: 'expected a ServiceGraph or a function returning one' }),
   /** The analyzer to use. @default new RootCauseAnalyzer() */
-  analyzer?: RootCauseAnalyzer;
+  analyzer: z.custom<RootCauseAnalyzer>((value) => typeof (value as { analyze?: unknown } | null)?.analyze === 'function', { message: 'expected a RootCauseAnalyzer' }).default(() => new RootCauseAnalyzer()),
   /** Metrics read for every node; the anomaly's own metric is always read. @default [] */
-  metrics?: readonly string[];
+  metrics: z.array(z.string().min(1)).readonly().default(() => []),
   /** How far before the anomaly the incident window starts, ms. @default 900_000 (15 min) */
-  windowMs?: number;
+  windowMs: z.number().nonnegative().finite().default(900_000),
   /** How much history before the window serves as the normal baseline, ms. @default 21_600_000 (6 h) */
-  baselineMs?: number;
+  baselineMs: z.number().nonnegative().finite().default(21_600_000),
   /** Finding kinds that trigger the analysis. @default ['anomaly'] */
-  kinds?: ReadonlyArray<Finding['kind']>;
-}
+  kinds: z.array(z.enum(FINDING_KINDS)).readonly().default(() => ['anomaly' as const]),
+});
+
+/** Options of the engine's root-cause step (`EngineOptions.rootCause`): only `graph` is required. */
+export type RootCauseLinkOptions = z.input<typeof RootCauseLinkOptionsSchema>;
+/** The resolved root-cause options, every default applied. */
+export type ResolvedRootCauseLinkOptions = z.output<typeof RootCauseLinkOptionsSchema>;
 
 const metricOf = (finding: Finding): string | undefined => {
   if (finding.series !== undefined && finding.series.startsWith(`${finding.resource}/`)) return finding.series.slice(finding.resource.length + 1);
@@ -35,17 +45,22 @@ async function readSeries(storage: Storage, node: string, metric: string, from: 
 /**
  * Explains a finding on a graph node: reads the window and baseline of every node the symptom's node calls
  * from storage, ranks them, and returns a `root-cause` finding linked to the symptom (or nothing when the
- * node is not in the graph, no metric is known, or nothing below it moved).
+ * node is not in the graph, no metric is known, or nothing below it moved). Throws `ValidationError` naming
+ * a wrong option.
  */
 export async function linkRootCause(finding: Finding, storage: Storage, options: RootCauseLinkOptions, newId: () => string): Promise<RootCauseFinding | undefined> {
-  if (!(options.kinds ?? ['anomaly']).includes(finding.kind)) return undefined;
+  return linkResolvedRootCause(finding, storage, parseWith(RootCauseLinkOptionsSchema, options, 'rootCause options'), newId);
+}
+
+/** {@link linkRootCause} with options already resolved (the engine parses them once). */
+export async function linkResolvedRootCause(finding: Finding, storage: Storage, options: ResolvedRootCauseLinkOptions, newId: () => string): Promise<RootCauseFinding | undefined> {
+  if (!options.kinds.includes(finding.kind)) return undefined;
   const graph = typeof options.graph === 'function' ? await options.graph() : options.graph;
   const metric = metricOf(finding);
   if (!graph.has(finding.resource) || metric === undefined) return undefined;
-  const windowMs = options.windowMs ?? 900_000;
-  const baselineMs = options.baselineMs ?? 21_600_000;
+  const { windowMs, baselineMs } = options;
   const time = finding.timestamp;
-  const names = [...new Set([metric, ...(options.metrics ?? [])])];
+  const names = [...new Set([metric, ...options.metrics])];
   const nodes = [...reachableCallees(graph, finding.resource).keys()];
   const window = new Map<string, NodeMetrics>();
   const baseline = new Map<string, NodeMetrics>();
@@ -71,7 +86,7 @@ export async function linkRootCause(finding: Finding, storage: Storage, options:
     if ((baselineTimes?.length ?? 0) > 0) baseline.set(node, { timestamps: baselineTimes!, values: baselineValues });
   }
   if (!window.has(finding.resource)) return undefined;
-  const analyzer = options.analyzer ?? new RootCauseAnalyzer();
+  const { analyzer } = options;
   const result = analyzer.analyze({ graph, metrics: window, baseline, target: { node: finding.resource, metric, time } });
   const top = result.candidates[0];
   if (top === undefined || top.changes.every((change) => change.score < analyzer.options.threshold)) return undefined;
