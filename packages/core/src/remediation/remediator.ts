@@ -13,20 +13,18 @@ import type { RemediationActionDefinition, RemediationContext, RemediationPlugin
 import type { Storage } from '../spec/storage.js';
 import { randomId } from '../util/random-id.js';
 import { createSeededRandom } from '../simulator/seeded-random.js';
-import { describeNonJson } from './canonical-json.js';
+import { describeAction, runAction, type ActionOutcome } from './action-runner.js';
 import { GuardsConfigSchema } from './guards-config.js';
 import { HistoryChain, type HistoryEntry } from './history-chain.js';
 import { actionKey, PluginRegistry } from './plugin-registry.js';
 import { RemediationGuards } from './remediation-guards.js';
 import { incidentSignature, policyMatches, RemediationPolicySchema, VerifyConfigSchema, type RemediationPolicy, type VerifyConfig } from './remediation-policy.js';
 import type { ManualExecuteOptions, RemediationHistoryQuery, RemediatorEvents, RemediatorOptions, RemediatorStats } from './remediator-types.js';
-import { runIsolated } from './run-isolated.js';
 import { LearnerConfigSchema, ThompsonSamplingLearner, type LearnerConfig } from './thompson-sampling-learner.js';
-import { sleepUnlessAborted, verifyRemediation } from './verify-remediation.js';
+import { sleepUnlessAborted } from './verify-remediation.js';
 import type { HistoryVerification } from './verify-history-records.js';
 import { requestApproval } from './request-approval.js';
 
-const DEFAULT_TIMEOUT_MS = 30_000;
 const ManualExecuteSchema = z.object({ action: ActionRefSchema, resourceId: IdSchema, reason: z.string().max(4096).optional(), requestedBy: z.string().max(256).optional() });
 
 /** One remediation to run: an automatic one (from a finding and a policy) or a manual one. */
@@ -344,10 +342,7 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
       }
       const needsApproval = this.guards.requiresApproval(definition.risk);
       if (request.dryRun) {
-        const described = definition.describe
-          ? await runIsolated((describeSignal) => definition.describe!(params, { ...context, signal: describeSignal, dryRun: true }), { label: `${key} describe`, timeoutMs: definition.timeoutMs ?? DEFAULT_TIMEOUT_MS, clock: this.clock, signal })
-          : undefined;
-        const description = described?.ok ? String(described.value) : undefined;
+        const description = await describeAction({ key, definition, params, context, clock: this.clock, signal });
         await this.record(request, 'decision', { action, allowed: true, dryRun: true, risk: definition.risk, needsApproval, description });
         if (request.finding) this.lastDryRun.set(resourceId, this.clock.now());
         return this.finish({ ...base, action }, 'dry-run', `dry run: would run ${key}${needsApproval ? ' (after approval)' : ''}${description ? `: ${description}` : ''}`);
@@ -378,52 +373,31 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     return this.finish({ ...base, ...(ordered.length === 1 ? { action: ordered[0]! } : {}) }, signal.aborted && refusals.length === 0 ? 'skipped' : 'rejected', refusals.join('; ') || 'aborted before any action ran');
   }
 
-  /** Executes, verifies, learns and (on failure) rolls back one action. */
-  private async attempt(input: { request: RunRequest; action: ActionRef; key: string; definition: RemediationActionDefinition; params: unknown; context: RemediationContext; signal: AbortSignal }): Promise<{ verified: boolean; detail: string }> {
-    const { request, action, key, definition, params, context, signal } = input;
-    const timeoutMs = definition.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const execution = await runIsolated((taskSignal) => definition.execute(params, { ...context, signal: taskSignal }), { label: `${key} execute`, timeoutMs, clock: this.clock, signal });
-    let error = execution.ok ? undefined : execution.error.message;
-    let executeResult: unknown = execution.ok ? execution.value : undefined;
-    if (execution.ok) {
-      const problem = definition.result ? resultProblem(definition.result, executeResult) : describeNonJson(executeResult, 'result');
-      if (problem) {
-        error = `${key} returned an unusable result: ${problem}`;
-        executeResult = undefined;
-      }
+  /** Runs one action (see `runAction`): the remediator adds its history, learner and clock accounting. */
+  private attempt(input: { request: RunRequest; action: ActionRef; key: string; definition: RemediationActionDefinition; params: unknown; context: RemediationContext; signal: AbortSignal }): Promise<ActionOutcome> {
+    const { request, key } = input;
+    return runAction({
+      ...input, clock: this.clock, storage: this.storage, verify: request.verify,
+      sleep: (ms, sleepSignal) => this.sleepOnClock(ms, sleepSignal),
+      record: (type, data) => this.record(request, type, data),
+      ...(request.learn ? { learn: (verified: boolean) => this.learn(request.signature, key, verified) } : {}),
+    });
+  }
+
+  /** A verification wait: counted in `pendingWork()` as waiting on the clock. */
+  private async sleepOnClock(ms: number, signal: AbortSignal): Promise<void> {
+    this.waitingOnClock++;
+    try {
+      await sleepUnlessAborted(this.clock, ms, signal);
+    } finally {
+      this.waitingOnClock--;
     }
-    const executedAt = this.clock.now();
-    await this.record(request, 'execution', { action, ok: error === undefined, ...(error === undefined ? { result: executeResult ?? null } : { error }) });
-    let detail = error ?? '';
-    let verified = false;
-    if (error === undefined) {
-      const verification = await verifyRemediation({ definition, params, context: { ...context, executeResult }, config: request.verify, storage: this.storage, clock: this.clock, executedAt,
-        sleep: async (ms, sleepSignal) => {
-          this.waitingOnClock++;
-          try {
-            await sleepUnlessAborted(this.clock, ms, sleepSignal);
-          } finally {
-            this.waitingOnClock--;
-          }
-        },
-      });
-      await this.record(request, 'verification', { action, ok: verification.ok, detail: verification.detail, checks: verification.checks });
-      verified = verification.ok;
-      detail = verification.ok ? (verification.detail ?? 'verified') : `${key} did not fix it: ${verification.detail ?? 'verification failed'}`;
-      if (request.learn) {
-        this.learner.update(request.signature, key, verified);
-        await this.storage.putState({ key: this.learnerConfig.stateKey, value: this.learner.snapshot() }).catch((stateError: unknown) => this.internalError('could not save learner state', stateError));
-      }
-    }
-    if (!verified && definition.rollback) {
-      const rollback = await runIsolated((taskSignal) => definition.rollback!(params, { ...context, signal: taskSignal, executeResult }), { label: `${key} rollback`, timeoutMs, clock: this.clock, signal });
-      const report = rollback.ok ? (rollback.value as { performed?: unknown; detail?: unknown } | undefined) : undefined;
-      const performed = report?.performed !== false;
-      const note = typeof report?.detail === 'string' ? report.detail : undefined;
-      await this.record(request, 'rollback', { action, ok: rollback.ok, ...(rollback.ok ? { performed, ...(note ? { detail: note } : {}) } : { error: rollback.error.message }) });
-      detail += !rollback.ok ? `; rollback failed: ${rollback.error.message}` : performed ? '; rolled back' : `; not rolled back: ${note ?? 'nothing to undo'}`;
-    }
-    return { verified, detail };
+  }
+
+  /** Updates the learner with a verified outcome and saves its state. */
+  private async learn(signature: string, key: string, verified: boolean): Promise<void> {
+    this.learner.update(signature, key, verified);
+    await this.storage.putState({ key: this.learnerConfig.stateKey, value: this.learner.snapshot() }).catch((stateError: unknown) => this.internalError('could not save learner state', stateError));
   }
 
   private result(input: { remediationId: string; resourceId: string; startedAt: number; finding?: Finding; planId?: string; action?: ActionRef }, outcome: RemediationOutcome, reason: string): RemediationResult {
@@ -451,11 +425,6 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
       this.internalError(`a "${event}" listener threw`, error);
     }
   }
-}
-
-function resultProblem(schema: z.ZodType, value: unknown): string | undefined {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? describeNonJson(parsed.data, 'result') : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'result'}: ${issue.message}`).join('; ');
 }
 
 /** Creates a {@link Remediator}. Register it with `engine.useHandler(remediator)`. */

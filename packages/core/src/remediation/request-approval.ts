@@ -2,6 +2,8 @@ import type { ActionRef } from '../schemas/remediation.js';
 import type { RemediationActionDefinition, RemediationContext } from '../spec/remediation-plugin.js';
 import type { Clock } from '../spec/common.js';
 import type { ApprovalCallback, ApprovalRequest, RemediatorEvents } from './remediator-types.js';
+import { describeAction } from './action-runner.js';
+import { actionKey } from './plugin-registry.js';
 import { runIsolated } from './run-isolated.js';
 
 /** What {@link requestApproval} needs: plain values and an emit callback (no reference to the remediator). */
@@ -29,11 +31,7 @@ export interface RequestApprovalInput {
 export async function requestApproval(input: RequestApprovalInput): Promise<{ granted: boolean; reason: string }> {
   const { clock, request, action, definition } = input;
   const timeoutMs = input.approvalTimeoutMs;
-  let description: string | undefined;
-  if (definition.describe) {
-    const described = await runIsolated((signal) => definition.describe!(input.params, { ...input.context, signal, dryRun: true }), { label: 'describe', timeoutMs: definition.timeoutMs ?? 30_000, clock, signal: input.signal });
-    if (described.ok) description = String(described.value);
-  }
+  const description = await describeAction({ key: actionKey(action), definition, params: input.params, context: input.context, clock, signal: input.signal });
   const details = {
     remediationId: request.remediationId, action, risk: definition.risk, resourceId: request.resourceId,
     ...(request.finding ? { finding: request.finding } : {}), ...(request.reason ? { reason: request.reason } : {}),

@@ -32,6 +32,8 @@ export interface VerifyRemediationOptions {
   clock: Clock;
   /** When the action finished (epoch ms): only later points count. */
   executedAt: number;
+  /** Time limit of each call of the action's own `verify`, in ms (the action's time limit; at most `config.windowMs` is used). */
+  timeoutMs: number;
   /** Waits between checks. @default a clock sleep that rejects when the signal aborts */
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
@@ -54,7 +56,7 @@ export async function verifyRemediation(options: VerifyRemediationOptions): Prom
   let signalDetail = '';
   for (let checks = 1; ; checks++) {
     if (!pluginOk && definition.verify) {
-      const timeoutMs = Math.min(definition.timeoutMs ?? 30_000, config.windowMs);
+      const timeoutMs = Math.min(options.timeoutMs, config.windowMs);
       const result = await runIsolated((signal) => definition.verify!(options.params, { ...context, signal }), { label: 'verify', timeoutMs, clock, signal: context.signal });
       const parsed = result.ok ? VerificationResultSchema.safeParse(result.value) : undefined;
       if (!result.ok) pluginDetail = result.error.message;
