@@ -103,7 +103,7 @@ export { InProcessTransport, createInProcessTransport, type InProcessTransportOp
 // Engine
 export { Engine, createEngine } from './engine/engine.js';
 export type { EngineErrorContext, EngineEvents, EngineHealth, EngineStats, IngestResult } from './engine/engine-types.js';
-export type { EngineOptions } from './engine/engine-options.js';
+export { EngineOptionsSchema, type EngineOptions } from './engine/engine-options.js';
 export { randomId } from './util/random-id.js';
 export type { RemediationActionDefinition, RemediationContext, RemediationPlugin, RollbackReport, VerificationResult } from './spec/remediation-plugin.js';
 

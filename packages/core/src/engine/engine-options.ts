@@ -71,8 +71,11 @@ export const EngineOptionsSchema = z.object({
   closeAdapters: z.boolean().default(true),
 });
 
-/** Options of {@link createEngine} (what you write; every option is optional). */
-export type EngineOptions = z.input<typeof EngineOptionsSchema>;
+/**
+ * Options of {@link createEngine} (what you write; every option is optional): the input of
+ * {@link EngineOptionsSchema}, declared as an interface so the API docs list each option with its default.
+ */
+export interface EngineOptions extends z.input<typeof EngineOptionsSchema> {}
 /** The resolved engine options, every default applied. */
 export type ResolvedEngineOptions = z.output<typeof EngineOptionsSchema>;
 

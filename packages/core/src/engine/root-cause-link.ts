@@ -28,7 +28,7 @@ export const RootCauseLinkOptionsSchema = z.object({
 });
 
 /** Options of the engine's root-cause step (`EngineOptions.rootCause`): only `graph` is required. */
-export type RootCauseLinkOptions = z.input<typeof RootCauseLinkOptionsSchema>;
+export interface RootCauseLinkOptions extends z.input<typeof RootCauseLinkOptionsSchema> {}
 /** The resolved root-cause options, every default applied. */
 export type ResolvedRootCauseLinkOptions = z.output<typeof RootCauseLinkOptionsSchema>;
 
