@@ -139,7 +139,10 @@ export const KafkaTransportOptionsSchema = z.object({
   healthTimeoutMs: positiveInt.default(5000),
 });
 
-/** What you pass to {@link createKafkaTransport} (only `brokers` is required). */
-export type KafkaTransportOptionsInput = z.input<typeof KafkaTransportOptionsSchema>;
+/**
+ * What you pass to {@link createKafkaTransport} (only `brokers` is required): the input of
+ * {@link KafkaTransportOptionsSchema}, declared as an interface so the API docs list each option with its default.
+ */
+export interface KafkaTransportOptionsInput extends z.input<typeof KafkaTransportOptionsSchema> {}
 /** The resolved options, every default applied. */
 export type KafkaTransportOptions = z.output<typeof KafkaTransportOptionsSchema>;
