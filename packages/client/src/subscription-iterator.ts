@@ -1,5 +1,5 @@
 import type { Client as WsClient } from 'graphql-ws';
-import { fromGraphQLErrors, fromSocketError } from './errors/to-client-error.js';
+import { fromGraphQLErrors, fromSocketError, type RawGraphQLError } from './errors/to-client-error.js';
 
 /** A live subscription: iterate it with `for await`; `return()` (or breaking out of the loop, or the abort signal) unsubscribes. */
 export type SubscriptionIterator<T> = AsyncIterableIterator<T> & { return(): Promise<IteratorResult<T>> };
@@ -32,7 +32,7 @@ export function subscriptionIterator<T>(options: {
   const iterator: SubscriptionIterator<T> = {
     async next(): Promise<IteratorResult<T>> {
       if (finished) return { value: undefined, done: true };
-      let result: IteratorResult<{ data?: Record<string, T> | null; errors?: readonly unknown[] }>;
+      let result: IteratorResult<{ data?: Record<string, T> | null; errors?: readonly RawGraphQLError[] }>;
       try {
         result = await inner.next();
       } catch (error) {
@@ -43,7 +43,7 @@ export function subscriptionIterator<T>(options: {
       const { data, errors } = result.value;
       if (errors && errors.length > 0) {
         await finish();
-        throw fromGraphQLErrors(errors as never);
+        throw fromGraphQLErrors(errors);
       }
       return { value: data?.[options.field] as T, done: false };
     },

@@ -1,7 +1,8 @@
 import { DharmaClientError } from './client-error.js';
 import { AuthError, GraphQLRequestError, NetworkError, type GatewayErrorDetail } from './client-errors.js';
 
-interface RawGraphQLError {
+/** One entry of a GraphQL response's `errors` as received (each field is checked before use). */
+export interface RawGraphQLError {
   message?: unknown;
   path?: readonly (string | number)[];
   extensions?: Record<string, unknown>;

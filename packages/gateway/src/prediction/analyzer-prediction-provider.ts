@@ -46,7 +46,7 @@ export function createAnalyzerPredictionProvider(options: AnalyzerPredictionProv
       const records: IngestRecord[] = [];
       for (const metric of request.metrics) {
         const points = await context.storage.rangePoints({ series: seriesKey({ resource: request.resourceId, metric }), limit: window, signal: request.signal });
-        for (const point of points) records.push({ kind: 'metric', resource: request.resourceId, metric, value: point.value, timestamp: point.timestamp } as MetricSample);
+        for (const point of points) records.push({ kind: 'metric', resource: request.resourceId, metric, value: point.value, timestamp: point.timestamp } satisfies MetricSample);
       }
       if (records.length === 0) {
         throw new InsufficientDataError(`Resource "${request.resourceId}" has no stored points for ${request.metrics.join(', ') || 'any metric'}; ingest metrics first.`);

@@ -1,4 +1,4 @@
-import { ComputeSchema, DeploymentSchema, InfrastructureSchema, StateError, type Compute, type Deployment, type Infrastructure, type Resource } from '@iac-dharma/core';
+import { ComputeSchema, DeploymentSchema, InfrastructureSchema, StateError, type Deployment, type Infrastructure, type Resource } from '@iac-dharma/core';
 import type { GatewayContext } from '../gateway-context.js';
 import { DEFAULT_MAX_REPLICAS } from '../providers/infrastructure-plugin.js';
 import { fieldError, parseInput } from './args.js';

@@ -1,6 +1,5 @@
-import { NotFoundError, RemediationError, StateError, type Deployment, type MetricSampleInput, type Resource } from '@iac-dharma/core';
+import { NotFoundError, RemediationError, StateError, type Deployment, type MetricSampleInput } from '@iac-dharma/core';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway-context.js';
 import { fieldError, parseInput, requiredId } from './args.js';
 import type { MutationResolvers } from './generated/resolver-types.js';
 import { toPrediction, toRemediationResult, withoutNulls } from './mappers.js';
@@ -56,7 +55,7 @@ export const mutationResolvers: { Mutation: MutationResolvers } = {
       }
       for (const child of children) {
         await storage.deleteResource({ id: child.id });
-        statusBus.publish({ ...child, status: 'deleted' } as Resource, child, engine.clock.now());
+        statusBus.publish({ ...child, status: 'deleted' }, child, engine.clock.now());
       }
       await storage.deleteResource({ id });
       statusBus.publish({ ...infrastructure, status: 'deleted' }, infrastructure, engine.clock.now());

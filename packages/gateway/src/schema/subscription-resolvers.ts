@@ -1,5 +1,4 @@
-import { compareSeverity, type AnomalyFinding, type IngestRecord, type MetricSample } from '@iac-dharma/core';
-import type { GatewayContext } from '../gateway-context.js';
+import { compareSeverity, type AnomalyFinding, type IngestRecord } from '@iac-dharma/core';
 import type { StatusChange } from '../events/status-bus.js';
 import { optionalId, parseInput } from './args.js';
 import type { SubscriptionResolvers } from './generated/resolver-types.js';
@@ -52,7 +51,7 @@ export const subscriptionResolvers: { Subscription: SubscriptionResolvers } = {
           const listener = (records: readonly IngestRecord[]) => {
             for (const record of records) {
               if (record.kind !== 'metric') continue;
-              const sample = record as MetricSample;
+              const sample = record;
               if (resourceId !== undefined && sample.resource !== resourceId) continue;
               if (metric !== undefined && sample.metric !== metric) continue;
               push(toMetric({ series: '', timestamp: sample.timestamp, value: sample.value }, sample.resource, sample.metric));
