@@ -41,7 +41,12 @@ export {
 export { Model, toMatrix, type OutputMatrix } from './loading/model.js';
 export { MODEL_CARD_FILE, type ModelSource } from './loading/model-source.js';
 export { defaultModelRuntime, loadModel, type LoadModelByIdOptions, type LoadModelFromBytesOptions, type LoadModelOptions } from './loading/load-model.js';
-export { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions, type OrtSessionLike, type OrtTensorLike } from './runtime/ort-model-runtime.js';
+export {
+  createOrtModelRuntime,
+  prepareModelRuntime,
+  type OrtModuleLike,
+  type PreparableModelRuntime, type OrtRuntimeOptions, type OrtSessionLike, type OrtTensorLike,
+} from './runtime/ort-model-runtime.js';
 
 // Platform bindings (node: onnxruntime-node + artifacts folder; browser: onnxruntime-web + base URL)
 export { createBundledModelSource, createOnnxRuntime, type BundledModelSourceOptions, type OnnxRuntimeOptions } from '#platform';

@@ -5,6 +5,7 @@ import { parseModelCard } from '../card/parse-model-card.js';
 import { checkPinnedDigest } from '../integrity/artifact-digests.js';
 import { verifyModelCardSignature, type ModelPublicKey } from '../integrity/card-signature.js';
 import { checkCardDigest, sha256Hex } from '../integrity/sha256-hex.js';
+import { prepareModelRuntime } from '../runtime/ort-model-runtime.js';
 import { Model } from './model.js';
 import { MODEL_CARD_FILE, type ModelSource } from './model-source.js';
 
@@ -74,6 +75,9 @@ function defaultSource(): ModelSource {
 }
 
 async function loadFromSource(id: string, source: ModelSource, runtime: ModelRuntime, call: CallOptions, publicKey?: ModelPublicKey, onRelease?: () => void): Promise<Model> {
+  // Start the runtime (onnxruntime's module, WebAssembly and execution provider) while the card and the model
+  // download, not after them; createSession then waits for the same start-up.
+  void prepareModelRuntime(runtime);
   // A source that pins this model's digests gets its card read as bytes and checked before it is even parsed.
   let raw: unknown;
   if (source.digests?.[id] !== undefined) {

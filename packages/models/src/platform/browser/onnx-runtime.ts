@@ -1,5 +1,4 @@
-import type { ModelRuntime } from '@iac-dharma/core';
-import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions } from '../../runtime/ort-model-runtime.js';
+import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions, type PreparableModelRuntime } from '../../runtime/ort-model-runtime.js';
 
 /** Options of the browser runtime (onnxruntime-web, WebAssembly). */
 export interface OnnxRuntimeOptions extends OrtRuntimeOptions {
@@ -14,9 +13,10 @@ export interface OnnxRuntimeOptions extends OrtRuntimeOptions {
 
 /**
  * Creates a `ModelRuntime` backed by onnxruntime-web's WebAssembly backend (an optional peer dependency,
- * loaded on first use). Single-threaded by default so it works on any page.
+ * loaded on first use). Single-threaded by default so it works on any page. `prepare()` starts the module and
+ * its WebAssembly before the first model (`loadModel` does this while the model downloads).
  */
-export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): ModelRuntime {
+export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): PreparableModelRuntime {
   return createOrtModelRuntime(
     'onnxruntime-web',
     async () => {

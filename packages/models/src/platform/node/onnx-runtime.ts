@@ -1,5 +1,5 @@
 import { DharmaError, ValidationError, type ModelRuntime } from '@iac-dharma/core';
-import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions } from '../../runtime/ort-model-runtime.js';
+import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions, type PreparableModelRuntime } from '../../runtime/ort-model-runtime.js';
 
 /** Options of the Node runtime. */
 export interface OnnxRuntimeOptions extends OrtRuntimeOptions {
@@ -18,7 +18,7 @@ export interface OnnxRuntimeOptions extends OrtRuntimeOptions {
   numThreads?: number;
 }
 
-type Loaded = { backend: 'native' | 'wasm'; runtime: ModelRuntime };
+type Loaded = { backend: 'native' | 'wasm'; runtime: PreparableModelRuntime };
 
 /**
  * Creates a `ModelRuntime` for Node: onnxruntime-node (CPU execution provider) when it is installed, else
@@ -26,7 +26,7 @@ type Loaded = { backend: 'native' | 'wasm'; runtime: ModelRuntime };
  * Both modules are optional peer dependencies, loaded on first use; `backend` forces one. `name` tells which
  * binding is in use once a session was created (`onnxruntime (auto)` before); `backend()` resolves it.
  */
-export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): ModelRuntime & { backend(): Promise<'native' | 'wasm'> } {
+export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): PreparableModelRuntime & { backend(): Promise<'native' | 'wasm'> } {
   const backend = options.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'native' && backend !== 'wasm') {
     const message = `backend: expected 'auto', 'native' or 'wasm', got ${JSON.stringify(backend)}.`;
@@ -85,6 +85,9 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): ModelRuntim
     },
     async backend() {
       return (await pick()).backend;
+    },
+    async prepare() {
+      await (await pick()).runtime.prepare();
     },
     async createSession(sessionOptions) {
       return (await pick()).runtime.createSession(sessionOptions);
