@@ -29,7 +29,7 @@ export default tseslint.config(
   },
   {
     // Browser-safe packages: no node:* outside src/platform/node (tests run on Node and may use it).
-    files: ['packages/core/src/**/*.ts', 'packages/models/src/**/*.ts', 'packages/client/src/**/*.ts'],
+    files: ['packages/core/src/**/*.ts', 'packages/models/src/**/*.ts', 'packages/models-text/src/**/*.ts', 'packages/client/src/**/*.ts'],
     ignores: ['**/platform/node/**', '**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', nodeBuiltins] },
   },

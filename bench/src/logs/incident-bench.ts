@@ -11,7 +11,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IncidentClassifier, SentenceEncoder } from '@iac-dharma/models';
+import { IncidentClassifier, SentenceEncoder } from '@iac-dharma/models-text';
 import { LOGHUB_DIR, readStructured } from '../loghub/loghub-data.js';
 import { INCIDENT_TEXTS } from './incident-texts.js';
 

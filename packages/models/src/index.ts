@@ -73,16 +73,3 @@ export { ThreatDetector, type ThreatDetectorOptions, type ThreatVerdict } from '
 export { ChurnPredictor, type ChurnPrediction, type ChurnPredictorOptions } from './analyzers/churn-predictor.js';
 export { lazyModel, type ModelOptions, type ModelReference } from './analyzers/model-reference.js';
 export type { Factor } from './analyzers/window-occlusion.js';
-
-// Text: WordPiece tokenizer, sentence encoder (all-MiniLM-L6-v2, ONNX), incident classifier
-export { WordPieceTokenizer, type EncodedText, type WordPieceTokenizerOptions } from './text/wordpiece-tokenizer.js';
-export { DEFAULT_ENCODER_ID, SentenceEncoder, cosine, type EncoderCard, type LoadSentenceEncoderOptions } from './text/sentence-encoder.js';
-export {
-  IncidentClassifier,
-  IncidentClassifierOptionsSchema,
-  incidentText,
-  type IncidentClassification,
-  type IncidentClassifierOptions,
-  type PastIncident,
-  type SimilarIncident,
-} from './text/incident-classifier.js';

@@ -10,6 +10,7 @@ import type * as testing from '@iac-dharma/core/testing';
 import simulator = require('@iac-dharma/core/simulator');
 import browser = require('@iac-dharma/core/browser');
 import models = require('@iac-dharma/models');
+import modelsText = require('@iac-dharma/models-text');
 import sqlite = require('@iac-dharma/storage-sqlite');
 import postgres = require('@iac-dharma/storage-postgres');
 import kafka = require('@iac-dharma/kafka');
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const got = Object.values(verdict!.probabilities);
   fixture.probabilities.forEach((want, index) => assert.ok(Math.abs(got[index]! - want) <= 1e-5, `probability ${index}`));
   assert.equal(await runtime.backend(), 'wasm');
+  const vocabulary = new TextDecoder().decode(await modelsText.defaultEncoderSource().readFile(modelsText.DEFAULT_ENCODER_ID, 'vocab.txt'));
+  assert.deepEqual(new modelsText.WordPieceTokenizer(vocabulary).encode('Disk full!').ids.length, 5);
   await engine.close();
   console.log(`cjs ok: threat ${verdict!.category} on ${runtime.name}`);
 }

@@ -9,6 +9,7 @@ import { choleskyFactor } from '@iac-dharma/core/internal';
 import * as simulator from '@iac-dharma/core/simulator';
 import * as browser from '@iac-dharma/core/browser';
 import { ThreatDetector, createOnnxRuntime, loadModel } from '@iac-dharma/models';
+import { DEFAULT_ENCODER_ID, WordPieceTokenizer, defaultEncoderSource } from '@iac-dharma/models-text';
 import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
 import { createPostgresStorage } from '@iac-dharma/storage-postgres';
 import { createKafkaTransport } from '@iac-dharma/kafka';
@@ -53,6 +54,10 @@ const detector = new ThreatDetector({ model: await loadModel({ id: 'threat', run
 const [verdict] = await detector.classify([fixture.raw]);
 const got = Object.values(verdict!.probabilities);
 fixture.probabilities.forEach((want, index) => assert.ok(Math.abs(got[index]! - want) <= 1e-5, `probability ${index}: ${got[index]} vs ${want}`));
+
+// The text models' package finds its own artifacts (the encoder's vocabulary) from the installed package.
+const vocabulary = new TextDecoder().decode(await defaultEncoderSource().readFile(DEFAULT_ENCODER_ID, 'vocab.txt'));
+assert.deepEqual(new WordPieceTokenizer(vocabulary).encode('Disk full!').tokens, ['[CLS]', 'disk', 'full', '!', '[SEP]']);
 
 // The gateway over the engine, driven by the typed client.
 const gateway = createGateway({ engine, apiKeys: [{ key: 'consumer-key', role: 'operator' }] });

@@ -13,7 +13,7 @@ export type LogFindingType = 'new-template' | 'burst' | 'silence' | 'error-rate'
 export const LOG_FINDING_TOPIC = 'log';
 
 /**
- * Puts a name on a log finding (implemented by `IncidentClassifier` in @iac-dharma/models); its answer is
+ * Puts a name on a log finding (implemented by `IncidentClassifier` in @iac-dharma/models-text); its answer is
  * stored in the finding's `data.classification`.
  */
 export interface LogFindingClassifier {

@@ -1,5 +1,5 @@
 // The sentence encoder, the incident classifier and the log template miner in a real headless Chromium:
-// the models package's browser build (onnxruntime-web, WebAssembly) bundled with esbuild and served on
+// the models-text and models packages' browser builds (onnxruntime-web, WebAssembly) bundled with esbuild and served on
 // localhost must give the parity embeddings, the reference tokenizer's ids and Node's templates.
 import { readFileSync, existsSync, createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,14 +16,15 @@ interface EncoderParity {
   rows: Array<{ text: string; ids: number[]; embedding: number[] }>;
 }
 
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+const packageRoot = fileURLToPath(new URL('../', import.meta.url));
 const artifacts = join(packageRoot, 'artifacts');
 const ortDist = join(dirname(fileURLToPath(import.meta.resolve('onnxruntime-web'))), '.');
 const parity = JSON.parse(readFileSync(join(artifacts, 'minilm', 'encoder-parity.json'), 'utf8')) as EncoderParity;
 const MESSAGES = ['Invalid user webmaster from 173.234.31.186', 'Invalid user test9 from 52.80.34.196', 'Connection closed by 212.47.254.145 [preauth]', 'Invalid user chen from 202.100.179.208', 'Invalid user pgadmin from 112.95.230.3'];
 
 const ENTRY = `
-import { SentenceEncoder, IncidentClassifier, createBundledModelSource, createOnnxRuntime } from '@iac-dharma/models';
+import { SentenceEncoder, IncidentClassifier } from '@iac-dharma/models-text';
+import { createBundledModelSource, createOnnxRuntime } from '@iac-dharma/models';
 import { LogTemplateMiner } from '@iac-dharma/core';
 window.dharmaText = {
   async embed(texts, embedCount) {

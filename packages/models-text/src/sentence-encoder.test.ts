@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ModelIntegrityError } from '@iac-dharma/core';
-import { createBundledModelSource } from '../platform/node/bundled-model-source.js';
+import { createBundledModelSource } from '@iac-dharma/models';
+import { encoderArtifactsDirectory } from './platform/node/index.js';
 import { SentenceEncoder, cosine } from './sentence-encoder.js';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.js';
 
@@ -10,7 +11,7 @@ interface EncoderParity {
   rows: Array<{ text: string; ids: number[]; embedding: number[] }>;
 }
 
-const artifacts = new URL('../../artifacts/minilm/', import.meta.url);
+const artifacts = new URL('../artifacts/minilm/', import.meta.url);
 const parity = JSON.parse(readFileSync(new URL('encoder-parity.json', artifacts), 'utf8')) as EncoderParity;
 
 describe('WordPieceTokenizer', () => {
@@ -39,7 +40,7 @@ describe('SentenceEncoder (onnxruntime-node)', () => {
   });
 
   it('refuses a model whose bytes do not match the card', async () => {
-    const source = createBundledModelSource();
+    const source = createBundledModelSource({ directory: encoderArtifactsDirectory() });
     const tampered = { ...source, readFile: async (id: string, file: string) => (file === 'vocab.txt' ? new TextEncoder().encode('[PAD]\n[UNK]\n[CLS]\n[SEP]\n') : source.readFile(id, file)) };
     await expect(SentenceEncoder.load({ source: tampered })).rejects.toThrow(ModelIntegrityError);
   });

@@ -1,10 +1,6 @@
 import { ModelIntegrityError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession } from '@iac-dharma/core';
-import { createBundledModelSource } from '#platform';
-import { checkPinnedDigest } from '../integrity/artifact-digests.js';
-import { verifyModelCardSignature, type ModelPublicKey } from '../integrity/card-signature.js';
-import { sha256Hex } from '../integrity/sha256-hex.js';
-import { defaultModelRuntime } from '../loading/load-model.js';
-import type { ModelSource } from '../loading/model-source.js';
+import { checkPinnedDigest, defaultModelRuntime, prepareModelRuntime, sha256Hex, verifyModelCardSignature, type ModelPublicKey, type ModelSource } from '@iac-dharma/models';
+import { defaultEncoderSource } from '#platform';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.js';
 
 /** The bundled sentence encoder: all-MiniLM-L6-v2, int8-quantised ONNX (384 dimensions). */
@@ -26,7 +22,7 @@ export interface EncoderCard {
 export interface LoadSentenceEncoderOptions extends CallOptions {
   /** Encoder id in the source. @default 'minilm' */
   id?: string;
-  /** Where the card, model and vocabulary come from. @default the bundled artifacts */
+  /** Where the card, model and vocabulary come from. @default this package's artifacts (Node) / `models/` next to the page (browser) */
   source?: ModelSource;
   /** The ONNX runtime. @default the shared onnxruntime-node (Node) / onnxruntime-web (browser) runtime */
   runtime?: ModelRuntime;
@@ -50,7 +46,10 @@ export class SentenceEncoder {
   /** Loads the encoder: reads its card, checks the model's and vocabulary's sha256, creates one session. */
   static async load(options: LoadSentenceEncoderOptions = {}): Promise<SentenceEncoder> {
     const id = options.id ?? DEFAULT_ENCODER_ID;
-    const source = options.source ?? createBundledModelSource();
+    const source = options.source ?? defaultEncoderSource();
+    const runtime = options.runtime ?? defaultModelRuntime();
+    // Start the runtime (onnxruntime's module and WebAssembly) while the card, model and vocabulary download.
+    void prepareModelRuntime(runtime);
     const cardBytes = await source.readFile(id, ENCODER_CARD_FILE, options);
     // The digests the source pins (compiled into the package for the bundled encoder), whatever the card says: the card first.
     checkPinnedDigest(source.digests, id, ENCODER_CARD_FILE, await sha256Hex(cardBytes), source.name);
@@ -72,7 +71,7 @@ export class SentenceEncoder {
       }
     });
     const tokenizer = new WordPieceTokenizer(new TextDecoder().decode(vocabulary), { lowercase: card.tokenizer.lowercase, maxLength: card.maxTokens });
-    const session = await (options.runtime ?? defaultModelRuntime()).createSession({ bytes: model, ...(options.signal ? { signal: options.signal } : {}) });
+    const session = await runtime.createSession({ bytes: model, ...(options.signal ? { signal: options.signal } : {}) });
     return new SentenceEncoder(card, tokenizer, session);
   }
 
