@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   }
   const timing = await latency(encoder);
   const here = dirname(fileURLToPath(import.meta.url));
-  const modelBytes = statSync(resolve(here, '../../../packages/models/artifacts/minilm/model.onnx')).size;
+  const modelBytes = statSync(resolve(here, '../../../packages/models-text/artifacts/minilm/model.onnx')).size;
   const result = {
     title: 'Incident classification (IncidentClassifier on all-MiniLM-L6-v2)',
     description: `Few-shot incident categories over all-MiniLM-L6-v2 embeddings (int8 weights, ${(modelBytes / 1e6).toFixed(1)} MB ONNX). BGL: the alert lines of the Loghub BGL 2k sample whose category has at least two lines (${new Set(rows.map((row) => row.label)).size} categories, ${rows.length} of ${alerts.length} lines; APPCHILD and APPOUT have one line each), stratified 5-fold cross-validation on the message text. Many BGL alert lines of one category repeat the same template, so this measures how well categories separate, not generalisation to new wording. Hand-written set: bench/src/logs/incident-texts.ts, 6 categories × (3 few-shot examples + 5 queries), written for this benchmark. Latency: one ${timing.tokens}-token log line per call, onnxruntime-node CPU, one thread.`,
