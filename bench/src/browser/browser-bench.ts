@@ -121,6 +121,9 @@ try {
   // 3. The example page: time to its first score and the bytes it downloads for it (fresh context each run).
   const pageFirstScore: number[] = [];
   const pageRepeat: number[] = [];
+  const pageFirstNavigation: number[] = [];
+  const pageRepeatNavigation: number[] = [];
+  const afterNavigation = (status: string) => Number(/, (\d+) ms after navigation/.exec(status)?.[1] ?? NaN);
   let download: ReturnType<typeof downloadTable> = [];
   for (let run = 0; run < COLD_RUNS; run++) {
     const fresh = await browser.newContext();
@@ -130,16 +133,21 @@ try {
     await examplePage.waitForFunction(() => Number(document.body.dataset['ticks'] ?? 0) >= 1, undefined, { timeout: 30_000 });
     const status = (await examplePage.textContent('#status')) ?? '';
     pageFirstScore.push(Number(/first model score (\d+) ms/.exec(status)?.[1] ?? NaN));
+    pageFirstNavigation.push(afterNavigation(status));
     download = downloadTable(server.sent, outDir);
     // Repeat visit of the example page in the same context.
     const again = await fresh.newPage();
     await again.goto(`${server.url}index.html?interval=3600000`);
     await again.waitForFunction(() => Number(document.body.dataset['ticks'] ?? 0) >= 1, undefined, { timeout: 30_000 });
-    pageRepeat.push(Number(/first model score (\d+) ms/.exec((await again.textContent('#status')) ?? '')?.[1] ?? NaN));
+    const repeatStatus = (await again.textContent('#status')) ?? '';
+    pageRepeat.push(Number(/first model score (\d+) ms/.exec(repeatStatus)?.[1] ?? NaN));
+    pageRepeatNavigation.push(afterNavigation(repeatStatus));
     await fresh.close();
   }
   figures.push({ measure: 'example page, first visit: script start → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageFirstScore) });
   figures.push({ measure: 'example page, repeat visit: script start → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageRepeat) });
+  figures.push({ measure: 'example page, first visit: navigation → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageFirstNavigation) });
+  figures.push({ measure: 'example page, repeat visit: navigation → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageRepeatNavigation) });
 
   const result = {
     title: 'Browser scoring (onnxruntime-web in headless Chromium)',

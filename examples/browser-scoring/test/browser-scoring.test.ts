@@ -124,6 +124,43 @@ describe('core in Chromium', () => {
   });
 });
 
+describe('cold start', () => {
+  it.each(['main', 'worker'] as const)('%s: onnxruntime-web fetches its WebAssembly while the model download is still pending', async (placement) => {
+    // The server answers model.onnx only after the page asked for the .wasm: a page that fetches the model
+    // first and starts onnxruntime after it never asks, and its model request fails at the deadline.
+    let wasmRequested!: () => void;
+    const requested = new Promise<void>((resolve) => (wasmRequested = resolve));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the .wasm was not requested while the model was pending')), 30_000);
+    });
+    deadline.catch(() => undefined);
+    const holding = await startStaticServer(outDir, {
+      hold(path) {
+        if (path.endsWith('.wasm')) wasmRequested();
+        return path === '/models/failure/model.onnx' ? Promise.race([requested, deadline]) : undefined;
+      },
+    });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${holding.url}test/harness.html`);
+      await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+      const { input } = parityBatch('failure');
+      const width = input.length / parityBatch('failure').rows;
+      const result = await page.evaluate(([placement, row]) => window.harness.coldStart('failure', placement, row).then(
+        (times) => ({ ok: true as const, firstScoreMs: times.firstScoreMs }),
+        (error: unknown) => ({ ok: false as const, message: String(error) }),
+      ), [placement, input.slice(0, width)] as const);
+      expect(result).toMatchObject({ ok: true });
+    } finally {
+      clearTimeout(timer);
+      await context.close();
+      await holding.close();
+    }
+  });
+});
+
 describe('the example page', () => {
   it('loads both models in the worker and shows anomaly, failure and threat scores as they arrive', async () => {
     const page = await browser.newPage();

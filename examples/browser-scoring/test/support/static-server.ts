@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -24,11 +24,33 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startStaticServer}. */
+export interface StaticServerOptions {
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+  /**
+   * Called with each request's path before it is answered; a returned promise holds the response back until it
+   * settles (a rejection answers 503). For tests of what a page requests while another response is pending.
+   */
+  hold?: (path: string) => Promise<void> | undefined;
+}
+
 /** Serves `root` on 127.0.0.1 (random port) with the right MIME types, incl. `application/wasm`. */
-export async function startStaticServer(root: string, options: { headers?: Record<string, string> } = {}): Promise<StaticServer> {
+export async function startStaticServer(root: string, options: StaticServerOptions = {}): Promise<StaticServer> {
   const sent = new Map<string, number>();
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const held = options.hold?.(path);
+    if (held) {
+      held.then(
+        () => respond(request, response, path),
+        (error: unknown) => void response.writeHead(503, { 'Content-Type': 'text/plain' }).end(String(error)),
+      );
+      return;
+    }
+    respond(request, response, path);
+  });
+  const respond = (request: IncomingMessage, response: ServerResponse, path: string) => {
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     let size: number;
     let etag: string;
@@ -51,7 +73,7 @@ export async function startStaticServer(root: string, options: { headers?: Recor
     response.writeHead(200, { ...headers, 'Content-Length': size });
     sent.set(path, (sent.get(path) ?? 0) + size);
     createReadStream(file).pipe(response);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
