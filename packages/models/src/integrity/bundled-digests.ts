@@ -16,11 +16,6 @@ export const BUNDLED_DIGESTS: ArtifactDigests = {
     'model-card.json': 'a9dae1fe96b1ac95b9e770372a70b761d73d0e1b75938001ed16724402b4b239',
     'model.onnx': '778f9e6f1d5ef2191c3458aa4324b643e25261b1affa4fa67aa2b55fc2205560',
   },
-  'minilm': {
-    'encoder-card.json': '4eb45fd626a330024288aeed087cc89457e8c07c1600a2f536e0ea37615648e3',
-    'model.onnx': '759835db99d1e966dd141ff8ee44089839a3d2bd0fed84646f572a366ac078e2',
-    'vocab.txt': '07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3',
-  },
   'threat': {
     'model-card.json': 'd2d649ccfb07dba2f80a9a4712469acdc44e7dfcd4b3e2fed0982829df942647',
     'model.onnx': 'fbd88ee081febdc5771685d3c82e64ecbb0ee79474b0ea409a4fbcec72ba6dd7',

@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '@iac-dharma/core';
 import { createBundledModelSource, type ModelSource } from '@iac-dharma/models';
+import { BUNDLED_DIGESTS } from '../../bundled-digests.js';
 
-/** The encoders shipped in this package: its `artifacts/` folder. */
+/** The encoders shipped in this package: its `artifacts/` folder, pinned to the digests compiled into it. */
 export function defaultEncoderSource(): ModelSource {
-  return createBundledModelSource({ directory: encoderArtifactsDirectory() });
+  return createBundledModelSource({ directory: encoderArtifactsDirectory(), digests: BUNDLED_DIGESTS });
 }
 
 /** Absolute path of the `artifacts/` folder of the installed @iac-dharma/models-text package. */
