@@ -9,10 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelRuntime } from '@iac-dharma/core';
-import { BUNDLED_DIGESTS, SentenceEncoder, createBundledModelSource, loadModel, sha256Hex, signModelCard, verifyModelCardSignature } from '@iac-dharma/models';
+import { BUNDLED_DIGESTS, createBundledModelSource, loadModel, sha256Hex, signModelCard, verifyModelCardSignature, type ArtifactDigests, type ModelSource } from '@iac-dharma/models';
+import { BUNDLED_TEXT_DIGESTS, SentenceEncoder, defaultEncoderSource } from '@iac-dharma/models-text';
 
 const repetitions = Number(process.argv[2] ?? 9);
-const artifacts = fileURLToPath(new URL('../../../packages/models/artifacts/', import.meta.url));
 const results = fileURLToPath(new URL('../../results/model-integrity.json', import.meta.url));
 const runtime: ModelRuntime = {
   specificationVersion: 'v1',
@@ -36,9 +36,13 @@ async function median(task: () => Promise<unknown>): Promise<{ median: number; m
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const publicPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
 const privatePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-const source = createBundledModelSource();
+// The models of @iac-dharma/models, then the encoder of @iac-dharma/models-text (each package pins its own digests).
+const bundles: Array<{ digests: ArtifactDigests; source: ModelSource; artifacts: string }> = [
+  { digests: BUNDLED_DIGESTS, source: createBundledModelSource(), artifacts: fileURLToPath(new URL('../../../packages/models/artifacts/', import.meta.url)) },
+  { digests: BUNDLED_TEXT_DIGESTS, source: defaultEncoderSource(), artifacts: fileURLToPath(new URL('../../../packages/models-text/artifacts/', import.meta.url)) },
+];
 const figures = [];
-for (const [id, files] of Object.entries(BUNDLED_DIGESTS)) {
+for (const [id, files, source, artifacts] of bundles.flatMap(({ digests, source, artifacts }) => Object.entries(digests).map(([id, files]) => [id, files, source, artifacts] as const))) {
   const cardFile = Object.keys(files).find((file) => file.endsWith('card.json'))!;
   const model = new Uint8Array(readFileSync(join(artifacts, id, 'model.onnx')));
   const cardBytes = new Uint8Array(readFileSync(join(artifacts, id, cardFile)));
