@@ -21,7 +21,7 @@ source scripts/node/env.sh
 MAIN_NODE="${DHARMA_NODE:-24}"
 SECOND_NODE="${DHARMA_SECOND_NODE:-22}"
 # Only folders whose tests need no service (packages/cli has `dharma watch` tests against Prometheus).
-NODE22_TESTS=(packages/core packages/models packages/client bench/test)
+NODE22_TESTS=(packages/core packages/models packages/models-text packages/client bench/test)
 
 SYSTEM_PATH="$PATH"
 # Keep the machine's Node working in this checkout (e.g. `npx vitest run` on it afterwards): cache its
