@@ -43,7 +43,8 @@ const results = {
   title: 'Package sizes (npm pack)',
   description:
     'What `npm install` downloads (packed .tgz) and writes (unpacked) for each published package, without its dependencies. ' +
-    'The model parity fixtures stay in the repository for the tests and are not published (measured the same way on commit 6a11233, before that change, @iac-dharma/models was 66 files, 1,577 kB packed and 9,866 kB unpacked).',
+    'The model parity fixtures stay in the repository for the tests and are not published (measured the same way on commit 6a11233, before that change, @iac-dharma/models was 66 files, 1,577 kB packed and 9,866 kB unpacked). ' +
+    'The 23.5 MB int8 MiniLM sentence encoder ships in @iac-dharma/models-text, not in @iac-dharma/models (measured the same way on commit 51975cb, before that move, @iac-dharma/models was 68 files, 22,802 kB packed and 32,668 kB unpacked).',
   command: 'npm run build && npx tsx bench/src/package-sizes/package-sizes.ts',
   measuredAt: new Date().toISOString(),
   figures,
