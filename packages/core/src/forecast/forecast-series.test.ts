@@ -66,6 +66,25 @@ describe('forecastSeries: intervals and model selection', () => {
     expect(result.level).toBe(0.9);
   });
 
+  it("blends in the seasonal naive interval: bounds lean towards the seasonal naive forecast, and intervalBlend 0 turns it off", () => {
+    // drift ignores the daily cycle: the seasonal naive forecast sits above it at the peak hours and below at the troughs.
+    const options = { horizon: 24, seasonLengths: [24], strategy: 'drift' } as const;
+    const blended = forecastSeries(seasonal, options);
+    const plain = forecastSeries(seasonal, { ...options, intervalBlend: 0 });
+    expect(blended.point).toEqual(plain.point);
+    const seasonalNaive = seasonal.slice(-24);
+    let leaning = 0;
+    blended.point.forEach((value, index) => {
+      expect(blended.lower[index]!).toBeLessThanOrEqual(value);
+      expect(blended.upper[index]!).toBeGreaterThanOrEqual(value);
+      // Without blending the interval is symmetric around the point forecast.
+      expect((plain.lower[index]! + plain.upper[index]!) / 2).toBeCloseTo(value, 6);
+      const shift = (blended.lower[index]! + blended.upper[index]!) / 2 - value;
+      if (Math.sign(shift) === Math.sign(seasonalNaive[index]! - value)) leaning++;
+    });
+    expect(leaning).toBeGreaterThanOrEqual(20);
+  });
+
   it('a wider level gives wider intervals', () => {
     const narrow = forecastSeries(seasonal, { horizon: 12, seasonLengths: [24], level: 0.5 });
     const wide = forecastSeries(seasonal, { horizon: 12, seasonLengths: [24], level: 0.99 });

@@ -3,9 +3,9 @@ import type { AugursRuntime } from './augurs-runtime.js';
 import { builtInMethods, defaultMethodNames } from './built-in-methods.js';
 import { findExhaustion } from './exhaustion.js';
 import type { ForecastMethod, ForecastMethodContext } from './forecast-method.js';
-import { ForecastOptionsSchema, type ForecastOptionsInput, type ForecastResult } from './forecast-options.js';
+import { ForecastOptionsSchema, type ForecastOptions, type ForecastOptionsInput, type ForecastResult } from './forecast-options.js';
 import { holdoutErrors, medianForecast, safeForecast, scoreCandidates, type ScoredCandidate } from './model-selection.js';
-import { predictionIntervals } from './prediction-intervals.js';
+import { BLENDED_INTERVAL_CALIBRATION, blendIntervals, predictionIntervals } from './prediction-intervals.js';
 import { prepareSeries } from './prepare-series.js';
 
 /** Extra dependencies of {@link forecastSeries}. */
@@ -18,6 +18,8 @@ export interface ForecastDependencies {
 
 /** How many of the best candidates the `ensemble` strategy combines. */
 const ENSEMBLE_SIZE = 3;
+/** Largest weight of the seasonal naive interval in a blend (see `intervalBlend`). */
+const MAX_BLEND_WEIGHT = 0.7;
 /** Histories shorter than this skip validation and use the naive fallback. */
 const MINIMUM_FOR_SELECTION = 8;
 
@@ -43,6 +45,8 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
   let method: string;
   let errors: number[][] = [];
   let candidates: ScoredCandidate[] = [];
+  /** The seasonal naive forecast and its holdout errors, when its interval is blended in (see `intervalBlend`). */
+  let seasonal: { point: number[]; errors: number[][] } | undefined;
   const fallbackScale = oneStepScale(history);
 
   if (history.every((value) => value === history[0])) {
@@ -90,6 +94,7 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
       if (errors.length > 0 && errors.length < options.intervalOrigins) {
         errors = [...errors, ...holdoutErrors(available.get(method)!, history, validationLength, errors.length, options.intervalOrigins, context)];
       }
+      seasonal = seasonalComponent(options, method, errors, available, history, validationLength, context);
     } else {
       point = medianForecast(forecasts.map((entry) => entry.forecast));
       method = `ensemble(${forecasts.map((entry) => entry.candidate.method).join(',')})`;
@@ -102,7 +107,17 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     method = 'naive';
     notes.push('the chosen forecast overflowed: used the naive forecast');
   }
-  let { lower, upper } = predictionIntervals({ point, errors, level, fallbackScale: method === 'constant' ? 0 : fallbackScale, period: options.seasonLengths[0] });
+  const period = options.seasonLengths[0];
+  let { lower, upper } = predictionIntervals({ point, errors, level, fallbackScale: method === 'constant' ? 0 : fallbackScale, period, calibration: seasonal ? BLENDED_INTERVAL_CALIBRATION : undefined });
+  if (seasonal) {
+    const alternative = predictionIntervals({ point: seasonal.point, errors: seasonal.errors, level, fallbackScale, period, calibration: BLENDED_INTERVAL_CALIBRATION });
+    // The worse the chosen method did on the holdouts relative to the seasonal naive, the more the latter counts.
+    const weight = Math.min(MAX_BLEND_WEIGHT, options.intervalBlend * (meanAbsolute(errors) / meanAbsolute(seasonal.errors)));
+    if (Number.isFinite(weight) && weight > 0) ({ lower, upper } = blendIntervals({ lower, upper }, alternative, weight));
+    // The interval still contains the point forecast.
+    lower = lower.map((value, index) => Math.min(value, point[index]!));
+    upper = upper.map((value, index) => Math.max(value, point[index]!));
+  }
   // Interval arithmetic can overflow on extreme magnitudes; never hand out NaN or Infinity.
   lower = lower.map((value, index) => (Number.isFinite(value) ? value : point[index]!));
   upper = upper.map((value, index) => (Number.isFinite(value) ? value : point[index]!));
@@ -122,6 +137,40 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     });
   }
   return result;
+}
+
+/**
+ * The seasonal naive method of the first season (its forecast and holdout errors on the same windows as
+ * the chosen method's), whose interval is blended into the chosen method's; undefined when blending is
+ * off, there is no season, the chosen method is that seasonal naive, or it cannot run on this history.
+ */
+function seasonalComponent(
+  options: ForecastOptions,
+  method: string,
+  errors: readonly number[][],
+  available: ReadonlyMap<string, ForecastMethod>,
+  history: readonly number[],
+  validationLength: number,
+  context: ForecastMethodContext,
+): { point: number[]; errors: number[][] } | undefined {
+  const period = options.seasonLengths[0];
+  if (options.intervalBlend === 0 || period === undefined || errors.length === 0 || method === `seasonal-naive-${period}`) return undefined;
+  const seasonalNaive = available.get(`seasonal-naive-${period}`);
+  if (!seasonalNaive) return undefined;
+  const point = safeForecast(seasonalNaive, history, options.horizon, context);
+  const seasonalErrors = holdoutErrors(seasonalNaive, history, validationLength, 0, options.intervalOrigins, context);
+  return point && seasonalErrors.length > 0 ? { point, errors: seasonalErrors } : undefined;
+}
+
+/** Mean absolute value of holdout errors (NaN when there are none). */
+function meanAbsolute(errors: readonly number[][]): number {
+  let sum = 0;
+  let count = 0;
+  for (const originErrors of errors) {
+    for (const error of originErrors) sum += Math.abs(error);
+    count += originErrors.length;
+  }
+  return sum / count;
 }
 
 /** Standard deviation of one-step changes: the interval scale when no holdout errors exist. */

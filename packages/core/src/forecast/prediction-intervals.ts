@@ -6,6 +6,21 @@ export const INTERVAL_GROWTH = 0.25;
 export const INTERVAL_PHASE_WEIGHT = 0.5;
 /** Widening that makes nominal 95% intervals cover 95% out of sample (holdout errors understate later errors). */
 export const INTERVAL_CALIBRATION = 1.1;
+/** The same widening for blended intervals (see {@link blendIntervals}): the blend itself widens them. */
+export const BLENDED_INTERVAL_CALIBRATION = 0.95;
+
+/**
+ * Blends two intervals bound by bound: `(1 − weight)` of the first (the chosen method's) and `weight` of
+ * the second (the seasonal naive method's, around its own forecast). Where the two forecasts disagree the
+ * interval leans and widens towards the alternative; where they agree it stays as sharp as the chosen one.
+ * `forecastSeries` blends the seasonal naive interval in this way (see its `intervalBlend` option).
+ */
+export function blendIntervals(first: { lower: readonly number[]; upper: readonly number[] }, second: { lower: readonly number[]; upper: readonly number[] }, weight: number): { lower: number[]; upper: number[] } {
+  return {
+    lower: first.lower.map((value, index) => (1 - weight) * value + weight * second.lower[index]!),
+    upper: first.upper.map((value, index) => (1 - weight) * value + weight * second.upper[index]!),
+  };
+}
 
 /**
  * Prediction intervals around `point` at `level`, calibrated on the method's own holdout errors
@@ -27,6 +42,8 @@ export function predictionIntervals(options: {
   fallbackScale: number;
   /** Seasonal period used for the per-phase scale (0 or absent: none). */
   period?: number;
+  /** Widening of the holdout-calibrated half-width. @default INTERVAL_CALIBRATION (1.1) */
+  calibration?: number;
 }): { lower: number[]; upper: number[] } {
   const { point, errors, level } = options;
   const z = normalQuantile(0.5 + level / 2);
@@ -62,7 +79,7 @@ export function predictionIntervals(options: {
   }
   const halfWidth = point.map((_, index) => {
     const stepVariance = phased ? (1 - INTERVAL_PHASE_WEIGHT) * variance + INTERVAL_PHASE_WEIGHT * phaseVariance[index % period]! : variance;
-    const width = INTERVAL_CALIBRATION * z * Math.sqrt(stepVariance) * (index + 1) ** INTERVAL_GROWTH;
+    const width = (options.calibration ?? INTERVAL_CALIBRATION) * z * Math.sqrt(stepVariance) * (index + 1) ** INTERVAL_GROWTH;
     return Number.isFinite(width) ? width : 0;
   });
   return { lower: point.map((value, index) => value - halfWidth[index]!), upper: point.map((value, index) => value + halfWidth[index]!) };
