@@ -2,6 +2,12 @@
 // the training folds only and scored on the held-out files, so the figure predicts files never tuned on.
 //
 //   npx tsx --conditions=@iac-dharma/source bench/src/nab/cv-nab.ts [--folds 5] [--grid default|search] [--out bench/results/nab-cv.json]
+//   … cv-nab.ts --configs '[{}, [{"averagingWindow":8},{},{"averagingWindow":12}]]' [--combine mean|max]
+//
+// --configs replaces the grid with the listed configurations; an entry that is a list runs one detector per
+// member on the same series and combines their scores row by row (--combine, default mean): a bagged or a
+// short-window + long-window detector. --extra '[…]' appends such configurations to the chosen grid (e.g. to
+// measure the nested CV of the search grid with candidates added).
 //
 // Protocol: the 31 labelled files are dealt into k folds round-robin within each NAB category (sorted by
 // name), so every fold mixes categories. For each fold, the configuration (ensemble options) AND the
@@ -17,14 +23,17 @@ import { loadNab, type NabSeries } from './nab-data.js';
 import { NAB_PROFILES, normalizeScore, type ScoredFile } from './nab-scorer.js';
 import { calcScoreByThreshold, calcSweepScore, type AnomalyPoint } from './nab-sweeper.js';
 
-const { values: args } = parseArgs({ options: { folds: { type: 'string', default: '5' }, grid: { type: 'string', default: 'default' }, out: { type: 'string' }, configs: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { folds: { type: 'string', default: '5' }, grid: { type: 'string', default: 'default' }, out: { type: 'string' }, configs: { type: 'string' }, extra: { type: 'string' }, combine: { type: 'string', default: 'mean' } } });
+if (args.combine !== 'mean' && args.combine !== 'max') throw new Error(`--combine: mean or max, not ${args.combine}`);
+/** One configuration, or several whose scores are combined (see --combine). */
+type Configuration = EnsembleOptions | EnsembleOptions[];
 const folds = Number(args.folds);
 const costMatrix = NAB_PROFILES.standard;
 
 /** The candidate configurations: `default` = the shipped defaults only (CV then only chooses the threshold); `search` = the grid the defaults were chosen from. */
-function grid(name: string): Array<{ label: string; options: EnsembleOptions }> {
-  if (args.configs) return (JSON.parse(args.configs) as EnsembleOptions[]).map((options) => ({ label: JSON.stringify(options), options }));
-  const base = [{ label: 'default', options: {} }];
+function grid(name: string): Array<{ label: string; options: Configuration }> {
+  if (args.configs) return (JSON.parse(args.configs) as Configuration[]).map((options) => ({ label: JSON.stringify(options), options }));
+  const base: Array<{ label: string; options: Configuration }> = [{ label: 'default', options: {} }];
   if (name === 'default') return base;
   const out = [...base];
   const add = (options: EnsembleOptions) => out.push({ label: JSON.stringify(options), options });
@@ -40,7 +49,17 @@ function grid(name: string): Array<{ label: string; options: EnsembleOptions }> 
   return out;
 }
 
-function run(series: NabSeries, options: EnsembleOptions): ScoredFile {
+function run(series: NabSeries, options: Configuration): ScoredFile {
+  if (Array.isArray(options)) {
+    const members = options.map((member) => run(series, member).anomalyScores);
+    const anomalyScores = new Float64Array(series.values.length);
+    for (let row = 0; row < anomalyScores.length; row += 1) {
+      let combined = 0;
+      for (const member of members) combined = args.combine === 'max' ? Math.max(combined, member[row]!) : combined + member[row]! / members.length;
+      anomalyScores[row] = combined;
+    }
+    return { name: series.name, timestamps: series.timestamps, anomalyScores, windows: series.windows ?? [] };
+  }
   const detector = new AnomalyDetector({ strategy: ensembleStrategy(options) });
   const anomalyScores = new Float64Array(series.values.length);
   for (let row = 0; row < series.values.length; row += 1) anomalyScores[row] = detector.score('s', series.timestamps[row]!, series.values[row]!);
@@ -48,7 +67,7 @@ function run(series: NabSeries, options: EnsembleOptions): ScoredFile {
 }
 
 const corpus = loadNab({ labelledOnly: true });
-const configurations = grid(args.grid!);
+const configurations = [...grid(args.grid!), ...(args.extra ? (JSON.parse(args.extra) as Configuration[]).map((options) => ({ label: JSON.stringify(options), options })) : [])];
 // points[config][file]
 const points: AnomalyPoint[][][] = configurations.map(({ options }) => corpus.map((series) => calcSweepScore({ ...run(series, options), fileName: series.name, costMatrix })));
 const windowsOf = corpus.map((series) => series.windows?.length ?? 0);

@@ -104,8 +104,8 @@ Options:
   --lower-out write the lower interval bounds here, same layout as --out (id,F1..F<horizon>)
   --upper-out write the upper interval bounds here, same layout as --out
 
-Intervals are calibrated on each series' own holdout errors (M4 Hourly, last 48 points held back: 95%
-intervals cover 94.4%, MSIS 7.09). A series with no negative value gets forecasts and lower bounds floored at 0.
+Intervals are calibrated on each series' own holdout errors and blended with the seasonal naive
+method's (M4 Hourly, last 48 points held back: 95% intervals cover 94.8%, MSIS 6.58). A series with no negative value gets forecasts and lower bounds floored at 0.
 
 Bad series (a non-numeric cell, fewer than 3 values) are reported on stderr with their row; a series
 with a non-numeric cell is forecast from its numeric cells, one with fewer than 3 values gets a row

@@ -68,7 +68,7 @@ describe('forecastSeries: intervals and model selection', () => {
 
   it("blends in the seasonal naive interval: bounds lean towards the seasonal naive forecast, and intervalBlend 0 turns it off", () => {
     // drift ignores the daily cycle: the seasonal naive forecast sits above it at the peak hours and below at the troughs.
-    const options = { horizon: 24, seasonLengths: [24], strategy: 'drift' } as const;
+    const options = { horizon: 24, seasonLengths: [24], strategy: 'drift' };
     const blended = forecastSeries(seasonal, options);
     const plain = forecastSeries(seasonal, { ...options, intervalBlend: 0 });
     expect(blended.point).toEqual(plain.point);
