@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import type { GatewayContext } from '../gateway-context.js';
 import type { Resolvers } from './generated/resolver-types.js';
@@ -7,8 +8,12 @@ import { queryResolvers } from './query-resolvers.js';
 import { subscriptionResolvers } from './subscription-resolvers.js';
 import { typeDefs } from './type-defs.js';
 
-/** The gateway's executable schema: {@link typeDefs} with its resolvers. */
-export function createExecutableSchema() {
+/**
+ * The gateway's executable schema: {@link typeDefs} with its resolvers. Typed as graphql's `GraphQLSchema`, not
+ * graphql-yoga's, so the published declarations do not reach into graphql-yoga's types (and the lru-cache and
+ * @whatwg-node declarations behind them, which fail to typecheck with `skipLibCheck` off).
+ */
+export function createExecutableSchema(): GraphQLSchema {
   const resolvers: Resolvers = {
     JSON: JsonScalar,
     // GraphQL enum values cannot contain '-': map them to core's names.
