@@ -82,7 +82,7 @@ if [ -e "$work/app/node_modules/@iac-dharma/models/artifacts/threat/parity.json"
 fi
 
 # Fails on any error in the program or in the SDK's own declarations (skipLibCheck is off). Errors inside
-# other packages' declarations (e.g. lru-cache, reached through graphql-yoga's types) are printed, not fatal:
+# other packages' declarations (e.g. isomorphic-ws, reached through @kubernetes/client-node's KubeConfig) are printed, not fatal:
 # the SDK cannot fix them, and consumers with skipLibCheck (the default of `tsc --init`) never see them.
 check_tsc_output() {
   local log="$1" what="$2" ours theirs
