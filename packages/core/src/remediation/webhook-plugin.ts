@@ -28,15 +28,20 @@ export const WebhookEndpointSchema = z.object({
 });
 export type WebhookEndpointInput = z.input<typeof WebhookEndpointSchema>;
 
-/** Options of {@link createWebhookPlugin}. */
-export interface WebhookPluginOptions {
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+/** Options of {@link createWebhookPlugin}, with their defaults (parsed once; a wrong option throws `ValidationError` naming it). */
+const WebhookPluginOptionsSchema = z.object({
   /** Plugin name. @default 'webhook' */
-  name?: string;
+  name: z.string().min(1).default('webhook'),
   /** The allowed endpoints, by action name. */
-  endpoints: Record<string, WebhookEndpointInput>;
+  endpoints: z.record(z.string().min(1), WebhookEndpointSchema),
   /** fetch implementation. @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
+  fetch: z.custom<typeof fetch>(isFunction, { message: 'expected a fetch function' }).default(() => globalThis.fetch.bind(globalThis)),
+});
+
+/** Options of {@link createWebhookPlugin} (only `endpoints` is required). */
+export interface WebhookPluginOptions extends z.input<typeof WebhookPluginOptionsSchema> {}
 
 const ParametersSchema = z.object({ payload: z.record(z.string(), z.unknown()).default({}) });
 
@@ -47,8 +52,7 @@ const ParametersSchema = z.object({ payload: z.record(z.string(), z.unknown()).d
  * and the endpoint's headers never reach an origin outside the allow-list). Runs in Node and browsers (fetch).
  */
 export function createWebhookPlugin(options: WebhookPluginOptions): RemediationPlugin {
-  const endpoints = parseWith(z.record(z.string().min(1), WebhookEndpointSchema), options.endpoints, 'webhook endpoints');
-  const fetchImplementation = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const { name, endpoints, fetch: fetchImplementation } = parseWith(WebhookPluginOptionsSchema, options, 'webhook plugin options');
   const actions: Record<string, RemediationActionDefinition> = {};
   for (const [name, endpoint] of Object.entries(endpoints)) {
     const action: RemediationActionDefinition<typeof ParametersSchema> = {
@@ -62,7 +66,7 @@ export function createWebhookPlugin(options: WebhookPluginOptions): RemediationP
     };
     actions[name] = defineRemediationAction(action);
   }
-  return { specificationVersion: 'v1', name: options.name ?? 'webhook', actions };
+  return { specificationVersion: 'v1', name, actions };
 }
 
 /** A failed attempt that may be retried (network error, timeout, 429, 5xx); `retryAfterMs` from `Retry-After`. */

@@ -1,13 +1,18 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
+import { parseWith } from '../../errors/validation-error.js';
 import type { EngineMetrics } from '../../metrics/engine-metrics.js';
 
-/** Options of {@link createPrometheusMetrics}. */
-export interface PrometheusMetricsOptions {
+/** Options of {@link createPrometheusMetrics}, with their defaults (parsed once; a wrong option throws `ValidationError` naming it). */
+const PrometheusMetricsOptionsSchema = z.object({
   /** Registry to register the metrics in. @default a new Registry */
-  registry?: Registry;
-  /** Prefix of every metric name. @default 'dharma_' */
-  prefix?: string;
-}
+  registry: z.custom<Registry>((value) => typeof (value as { registerMetric?: unknown } | null)?.registerMetric === 'function', { message: 'expected a prom-client Registry' }).default(() => new Registry()),
+  /** Prefix of every metric name (letters, digits, `_` and `:`, not starting with a digit). @default 'dharma_' */
+  prefix: z.string().regex(/^(?:[A-Za-z_:][A-Za-z0-9_:]*)?$/, 'a Prometheus metric name prefix: letters, digits, "_" and ":", not starting with a digit').default('dharma_'),
+});
+
+/** Options of {@link createPrometheusMetrics}. */
+export interface PrometheusMetricsOptions extends z.input<typeof PrometheusMetricsOptionsSchema> {}
 
 /** {@link EngineMetrics} backed by prom-client, plus the registry to expose (e.g. on `/metrics`). */
 export interface PrometheusMetrics extends EngineMetrics {
@@ -19,8 +24,7 @@ export interface PrometheusMetrics extends EngineMetrics {
  * `dharma_findings_total{kind,severity}`, `dharma_analyzer_duration_seconds{analyzer}`, `dharma_errors_total{source}`.
  */
 export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}): PrometheusMetrics {
-  const registry = options.registry ?? new Registry();
-  const prefix = options.prefix ?? 'dharma_';
+  const { registry, prefix } = parseWith(PrometheusMetricsOptionsSchema, options, 'prometheus metrics options');
   const ingested = new Counter({ name: `${prefix}records_ingested_total`, help: 'Records accepted by the engine', labelNames: ['kind'], registers: [registry] });
   const rejected = new Counter({ name: `${prefix}records_rejected_total`, help: 'Records rejected by the engine', labelNames: ['reason'], registers: [registry] });
   const findings = new Counter({ name: `${prefix}findings_total`, help: 'Findings produced', labelNames: ['kind', 'severity'], registers: [registry] });
