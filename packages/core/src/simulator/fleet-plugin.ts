@@ -1,7 +1,14 @@
 import { z } from 'zod';
+import { parseWith } from '../errors/validation-error.js';
 import { defineRemediationAction, type RemediationActionDefinition, type RemediationPlugin } from '../spec/remediation-plugin.js';
 import type { FleetSimulator } from './fleet-simulator.js';
 import type { FleetAction } from './incident-catalog.js';
+
+/** Options of {@link createFleetPlugin}, with their defaults. */
+const FleetPluginOptionsSchema = z.object({
+  /** Plugin name. @default 'fleet' */
+  name: z.string().min(1).default('fleet'),
+});
 
 const NoParameters = z.object({}).strict();
 const ScaleParameters = z.object({ replicas: z.number().int().min(1).max(10).default(1) }).strict();
@@ -19,6 +26,7 @@ function action(fleet: FleetSimulator, name: FleetAction, description: string, r
  * `rollback-deploy` and `migrate`, each acting on the service named by the remediation's resource id.
  */
 export function createFleetPlugin(fleet: FleetSimulator, options: { name?: string } = {}): RemediationPlugin {
+  const { name } = parseWith(FleetPluginOptionsSchema, options, 'fleet plugin options');
   const scaleOut: RemediationActionDefinition<typeof ScaleParameters> = {
     description: 'Add replicas to the service', risk: 'medium', parameters: ScaleParameters,
     describe: (params, context) => `scale ${context.resourceId} out by ${params.replicas}`,
@@ -27,7 +35,7 @@ export function createFleetPlugin(fleet: FleetSimulator, options: { name?: strin
   };
   return {
     specificationVersion: 'v1',
-    name: options.name ?? 'fleet',
+    name,
     actions: {
       restart: action(fleet, 'restart', 'Restart the service', 'low'),
       'scale-out': defineRemediationAction(scaleOut),

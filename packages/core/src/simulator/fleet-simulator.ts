@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { NotFoundError, StateError } from '../errors/errors.js';
+import { parseWith } from '../errors/validation-error.js';
 import type { MetricSampleInput } from '../schemas/records.js';
 import type { Resource } from '../schemas/resource.js';
 import type { Clock } from '../spec/common.js';
@@ -49,17 +51,22 @@ interface Service extends SimulatedServiceState {
   phase: number;
 }
 
-/** Options of {@link createFleetSimulator}. */
-export interface FleetSimulatorOptions {
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+
+/** Options of {@link createFleetSimulator}, with their defaults (parsed once; a wrong option throws `ValidationError` naming it). */
+const FleetSimulatorOptionsSchema = z.object({
   /** Drives simulated time (a `ManualClock` in tests, so a day passes in milliseconds). */
-  clock: Clock;
+  clock: z.custom<Clock>(isObject, { message: 'expected a Clock' }),
   /** Seed of every random draw: the same seed and call sequence give the same metrics. @default 1 */
-  seed?: number;
+  seed: z.number().finite().default(1),
   /** Number of services (`svc-1`...) or their ids. @default 5 */
-  services?: number | readonly string[];
+  services: z.union([z.number().int().nonnegative(), z.array(z.string().min(1)).readonly()]).default(5),
   /** Multiplies the noise of every metric (0 = noiseless). @default 1 */
-  noise?: number;
-}
+  noise: z.number().nonnegative().finite().default(1),
+});
+
+/** Options of {@link createFleetSimulator} (only `clock` is required). */
+export interface FleetSimulatorOptions extends z.input<typeof FleetSimulatorOptionsSchema> {}
 
 const DAY_MS = 86_400_000;
 
@@ -79,10 +86,10 @@ export class FleetSimulator {
   private nextIncident = 1;
 
   constructor(options: FleetSimulatorOptions) {
-    this.clock = options.clock;
-    this.random = createSeededRandom(options.seed ?? 1);
-    this.noise = options.noise ?? 1;
-    const services = options.services ?? 5;
+    const { clock, seed, services, noise } = parseWith(FleetSimulatorOptionsSchema, options, 'fleet simulator options');
+    this.clock = clock;
+    this.random = createSeededRandom(seed);
+    this.noise = noise;
     const ids = typeof services === 'number' ? Array.from({ length: services }, (_, index) => `svc-${index + 1}`) : [...services];
     if (ids.length === 0) throw new StateError('A fleet needs at least one service.');
     for (const id of ids) {

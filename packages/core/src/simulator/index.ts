@@ -11,7 +11,7 @@ export {
   type IncidentKind,
 } from './incident-catalog.js';
 export { createSeededRandom, type SeededRandom } from './seeded-random.js';
-export { createThresholdAnalyzer, type ThresholdRule } from './threshold-analyzer.js';
+export { createThresholdAnalyzer, type ThresholdAnalyzerOptions, type ThresholdRule } from './threshold-analyzer.js';
 export {
   CALL_GRAPH_FAULTS,
   simulateCallGraphIncident,

@@ -1,27 +1,41 @@
-import type { Severity } from '../schemas/common.js';
+import { z } from 'zod';
+import { parseWith } from '../errors/validation-error.js';
+import { SeveritySchema } from '../schemas/common.js';
 import { seriesKey, type IngestRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerFinding } from '../spec/analyzer.js';
 
-/** A threshold on one metric: a finding when a sample is above `above` or below `below`. */
-export interface ThresholdRule {
-  metric: string;
-  above?: number;
-  below?: number;
+const ThresholdRuleSchema = z.object({
+  metric: z.string().min(1),
+  above: z.number().optional(),
+  below: z.number().optional(),
   /** Only this resource. @default every resource */
-  resource?: string;
+  resource: z.string().optional(),
   /** @default 'high' */
-  severity?: Severity;
-}
+  severity: SeveritySchema.default('high'),
+});
+
+/** A threshold on one metric: a finding when a sample is above `above` or below `below`. */
+export interface ThresholdRule extends z.input<typeof ThresholdRuleSchema> {}
+
+/** Options of {@link createThresholdAnalyzer}, with their defaults (parsed once; a wrong option throws `ValidationError` naming it). */
+const ThresholdAnalyzerOptionsSchema = z.object({
+  rules: z.array(ThresholdRuleSchema).readonly(),
+  /** Analyzer name. @default 'threshold' */
+  name: z.string().min(1).default('threshold'),
+});
+
+/** Options of {@link createThresholdAnalyzer} (only `rules` is required). */
+export interface ThresholdAnalyzerOptions extends z.input<typeof ThresholdAnalyzerOptionsSchema> {}
 
 /**
  * A minimal analyzer that raises an anomaly finding (with `value`, and `expected` = the threshold) for every
  * sample past a threshold. Handy with the fleet simulator, in tests and as a fallback for hard limits.
  */
-export function createThresholdAnalyzer(options: { rules: readonly ThresholdRule[]; name?: string }): Analyzer {
-  const rules = [...options.rules];
+export function createThresholdAnalyzer(options: ThresholdAnalyzerOptions): Analyzer {
+  const { rules, name } = parseWith(ThresholdAnalyzerOptionsSchema, options, 'threshold analyzer options');
   return {
     specificationVersion: 'v1',
-    name: options.name ?? 'threshold',
+    name,
     accepts: ['metric'],
     analyze(records: readonly IngestRecord[]): AnalyzerFinding[] {
       const findings: AnalyzerFinding[] = [];
@@ -34,7 +48,7 @@ export function createThresholdAnalyzer(options: { rules: readonly ThresholdRule
           const excess = Math.abs(record.value - limit) / Math.max(Math.abs(limit), Number.EPSILON);
           findings.push({
             kind: 'anomaly', resource: record.resource, series: seriesKey(record), timestamp: record.timestamp,
-            severity: rule.severity ?? 'high', score: Math.min(1, 0.5 + excess), value: record.value, expected: limit,
+            severity: rule.severity, score: Math.min(1, 0.5 + excess), value: record.value, expected: limit,
             summary: `${record.metric} of ${record.resource} is ${round(record.value)}, past its threshold ${limit}`,
           } as AnalyzerFinding);
         }
