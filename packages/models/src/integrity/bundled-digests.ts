@@ -17,8 +17,8 @@ export const BUNDLED_DIGESTS: ArtifactDigests = {
     'model.onnx': '778f9e6f1d5ef2191c3458aa4324b643e25261b1affa4fa67aa2b55fc2205560',
   },
   'threat': {
-    'model-card.json': 'd2d649ccfb07dba2f80a9a4712469acdc44e7dfcd4b3e2fed0982829df942647',
-    'model.onnx': 'fbd88ee081febdc5771685d3c82e64ecbb0ee79474b0ea409a4fbcec72ba6dd7',
+    'model-card.json': '2f59ff775792cbb1588c81b1bfa86e4a002a1a3ee94e453e401c85c261d1e619',
+    'model.onnx': 'a2950e969a651af50bbb1b1e6b06aa50d79ab13d82fdff198c4317752b151929',
   },
   'threat-rf': {
     'model-card.json': 'e8f8e18439346b610da1ae07b77ee11eacf85dc5b7dfc86b930654ec18f2212d',
