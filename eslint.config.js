@@ -3,9 +3,13 @@
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = {
-  patterns: [{ group: ['node:*'], message: 'Browser-safe code: put Node-only code in src/platform/node/ (exporting the same names as src/platform/browser/).' }],
-};
+const nodeBuiltins = [{ group: ['node:*'], message: 'Browser-safe code: put Node-only code in src/platform/node/ (exporting the same names as src/platform/browser/).' }];
+// Adapters (storage, transport, models, plugins) build on the contracts only: @iac-dharma/core/kernel.
+const kernelOnly = ['@iac-dharma/core', '@iac-dharma/core/internal'].map((name) => ({
+  name,
+  message: 'Adapters import the contracts from @iac-dharma/core/kernel, so installing one never loads the analytics.',
+}));
+const adapterSources = ['storage-sqlite', 'storage-postgres', 'kafka', 'prometheus', 'kubernetes'].map((name) => `packages/${name}/src/**/*.ts`);
 
 export default tseslint.config(
   {
@@ -29,8 +33,24 @@ export default tseslint.config(
   },
   {
     // Browser-safe packages: no node:* outside src/platform/node (tests run on Node and may use it).
-    files: ['packages/core/src/**/*.ts', 'packages/models/src/**/*.ts', 'packages/models-text/src/**/*.ts', 'packages/client/src/**/*.ts'],
+    files: ['packages/core/src/**/*.ts', 'packages/client/src/**/*.ts'],
     ignores: ['**/platform/node/**', '**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', nodeBuiltins] },
+    rules: { 'no-restricted-imports': ['error', { patterns: nodeBuiltins }] },
+  },
+  {
+    files: adapterSources,
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: kernelOnly }] },
+  },
+  {
+    // The model packages are both: browser-safe and adapters.
+    files: ['packages/models/src/**/*.ts', 'packages/models-text/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: kernelOnly, patterns: nodeBuiltins }] },
+  },
+  {
+    files: ['packages/models/src/platform/node/**/*.ts', 'packages/models-text/src/platform/node/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: kernelOnly }] },
   },
 );

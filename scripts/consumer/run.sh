@@ -76,6 +76,8 @@ if [ -e "$work/app/node_modules/onnxruntime-node" ]; then
   echo "[consumer] onnxruntime-node was installed, but it must stay an optional peer" >&2
   exit 1
 fi
+# The kernel subpath of the installed core loads zod only, none of the analytics (prints its size vs the root).
+node "$ROOT/scripts/check-kernel-bundle.mjs" "$work/app/node_modules/@iac-dharma/core"
 if [ -e "$work/app/node_modules/@iac-dharma/models/artifacts/threat/parity.json" ] || [ -e "$work/app/node_modules/@iac-dharma/models-text/artifacts/minilm/encoder-parity.json" ]; then
   echo "[consumer] the parity fixtures were published" >&2
   exit 1

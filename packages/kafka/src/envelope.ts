@@ -1,4 +1,4 @@
-import { ValidationError, parseWith } from '@iac-dharma/core';
+import { ValidationError, parseWith } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 
 /** Marker in every envelope, so a stray non-SDK message on a topic is recognised as foreign. */

@@ -1,4 +1,4 @@
-import type { ComponentHealth } from '@iac-dharma/core';
+import type { ComponentHealth } from '@iac-dharma/core/kernel';
 import type { ClientAdmin } from './client/kafka-client.js';
 import { consumerLag } from './consumer-lag.js';
 import type { KafkaTransportStats } from './transport-stats.js';

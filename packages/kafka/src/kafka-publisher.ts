@@ -1,4 +1,4 @@
-import { TimeoutError, TransportError, type Clock, type Logger } from '@iac-dharma/core';
+import { TimeoutError, TransportError, type Clock, type Logger } from '@iac-dharma/core/kernel';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { ClientProducer, ProduceMessage } from './client/kafka-client.js';
 import type { KafkaTransportOptions } from './kafka-transport-options.js';

@@ -1,4 +1,4 @@
-import { TransportError, type Clock, type IncomingMessage, type Logger, type MessageBatchHandler, type MessageHandler } from '@iac-dharma/core';
+import { TransportError, type Clock, type IncomingMessage, type Logger, type MessageBatchHandler, type MessageHandler } from '@iac-dharma/core/kernel';
 import type { ClientConsumer, ClientMessage, FetchedBatch, KafkaClient } from './client/kafka-client.js';
 import type { z } from 'zod';
 import { backoffDelay, type BackoffOptions } from './backoff.js';

@@ -1,5 +1,4 @@
-import { DEAD_LETTER_TOPIC, noopLogger, systemClock, type Clock, type Logger } from '@iac-dharma/core';
-import { BackoffOptionsSchema, type BackoffOptionsInput } from '@iac-dharma/core/internal';
+import { BackoffOptionsSchema, DEAD_LETTER_TOPIC, noopLogger, systemClock, type BackoffOptionsInput, type Clock, type Logger } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();

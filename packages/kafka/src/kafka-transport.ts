@@ -11,7 +11,7 @@ import {
   type OutgoingMessage,
   type Subscription,
   type Transport,
-} from '@iac-dharma/core';
+} from '@iac-dharma/core/kernel';
 import type { ClientAdmin, KafkaClient, ProduceMessage } from './client/kafka-client.js';
 import { assertClientSupported, createKafkaClient } from './client/create-client.js';
 import type { DeadLetterRecord } from './dead-letter.js';

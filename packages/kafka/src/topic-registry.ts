@@ -1,4 +1,4 @@
-import { TransportError } from '@iac-dharma/core';
+import { TransportError } from '@iac-dharma/core/kernel';
 import type { ClientAdmin } from './client/kafka-client.js';
 
 /**

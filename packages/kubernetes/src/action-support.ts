@@ -1,5 +1,5 @@
-import type { RemediationContext } from '@iac-dharma/core';
-import { ValidationError } from '@iac-dharma/core';
+import type { RemediationContext } from '@iac-dharma/core/kernel';
+import { ValidationError } from '@iac-dharma/core/kernel';
 import type { KubernetesClient } from './kubernetes-client.js';
 import { KubernetesConflictError, KubernetesGuardError } from './kubernetes-errors.js';
 import type { KubernetesList, KubernetesObject } from './kubernetes-objects.js';

@@ -1,7 +1,7 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { StateError, systemClock, type Clock } from '@iac-dharma/core';
+import { StateError, systemClock, type Clock } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { kubernetesErrorFor, KubernetesError } from './kubernetes-errors.js';
 

@@ -1,4 +1,4 @@
-import { DharmaError, type DharmaErrorOptions } from '@iac-dharma/core';
+import { DharmaError, type DharmaErrorOptions } from '@iac-dharma/core/kernel';
 
 /** What the API server said about a failed request (its `Status` object, when it sent one). */
 export interface KubernetesErrorDetails {

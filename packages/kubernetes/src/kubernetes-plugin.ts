@@ -1,4 +1,4 @@
-import { parseWith, type RemediationActionDefinition, type RemediationPlugin } from '@iac-dharma/core';
+import { parseWith, type RemediationActionDefinition, type RemediationPlugin } from '@iac-dharma/core/kernel';
 import type { ActionEnvironment } from './action-support.js';
 import { createDeletePodAction, createNodeAction } from './actions/pod-node-actions.js';
 import { createPatchResourcesAction } from './actions/patch-resources-action.js';

@@ -1,4 +1,4 @@
-import { noopLogger, RemediationError, systemClock, TimeoutError, type CallOptions, type Clock, type ComponentHealth, type Deployment, type Infrastructure, type Logger, type Resource, type Storage } from '@iac-dharma/core';
+import { noopLogger, RemediationError, systemClock, TimeoutError, type CallOptions, type Clock, type ComponentHealth, type Deployment, type Infrastructure, type Logger, type Resource, type Storage } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { workloadPath } from './api-paths.js';
 import { KubernetesClient, type KubeConfigSource } from './kubernetes-client.js';

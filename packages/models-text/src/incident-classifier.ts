@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith, StateError, type Finding, type HistoryRecord, type LogFindingClassifier, type Storage } from '@iac-dharma/core';
+import { parseWith, StateError, type Finding, type HistoryRecord, type LogFindingClassifier, type Storage } from '@iac-dharma/core/kernel';
 import { cosine, type SentenceEncoder } from './sentence-encoder.js';
 
 /** Options of an {@link IncidentClassifier}. */

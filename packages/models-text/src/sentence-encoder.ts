@@ -1,4 +1,4 @@
-import { ModelIntegrityError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession } from '@iac-dharma/core';
+import { ModelIntegrityError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession } from '@iac-dharma/core/kernel';
 import { checkPinnedDigest, defaultModelRuntime, prepareModelRuntime, sha256Hex, verifyModelCardSignature, type ModelPublicKey, type ModelSource } from '@iac-dharma/models';
 import { defaultEncoderSource } from '#platform';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.js';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@iac-dharma/core';
+import { ValidationError } from '@iac-dharma/core/kernel';
 
 /** Token ids of one text, as a BERT model takes them. */
 export interface EncodedText {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { noopLogger, systemClock, type Clock, type ComponentHealth, type Finding, type FindingHandler, type Logger, type Severity } from '@iac-dharma/core';
+import { noopLogger, systemClock, type Clock, type ComponentHealth, type Finding, type FindingHandler, type Logger, type Severity } from '@iac-dharma/core/kernel';
 import { postJson } from './http-post.js';
 import { findingKey, matches, type FindingMatch } from './notification-policy.js';
 

@@ -1,4 +1,4 @@
-import { DharmaError, type DharmaErrorOptions } from '@iac-dharma/core';
+import { DharmaError, type DharmaErrorOptions } from '@iac-dharma/core/kernel';
 
 /** Why a push body (remote-write or OTLP) was refused. */
 export type PushErrorReason =

@@ -1,4 +1,4 @@
-import type { AnomalyFinding, Finding, FindingHandler, ForecastFinding } from '@iac-dharma/core';
+import type { AnomalyFinding, Finding, FindingHandler, ForecastFinding } from '@iac-dharma/core/kernel';
 import { Gauge, Registry } from 'prom-client';
 
 /** Options of {@link createFindingsMetrics}. */

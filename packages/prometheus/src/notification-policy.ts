@@ -1,4 +1,4 @@
-import { compareSeverity, type Finding, type FindingKind, type Severity } from '@iac-dharma/core';
+import { compareSeverity, type Finding, type FindingKind, type Severity } from '@iac-dharma/core/kernel';
 
 /** Which findings a notifier sends (every listed condition must hold). */
 export interface FindingMatch {

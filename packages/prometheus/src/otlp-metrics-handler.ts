@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { noopLogger, type Logger, type MetricSampleInput } from '@iac-dharma/core';
+import { noopLogger, type Logger, type MetricSampleInput } from '@iac-dharma/core/kernel';
 import { PushRequestError } from './errors.js';
 import { answer, mediaType, readBody } from './http-body.js';
 import { decodeOtlpJson, decodeOtlpProtobuf, ProtobufDecodeError, type OtlpMetric, type OtlpPoint, type OtlpResourceMetrics } from './otlp-decode.js';

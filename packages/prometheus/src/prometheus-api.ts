@@ -1,4 +1,4 @@
-import { noopLogger, type Logger } from '@iac-dharma/core';
+import { noopLogger, type Logger } from '@iac-dharma/core/kernel';
 import { PrometheusApiError } from './errors.js';
 
 /** One series of a range query: its labels and `[epoch ms, value]` points (value may be NaN or ±Infinity). */

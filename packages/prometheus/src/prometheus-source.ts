@@ -1,4 +1,4 @@
-import { noopLogger, parseWith, systemClock, type Clock, type ComponentHealth, type Logger, type MetricSampleInput } from '@iac-dharma/core';
+import { noopLogger, parseWith, systemClock, type Clock, type ComponentHealth, type Logger, type MetricSampleInput } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { DurationSchema } from './duration.js';
 import { forEachPoint, PrometheusApi } from './prometheus-api.js';

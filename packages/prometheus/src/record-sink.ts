@@ -1,4 +1,4 @@
-import type { IngestRecordInput } from '@iac-dharma/core';
+import type { IngestRecordInput } from '@iac-dharma/core/kernel';
 
 /**
  * Where receivers and the pull source deliver records: an `Engine` fits (`engine.ingest`), or any

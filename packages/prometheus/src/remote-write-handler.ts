@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DharmaError, noopLogger, parseWith, type Logger } from '@iac-dharma/core';
+import { DharmaError, noopLogger, parseWith, type Logger } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { PushRequestError } from './errors.js';
 import { answer, mediaType, readBody } from './http-body.js';

@@ -1,4 +1,4 @@
-import { seriesKey, type MetricSampleInput } from '@iac-dharma/core';
+import { seriesKey, type MetricSampleInput } from '@iac-dharma/core/kernel';
 import { ProtobufDecodeError, ProtobufReader } from './protobuf-reader.js';
 import { PushRequestError } from './errors.js';
 import { SnappyDecodeError, snappyDecompress } from './snappy.js';

@@ -1,4 +1,4 @@
-import type { Analyzer, EngineMetrics, FindingHandler, IngestRecordInput, RemediationPlugin } from '@iac-dharma/core';
+import type { Analyzer, EngineMetrics, FindingHandler, IngestRecordInput, RemediationPlugin } from '@iac-dharma/core/kernel';
 import type { RecordSink } from './record-sink.js';
 
 /** The part of `@opentelemetry/api` self-telemetry uses (so this package never needs it at compile time by name). */

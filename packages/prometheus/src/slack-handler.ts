@@ -1,4 +1,4 @@
-import { noopLogger, systemClock, type Clock, type Finding, type FindingHandler, type Logger, type Severity } from '@iac-dharma/core';
+import { noopLogger, systemClock, type Clock, type Finding, type FindingHandler, type Logger, type Severity } from '@iac-dharma/core/kernel';
 import { postJson } from './http-post.js';
 import { findingKey, matches, NotificationGate, type FindingMatch } from './notification-policy.js';
 

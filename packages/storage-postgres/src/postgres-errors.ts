@@ -1,4 +1,4 @@
-import { DharmaError, StorageError } from '@iac-dharma/core';
+import { DharmaError, StorageError } from '@iac-dharma/core/kernel';
 
 // SQLSTATE classes and codes worth retrying: connection exceptions, serialization failures, deadlocks,
 // too many connections, server shutting down.

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { StateError, type Logger } from '@iac-dharma/core';
+import { StateError, type Logger } from '@iac-dharma/core/kernel';
 
 /** The identifier of a validated schema name, quoted for SQL. */
 export function quoteIdentifier(name: string): string {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { parseWith, type Logger } from '@iac-dharma/core';
+import { parseWith, type Logger } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 
 /** Options of {@link createPostgresStorage}. Give either `connectionString` or `pool`. */

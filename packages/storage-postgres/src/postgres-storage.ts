@@ -21,7 +21,7 @@ import {
   type Storage,
   type StoredStateParts,
   storageInput,
-} from '@iac-dharma/core';
+} from '@iac-dharma/core/kernel';
 import { migratePostgres, quoteIdentifier, type PostgresSchemaInfo } from './postgres-schema.js';
 import { parsePostgresStorageOptions, type PostgresStorageOptions } from './postgres-storage-options.js';
 import { toStorageError } from './postgres-errors.js';

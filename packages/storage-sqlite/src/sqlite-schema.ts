@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StateError, migrateLegacySeriesKey } from '@iac-dharma/core';
+import { StateError, migrateLegacySeriesKey } from '@iac-dharma/core/kernel';
 
 /** One schema migration: SQL, or a function for steps SQL alone cannot express. */
 export type SqliteMigration = string | ((database: Database.Database) => void);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { parseWith, type Logger } from '@iac-dharma/core';
+import { parseWith, type Logger } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 
 /** Options of {@link createSqliteStorage}. Give either `path` or `database`. */

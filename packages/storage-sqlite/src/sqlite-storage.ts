@@ -20,7 +20,7 @@ import {
   type Storage,
   type StoredStateParts,
   storageInput,
-} from '@iac-dharma/core';
+} from '@iac-dharma/core/kernel';
 import { migrateSqlite } from './sqlite-schema.js';
 import { parseSqliteStorageOptions, type SqliteStorageOptions } from './sqlite-storage-options.js';
 

@@ -3,6 +3,7 @@ import assert = require('node:assert/strict');
 import fs = require('node:fs');
 import path = require('node:path');
 import core = require('@iac-dharma/core');
+import kernel = require('@iac-dharma/core/kernel');
 import coreNode = require('@iac-dharma/core/node');
 import coreInternal = require('@iac-dharma/core/internal');
 // Type-only: the testing kit runs inside vitest, which cannot be require()d (vitest is ESM-only).
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   assert.equal(clock, undefined);
   for (const module of [coreInternal, simulator, browser, postgres, kafka, kubernetes, prometheus, gateway, client, cli]) assert.ok(Object.keys(module).length > 0);
   assert.equal(typeof coreNode.loadAugurs().mstl, 'object');
+  // In CommonJS the kernel is a separate bundle, yet its errors are instances of the root's classes (and back).
+  assert.ok(new kernel.StorageError('x') instanceof core.StorageError && new core.ValidationError('x', []) instanceof kernel.ValidationError);
+  assert.ok(!(new kernel.StorageError('x') instanceof core.ValidationError));
   const engine = core.createEngine({ storage: sqlite.createSqliteStorage({ path: ':memory:' }), analyzers: [new core.AnomalyDetector()] });
   await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.5 });
   const runtime = models.createOnnxRuntime();

@@ -2,7 +2,8 @@
 // packed tarballs (ESM). Imports every published package and subpath, and uses a little of each.
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { AnomalyDetector, createEngine, type Finding } from '@iac-dharma/core';
+import { AnomalyDetector, StorageError, createEngine, type Finding } from '@iac-dharma/core';
+import * as kernel from '@iac-dharma/core/kernel';
 import { loadAugurs, createPrometheusMetrics } from '@iac-dharma/core/node';
 import { ManualClock } from '@iac-dharma/core/testing';
 import { choleskyFactor } from '@iac-dharma/core/internal';
@@ -24,6 +25,8 @@ import { commands } from '@iac-dharma/cli';
 const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta.url), 'utf8')) as { raw: Record<string, unknown>; probabilities: number[] };
 
 assert.equal(typeof choleskyFactor, 'function');
+// The kernel is the root entry's own code (shared chunks in ESM): the same classes.
+assert.equal(kernel.StorageError, StorageError);
 assert.equal(typeof createPostgresStorage, 'function');
 assert.equal(typeof createKafkaTransport, 'function');
 assert.equal(typeof createKubernetesPlugin, 'function');

@@ -1,10 +1,14 @@
-import { DharmaError, type DharmaErrorOptions } from './dharma-error.js';
+import { DharmaError, brandErrorClass, type DharmaErrorOptions } from './dharma-error.js';
 
 /** A model's bytes do not match the sha256 in its model card, or the card itself is unusable. */
 export class ModelIntegrityError extends DharmaError {
   constructor(message: string, options?: DharmaErrorOptions) {
     super('MODEL_INTEGRITY_ERROR', message, options);
     this.name = 'ModelIntegrityError';
+  }
+
+  static {
+    brandErrorClass(this, 'ModelIntegrityError');
   }
 }
 
@@ -14,6 +18,10 @@ export class TransportError extends DharmaError {
     super('TRANSPORT_ERROR', message, options);
     this.name = 'TransportError';
   }
+
+  static {
+    brandErrorClass(this, 'TransportError');
+  }
 }
 
 /** A storage adapter failed to read or write. */
@@ -21,6 +29,10 @@ export class StorageError extends DharmaError {
   constructor(message: string, options?: DharmaErrorOptions) {
     super('STORAGE_ERROR', message, options);
     this.name = 'StorageError';
+  }
+
+  static {
+    brandErrorClass(this, 'StorageError');
   }
 }
 
@@ -30,6 +42,10 @@ export class RemediationError extends DharmaError {
     super('REMEDIATION_ERROR', message, options);
     this.name = 'RemediationError';
   }
+
+  static {
+    brandErrorClass(this, 'RemediationError');
+  }
 }
 
 /** An operation did not finish within its time budget. */
@@ -37,6 +53,10 @@ export class TimeoutError extends DharmaError {
   constructor(message: string, options?: DharmaErrorOptions) {
     super('TIMEOUT_ERROR', message, { isRetryable: true, ...options });
     this.name = 'TimeoutError';
+  }
+
+  static {
+    brandErrorClass(this, 'TimeoutError');
   }
 }
 
@@ -46,6 +66,10 @@ export class StateError extends DharmaError {
     super('STATE_ERROR', message, options);
     this.name = 'StateError';
   }
+
+  static {
+    brandErrorClass(this, 'StateError');
+  }
 }
 
 /** A requested entity (resource, model, series) does not exist. */
@@ -54,6 +78,10 @@ export class NotFoundError extends DharmaError {
     super('NOT_FOUND', message, options);
     this.name = 'NotFoundError';
   }
+
+  static {
+    brandErrorClass(this, 'NotFoundError');
+  }
 }
 
 /** The input is valid in shape but cannot be analysed (too short, constant, ...). */
@@ -61,5 +89,9 @@ export class InsufficientDataError extends DharmaError {
   constructor(message: string, options?: DharmaErrorOptions) {
     super('INSUFFICIENT_DATA', message, options);
     this.name = 'InsufficientDataError';
+  }
+
+  static {
+    brandErrorClass(this, 'InsufficientDataError');
   }
 }

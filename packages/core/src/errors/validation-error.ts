@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DharmaError } from './dharma-error.js';
+import { DharmaError, brandErrorClass } from './dharma-error.js';
 
 /** One problem found while validating input. */
 export interface ValidationIssue {
@@ -26,6 +26,10 @@ export class ValidationError extends DharmaError {
     this.issues = issues;
     this.field = issues[0]?.path ?? '';
     this.zodError = options.zodError;
+  }
+
+  static {
+    brandErrorClass(this, 'ValidationError');
   }
 
   /** Wraps a zod error, prefixing each path with `context` (e.g. `sample`) so the message names the field. */

@@ -3,6 +3,7 @@ import { insight } from '../optimization/insight-finding-input.js';
 import type { Severity } from '../schemas/common.js';
 import type { IngestRecord, LogRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
+import type { LogFindingClassifier } from '../spec/log-finding-classifier.js';
 import { LogAnomalyDetectorOptionsSchema, type LogAnomalyDetectorOptions, type LogAnomalyDetectorOptionsInput } from './log-anomaly-detector-options.js';
 import { LogTemplateMiner } from './log-template-miner.js';
 
@@ -11,14 +12,6 @@ export type LogFindingType = 'new-template' | 'burst' | 'silence' | 'error-rate'
 
 /** The topic of the insight findings a {@link LogAnomalyDetector} emits. */
 export const LOG_FINDING_TOPIC = 'log';
-
-/**
- * Puts a name on a log finding (implemented by `IncidentClassifier` in @iac-dharma/models-text); its answer is
- * stored in the finding's `data.classification`.
- */
-export interface LogFindingClassifier {
-  classifyFinding(finding: { summary: string; data: Record<string, unknown> }): Promise<Record<string, unknown>>;
-}
 
 /** What a {@link LogAnomalyDetector} works with besides its options. */
 export interface LogAnomalyDetectorDependencies {

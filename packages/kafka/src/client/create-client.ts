@@ -1,4 +1,4 @@
-import { ValidationError } from '@iac-dharma/core';
+import { ValidationError } from '@iac-dharma/core/kernel';
 import type { KafkaTransportOptions } from '../kafka-transport-options.js';
 import type { ClientConnection, KafkaClient } from './kafka-client.js';
 import { KafkaJsClient } from './kafkajs-client.js';

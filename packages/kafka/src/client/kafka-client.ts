@@ -1,4 +1,4 @@
-import type { Logger } from '@iac-dharma/core';
+import type { Logger } from '@iac-dharma/core/kernel';
 /**
  * The small client interface the transport talks to the broker through (internal: not exported from the
  * package). One adapter per client library: `kafkajs` (./kafkajs-client.ts) and `@platformatic/kafka`

@@ -1,4 +1,4 @@
-import type { Logger } from '@iac-dharma/core';
+import type { Logger } from '@iac-dharma/core/kernel';
 import kafkajs, { type logCreator } from 'kafkajs';
 
 const { logLevel } = kafkajs;

@@ -1,5 +1,4 @@
-import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
-import { canonicalJson } from '@iac-dharma/core/internal';
+import { canonicalJson, defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
 import { workloadPath } from '../api-paths.js';

@@ -1,4 +1,4 @@
-import { defineRemediationAction, ValidationError, type RemediationActionDefinition } from '@iac-dharma/core';
+import { defineRemediationAction, ValidationError, type RemediationActionDefinition } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
 import { KubernetesNotFoundError, KubernetesGuardError } from '../kubernetes-errors.js';

@@ -1,7 +1,6 @@
-import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
+import { canonicalJson, defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
-import { canonicalJson } from '@iac-dharma/core/internal';
 import { workloadPath } from '../api-paths.js';
 import { KubernetesNotFoundError } from '../kubernetes-errors.js';
 import type { KubernetesObject } from '../kubernetes-objects.js';

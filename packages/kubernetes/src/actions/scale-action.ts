@@ -1,4 +1,4 @@
-import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
+import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { assertDisruptionAllowed, assertLabelsAllowed, assertNamespaceAllowed, describeWithDryRun, dryRunQuery, resolveTarget, writeUnlessChanged, type ActionEnvironment } from '../action-support.js';
 import { workloadPath } from '../api-paths.js';

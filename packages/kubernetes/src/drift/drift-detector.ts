@@ -1,4 +1,4 @@
-import { parseWith, systemClock, type Clock, type InsightFinding } from '@iac-dharma/core';
+import { parseWith, systemClock, type Clock, type InsightFinding } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { ApiPaths } from '../api-paths.js';
 import { KubernetesClient, type KubeConfigSource } from '../kubernetes-client.js';

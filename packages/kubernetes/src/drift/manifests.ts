@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ValidationError } from '@iac-dharma/core';
+import { ValidationError } from '@iac-dharma/core/kernel';
 import type { KubernetesObject } from '../kubernetes-objects.js';
 
 /** A desired object with where it came from (for messages). */

@@ -1,4 +1,4 @@
-import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core';
+import { defineRemediationAction, type RemediationActionDefinition } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { assertNamespaceAllowed, type ActionEnvironment } from '../action-support.js';
 import { ApiPaths } from '../api-paths.js';

@@ -1,4 +1,4 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, EventRecord, IngestRecord } from '@iac-dharma/core';
+import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, EventRecord, IngestRecord } from '@iac-dharma/core/kernel';
 import { createExtractionNotes, TabularExtractor, type ExtractionNotes } from '../features/tabular-extractor.js';
 import { InputBufferPool } from '../loading/input-buffer-pool.js';
 import type { Model, OutputMatrix } from '../loading/model.js';

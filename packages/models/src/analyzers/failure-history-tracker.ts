@@ -1,4 +1,4 @@
-import type { IngestRecord } from '@iac-dharma/core';
+import type { IngestRecord } from '@iac-dharma/core/kernel';
 
 /** One resource's assembled history. */
 export interface ResourceHistory {

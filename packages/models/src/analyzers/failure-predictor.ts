@@ -1,5 +1,5 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, IngestRecord, TensorData } from '@iac-dharma/core';
-import { ValidationError } from '@iac-dharma/core';
+import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, IngestRecord, TensorData } from '@iac-dharma/core/kernel';
+import { ValidationError } from '@iac-dharma/core/kernel';
 import { WindowExtractor } from '../features/window-extractor.js';
 import type { Model } from '../loading/model.js';
 import { toMatrix } from '../loading/model.js';

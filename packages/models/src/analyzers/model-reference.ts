@@ -1,4 +1,4 @@
-import type { ModelRuntime } from '@iac-dharma/core';
+import type { ModelRuntime } from '@iac-dharma/core/kernel';
 import type { ModelPublicKey } from '../integrity/card-signature.js';
 import { loadModel } from '../loading/load-model.js';
 import type { Model } from '../loading/model.js';

@@ -1,5 +1,5 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, EventRecord, IngestRecord, ThreatCategory } from '@iac-dharma/core';
-import { ValidationError } from '@iac-dharma/core';
+import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, EventRecord, IngestRecord, ThreatCategory } from '@iac-dharma/core/kernel';
+import { ValidationError } from '@iac-dharma/core/kernel';
 import { NSL_KDD_TRAFFIC_FEATURES } from '../features/nsl-kdd-fields.js';
 import { NslKddTrafficWindow, type NslKddTrafficWindowOptions } from '../features/nsl-kdd-traffic-window.js';
 import { TabularExtractor } from '../features/tabular-extractor.js';

@@ -1,4 +1,4 @@
-import { parseWith } from '@iac-dharma/core';
+import { parseWith } from '@iac-dharma/core/kernel';
 import { ModelCardSchema, type ModelCard } from './model-card-schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith } from '@iac-dharma/core';
+import { parseWith } from '@iac-dharma/core/kernel';
 import { RERROR_FLAGS, SERROR_FLAGS, type NslKddTrafficFeatures } from './nsl-kdd-fields.js';
 
 /** The identity of a connection the traffic features need. */

@@ -1,4 +1,4 @@
-import { ValidationError } from '@iac-dharma/core';
+import { ValidationError } from '@iac-dharma/core/kernel';
 import type { FeatureSpec, ModelCard, NumericFeatureSpec } from '../card/model-card-schema.js';
 import { parseNumber } from './parse-number.js';
 

@@ -1,4 +1,4 @@
-import { InsufficientDataError, ValidationError } from '@iac-dharma/core';
+import { InsufficientDataError, ValidationError } from '@iac-dharma/core/kernel';
 import type { ModelCard, Normalization, WindowSpec, WindowStatistic } from '../card/model-card-schema.js';
 
 const STAT_LAST = 0;

@@ -1,4 +1,4 @@
-import { ModelIntegrityError } from '@iac-dharma/core';
+import { ModelIntegrityError } from '@iac-dharma/core/kernel';
 
 /**
  * Expected sha256 (lower-case hex) of the files of a set of models, by model id then file name, e.g.

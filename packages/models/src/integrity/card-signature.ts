@@ -1,5 +1,5 @@
-import { ModelIntegrityError } from '@iac-dharma/core';
-import { canonicalJson } from '@iac-dharma/core/internal';
+import { ModelIntegrityError } from '@iac-dharma/core/kernel';
+import { canonicalJson } from '@iac-dharma/core/kernel';
 
 /**
  * A pinned Ed25519 public key: a WebCrypto `CryptoKey`, a PEM `-----BEGIN PUBLIC KEY-----` (SPKI) text, the

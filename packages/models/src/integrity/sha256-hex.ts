@@ -1,4 +1,4 @@
-import { ModelIntegrityError } from '@iac-dharma/core';
+import { ModelIntegrityError } from '@iac-dharma/core/kernel';
 
 /** Lower-case hex SHA-256 of `bytes`, computed with WebCrypto (`crypto.subtle`, Node ≥ 20 and browsers). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -1,4 +1,4 @@
-import type { CallOptions, ModelRuntime } from '@iac-dharma/core';
+import type { CallOptions, ModelRuntime } from '@iac-dharma/core/kernel';
 import { createBundledModelSource, createOnnxRuntime } from '#platform';
 import type { ModelCard } from '../card/model-card-schema.js';
 import { parseModelCard } from '../card/parse-model-card.js';

@@ -1,4 +1,4 @@
-import type { CallOptions } from '@iac-dharma/core';
+import type { CallOptions } from '@iac-dharma/core/kernel';
 import type { ArtifactDigests } from '../integrity/artifact-digests.js';
 
 /** File name of a model's card in its folder. */

@@ -1,4 +1,4 @@
-import { StateError, ValidationError, type CallOptions, type ModelSession, type TensorData } from '@iac-dharma/core';
+import { StateError, ValidationError, type CallOptions, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
 import type { ModelCard } from '../card/model-card-schema.js';
 
 /** An output tensor as a row-major matrix: `rows × columns` float values. */

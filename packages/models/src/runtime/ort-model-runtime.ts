@@ -1,4 +1,4 @@
-import { DharmaError, StateError, type CallOptions, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core';
+import { DharmaError, StateError, type CallOptions, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
 
 /** The part of an onnxruntime tensor the SDK uses (onnxruntime-node and -web share it). */
 export interface OrtTensorLike {

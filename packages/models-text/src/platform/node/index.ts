@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError } from '@iac-dharma/core';
+import { NotFoundError } from '@iac-dharma/core/kernel';
 import { createBundledModelSource, type ModelSource } from '@iac-dharma/models';
 import { BUNDLED_DIGESTS } from '../../bundled-digests.js';
 

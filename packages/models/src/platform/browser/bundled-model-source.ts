@@ -1,4 +1,4 @@
-import { NotFoundError } from '@iac-dharma/core';
+import { NotFoundError } from '@iac-dharma/core/kernel';
 import type { ArtifactDigests } from '../../integrity/artifact-digests.js';
 import { BUNDLED_DIGESTS } from '../../integrity/bundled-digests.js';
 import type { ModelSource } from '../../loading/model-source.js';

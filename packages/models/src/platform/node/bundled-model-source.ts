@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError } from '@iac-dharma/core';
+import { NotFoundError } from '@iac-dharma/core/kernel';
 import type { ArtifactDigests } from '../../integrity/artifact-digests.js';
 import { BUNDLED_DIGESTS } from '../../integrity/bundled-digests.js';
 import type { ModelSource } from '../../loading/model-source.js';

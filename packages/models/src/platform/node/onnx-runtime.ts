@@ -1,4 +1,4 @@
-import { DharmaError, ValidationError, type ModelRuntime } from '@iac-dharma/core';
+import { DharmaError, ValidationError, type ModelRuntime } from '@iac-dharma/core/kernel';
 import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions, type PreparableModelRuntime } from '../../runtime/ort-model-runtime.js';
 
 /** Options of the Node runtime. */

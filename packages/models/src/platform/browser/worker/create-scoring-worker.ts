@@ -1,4 +1,4 @@
-import { StateError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core';
+import { StateError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
 import { parseModelCard } from '../../../card/parse-model-card.js';
 import { Model } from '../../../loading/model.js';
 import type { WorkerLoadResult, WorkerSessionInfo } from './scoring-worker-protocol.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TensorData } from '@iac-dharma/core';
+import type { TensorData } from '@iac-dharma/core/kernel';
 
 const TYPED_ARRAYS = [Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array] as const;
 

@@ -6,7 +6,7 @@ import {
   StateError,
   TimeoutError,
   ValidationError,
-} from '@iac-dharma/core';
+} from '@iac-dharma/core/kernel';
 import type { SerializedWorkerError } from './scoring-worker-protocol.js';
 
 /** Flattens any thrown value so it can cross `postMessage` (keeps name, code, message and validation issues). */

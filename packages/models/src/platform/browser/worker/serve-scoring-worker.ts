@@ -1,4 +1,4 @@
-import { StateError, ValidationError, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core';
+import { StateError, ValidationError, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
 import { loadModel } from '../../../loading/load-model.js';
 import { createBundledModelSource } from '../bundled-model-source.js';
 import { createOnnxRuntime, type OnnxRuntimeOptions } from '../onnx-runtime.js';

@@ -1,4 +1,4 @@
-import { StateError, type CallOptions } from '@iac-dharma/core';
+import { StateError, type CallOptions } from '@iac-dharma/core/kernel';
 import type { ScoringWorkerResponse } from './scoring-worker-protocol.js';
 import { deserializeWorkerError } from './serialize-worker-error.js';
 
