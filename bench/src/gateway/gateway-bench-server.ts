@@ -2,13 +2,13 @@
  * The gateway under benchmark, run as its own process (so the load generator does not share its event
  * loop): memory storage, the anomaly detector, a seeded inventory. Prints `READY <url>` when listening.
  */
-import { AnomalyDetector, createEngine } from '@iac-dharma/core';
+import { AnomalyDetector, Engine } from '@iac-dharma/core';
 import { createPrometheusMetrics } from '@iac-dharma/core/node';
 import { createGateway } from '@iac-dharma/gateway';
 import { BENCH_KEY } from './bench-key.js';
 
 const metrics = createPrometheusMetrics();
-const engine = createEngine({ analyzers: [new AnomalyDetector()], metrics });
+const engine = new Engine({ analyzers: [new AnomalyDetector()], metrics });
 for (let index = 0; index < 20; index++) {
   const infrastructureId = `infra-${index}`;
   await engine.storage.putResource({ resource: { type: 'infrastructure', id: infrastructureId, name: `Infrastructure ${index}`, provider: 'local', labels: { team: 'bench' }, spec: {}, status: 'running' } });

@@ -3,8 +3,8 @@
  * (its own event loop, like a real deployment). Consumes `metrics` in the benchmark's group and reports
  * to the parent over IPC: samples ingested, and publish→finding latencies of the probe samples.
  */
-import { createEngine, type Analyzer, type AnalyzerFinding, type IngestRecord } from '@iac-dharma/core';
-import { createKafkaTransport } from '@iac-dharma/kafka';
+import { Engine, type Analyzer, type AnalyzerFinding, type IngestRecord } from '@iac-dharma/core';
+import { KafkaTransport } from '@iac-dharma/kafka';
 
 /** Threshold analyzer: probe samples (value > 0.9) become anomaly findings; the rest pass through. */
 const threshold: Analyzer = {
@@ -26,9 +26,9 @@ const client = (process.env.BENCH_CLIENT ?? 'kafkajs') as 'kafkajs' | 'platforma
 // The transport's defaults (fetch wait 1 s, heartbeat 1 s, commits every 1 s), as a deployment gets them;
 // BENCH_FAST_GROUP=1 uses the tests' fast-group settings instead (fetch wait 100 ms, heartbeat 300 ms).
 const fast = process.env.BENCH_FAST_GROUP === '1' ? { sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 100, commitIntervalMs: 500 } : {};
-const transport = createKafkaTransport({ brokers: brokers.split(','), client, clientId: name, topicPrefix, partitions: Number(process.env.BENCH_PARTITIONS ?? 6), ...fast });
+const transport = new KafkaTransport({ brokers: brokers.split(','), client, clientId: name, topicPrefix, partitions: Number(process.env.BENCH_PARTITIONS ?? 6), ...fast });
 // BENCH_PUBLISH_FINDINGS=0 keeps findings in-process (to see what publishing them to Kafka costs).
-const engine = createEngine({ transport, analyzers: [threshold], publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0' });
+const engine = new Engine({ transport, analyzers: [threshold], publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0' });
 let ingested = 0;
 let firstAt = 0;
 let lastAt = 0;

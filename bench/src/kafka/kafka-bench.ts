@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createKafkaTransport } from '@iac-dharma/kafka';
+import { KafkaTransport } from '@iac-dharma/kafka';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -126,7 +126,7 @@ async function waitIngested(instances: Instance[], total: number, timeoutMs: num
 /** Publishes a backlog first, then starts the instances and measures how fast they drain it (consumer side only). */
 async function drainThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; cpuSeconds: number; load: number }> {
   const prefix = `bench-drain-${Date.now().toString(36)}.`;
-  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
   const inFlight: Promise<void>[] = [];
   for (let start = 0; start < MAX_SAMPLES; start += 500) {
     const now = Date.now();
@@ -153,7 +153,7 @@ async function drainThroughput(count: number): Promise<{ samplesPerSecond: numbe
 async function maxThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; producerPerSecond: number; cpuSeconds: number; samplesPerCpuSecond: number; idleCpuPerSecond: number; samplesPerBusyCpuSecond: number; load: number; joinsDuringRun: number }> {
   const prefix = `bench-max-${Date.now().toString(36)}.`;
   const instances = await startInstances(count, prefix);
-  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
   // Warm-up (not measured): connects the producer and lets every process compile its hot paths.
   const warmup = Number(process.env.BENCH_WARMUP ?? 20_000);
   for (let start = 0; start < warmup; start += 500) {
@@ -198,7 +198,7 @@ async function maxThroughput(count: number): Promise<{ samplesPerSecond: number;
 async function pacedLatency(count: number, rate: number): Promise<{ p50: number; p99: number; max: number; probes: number; achievedRate: number; load: number }> {
   const prefix = `bench-paced-${Date.now().toString(36)}.`;
   const instances = await startInstances(count, prefix);
-  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
   await producer.publish({ topic: 'metrics', messages: [{ value: sample(1, Date.now()) }] }); // warm the producer connection
   const total = Math.round(rate * PACED_SECONDS);
   const tickMs = 10;
@@ -230,10 +230,10 @@ async function pacedLatency(count: number, rate: number): Promise<{ p50: number;
 /** Transport alone (no engine): one message per publish at a low rate; publish→handler and publish→ack latency. */
 async function transportLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number; ackP50: number; ackP99: number }> {
   const prefix = `bench-transport-${Date.now().toString(36)}.`;
-  const consumer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-consumer', topicPrefix: prefix, partitions: PARTITIONS, maxWaitTimeMs: 100 });
+  const consumer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-consumer', topicPrefix: prefix, partitions: PARTITIONS, maxWaitTimeMs: 100 });
   const latencies: number[] = [];
   await consumer.subscribe({ topic: 'metrics', group: 'bench', handler: async (message) => void latencies.push(performance.timeOrigin + performance.now() - (message.value as { sentAt: number }).sentAt) });
-  const producer = createKafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
   const acks: number[] = [];
   for (let index = 0; index < rate * seconds; index++) {
     const sentAt = performance.timeOrigin + performance.now();

@@ -5,8 +5,8 @@
  * Writes bench/results/remediation.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Engine, MemoryStorage, createRemediator, type GuardsConfigInput, type HistoryRecord } from '@iac-dharma/core';
-import { createFleetSimulator, createThresholdAnalyzer, type FleetSimulator } from '@iac-dharma/core/simulator';
+import { Engine, MemoryStorage, Remediator, type GuardsConfigInput, type HistoryRecord } from '@iac-dharma/core';
+import { FleetSimulator, createThresholdAnalyzer } from '@iac-dharma/core/simulator';
 import { ManualClock } from '@iac-dharma/core/testing';
 
 const EPISODES = Number(process.argv[2] ?? 200);
@@ -25,8 +25,8 @@ const GUARDS = {
 function setup(seed: number, mode: 'enforce' | 'dry-run') {
   const clock = new ManualClock();
   const storage = new MemoryStorage();
-  const fleet = createFleetSimulator({ clock, seed, services: 6 });
-  const remediator = createRemediator({
+  const fleet = new FleetSimulator({ clock, seed, services: 6 });
+  const remediator = new Remediator({
     storage, clock, plugins: [fleet.plugin()], learner: { seed }, guards: GUARDS,
     policies: [{ name: 'fleet', mode, match: { kinds: ['anomaly'] }, maxAttempts: 2, actions: ACTIONS.map((action) => ({ plugin: 'fleet', action })), verify: { windowMs: 30_000, intervalMs: 5_000, consecutive: 2 } }],
   });

@@ -10,8 +10,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AnomalyDetector, CapacityForecaster, createEngine, DharmaError, type Engine, type FindingKind } from '@iac-dharma/core';
-import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
+import { AnomalyDetector, CapacityForecaster, Engine, DharmaError, type FindingKind } from '@iac-dharma/core';
+import { SqliteStorage } from '@iac-dharma/storage-sqlite';
 
 /** Options of {@link startService}. */
 export interface ServiceOptions {
@@ -39,8 +39,8 @@ const MAX_BODY_BYTES = 1 << 20;
 /** Starts the engine and the HTTP API. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const log = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify(entry)}\n`));
-  const engine = createEngine({
-    storage: createSqliteStorage({ path: options.databasePath }),
+  const engine = new Engine({
+    storage: new SqliteStorage({ path: options.databasePath }),
     analyzers: [
       new AnomalyDetector({ threshold: 0.6 }),
       new CapacityForecaster({ targets: [{ metric: 'disk_used_ratio', threshold: 0.9 }], horizon: 48, tickIntervalMs: options.forecastIntervalMs ?? 60_000 }),

@@ -1,6 +1,6 @@
 // The gateway and its client in one process: start a gateway over an engine, then use the typed client
 // the way a dashboard or an ops script would. Run it with `npm start -w @example/gateway-client`.
-import { AnomalyDetector, createEngine, createRemediator, robustZScoreStrategy } from '@iac-dharma/core';
+import { AnomalyDetector, Engine, Remediator, robustZScoreStrategy } from '@iac-dharma/core';
 import { createPrometheusMetrics } from '@iac-dharma/core/node';
 import { createClient, type AnomalyEvent } from '@iac-dharma/client';
 import { createGateway, createProcessPoolProvider } from '@iac-dharma/gateway';
@@ -20,8 +20,8 @@ export interface ExampleReport {
 export async function runExample(log: (line: string) => void = console.log): Promise<ExampleReport> {
   // 1. The engine (anomaly detection + Prometheus metrics), a remediator, and worker processes as replicas.
   const metrics = createPrometheusMetrics();
-  const engine = createEngine({ analyzers: [new AnomalyDetector({ strategy: robustZScoreStrategy({ warmupSamples: 30 }) })], metrics });
-  const remediator = createRemediator({ storage: engine.storage, guards: { cooldown: { resourceMs: 0, actionMs: 0 } } });
+  const engine = new Engine({ analyzers: [new AnomalyDetector({ strategy: robustZScoreStrategy({ warmupSamples: 30 }) })], metrics });
+  const remediator = new Remediator({ storage: engine.storage, guards: { cooldown: { resourceMs: 0, actionMs: 0 } } });
   const provider = createProcessPoolProvider();
   const gateway = createGateway({
     engine,

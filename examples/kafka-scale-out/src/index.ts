@@ -8,8 +8,8 @@
  * Prints a JSON report as its last line and exits non-zero when a sample was lost.
  */
 import { pathToFileURL } from 'node:url';
-import { createEngine, type Analyzer, type AnalyzerFinding, type Engine, type IngestRecord } from '@iac-dharma/core';
-import { createKafkaTransport, type KafkaTransport } from '@iac-dharma/kafka';
+import { Engine, type Analyzer, type AnalyzerFinding, type IngestRecord } from '@iac-dharma/core';
+import { KafkaTransport } from '@iac-dharma/kafka';
 
 /** A deliberately simple analyzer: CPU above a threshold is an anomaly. Real deployments use `AnomalyDetector`. */
 class CpuThresholdAnalyzer implements Analyzer {
@@ -59,7 +59,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRep
   const resources = options.resources ?? 24;
   const topicPrefix = options.topicPrefix ?? `scale-out-${Date.now().toString(36)}.`;
   const transport = (clientId: string): KafkaTransport =>
-    createKafkaTransport({ brokers: options.brokers, clientId, topicPrefix, partitions: 6, sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 250, commitIntervalMs: 200 });
+    new KafkaTransport({ brokers: options.brokers, clientId, topicPrefix, partitions: 6, sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 250, commitIntervalMs: 200 });
 
   // Every 100th sample of each resource is a spike above the threshold.
   const sampleAt = (index: number) => ({ resource: `node-${index % resources}`, metric: 'cpu', value: index % 100 === 7 ? 0.99 : 0.3 + (index % 10) / 50, timestamp: 1764236400000 + index });
@@ -69,7 +69,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRep
   const counts = [0, 0];
   const engines: Engine[] = [];
   for (const index of [0, 1]) {
-    const engine = createEngine({ transport: transport(`instance-${index === 0 ? 'a' : 'b'}`), analyzers: [new CpuThresholdAnalyzer(0.9)] });
+    const engine = new Engine({ transport: transport(`instance-${index === 0 ? 'a' : 'b'}`), analyzers: [new CpuThresholdAnalyzer(0.9)] });
     engine.on('ingested', (records) => {
       for (const record of records) {
         counts[index]!++;

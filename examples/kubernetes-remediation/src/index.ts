@@ -1,8 +1,8 @@
 // The Remediator acting on a real cluster. Needs a kubeconfig with rights to create a namespace (KUBECONFIG, or
 // DHARMA_KUBECONFIG as the test control plane writes it): the example deploys a small app into a namespace of
 // its own, remediates it, checks it for drift and deletes the namespace at the end.
-import { MemoryStorage, createRemediator } from '@iac-dharma/core';
-import { KubernetesClient, createDriftDetector, createKubernetesPlugin, type KubernetesObject } from '@iac-dharma/kubernetes';
+import { MemoryStorage, Remediator } from '@iac-dharma/core';
+import { KubernetesClient, DriftDetector, createKubernetesPlugin, type KubernetesObject } from '@iac-dharma/kubernetes';
 
 const kubeconfig = process.env.DHARMA_KUBECONFIG ?? process.env.KUBECONFIG;
 const client = new KubernetesClient(kubeconfig);
@@ -27,14 +27,14 @@ const app: KubernetesObject[] = [
 ];
 
 async function main(): Promise<void> {
-  const drift = createDriftDetector({ client, manifests: app.slice(1), namespace });
+  const drift = new DriftDetector({ client, manifests: app.slice(1), namespace });
   await drift.serverSideApply(app[0]!, false);
   await client.get(`/api/v1/namespaces/${namespace}`);
   const storage = new MemoryStorage();
   const plugin = createKubernetesPlugin({ client, namespaces: [namespace], labelSelector: { 'dharma.io/remediate': 'true' }, drift });
   // Several actions on one Deployment in a row: no cooldown between them in this demonstration.
-  const remediator = createRemediator({ storage, plugins: [plugin], guards: { cooldown: { resourceMs: 0, actionMs: 0 } } });
-  const dryRunner = createRemediator({ storage: new MemoryStorage(), plugins: [createKubernetesPlugin({ client, namespaces: [namespace] })], dryRun: true });
+  const remediator = new Remediator({ storage, plugins: [plugin], guards: { cooldown: { resourceMs: 0, actionMs: 0 } } });
+  const dryRunner = new Remediator({ storage: new MemoryStorage(), plugins: [createKubernetesPlugin({ client, namespaces: [namespace] })], dryRun: true });
   try {
     await waitForServiceAccount();
     await drift.apply();

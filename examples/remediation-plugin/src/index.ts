@@ -9,7 +9,7 @@ import { z } from 'zod';
 import {
   Engine,
   MemoryStorage,
-  createRemediator,
+  Remediator,
   defineRemediationAction,
   type RemediationPlugin,
   type RemediationPolicyInput,
@@ -55,7 +55,7 @@ export const checkoutPolicy: RemediationPolicyInput = {
 /** Wires an engine (threshold analyzer) and a remediator that uses the plugin. */
 export function createCheckoutGuardian(store: FlagStore) {
   const storage = new MemoryStorage();
-  const remediator = createRemediator({
+  const remediator = new Remediator({
     storage,
     plugins: [createFlagPlugin(store)],
     policies: [checkoutPolicy],

@@ -97,8 +97,8 @@ export type { FindingHandler, FindingHandlerContext } from './spec/finding-handl
 export { noopMetrics, type EngineMetrics } from './metrics/engine-metrics.js';
 
 // Built-in adapters
-export { MemoryStorage, createMemoryStorage, createMemoryStore, type MemoryStorageOptions, type MemoryStateParts, type MemoryStore } from './storage/memory-storage.js';
-export { InProcessTransport, createInProcessTransport, type InProcessTransportOptions } from './transport/in-process-transport.js';
+export { MemoryStorage, createMemoryStore, type MemoryStorageOptions, type MemoryStateParts, type MemoryStore } from './storage/memory-storage.js';
+export { InProcessTransport, type InProcessTransportOptions } from './transport/in-process-transport.js';
 
 // Engine
 export { Engine, createEngine } from './engine/engine.js';

@@ -28,7 +28,7 @@ const SaslSchema = z.object({
 });
 
 /**
- * Options of {@link createKafkaTransport}, with their defaults: `createKafkaTransport` parses them once with
+ * Options of {@link KafkaTransport}, with their defaults: `new KafkaTransport(options)` parses them once with
  * this schema (a wrong option throws `ValidationError` naming it). Only `brokers` is required.
  */
 export const KafkaTransportOptionsSchema = z.object({
@@ -139,7 +139,7 @@ export const KafkaTransportOptionsSchema = z.object({
 });
 
 /**
- * What you pass to {@link createKafkaTransport} (only `brokers` is required): the input of
+ * What you pass to {@link KafkaTransport} (only `brokers` is required): the input of
  * {@link KafkaTransportOptionsSchema}, declared as an interface so the API docs list each option with its default.
  */
 export interface KafkaTransportOptionsInput extends z.input<typeof KafkaTransportOptionsSchema> {}

@@ -27,7 +27,14 @@ import { createTransportStats, type KafkaTransportStats } from './transport-stat
 /**
  * The SDK's {@link Transport} over Apache Kafka: JSON envelopes, gzip, keys by resource, consumer groups,
  * partition batches, at-least-once delivery with deduplication, retries and a dead-letter topic. Talks to
- * the broker through kafkajs or `@platformatic/kafka` (option `client`). Create it with {@link createKafkaTransport}.
+ * the broker through kafkajs or `@platformatic/kafka` (option `client`). The constructor throws
+ * `ValidationError` naming the option when options are wrong.
+ *
+ * ```ts
+ * const transport = new KafkaTransport({ brokers: ['127.0.0.1:9092'], topicPrefix: 'prod.' });
+ * const engine = new Engine({ transport, analyzers: [new AnomalyDetector()] });
+ * await engine.consume({ group: 'aiops' });
+ * ```
  */
 export class KafkaTransport implements Transport {
   readonly specificationVersion = 'v1' as const;
@@ -221,13 +228,9 @@ export class KafkaTransport implements Transport {
 }
 
 /**
- * Creates a {@link KafkaTransport}. Throws {@link ValidationError} naming the option when options are wrong.
- *
- * ```ts
- * const transport = createKafkaTransport({ brokers: ['127.0.0.1:9092'], topicPrefix: 'prod.' });
- * const engine = createEngine({ transport, analyzers: [new AnomalyDetector()] });
- * await engine.consume({ group: 'aiops' });
- * ```
+ * Creates a {@link KafkaTransport}.
+ * @deprecated Construct it with `new KafkaTransport(options)` (the SDK's one construction style); this alias is
+ * removed in a later 0.x release.
  */
 export function createKafkaTransport(options: KafkaTransportOptionsInput): KafkaTransport {
   return new KafkaTransport(options);

@@ -28,7 +28,7 @@ export type CreateKubernetesPluginOptions = KubernetesPluginOptionsInput & {
  *
  * ```ts
  * const plugin = createKubernetesPlugin({ client: '/path/to/kubeconfig', namespaces: ['shop'], labelSelector: { 'dharma.io/remediate': 'true' } });
- * const remediator = createRemediator({ storage, plugins: [plugin], policies: [...] });
+ * const remediator = new Remediator({ storage, plugins: [plugin], policies: [...] });
  * ```
  */
 export function createKubernetesPlugin(options: CreateKubernetesPluginOptions): RemediationPlugin {

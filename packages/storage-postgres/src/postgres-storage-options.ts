@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { parseWith, type Logger } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 
-/** Options of {@link createPostgresStorage}. Give either `connectionString` or `pool`. */
+/** Options of {@link PostgresStorage}. Give either `connectionString` or `pool`. */
 export interface PostgresStorageOptions {
   /** A libpq connection URL, e.g. `postgres://user:password@127.0.0.1:5432/dharma`. */
   connectionString?: string;

@@ -36,6 +36,10 @@ const FROM_TIME = `(extract(epoch FROM ts) * 1000)::float8`;
  * serialised across processes by an advisory lock; series points go to a TimescaleDB hypertable when the
  * extension is available. Findings, resources and history are `jsonb` with indexed filter columns; the
  * history is append-only (primary key on `seq`, triggers refuse UPDATE, DELETE and TRUNCATE).
+ *
+ * Nothing is sent to the server until the first call (or `await storage.ready()`), which creates the schema.
+ * The constructor throws `ValidationError` for bad options.
+ * @example const storage = new PostgresStorage({ connectionString: process.env.DATABASE_URL, schema: 'dharma' });
  */
 export class PostgresStorage implements Storage {
   readonly specificationVersion = 'v1' as const;
@@ -88,7 +92,7 @@ export class PostgresStorage implements Storage {
 
   /** Runs `work` after the closed/abort checks and schema creation, turning driver errors into `StorageError`. */
   private async run<T>(operation: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new StateError(`PostgresStorage is closed: ${operation} needs a new storage (createPostgresStorage).`);
+    if (this.closed) throw new StateError(`PostgresStorage is closed: ${operation} needs a new storage (new PostgresStorage).`);
     signal?.throwIfAborted();
     await this.ready();
     try {
@@ -400,9 +404,9 @@ export class PostgresStorage implements Storage {
 }
 
 /**
- * Creates a {@link PostgresStorage}. Nothing is sent to the server until the first call (or
- * `await storage.ready()`), which creates the schema. Throws `ValidationError` for bad options.
- * @example const storage = createPostgresStorage({ connectionString: process.env.DATABASE_URL, schema: 'dharma' });
+ * Creates a {@link PostgresStorage}.
+ * @deprecated Construct it with `new PostgresStorage(options)` (the SDK's one construction style); this alias
+ * is removed in a later 0.x release.
  */
 export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
   return new PostgresStorage(options);

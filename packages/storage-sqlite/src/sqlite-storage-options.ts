@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { parseWith, type Logger } from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 
-/** Options of {@link createSqliteStorage}. Give either `path` or `database`. */
+/** Options of {@link SqliteStorage}. Give either `path` or `database`. */
 export interface SqliteStorageOptions {
   /**
    * The database file (created when missing, with its directory's permissions), or `':memory:'` for a

@@ -37,6 +37,10 @@ function where(conditions: Array<[string, Parameter | undefined]>): { sql: strin
  * statements, batched writes in transactions. Findings, resources and history are stored as JSON with
  * indexed columns for the filters; the history table is append-only, enforced by triggers.
  * Calls are synchronous underneath (better-sqlite3) and resolve immediately.
+ *
+ * The constructor opens (or creates) the file, switches it to WAL mode and creates or upgrades the schema. It
+ * throws `ValidationError` for bad options and `StorageError` when the file cannot be opened.
+ * @example const storage = new SqliteStorage({ path: './dharma.db' });
  */
 export class SqliteStorage implements Storage {
   readonly specificationVersion = 'v1' as const;
@@ -75,7 +79,7 @@ export class SqliteStorage implements Storage {
 
   /** Runs `work` after the closed/abort checks, turning driver errors into `StorageError`. */
   private run<T>(operation: string, signal: AbortSignal | undefined, work: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new StateError(`SqliteStorage is closed: ${operation} needs a new storage (createSqliteStorage).`));
+    if (this.closed) return Promise.reject(new StateError(`SqliteStorage is closed: ${operation} needs a new storage (new SqliteStorage).`));
     if (signal?.aborted) return Promise.reject(signal.reason);
     try {
       return Promise.resolve(work());
@@ -337,10 +341,9 @@ export class SqliteStorage implements Storage {
 }
 
 /**
- * Creates a {@link SqliteStorage}: opens (or creates) the file, switches it to WAL mode and creates or
- * upgrades the schema. Throws `ValidationError` for bad options and `StorageError` when the file cannot
- * be opened.
- * @example const storage = createSqliteStorage({ path: './dharma.db' });
+ * Creates a {@link SqliteStorage}.
+ * @deprecated Construct it with `new SqliteStorage(options)` (the SDK's one construction style); this alias is
+ * removed in a later 0.x release.
  */
 export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   return new SqliteStorage(options);

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   // In CommonJS the kernel is a separate bundle, yet its errors are instances of the root's classes (and back).
   assert.ok(new kernel.StorageError('x') instanceof core.StorageError && new core.ValidationError('x', []) instanceof kernel.ValidationError);
   assert.ok(!(new kernel.StorageError('x') instanceof core.ValidationError));
-  const engine = core.createEngine({ storage: sqlite.createSqliteStorage({ path: ':memory:' }), analyzers: [new core.AnomalyDetector()] });
+  const engine = new core.Engine({ storage: new sqlite.SqliteStorage({ path: ':memory:' }), analyzers: [new core.AnomalyDetector()] });
   await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.5 });
   const runtime = models.createOnnxRuntime();
   const detector = new models.ThreatDetector({ model: await models.loadModel({ id: 'threat', runtime }) });

@@ -2,7 +2,7 @@
 // packed tarballs (ESM). Imports every published package and subpath, and uses a little of each.
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { AnomalyDetector, StorageError, createEngine, type Finding } from '@iac-dharma/core';
+import { AnomalyDetector, StorageError, Engine, type Finding } from '@iac-dharma/core';
 import * as kernel from '@iac-dharma/core/kernel';
 import { loadAugurs, createPrometheusMetrics } from '@iac-dharma/core/node';
 import { ManualClock } from '@iac-dharma/core/testing';
@@ -11,10 +11,10 @@ import * as simulator from '@iac-dharma/core/simulator';
 import * as browser from '@iac-dharma/core/browser';
 import { ThreatDetector, createOnnxRuntime, loadModel } from '@iac-dharma/models';
 import { DEFAULT_ENCODER_ID, WordPieceTokenizer, defaultEncoderSource } from '@iac-dharma/models-text';
-import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
-import { createPostgresStorage } from '@iac-dharma/storage-postgres';
-import { createKafkaTransport } from '@iac-dharma/kafka';
-import { createDriftDetector, createKubernetesPlugin } from '@iac-dharma/kubernetes';
+import { SqliteStorage } from '@iac-dharma/storage-sqlite';
+import { PostgresStorage } from '@iac-dharma/storage-postgres';
+import { KafkaTransport } from '@iac-dharma/kafka';
+import { DriftDetector, createKubernetesPlugin } from '@iac-dharma/kubernetes';
 import { parseDuration } from '@iac-dharma/prometheus';
 // Type-only: the scoring worker entry is for browsers (a Web Worker).
 import type { createScoringWorker } from '@iac-dharma/models/worker';
@@ -27,10 +27,10 @@ const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta
 assert.equal(typeof choleskyFactor, 'function');
 // The kernel is the root entry's own code (shared chunks in ESM): the same classes.
 assert.equal(kernel.StorageError, StorageError);
-assert.equal(typeof createPostgresStorage, 'function');
-assert.equal(typeof createKafkaTransport, 'function');
+assert.equal(typeof PostgresStorage, 'function');
+assert.equal(typeof KafkaTransport, 'function');
 assert.equal(typeof createKubernetesPlugin, 'function');
-assert.equal(typeof createDriftDetector, 'function');
+assert.equal(typeof DriftDetector, 'function');
 assert.equal(parseDuration('1m'), 60_000);
 const workerFactory: typeof createScoringWorker | undefined = undefined;
 assert.equal(workerFactory, undefined);
@@ -43,8 +43,8 @@ assert.equal(typeof loadAugurs().mstl, 'object');
 const metrics = createPrometheusMetrics();
 
 // An engine on SQLite with the anomaly detector.
-const storage = createSqliteStorage({ path: ':memory:' });
-const engine = createEngine({ storage, metrics, analyzers: [new AnomalyDetector()] });
+const storage = new SqliteStorage({ path: ':memory:' });
+const engine = new Engine({ storage, metrics, analyzers: [new AnomalyDetector()] });
 const findings: Finding[] = [];
 engine.on('anomaly', (finding) => findings.push(finding));
 await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.5 });

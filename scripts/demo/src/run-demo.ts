@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CapacityForecaster,
-  createEngine,
+  Engine,
   zScoreStrategy,
-  createRemediator,
+  Remediator,
   type Analyzer,
   type Finding,
   type IngestRecordInput,
   type RemediationResult,
 } from '@iac-dharma/core';
-import { createFleetSimulator, FLEET_METRICS, INCIDENT_CATALOG } from '@iac-dharma/core/simulator';
+import { FleetSimulator, FLEET_METRICS, INCIDENT_CATALOG } from '@iac-dharma/core/simulator';
 import { ManualClock } from '@iac-dharma/core/testing';
 import { FailurePredictor, ThreatDetector } from '@iac-dharma/models';
-import { createSqliteStorage } from '@iac-dharma/storage-sqlite';
+import { SqliteStorage } from '@iac-dharma/storage-sqlite';
 import { ConnectionGenerator } from './connection-generator.js';
 import { createOnCallApprover, DEMO_GUARDS, DEMO_POLICIES, type ApprovalDecision } from './demo-policies.js';
 import type { DemoRunResult, MissingModel } from './demo-run-result.js';
@@ -52,10 +52,10 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
   const clock = new ManualClock(scenario.start);
   const temporary = options.db ? undefined : mkdtempSync(join(tmpdir(), 'dharma-demo-'));
   const databasePath = options.db ?? join(temporary!, 'demo.sqlite');
-  const storage = createSqliteStorage({ path: databasePath });
+  const storage = new SqliteStorage({ path: databasePath });
   const emit = (kind: string, text: string) => options.onEvent?.({ at: clock.now(), kind, text });
 
-  const fleet = createFleetSimulator({ clock, seed: options.seed, services: scenario.services });
+  const fleet = new FleetSimulator({ clock, seed: options.seed, services: scenario.services });
   for (const resource of fleet.resources()) await storage.putResource({ resource });
   await storage.putResource({ resource: { type: 'infrastructure', id: scenario.turbofan.resource, name: `turbofan (C-MAPSS ${trajectory.engine})`, provider: 'simulated', status: 'running', labels: {}, spec: {} } });
   await storage.putResource({ resource: { type: 'infrastructure', id: scenario.portScan.target, name: 'edge gateway', provider: 'simulated', status: 'running', labels: {}, spec: {} } });
@@ -80,11 +80,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
   const sensors = failureModel.ready ? failureModel.model.card.features.map((feature) => feature.name) : [];
 
   const approvals: ApprovalDecision[] = [];
-  const remediator = createRemediator({
+  const remediator = new Remediator({
     storage, clock, plugins: [fleet.plugin()], policies: DEMO_POLICIES, guards: DEMO_GUARDS,
     approve: createOnCallApprover(() => clock.now(), approvals), learner: { seed: options.seed },
   });
-  const engine = createEngine({ storage, clock, analyzers, handlers: [remediator] });
+  const engine = new Engine({ storage, clock, analyzers, handlers: [remediator] });
   await engine.start();
   if (failureModel.ready) {
     const heldOut = isValidationEngine(failureModel.model.card, trajectory.engine);

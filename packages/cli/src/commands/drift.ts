@@ -43,8 +43,8 @@ Exit status: 0 nothing drifted, 1 something drifted, 2 bad arguments or the clus
     try {
       const options = parseWith(OptionsSchema, values, 'dharma drift options');
       // Loaded only when this command runs: the other commands do not pay for the Kubernetes client.
-      const { createDriftDetector } = await import('@iac-dharma/kubernetes');
-      const detector = createDriftDetector({
+      const { DriftDetector } = await import('@iac-dharma/kubernetes');
+      const detector = new DriftDetector({
         client: options.kubeconfig, manifests: options.manifests, fieldManager: options['field-manager'],
         ...(options.namespace ? { namespace: options.namespace } : {}),
       });

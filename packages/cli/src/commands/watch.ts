@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { AnomalyDetector, CapacityForecaster, createEngine, type Finding, type Storage } from '@iac-dharma/core';
+import { AnomalyDetector, CapacityForecaster, Engine, type Finding, type Storage } from '@iac-dharma/core';
 import {
   createAlertmanagerHandler,
   createPrometheusSource,
@@ -62,8 +62,8 @@ function parseQueries(values: string[] | undefined): PrometheusQuery[] {
 async function openStorage(spec: string | undefined): Promise<Storage | undefined> {
   if (spec === undefined) return undefined;
   if (!spec.startsWith('sqlite:') || spec.length <= 'sqlite:'.length) throw new UsageError(`--storage: expected sqlite:FILE, got "${spec}"`);
-  const { createSqliteStorage } = await import('@iac-dharma/storage-sqlite');
-  return createSqliteStorage({ path: spec.slice('sqlite:'.length) });
+  const { SqliteStorage } = await import('@iac-dharma/storage-sqlite');
+  return new SqliteStorage({ path: spec.slice('sqlite:'.length) });
 }
 
 function formatFinding(finding: Finding): string {
@@ -124,7 +124,7 @@ export const watchCommand: Command = {
     const { step } = settings;
     const targets = settings.queries.filter((query) => query.capacity).map((query) => ({ metric: query.name, threshold: query.capacity!.threshold, direction: query.capacity!.direction }));
     const analyzers = [new AnomalyDetector(), ...(targets.length > 0 ? [new CapacityForecaster({ targets, stepMs: step, tickIntervalMs: Math.max(1000, step * 10), horizon: 48 })] : [])];
-    const engine = createEngine({ analyzers, ...(settings.storage ? { storage: settings.storage } : {}), publishFindings: false });
+    const engine = new Engine({ analyzers, ...(settings.storage ? { storage: settings.storage } : {}), publishFindings: false });
     let alertmanager: AlertmanagerHandler | undefined;
     if (settings.alertmanager) {
       alertmanager = createAlertmanagerHandler({ url: settings.alertmanager, resendIntervalMs: Math.max(step, 15_000) });

@@ -35,7 +35,7 @@ const SNAPSHOT_VERSION = 1;
  * @example
  * const detector = new AnomalyDetector();
  * const score = detector.score('web-1/cpu', Date.now(), 0.42); // low-level streaming API
- * const engine = createEngine({ analyzers: [detector] });     // or as an engine analyzer
+ * const engine = new Engine({ analyzers: [detector] });     // or as an engine analyzer
  */
 export class AnomalyDetector implements Analyzer {
   /** Version of the contract implemented. */

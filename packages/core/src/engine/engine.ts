@@ -31,7 +31,7 @@ const RECORD_KINDS: readonly IngestRecord['kind'][] = ['metric', 'event', 'log']
  * `Remediator`, and emits typed events.
  *
  * ```ts
- * const engine = createEngine({ analyzers: [new AnomalyDetector()] });
+ * const engine = new Engine({ analyzers: [new AnomalyDetector()] });
  * engine.on('anomaly', (finding) => console.log(finding.summary));
  * await engine.ingest({ resource: 'web-1', metric: 'cpu', value: 0.97 });
  * ```
@@ -452,7 +452,11 @@ function toError(error: unknown): Error {
   return error instanceof Error ? error : DharmaError.isInstance(error) ? error : new Error(String(error));
 }
 
-/** Creates an {@link Engine}. */
+/**
+ * Creates an {@link Engine}.
+ * @deprecated Construct it with `new Engine(options)` (the SDK's one construction style); this alias is removed
+ * in a later 0.x release.
+ */
 export function createEngine(options: EngineOptions = {}): Engine {
   return new Engine(options);
 }

@@ -25,7 +25,8 @@ describe('instanceof across copies of the SDK', () => {
     expect(new other.StorageError('x') instanceof ValidationError).toBe(false);
     expect(new Error('x') instanceof StorageError).toBe(false);
     expect(Object.assign(new Error('x'), { name: 'StorageError' }) instanceof other.StorageError).toBe(false);
-    expect(null instanceof other.DharmaError).toBe(false);
+    const nothing: unknown = null;
+    expect(nothing instanceof other.DharmaError).toBe(false);
   });
 
   it('a class of your own that extends an SDK error keeps the plain check, and is still an instance of the SDK class', () => {

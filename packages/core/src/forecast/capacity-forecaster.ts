@@ -19,7 +19,7 @@ const MAX_GRID = 100_000;
  *
  * ```ts
  * const forecaster = new CapacityForecaster({ seasonLengths: [24, 168], targets: [{ metric: 'disk_used_bytes', threshold: 9e11 }] });
- * const engine = createEngine({ analyzers: [forecaster] });
+ * const engine = new Engine({ analyzers: [forecaster] });
  * ```
  * Severity: `critical` when already crossed, `high` when the point forecast crosses within the window,
  * `medium` when only the bound does. Score: 0.5 when only the bound crosses, 1 when the point does,

@@ -38,7 +38,7 @@ const SNAPSHOT_VERSION = 1;
  *
  * ```ts
  * const optimizer = new ResourceOptimizer({ workloadLabel: 'app' });
- * const engine = createEngine({ analyzers: [optimizer] }); // `insight` findings, topic `rightsizing`, on tick
+ * const engine = new Engine({ analyzers: [optimizer] }); // `insight` findings, topic `rightsizing`, on tick
  * optimizer.recommend('checkout', { current: { cpuCores: 2, memoryBytes: 4 * 2 ** 30 } });
  * ```
  */

@@ -50,7 +50,8 @@ interface RunRequest {
  * policy, lets the learner order the allowed actions, passes each through the guards (dry-run, approval,
  * rate limits, cooldowns, blast radius, circuit breaker), runs the plugin action isolated with a timeout,
  * verifies the fix, rolls back and escalates on failure, learns from the verified outcome and records every
- * step in a hash-chained history. `execute()` is the manual entry point, under the same guards.
+ * step in a hash-chained history. `execute()` is the manual entry point, under the same guards. Register it
+ * with `engine.useHandler(remediator)` (or the engine's `handlers` option).
  */
 export class Remediator extends EventEmitter<RemediatorEvents> implements FindingHandler {
   /** Version of the contract implemented. */
@@ -427,7 +428,11 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
   }
 }
 
-/** Creates a {@link Remediator}. Register it with `engine.useHandler(remediator)`. */
+/**
+ * Creates a {@link Remediator}.
+ * @deprecated Construct it with `new Remediator(options)` (the SDK's one construction style); this alias is
+ * removed in a later 0.x release.
+ */
 export function createRemediator(options: RemediatorOptions): Remediator {
   return new Remediator(options);
 }

@@ -53,7 +53,7 @@ interface Service extends SimulatedServiceState {
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
 
-/** Options of {@link createFleetSimulator}, with their defaults (parsed once; a wrong option throws `ValidationError` naming it). */
+/** Options of {@link FleetSimulator}, with their defaults (parsed once; a wrong option throws `ValidationError` naming it). */
 const FleetSimulatorOptionsSchema = z.object({
   /** Drives simulated time (a `ManualClock` in tests, so a day passes in milliseconds). */
   clock: z.custom<Clock>(isObject, { message: 'expected a Clock' }),
@@ -65,7 +65,7 @@ const FleetSimulatorOptionsSchema = z.object({
   noise: z.number().nonnegative().finite().default(1),
 });
 
-/** Options of {@link createFleetSimulator} (only `clock` is required). */
+/** Options of {@link FleetSimulator} (only `clock` is required). */
 export interface FleetSimulatorOptions extends z.input<typeof FleetSimulatorOptionsSchema> {}
 
 const DAY_MS = 86_400_000;
@@ -248,7 +248,11 @@ export class FleetSimulator {
   }
 }
 
-/** Creates a {@link FleetSimulator}. */
+/**
+ * Creates a {@link FleetSimulator}.
+ * @deprecated Construct it with `new FleetSimulator(options)` (the SDK's one construction style); this alias is
+ * removed in a later 0.x release.
+ */
 export function createFleetSimulator(options: FleetSimulatorOptions): FleetSimulator {
   return new FleetSimulator(options);
 }

@@ -37,7 +37,7 @@ const ADAPTED = Symbol.for('@iac-dharma/adapted-logger');
  * Pass `callShape` to say it yourself. Every component that accepts a `logger` option applies this.
  *
  * ```ts
- * const engine = createEngine({ logger: pino() }); // fields arrive as pino properties
+ * const engine = new Engine({ logger: pino() }); // fields arrive as pino properties
  * ```
  */
 export function adaptLogger(logger: LoggerLike, options: { callShape?: LoggerCallShape } = {}): Logger {

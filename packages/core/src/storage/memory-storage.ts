@@ -28,7 +28,7 @@ export interface MemoryStateParts {
   parts: Map<string, string>;
 }
 
-/** Options of {@link createMemoryStorage}. */
+/** Options of {@link MemoryStorage}. */
 export interface MemoryStorageOptions {
   /** Existing data to reopen. @default a new empty store */
   store?: MemoryStore;
@@ -234,9 +234,4 @@ export class MemoryStorage implements Storage {
   async close(): Promise<void> {
     this.closed = true;
   }
-}
-
-/** Creates a {@link MemoryStorage}. */
-export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
-  return new MemoryStorage(options);
 }

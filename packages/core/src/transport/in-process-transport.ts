@@ -4,7 +4,7 @@ import { adaptLogger } from '../spec/adapt-logger.js';
 import { DEAD_LETTER_TOPIC, type IncomingMessage, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Transport } from '../spec/transport.js';
 import { randomId } from '../util/random-id.js';
 
-/** Options of {@link createInProcessTransport}. */
+/** Options of {@link InProcessTransport}. */
 export interface InProcessTransportOptions {
   /** Delivery attempts per message before it is dead-lettered. @default 3 */
   maxAttempts?: number;
@@ -173,9 +173,4 @@ function hashKey(key: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-/** Creates an {@link InProcessTransport}. */
-export function createInProcessTransport(options: InProcessTransportOptions = {}): InProcessTransport {
-  return new InProcessTransport(options);
 }

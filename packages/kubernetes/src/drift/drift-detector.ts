@@ -69,7 +69,7 @@ export interface DriftReport {
   findings: InsightFinding[];
 }
 
-/** Options of {@link createDriftDetector}. */
+/** Options of {@link DriftDetector}. */
 export type CreateDriftDetectorOptions = DriftDetectorOptionsInput & {
   /** A folder of YAML manifests, or the desired objects themselves. */
   manifests: string | readonly unknown[];
@@ -267,7 +267,11 @@ export class DriftDetector {
   }
 }
 
-/** Creates a {@link DriftDetector}. */
+/**
+ * Creates a {@link DriftDetector}.
+ * @deprecated Construct it with `new DriftDetector(options)` (the SDK's one construction style); this alias is
+ * removed in a later 0.x release.
+ */
 export function createDriftDetector(options: CreateDriftDetectorOptions): DriftDetector {
   return new DriftDetector(options);
 }
