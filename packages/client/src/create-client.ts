@@ -5,7 +5,7 @@ import { DharmaClientError } from './errors/client-error.js';
 import { toClientError } from './errors/to-client-error.js';
 import { withRetry, type RetryOptions } from './with-retry.js';
 import { subscriptionIterator, type SubscriptionIterator } from './subscription-iterator.js';
-import type { DharmaClient } from './dharma-client.js';
+import type { CallOptions, DharmaClient } from './dharma-client.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -23,11 +23,6 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Retries of idempotent queries (never mutations) on retryable errors. @default { retries: 2, delayMs: 100 } */
   retry?: RetryOptions;
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  signal?: AbortSignal;
 }
 
 /**

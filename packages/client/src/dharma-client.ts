@@ -1,4 +1,3 @@
-import type { CallOptions } from './create-client.js';
 import type { AnomalyEvent, Prediction } from './types/findings.js';
 import type {
   AnomalyAlertsOptions,
@@ -16,6 +15,11 @@ import type {
 import type { IngestResult, RemediationRecord, ScaleResult } from './types/remediation.js';
 import type { Compute, Deployment, Infrastructure, InfrastructureDetail, Metric, StatusChange } from './types/resources.js';
 import type { SubscriptionIterator } from './subscription-iterator.js';
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
 
 /**
  * The typed gateway client. Queries retry on retryable errors; mutations never do. Every method throws

@@ -1,5 +1,5 @@
-export { createClient, type CallOptions, type ClientOptions } from './create-client.js';
-export type { DharmaClient } from './dharma-client.js';
+export { createClient, type ClientOptions } from './create-client.js';
+export type { CallOptions, DharmaClient } from './dharma-client.js';
 export type { SubscriptionIterator } from './subscription-iterator.js';
 export { withRetry, type RetryOptions } from './with-retry.js';
 export { DharmaClientError, type ClientErrorOptions } from './errors/client-error.js';

@@ -1,5 +1,5 @@
 export { FleetSimulator, createFleetSimulator, type AppliedFleetAction, type FleetSimulatorOptions, type SimulatedIncident, type SimulatedServiceState } from './fleet-simulator.js';
-export { createFleetPlugin } from './fleet-plugin.js';
+export { createFleetPlugin, type FleetControls } from './fleet-plugin.js';
 export {
   FLEET_METRICS,
   INCIDENT_CATALOG,
