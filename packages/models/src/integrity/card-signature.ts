@@ -1,5 +1,4 @@
-import { ModelIntegrityError } from '@iac-dharma/core/kernel';
-import { canonicalJson } from '@iac-dharma/core/kernel';
+import { ModelIntegrityError, canonicalJson } from '@iac-dharma/core/kernel';
 
 /**
  * A pinned Ed25519 public key: a WebCrypto `CryptoKey`, a PEM `-----BEGIN PUBLIC KEY-----` (SPKI) text, the
