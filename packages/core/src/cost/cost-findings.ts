@@ -22,7 +22,7 @@ export function budgetFinding(status: BudgetStatus, now: number, currency: strin
     severity,
     score: Math.min(1, Math.max(0, 0.5 + (projected - amount) / amount)),
     summary: `${status.scope} ${verb} its budget of ${round(amount)} ${currency}: spent ${round(status.spent)}, forecast ${round(status.forecastTotal)} (pessimistic ${round(status.forecastUpper)}) by ${new Date(status.periodEnd).toISOString()}.`,
-    data: { type: 'budget', ...status, budget: { ...status.budget } } as unknown as Record<string, unknown>,
+    data: { type: 'budget', ...status, budget: { ...status.budget } },
   };
 }
 

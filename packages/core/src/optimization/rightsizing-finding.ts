@@ -43,7 +43,7 @@ export function rightsizingFinding(recommendation: Recommendation, now: number):
     score,
     summary: `${workload}: set CPU to ${describe(cpu, (value) => `${round(value)} cores`)} and memory to ${describe(memory, (value) => `${round(value / GIB)} GiB`)} per replica` +
       (recommendation.lastOomAt !== undefined ? ' (raised after an OOM kill)' : '') + '.',
-    data: { ...recommendation, savings } as unknown as Record<string, unknown>,
+    data: { ...recommendation, savings },
   });
 }
 
