@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AnomalyDetector, createEngine, type Engine, type Storage } from '@iac-dharma/core';
+import { AnomalyDetector, Engine, type Storage } from '@iac-dharma/core';
 
 const here = fileURLToPath(import.meta.url);
 const root = resolve(dirname(here), '../../..');
@@ -45,11 +45,11 @@ const rssMiB = () => mib(process.memoryUsage().rss);
 
 async function openStorage(options: PhaseOptions): Promise<Storage> {
   if (options.storage === 'sqlite') {
-    const { createSqliteStorage } = await import('@iac-dharma/storage-sqlite');
-    return createSqliteStorage({ path: options.location });
+    const { SqliteStorage } = await import('@iac-dharma/storage-sqlite');
+    return new SqliteStorage({ path: options.location });
   }
-  const { createPostgresStorage } = await import('@iac-dharma/storage-postgres');
-  return createPostgresStorage({ connectionString: postgresUrl()!, schema: options.location, maxConnections: 4 });
+  const { PostgresStorage } = await import('@iac-dharma/storage-postgres');
+  return new PostgresStorage({ connectionString: postgresUrl()!, schema: options.location, maxConnections: 4 });
 }
 
 /** Bytes of the largest stored state value (any state table the schema has). */
@@ -103,7 +103,7 @@ async function learn(engine: Engine, series: number, from: number, to: number, f
 async function runPhase(options: PhaseOptions): Promise<Record<string, number>> {
   const storage = await openStorage(options);
   const detector = new AnomalyDetector({ maxSeries: options.series });
-  const engine = createEngine({ storage, analyzers: [detector], persistSamples: false });
+  const engine = new Engine({ storage, analyzers: [detector], persistSamples: false });
   const result: Record<string, number> = {};
   if (options.phase === 'close') {
     await engine.start();
