@@ -101,10 +101,10 @@ export {
 // Adapter interfaces (contracts)
 export { noopLogger, systemClock, type CallOptions, type Clock, type ComponentHealth, type Logger } from '../spec/common.js';
 export { adaptLogger, type LoggerCallShape, type LoggerLike } from '../spec/adapt-logger.js';
-export type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, Storage } from '../spec/storage.js';
+export type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, StatePart, StatePartsWrite, StatePartsWriteResult, Storage, StoredStateParts } from '../spec/storage.js';
 export { DEAD_LETTER_TOPIC, INPUT_TOPICS, TOPICS, type IncomingMessage, type MessageBatch, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from '../spec/transport.js';
 export type { ModelRuntime, ModelSession, TensorData, TensorType } from '../spec/model-runtime.js';
-export type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
+export type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerStateParts } from '../spec/analyzer.js';
 export type { FindingHandler, FindingHandlerContext } from '../spec/finding-handler.js';
 export type { LogFindingClassifier } from '../spec/log-finding-classifier.js';
 export { defineRemediationAction, type RemediationActionDefinition, type RemediationContext, type RemediationPlugin, type RollbackReport, type VerificationResult } from '../spec/remediation-plugin.js';

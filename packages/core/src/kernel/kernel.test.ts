@@ -63,6 +63,24 @@ describe('@iac-dharma/core/kernel', () => {
     expect(packages).toContain('eventemitter3');
   });
 
+  it('exports every name (values and types) the root entry exports from a kernel module', () => {
+    const program = ts.createProgram([resolve(sourceRoot, 'index.ts'), resolve(sourceRoot, 'kernel/index.ts')], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true });
+    const checker = program.getTypeChecker();
+    const exportsOf = (file: string) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(resolve(sourceRoot, file))!)!);
+    const kernelNames = new Set(exportsOf('kernel/index.ts').map((symbol) => symbol.getName()));
+    const kernelModules = new Set(runtimeClosure(resolve(sourceRoot, 'kernel/index.ts')).modules.concat(['spec/analyzer.ts', 'spec/finding-handler.ts', 'spec/model-runtime.ts', 'spec/storage.ts', 'spec/log-finding-classifier.ts']));
+    const missing = exportsOf('index.ts')
+      .filter((symbol) => {
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        const file = target.declarations?.[0]?.getSourceFile().fileName;
+        return file !== undefined && kernelModules.has(relative(sourceRoot, file));
+      })
+      .map((symbol) => symbol.getName())
+      .filter((name) => !kernelNames.has(name));
+    expect(missing).toEqual([]);
+    expect(kernelNames.has('Storage') && kernelNames.has('StoredStateParts')).toBe(true);
+  });
+
   it('exports the very objects of the root (or, for retry and canonical JSON, the internal) entry', () => {
     const names = Object.keys(kernel);
     expect(names.length).toBeGreaterThan(60);
