@@ -11,7 +11,7 @@ import { typeDefs } from './type-defs.js';
 /**
  * The gateway's executable schema: {@link typeDefs} with its resolvers. Typed as graphql's `GraphQLSchema`, not
  * graphql-yoga's, so the published declarations do not reach into graphql-yoga's types (and the lru-cache and
- * @whatwg-node declarations behind them, which fail to typecheck with `skipLibCheck` off).
+ * `@whatwg-node` declarations behind them, which fail to typecheck with `skipLibCheck` off).
  */
 export function createExecutableSchema(): GraphQLSchema {
   const resolvers: Resolvers = {
