@@ -41,11 +41,11 @@ const ADAPTED = Symbol.for('@iac-dharma/adapted-logger');
  * ```
  */
 export function adaptLogger(logger: LoggerLike, options: { callShape?: LoggerCallShape } = {}): Logger {
-  if ((logger as unknown as Record<symbol, unknown>)[ADAPTED] === true && options.callShape === undefined) return logger as Logger;
+  if (Reflect.get(logger, ADAPTED) === true && options.callShape === undefined) return logger as Logger;
   const shape = options.callShape ?? (takesFieldsFirst(logger) ? 'fields-first' : 'message-first');
   const adapted = {} as Logger & Record<symbol, unknown>;
   for (const level of LEVELS) {
-    const method = (logger[level] as unknown as LogMethod | undefined)?.bind(logger);
+    const method = (logger[level] as LogMethod | undefined)?.bind(logger);
     adapted[level] = (message: string, fields?: Record<string, unknown>) => {
       if (!method) return;
       if (fields === undefined) method(message);
