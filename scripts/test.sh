@@ -49,6 +49,8 @@ echo "[test] Node $(node --version): services, build, lint, docs, the whole suit
 # Lint gate first (fast, needs no service): eslint.config.js — no explicit any, type-only imports, no import
 # cycles, no node:* in browser-safe code; any warning fails.
 npm run lint:code
+# One formatter at one line length (prettier, .prettierrc.json: 120 columns): `npm run format` fixes.
+npm run format:check
 # The gateway's resolver types are generated from its SDL and committed: fail when they drift (offline, seconds).
 npm run codegen:check
 (
