@@ -3,17 +3,35 @@
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = [{ group: ['node:*'], message: 'Browser-safe code: put Node-only code in src/platform/node/ (exporting the same names as src/platform/browser/).' }];
+const nodeBuiltins = [
+  {
+    group: ['node:*'],
+    message:
+      'Browser-safe code: put Node-only code in src/platform/node/ (exporting the same names as src/platform/browser/).',
+  },
+];
 // Adapters (storage, transport, models, plugins) build on the contracts only: @iac-dharma/core/kernel.
 const kernelOnly = ['@iac-dharma/core', '@iac-dharma/core/internal'].map((name) => ({
   name,
   message: 'Adapters import the contracts from @iac-dharma/core/kernel, so installing one never loads the analytics.',
 }));
-const adapterSources = ['storage-sqlite', 'storage-postgres', 'kafka', 'prometheus', 'kubernetes'].map((name) => `packages/${name}/src/**/*.ts`);
+const adapterSources = ['storage-sqlite', 'storage-postgres', 'kafka', 'prometheus', 'kubernetes'].map(
+  (name) => `packages/${name}/src/**/*.ts`,
+);
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'docs/api/**', '**/.services/**', '**/.turbo/**', 'training/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'docs/api/**',
+      '**/.services/**',
+      '**/.turbo/**',
+      'training/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.tsx'],
@@ -23,11 +41,20 @@ export default tseslint.config(
     settings: {
       'import-x/extensions': ['.ts', '.tsx', '.js'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] }, conditionNames: ['@iac-dharma/source', 'types', 'import', 'default'] })],
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+          conditionNames: ['@iac-dharma/source', 'types', 'import', 'default'],
+        }),
+      ],
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
+      ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },

@@ -28,7 +28,12 @@ function sourceFiles(folder) {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) files.push(...sourceFiles(path));
-    else if (/\.(ts|tsx|mts|cts)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(path);
+    else if (
+      /\.(ts|tsx|mts|cts)$/.test(entry.name) &&
+      !/\.test\.tsx?$/.test(entry.name) &&
+      !entry.name.endsWith('.d.ts')
+    )
+      files.push(path);
   }
   return files;
 }
@@ -36,7 +41,13 @@ function sourceFiles(folder) {
 function resolveImport(from, specifier) {
   if (specifier.startsWith('.')) {
     const base = resolve(dirname(from), specifier);
-    const candidates = [base.replace(/\.(m|c)?js$/, '.$1ts'), base.replace(/\.js$/, '.tsx'), `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')];
+    const candidates = [
+      base.replace(/\.(m|c)?js$/, '.$1ts'),
+      base.replace(/\.js$/, '.tsx'),
+      `${base}.ts`,
+      `${base}.tsx`,
+      join(base, 'index.ts'),
+    ];
     return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
   }
   return sourceEntries.get(specifier);
@@ -107,8 +118,13 @@ for (const start of graph.keys()) {
 }
 
 if (components.length > 0) {
-  console.error(`[cycles] ${components.length} import cycle(s) among ${files.length} source files (type-only imports count):`);
+  console.error(
+    `[cycles] ${components.length} import cycle(s) among ${files.length} source files (type-only imports count):`,
+  );
   for (const component of components) console.error(`  ${component.join(' <-> ')}`);
   process.exit(1);
 }
-if (!process.argv.includes('--quiet')) console.log(`[cycles] no import cycle among ${files.length} source files in packages/*/src (type-only imports included)`);
+if (!process.argv.includes('--quiet'))
+  console.log(
+    `[cycles] no import cycle among ${files.length} source files in packages/*/src (type-only imports included)`,
+  );

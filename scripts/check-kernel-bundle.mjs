@@ -13,9 +13,21 @@ if (!folder) {
 }
 // Classes defined only by analytics modules; none may be defined in the kernel's code (esbuild writes
 // `var Name = class ...`, or `class Name` when kept).
-const FORBIDDEN = ['Engine', 'AnomalyDetector', 'CapacityForecaster', 'Remediator', 'GaussianProcess', 'LogTemplateMiner', 'RootCauseAnalyzer', 'MemoryStorage', 'InProcessTransport', 'CostPredictor'];
+const FORBIDDEN = [
+  'Engine',
+  'AnomalyDetector',
+  'CapacityForecaster',
+  'Remediator',
+  'GaussianProcess',
+  'LogTemplateMiner',
+  'RootCauseAnalyzer',
+  'MemoryStorage',
+  'InProcessTransport',
+  'CostPredictor',
+];
 const defines = (text, name) => new RegExp(`\\b${name}\\s*=\\s*class\\b|\\bclass\\s+_?${name}\\b`).test(text);
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|\n)\s*import\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|\n)\s*import\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g;
 
 /** Follows relative imports from `entry`; returns the files (with sizes) and the bare specifiers. */
 function closure(entry) {
@@ -38,7 +50,10 @@ function closure(entry) {
 
 const problems = [];
 const report = {};
-for (const [format, file] of [['esm', 'index.js'], ['cjs', 'index.cjs']]) {
+for (const [format, file] of [
+  ['esm', 'index.js'],
+  ['cjs', 'index.cjs'],
+]) {
   const kernel = closure(join(folder, 'dist/kernel', file));
   const root = closure(join(folder, 'dist', file));
   const extra = [...kernel.packages].filter((name) => name !== 'zod');
@@ -46,13 +61,22 @@ for (const [format, file] of [['esm', 'index.js'], ['cjs', 'index.cjs']]) {
   for (const [path, text] of kernel.files) {
     for (const name of FORBIDDEN) if (defines(text, name)) problems.push(`${format}: ${path} defines ${name}`);
   }
-  if (!FORBIDDEN.every((name) => [...root.files.values()].some((text) => defines(text, name)))) problems.push(`${format}: the root bundle lacks a marker (the check has gone stale)`);
-  report[format] = { kernelFiles: kernel.files.size, kernelBytes: kernel.bytes, rootFiles: root.files.size, rootBytes: root.bytes, rootPackages: [...root.packages].sort() };
+  if (!FORBIDDEN.every((name) => [...root.files.values()].some((text) => defines(text, name))))
+    problems.push(`${format}: the root bundle lacks a marker (the check has gone stale)`);
+  report[format] = {
+    kernelFiles: kernel.files.size,
+    kernelBytes: kernel.bytes,
+    rootFiles: root.files.size,
+    rootBytes: root.bytes,
+    rootPackages: [...root.packages].sort(),
+  };
 }
 if (problems.length > 0) {
   console.error(`[kernel] ${problems.join('\n[kernel] ')}`);
   process.exit(1);
 }
 for (const [format, figures] of Object.entries(report)) {
-  console.log(`[kernel] ${format}: kernel loads ${figures.kernelFiles} file(s), ${(figures.kernelBytes / 1024).toFixed(1)} kB (zod only); root loads ${figures.rootFiles} file(s), ${(figures.rootBytes / 1024).toFixed(1)} kB (${figures.rootPackages.join(', ')})`);
+  console.log(
+    `[kernel] ${format}: kernel loads ${figures.kernelFiles} file(s), ${(figures.kernelBytes / 1024).toFixed(1)} kB (zod only); root loads ${figures.rootFiles} file(s), ${(figures.rootBytes / 1024).toFixed(1)} kB (${figures.rootPackages.join(', ')})`,
+  );
 }

@@ -15,6 +15,9 @@ const program = ts.createProgram([entry], {
 });
 const checker = program.getTypeChecker();
 const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry));
-const names = checker.getExportsOfModule(moduleSymbol).map((symbol) => symbol.getName()).sort();
+const names = checker
+  .getExportsOfModule(moduleSymbol)
+  .map((symbol) => symbol.getName())
+  .sort();
 if (process.argv.includes('--list')) console.log(names.join('\n'));
 console.log(names.length);

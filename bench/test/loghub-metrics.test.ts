@@ -11,7 +11,12 @@ describe('Loghub parsing metrics', () => {
   });
 
   it('PA compares template text exactly, after collapsing whitespace', () => {
-    expect(parsingAccuracy(['Invalid user <*> from <*>', 'Connection closed by <*>'], ['Invalid  user <*> from <*> ', 'Connection closed by <*> [preauth]'])).toBe(0.5);
+    expect(
+      parsingAccuracy(
+        ['Invalid user <*> from <*>', 'Connection closed by <*>'],
+        ['Invalid  user <*> from <*> ', 'Connection closed by <*> [preauth]'],
+      ),
+    ).toBe(0.5);
     expect(() => parsingAccuracy(['a'], [])).toThrow(/1 true templates but 0 parsed/);
   });
 });

@@ -44,7 +44,14 @@ describe('OWA and set-level accuracy', () => {
       { insample, actual: [7, 8] },
       { insample, actual: [100, 200] },
     ];
-    const result = accuracy(series, [[6, 10], [110, 180]], 2);
+    const result = accuracy(
+      series,
+      [
+        [6, 10],
+        [110, 180],
+      ],
+      2,
+    );
     expect(result.smape).toBeCloseTo((smape([7, 8], [6, 10]) + smape([100, 200], [110, 180])) / 2, 10);
     // second series: errors 10 and 20 → MAE 15 / 2
     expect(result.mase).toBeCloseTo((0.75 + 7.5) / 2, 10);

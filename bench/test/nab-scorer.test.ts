@@ -9,7 +9,12 @@ import { calcSweepScore, probationaryLength, scaledSigmoid } from '../src/nab/na
 const minute = 60_000;
 const timestamps = Array.from({ length: 100 }, (_, row) => row * minute);
 const windows: Array<[number, number]> = [[40 * minute, 59 * minute]];
-const file = (scores: Record<number, number>): ScoredFile => ({ name: 'hand.csv', timestamps, windows, anomalyScores: timestamps.map((_, row) => scores[row] ?? 0) });
+const file = (scores: Record<number, number>): ScoredFile => ({
+  name: 'hand.csv',
+  timestamps,
+  windows,
+  anomalyScores: timestamps.map((_, row) => scores[row] ?? 0),
+});
 
 describe('NAB sweeper', () => {
   it('uses NAB scaled sigmoid and probationary length', () => {
@@ -21,7 +26,13 @@ describe('NAB sweeper', () => {
   });
 
   it('gives the first row of a window the full TP weight and less later in it', () => {
-    const points = calcSweepScore({ timestamps, anomalyScores: new Array(100).fill(0), windows, costMatrix: NAB_PROFILES.standard, fileName: 'f' });
+    const points = calcSweepScore({
+      timestamps,
+      anomalyScores: new Array(100).fill(0),
+      windows,
+      costMatrix: NAB_PROFILES.standard,
+      fileName: 'f',
+    });
     expect(points[40]!.sweepScore).toBeCloseTo(1, 10);
     expect(points[59]!.sweepScore).toBeCloseTo(scaledSigmoid(-1 / 20) / scaledSigmoid(-1), 10);
     expect(points[30]!.sweepScore).toBeCloseTo(-0.11, 10);
@@ -61,16 +72,36 @@ describe('NAB corpus scoring', () => {
   it('normalises the way NAB did for the published detectors (116 windows)', () => {
     const thresholdsPath = join(NAB_DIR, 'config/thresholds.json');
     if (!existsSync(thresholdsPath)) return;
-    const thresholds = JSON.parse(readFileSync(thresholdsPath, 'utf8')) as Record<string, Record<string, { score: number }>>;
-    const published = JSON.parse(readFileSync(join(NAB_DIR, 'results/final_results.json'), 'utf8')) as Record<string, Record<string, number>>;
+    const thresholds = JSON.parse(readFileSync(thresholdsPath, 'utf8')) as Record<
+      string,
+      Record<string, { score: number }>
+    >;
+    const published = JSON.parse(readFileSync(join(NAB_DIR, 'results/final_results.json'), 'utf8')) as Record<
+      string,
+      Record<string, number>
+    >;
     // thresholds.json holds stale raw scores for a few detectors (htmjava, knncad, random, twitterADVec,
     // windowedGaussian; see the dataset's SCOREBOARD.md); every other detector must match in all profiles.
-    const consistent = ['ARTime', 'contextOSE', 'earthgeckoSkyline', 'expose', 'null', 'numenta', 'numentaTM', 'randomCutForest', 'relativeEntropy', 'skyline'];
+    const consistent = [
+      'ARTime',
+      'contextOSE',
+      'earthgeckoSkyline',
+      'expose',
+      'null',
+      'numenta',
+      'numentaTM',
+      'randomCutForest',
+      'relativeEntropy',
+      'skyline',
+    ];
     for (const detector of consistent) {
       for (const profile of ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'] as const) {
         const costs = NAB_PROFILES[profile];
         const raw = thresholds[detector]![profile]!.score;
-        expect(normalizeScore(raw, -116 * costs.fnWeight, 116 * costs.tpWeight)).toBeCloseTo(published[detector]![profile]!, 6);
+        expect(normalizeScore(raw, -116 * costs.fnWeight, 116 * costs.tpWeight)).toBeCloseTo(
+          published[detector]![profile]!,
+          6,
+        );
       }
     }
   });

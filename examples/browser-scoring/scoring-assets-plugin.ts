@@ -22,11 +22,17 @@ export interface ScoringAssetsOptions {
 const require = createRequire(import.meta.url);
 /** onnxruntime-web's wasm glue and binary used by the `onnxruntime-web/wasm` build (single- and multi-threaded). */
 const WASM_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
-const MIME: Record<string, string> = { '.wasm': 'application/wasm', '.json': 'application/json', '.onnx': 'application/octet-stream', '.mjs': 'text/javascript' };
+const MIME: Record<string, string> = {
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.onnx': 'application/octet-stream',
+  '.mjs': 'text/javascript',
+};
 
 /** Every file the page may fetch at run time: URL path under the base → file on disk. */
 export function scoringAssetFiles(options: ScoringAssetsOptions = {}): Map<string, string> {
-  const artifacts = options.artifactsDirectory ?? join(dirname(require.resolve('@iac-dharma/models/package.json')), 'artifacts');
+  const artifacts =
+    options.artifactsDirectory ?? join(dirname(require.resolve('@iac-dharma/models/package.json')), 'artifacts');
   const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
   const files = new Map<string, string>();
   for (const file of WASM_FILES) files.set(`${options.wasmPath ?? 'ort/'}${file}`, join(ortDist, file));
@@ -36,7 +42,8 @@ export function scoringAssetFiles(options: ScoringAssetsOptions = {}): Map<strin
     if (!existsSync(cardPath)) continue;
     const card = JSON.parse(readFileSync(cardPath, 'utf8')) as { file: string };
     // Only the card and the model: parity files and training notes stay out of the page.
-    for (const file of ['model-card.json', card.file]) files.set(`${options.modelsPath ?? 'models/'}${id}/${file}`, join(artifacts, id, file));
+    for (const file of ['model-card.json', card.file])
+      files.set(`${options.modelsPath ?? 'models/'}${id}/${file}`, join(artifacts, id, file));
   }
   return files;
 }
@@ -66,7 +73,13 @@ export function scoringAssets(options: ScoringAssetsOptions = {}): Plugin {
     transformIndexHtml(_html, context) {
       if (options.preloadWasm === false || context.path.includes('/test/')) return [];
       const href = `${options.wasmPath ?? 'ort/'}${WASM_FILES.find((file) => file.endsWith('.wasm'))}`;
-      return [{ tag: 'link', attrs: { rel: 'preload', href, as: 'fetch', type: 'application/wasm', crossorigin: '' }, injectTo: 'head-prepend' }];
+      return [
+        {
+          tag: 'link',
+          attrs: { rel: 'preload', href, as: 'fetch', type: 'application/wasm', crossorigin: '' },
+          injectTo: 'head-prepend',
+        },
+      ];
     },
     generateBundle() {
       for (const [fileName, path] of files) this.emitFile({ type: 'asset', fileName, source: readFileSync(path) });

@@ -16,5 +16,9 @@ export default defineConfig({
   // The scoring worker lazy-loads onnxruntime-web, which needs ES module workers.
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
-  plugins: [scoringAssets({ ...(process.env['DHARMA_ARTIFACTS_DIR'] ? { artifactsDirectory: process.env['DHARMA_ARTIFACTS_DIR'] } : {}) })],
+  plugins: [
+    scoringAssets({
+      ...(process.env['DHARMA_ARTIFACTS_DIR'] ? { artifactsDirectory: process.env['DHARMA_ARTIFACTS_DIR'] } : {}),
+    }),
+  ],
 });

@@ -13,5 +13,11 @@ const shared = {
 
 export default defineConfig([
   { ...shared, format: ['esm', 'cjs'], platform: 'node', clean: true, shims: true },
-  { ...shared, entry: { index: 'src/index.ts', 'worker/index': 'src/platform/browser/worker/index.ts' }, format: ['esm'], platform: 'browser', outDir: 'dist/browser' },
+  {
+    ...shared,
+    entry: { index: 'src/index.ts', 'worker/index': 'src/platform/browser/worker/index.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    outDir: 'dist/browser',
+  },
 ]);

@@ -15,7 +15,11 @@ const modelsPresent = (id: string) => existsSync(join(ARTIFACTS, id, 'model-card
 
 function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', 'scripts/demo/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@iac-dharma/source', '--import', 'tsx', 'scripts/demo/main.ts', ...args],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -57,7 +61,9 @@ describe('npm run demo (scripts/demo/main.ts)', () => {
     expect(run.stdout).toMatch(/Audit +\d+ hash-chained history records, verified intact/);
     expect(run.stdout).toMatch(/Engine +\d+ records ingested, 0 rejected, 0 errors/);
     if (modelsPresent('failure')) {
-      expect(table).toMatch(/turbofan wear \(C-MAPSS FD001\/22\) .* prediction: P\(fail ≤ \d+ cycles\) = 0\.\d+ .* cycle \d+: \d+ cycles/);
+      expect(table).toMatch(
+        /turbofan wear \(C-MAPSS FD001\/22\) .* prediction: P\(fail ≤ \d+ cycles\) = 0\.\d+ .* cycle \d+: \d+ cycles/,
+      );
       expect(run.stdout).toMatch(/a validation engine the failure model never trained on/);
     } else {
       expect(run.stdout).toMatch(/Skipped +the failure model is not available/);
@@ -72,7 +78,14 @@ describe('npm run demo (scripts/demo/main.ts)', () => {
     browser = await chromium.launch({
       executablePath: process.env.DHARMA_CHROMIUM ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
@@ -81,7 +94,9 @@ describe('npm run demo (scripts/demo/main.ts)', () => {
     page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
     page.on('request', (request) => requests.push(request.url()));
     await page.goto(pathToFileURL(path).href);
-    await page.waitForFunction(() => document.body.getAttribute('data-charts-drawn') !== null, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.body.getAttribute('data-charts-drawn') !== null, undefined, {
+      timeout: 20_000,
+    });
     const charts = await page.evaluate(() =>
       [...document.querySelectorAll('.chart')].map((chart) => {
         const canvas = chart.querySelector('canvas');

@@ -31,7 +31,14 @@ async function main(): Promise<number> {
     ...(options.quiet
       ? {}
       : {
-          onProgress: (state) => progress.update({ done: state.done, total: state.total, simulated: hhmm(state.now), findings: state.findings, remediations: state.remediations }),
+          onProgress: (state) =>
+            progress.update({
+              done: state.done,
+              total: state.total,
+              simulated: hhmm(state.now),
+              findings: state.findings,
+              remediations: state.remediations,
+            }),
           onEvent: (event) => {
             progress.clear();
             process.stdout.write(`${hhmm(event.at)}  ${event.kind.padEnd(11)} ${event.text}\n`);
@@ -48,7 +55,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof DharmaError || error instanceof TypeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message =
+      error instanceof DharmaError || error instanceof TypeError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
     process.stderr.write(`demo: ${message}\n\n${DEMO_USAGE}\n`);
     process.exit(1);
   },

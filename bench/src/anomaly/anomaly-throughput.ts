@@ -24,7 +24,8 @@ for (let run = 0; run < RUNS; run += 1) {
   const wallStart = performance.now();
   for (const series of corpus) {
     const detector = new AnomalyDetector();
-    for (let row = 0; row < series.values.length; row += 1) checksum += detector.score(series.name, series.timestamps[row]!, series.values[row]!);
+    for (let row = 0; row < series.values.length; row += 1)
+      checksum += detector.score(series.name, series.timestamps[row]!, series.values[row]!);
   }
   const cpu = process.cpuUsage(cpuStart);
   cpuSeconds.push((cpu.user + cpu.system) / 1e6);
@@ -34,8 +35,10 @@ for (let run = 0; run < RUNS; run += 1) {
 // Serialised state of one series after learning a real file.
 const trained = new AnomalyDetector();
 const sample = corpus.find((series) => series.name.includes('nyc_taxi'))!;
-for (let row = 0; row < sample.values.length; row += 1) trained.score('taxi', sample.timestamps[row]!, sample.values[row]!);
-const snapshotBytes = JSON.stringify((trained.snapshot() as { series: Record<string, unknown> }).series.taxi).length + '"taxi":'.length;
+for (let row = 0; row < sample.values.length; row += 1)
+  trained.score('taxi', sample.timestamps[row]!, sample.values[row]!);
+const snapshotBytes =
+  JSON.stringify((trained.snapshot() as { series: Record<string, unknown> }).series.taxi).length + '"taxi":'.length;
 
 // Memory per series (JS heap + array buffers): 100k series, 50 samples each.
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -46,7 +49,9 @@ if (gc) {
   const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const before = used();
   const many = new AnomalyDetector({ maxSeries: SERIES });
-  for (let step = 0; step < 50; step += 1) for (let index = 0; index < SERIES; index += 1) many.score(`host-${index}/cpu`, step * 60_000, Math.sin(index + step));
+  for (let step = 0; step < 50; step += 1)
+    for (let index = 0; index < SERIES; index += 1)
+      many.score(`host-${index}/cpu`, step * 60_000, Math.sin(index + step));
   gc();
   heapBytesPerSeries = (used() - before) / SERIES;
   if (many.stats().series !== SERIES) throw new Error('series were evicted');

@@ -31,9 +31,15 @@ function parityBatch(id: string): { input: number[]; rows: number; width: number
 }
 
 /** Loads model `id` on onnxruntime-node and returns a timer of back-to-back loops (total ms of `iterations` runs). */
-async function nodeTimer(id: string): Promise<{ loop(input: number[], rows: number, iterations: number): Promise<number>; release(): Promise<void> }> {
+async function nodeTimer(
+  id: string,
+): Promise<{ loop(input: number[], rows: number, iterations: number): Promise<number>; release(): Promise<void> }> {
   const card = JSON.parse(readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model-card.json'), 'utf8')) as unknown;
-  const model = await loadModel({ bytes: readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model.onnx')), card, runtime: createOnnxRuntime() });
+  const model = await loadModel({
+    bytes: readFileSync(join(ARTIFACTS_DIRECTORY, id, 'model.onnx')),
+    card,
+    runtime: createOnnxRuntime(),
+  });
   return {
     async loop(input, rows, iterations) {
       const batch = Float32Array.from(input);
@@ -67,15 +73,41 @@ try {
       const repeat: number[] = [];
       for (let run = 0; run < COLD_RUNS; run++) {
         const { context, page } = await openHarness();
-        first.push((await page.evaluate(([id, placement, row]) => window.harness.coldStart(id, placement, row), [id, placement, row] as const)).firstScoreMs);
+        first.push(
+          (
+            await page.evaluate(([id, placement, row]) => window.harness.coldStart(id, placement, row), [
+              id,
+              placement,
+              row,
+            ] as const)
+          ).firstScoreMs,
+        );
         const again = await context.newPage();
         await again.goto(`${server.url}test/harness.html`);
         await again.waitForFunction(() => document.body.dataset['ready'] === 'true');
-        repeat.push((await again.evaluate(([id, placement, row]) => window.harness.coldStart(id, placement, row), [id, placement, row] as const)).firstScoreMs);
+        repeat.push(
+          (
+            await again.evaluate(([id, placement, row]) => window.harness.coldStart(id, placement, row), [
+              id,
+              placement,
+              row,
+            ] as const)
+          ).firstScoreMs,
+        );
         await context.close();
       }
-      figures.push({ measure: 'first visit: load → first score (wasm + model + session + 1 row)', model: id, where: `chromium ${placement}`, ms: spread(first) });
-      figures.push({ measure: 'repeat visit: load → first score (cached wasm + model)', model: id, where: `chromium ${placement}`, ms: spread(repeat) });
+      figures.push({
+        measure: 'first visit: load → first score (wasm + model + session + 1 row)',
+        model: id,
+        where: `chromium ${placement}`,
+        ms: spread(first),
+      });
+      figures.push({
+        measure: 'repeat visit: load → first score (cached wasm + model)',
+        model: id,
+        where: `chromium ${placement}`,
+        ms: spread(repeat),
+      });
     }
   }
   // Where the first-visit time goes (page thread, threat first, then failure with the wasm already up).
@@ -89,7 +121,12 @@ try {
     }
     await context.close();
   }
-  const coldPhases = Object.fromEntries(Object.entries(phases).map(([id, byPhase]) => [id, Object.fromEntries(Object.entries(byPhase).map(([phase, values]) => [phase, spread(values)]))]));
+  const coldPhases = Object.fromEntries(
+    Object.entries(phases).map(([id, byPhase]) => [
+      id,
+      Object.fromEntries(Object.entries(byPhase).map(([phase, values]) => [phase, spread(values)])),
+    ]),
+  );
 
   // 2. Scoring time: per row (1-row batches) and per batch (every parity row in one run). Node, the page thread
   //    and the worker take turns in every repeat, so they share the machine's load alike.
@@ -97,21 +134,34 @@ try {
   for (const id of MODELS) {
     const { input, rows, width } = parityBatch(id);
     const node = await nodeTimer(id);
-    for (const [label, batchInput, batchRows, calls] of [['per row (1-row run)', input.slice(0, width), 1, ROW_CALLS], [`batch of ${rows} rows`, input, rows, BATCH_CALLS]] as const) {
+    for (const [label, batchInput, batchRows, calls] of [
+      ['per row (1-row run)', input.slice(0, width), 1, ROW_CALLS],
+      [`batch of ${rows} rows`, input, rows, BATCH_CALLS],
+    ] as const) {
       const samples: Record<string, number[]> = { node: [], main: [], worker: [] };
       const browserLoop = (placement: 'main' | 'worker', iterations: number) =>
-        page.evaluate(([id, placement, input, rows, iterations]) => window.harness.timeLoop(id, placement, input, rows, iterations), [id, placement, [...batchInput], batchRows, iterations] as const);
+        page.evaluate(
+          ([id, placement, input, rows, iterations]) => window.harness.timeLoop(id, placement, input, rows, iterations),
+          [id, placement, [...batchInput], batchRows, iterations] as const,
+        );
       await node.loop([...batchInput], batchRows, 20);
       for (const placement of ['main', 'worker'] as const) await browserLoop(placement, 20);
       for (let repeat = 0; repeat < REPEATS; repeat++) {
         samples['node']!.push((await node.loop([...batchInput], batchRows, calls)) / calls);
-        for (const placement of ['main', 'worker'] as const) samples[placement]!.push((await browserLoop(placement, calls)) / calls);
+        for (const placement of ['main', 'worker'] as const)
+          samples[placement]!.push((await browserLoop(placement, calls)) / calls);
       }
       const nodeMs = spread(samples['node']!);
       figures.push({ measure: label, model: id, where: 'node (onnxruntime-node)', ms: nodeMs });
       for (const placement of ['main', 'worker'] as const) {
         const ms = spread(samples[placement]!);
-        figures.push({ measure: label, model: id, where: `chromium ${placement}`, ms, vsNode: Math.round((ms.median / nodeMs.median) * 100) / 100 });
+        figures.push({
+          measure: label,
+          model: id,
+          where: `chromium ${placement}`,
+          ms,
+          vsNode: Math.round((ms.median / nodeMs.median) * 100) / 100,
+        });
       }
     }
     await node.release();
@@ -130,7 +180,9 @@ try {
     const examplePage = await fresh.newPage();
     server.resetCounts();
     await examplePage.goto(`${server.url}index.html?interval=3600000`);
-    await examplePage.waitForFunction(() => Number(document.body.dataset['ticks'] ?? 0) >= 1, undefined, { timeout: 30_000 });
+    await examplePage.waitForFunction(() => Number(document.body.dataset['ticks'] ?? 0) >= 1, undefined, {
+      timeout: 30_000,
+    });
     const status = (await examplePage.textContent('#status')) ?? '';
     pageFirstScore.push(Number(/first model score (\d+) ms/.exec(status)?.[1] ?? NaN));
     pageFirstNavigation.push(afterNavigation(status));
@@ -144,21 +196,46 @@ try {
     pageRepeatNavigation.push(afterNavigation(repeatStatus));
     await fresh.close();
   }
-  figures.push({ measure: 'example page, first visit: script start → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageFirstScore) });
-  figures.push({ measure: 'example page, repeat visit: script start → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageRepeat) });
-  figures.push({ measure: 'example page, first visit: navigation → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageFirstNavigation) });
-  figures.push({ measure: 'example page, repeat visit: navigation → first failure + threat scores', model: 'failure + threat', where: 'chromium worker', ms: spread(pageRepeatNavigation) });
+  figures.push({
+    measure: 'example page, first visit: script start → first failure + threat scores',
+    model: 'failure + threat',
+    where: 'chromium worker',
+    ms: spread(pageFirstScore),
+  });
+  figures.push({
+    measure: 'example page, repeat visit: script start → first failure + threat scores',
+    model: 'failure + threat',
+    where: 'chromium worker',
+    ms: spread(pageRepeat),
+  });
+  figures.push({
+    measure: 'example page, first visit: navigation → first failure + threat scores',
+    model: 'failure + threat',
+    where: 'chromium worker',
+    ms: spread(pageFirstNavigation),
+  });
+  figures.push({
+    measure: 'example page, repeat visit: navigation → first failure + threat scores',
+    model: 'failure + threat',
+    where: 'chromium worker',
+    ms: spread(pageRepeatNavigation),
+  });
 
   const result = {
     title: 'Browser scoring (onnxruntime-web in headless Chromium)',
     description:
-      'Cold start is measured in a fresh browser context (no HTTP cache) from the call to the first score; scoring times are the median over repeats of a loop of back-to-back runs (per-call mean), against onnxruntime-node in the bench process on the same vectors (the models\' parity inputs). vsNode = Chromium median / Node median. Served from localhost by node:http without compression; gzipBytes is what a gzip-enabled server would send.',
+      "Cold start is measured in a fresh browser context (no HTTP cache) from the call to the first score; scoring times are the median over repeats of a loop of back-to-back runs (per-call mean), against onnxruntime-node in the bench process on the same vectors (the models' parity inputs). vsNode = Chromium median / Node median. Served from localhost by node:http without compression; gzipBytes is what a gzip-enabled server would send.",
     command: 'cd /work/main && npx tsx --conditions=@iac-dharma/source bench/src/browser/browser-bench.ts',
     measuredAt: new Date().toISOString(),
     figures,
     coldPhasesMs: coldPhases,
     download,
-    environment: { chromium: browser.version(), node: process.version, onnxruntimeWeb: '1.30.0 (wasm build, single-threaded)', rowsPerBatch: Object.fromEntries(MODELS.map((id) => [id, parityBatch(id).rows])) },
+    environment: {
+      chromium: browser.version(),
+      node: process.version,
+      onnxruntimeWeb: '1.30.0 (wasm build, single-threaded)',
+      rowsPerBatch: Object.fromEntries(MODELS.map((id) => [id, parityBatch(id).rows])),
+    },
   };
   const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
   mkdirSync(resultsDir, { recursive: true });

@@ -21,7 +21,10 @@ export function fileKind(path: string): string {
 }
 
 /** Bytes fetched by a page, grouped by kind, raw and gzip-compressed (what a server with gzip would send). */
-export function downloadTable(sent: Map<string, number>, outDir: string): Array<{ kind: string; files: number; bytes: number; gzipBytes: number }> {
+export function downloadTable(
+  sent: Map<string, number>,
+  outDir: string,
+): Array<{ kind: string; files: number; bytes: number; gzipBytes: number }> {
   const groups = new Map<string, { kind: string; files: number; bytes: number; gzipBytes: number }>();
   for (const [path, bytes] of sent) {
     const kind = fileKind(path);
@@ -32,6 +35,16 @@ export function downloadTable(sent: Map<string, number>, outDir: string): Array<
     groups.set(kind, group);
   }
   const rows = [...groups.values()].sort((a, b) => b.bytes - a.bytes);
-  rows.push(rows.reduce((total, row) => ({ kind: 'total', files: total.files + row.files, bytes: total.bytes + row.bytes, gzipBytes: total.gzipBytes + row.gzipBytes }), { kind: 'total', files: 0, bytes: 0, gzipBytes: 0 }));
+  rows.push(
+    rows.reduce(
+      (total, row) => ({
+        kind: 'total',
+        files: total.files + row.files,
+        bytes: total.bytes + row.bytes,
+        gzipBytes: total.gzipBytes + row.gzipBytes,
+      }),
+      { kind: 'total', files: 0, bytes: 0, gzipBytes: 0 },
+    ),
+  );
   return rows;
 }

@@ -38,14 +38,24 @@ async function openLoop(clients: DharmaClient[], rate: number, seconds: number) 
         () => void latencies.push(performance.now() - due),
         (error: unknown) => {
           errors++;
-          firstError ||= error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+          firstError ||=
+            error instanceof Error
+              ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
+              : String(error);
         },
       ),
     );
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - begin) / 1000;
-  return { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), achieved: latencies.length / elapsed, errors, firstError };
+  return {
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    achieved: latencies.length / elapsed,
+    errors,
+    firstError,
+  };
 }
 
 /** Closed loop: `concurrency` clients each send the next query when the previous answers. */
@@ -62,16 +72,24 @@ async function closedLoop(clients: DharmaClient[], concurrency: number, seconds:
       }
     }),
   );
-  return { requestsPerSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) };
+  return {
+    requestsPerSecond: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+  };
 }
 
 /** `subscribers` metricsStream subscriptions over `sockets` connections; `eventsPerSecond` samples ingested for `seconds`. */
 async function fanOut(url: string, subscribers: number, sockets: number, eventsPerSecond: number, seconds: number) {
   const publisher = createClient({ url, apiKey: BENCH_KEY, webSocketImpl: WebSocket });
-  const socketClients = Array.from({ length: sockets }, () => createClient({ url, apiKey: BENCH_KEY, webSocketImpl: WebSocket }));
+  const socketClients = Array.from({ length: sockets }, () =>
+    createClient({ url, apiKey: BENCH_KEY, webSocketImpl: WebSocket }),
+  );
   const delays: number[] = [];
   let received = 0;
-  const iterators = Array.from({ length: subscribers }, (_, index) => socketClients[index % sockets]!.metricsStream({ resourceId: 'fanout' }));
+  const iterators = Array.from({ length: subscribers }, (_, index) =>
+    socketClients[index % sockets]!.metricsStream({ resourceId: 'fanout' }),
+  );
   const consumers = iterators.map(async (iterator) => {
     try {
       for await (const metric of iterator) {
@@ -102,7 +120,12 @@ async function fanOut(url: string, subscribers: number, sockets: number, eventsP
   const expected = events * subscribers;
   const settleDeadline = Date.now() + 10_000;
   while (received < expected && Date.now() < settleDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const result = { ready, delivered: received / expected, p50DelayMs: percentile(delays, 0.5), p95DelayMs: percentile(delays, 0.95) };
+  const result = {
+    ready,
+    delivered: received / expected,
+    p50DelayMs: percentile(delays, 0.5),
+    p95DelayMs: percentile(delays, 0.95),
+  };
   await Promise.all(iterators.map((iterator) => iterator.return()));
   await Promise.all(consumers);
   await Promise.all([publisher, ...socketClients].map((client) => client.close()));
@@ -111,7 +134,9 @@ async function fanOut(url: string, subscribers: number, sockets: number, eventsP
 
 /** Baseline of the machine: a bare node:http server answering fixed JSON, queried with fetch, closed loop. */
 async function baseline(concurrency: number, seconds: number): Promise<number> {
-  const server = createServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'));
+  const server = createServer(
+    (_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   let count = 0;
@@ -133,11 +158,16 @@ async function main(): Promise<void> {
   const details: Record<string, unknown> = { loadAverageAtStart: loadavg() };
   const baselineSamples = [];
   for (let run = 0; run < runs; run++) baselineSamples.push(await baseline(8, 3));
-  figures.push({ test: 'machine baseline: bare node:http server + fetch (same process), 8 concurrent, 3 s', requestsPerSecond: spread(baselineSamples) });
+  figures.push({
+    test: 'machine baseline: bare node:http server + fetch (same process), 8 concurrent, 3 s',
+    requestsPerSecond: spread(baselineSamples),
+  });
   console.log(JSON.stringify(figures[0]));
   const server = await startServer();
   try {
-    const clients = Array.from({ length: 8 }, () => createClient({ url: server.url, apiKey: BENCH_KEY, retry: { retries: 0 } }));
+    const clients = Array.from({ length: 8 }, () =>
+      createClient({ url: server.url, apiKey: BENCH_KEY, retry: { retries: 0 } }),
+    );
     await closedLoop(clients, 8, 2); // warm-up (JIT, connection pools)
 
     for (const rate of [100, 500]) {
@@ -179,7 +209,10 @@ async function main(): Promise<void> {
     try {
       const sockets = Math.min(subscribers, 100);
       const result = await fanOut(stepServer.url, subscribers, sockets, 10, 5);
-      const row = { test: `metricsStream fan-out: ${subscribers} subscriptions over ${sockets} sockets, 10 events/s for 5 s`, ...result };
+      const row = {
+        test: `metricsStream fan-out: ${subscribers} subscriptions over ${sockets} sockets, 10 events/s for 5 s`,
+        ...result,
+      };
       steps.push(row);
       figures.push(row);
       console.log(JSON.stringify(row));

@@ -12,13 +12,23 @@ export function percentile(values: number[], q: number): number {
 /** Median, min and max of repeated runs. */
 export function spread(values: number[]): { median: number; min: number; max: number; runs: number } {
   const round = (value: number) => Math.round(value * 1000) / 1000;
-  return { median: round(percentile(values, 0.5)), min: round(Math.min(...values)), max: round(Math.max(...values)), runs: values.length };
+  return {
+    median: round(percentile(values, 0.5)),
+    min: round(Math.min(...values)),
+    max: round(Math.max(...values)),
+    runs: values.length,
+  };
 }
 
 /** Starts `gateway-bench-server.ts` in a child process; resolves its URL and a stop function. */
-export async function startServer(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+export async function startServer(
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const entry = fileURLToPath(new URL('./gateway-bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', entry], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

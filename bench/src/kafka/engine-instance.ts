@@ -14,7 +14,15 @@ const threshold: Analyzer = {
     const findings: AnalyzerFinding[] = [];
     for (const record of records) {
       if (record.kind === 'metric' && record.value > 0.9) {
-        findings.push({ kind: 'anomaly', resource: record.resource, timestamp: record.timestamp, severity: 'medium', score: 1, value: record.value, summary: 'probe' });
+        findings.push({
+          kind: 'anomaly',
+          resource: record.resource,
+          timestamp: record.timestamp,
+          severity: 'medium',
+          score: 1,
+          value: record.value,
+          summary: 'probe',
+        });
       }
     }
     return findings;
@@ -25,10 +33,24 @@ const [brokers, topicPrefix, group, name] = process.argv.slice(2) as [string, st
 const client = (process.env.BENCH_CLIENT ?? 'kafkajs') as 'kafkajs' | 'platformatic';
 // The transport's defaults (fetch wait 1 s, heartbeat 1 s, commits every 1 s), as a deployment gets them;
 // BENCH_FAST_GROUP=1 uses the tests' fast-group settings instead (fetch wait 100 ms, heartbeat 300 ms).
-const fast = process.env.BENCH_FAST_GROUP === '1' ? { sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 100, commitIntervalMs: 500 } : {};
-const transport = new KafkaTransport({ brokers: brokers.split(','), client, clientId: name, topicPrefix, partitions: Number(process.env.BENCH_PARTITIONS ?? 6), ...fast });
+const fast =
+  process.env.BENCH_FAST_GROUP === '1'
+    ? { sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 100, commitIntervalMs: 500 }
+    : {};
+const transport = new KafkaTransport({
+  brokers: brokers.split(','),
+  client,
+  clientId: name,
+  topicPrefix,
+  partitions: Number(process.env.BENCH_PARTITIONS ?? 6),
+  ...fast,
+});
 // BENCH_PUBLISH_FINDINGS=0 keeps findings in-process (to see what publishing them to Kafka costs).
-const engine = new Engine({ transport, analyzers: [threshold], publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0' });
+const engine = new Engine({
+  transport,
+  analyzers: [threshold],
+  publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0',
+});
 let ingested = 0;
 let firstAt = 0;
 let lastAt = 0;
@@ -49,12 +71,31 @@ const cpuSeconds = () => {
   return (usage.user + usage.system) / 1e6;
 };
 const timer = setInterval(() => {
-  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt, cpu: cpuSeconds(), rebalances: transport.stats().rebalances });
+  process.send!({
+    type: 'progress',
+    ingested,
+    latencies,
+    firstAt,
+    lastAt,
+    cpu: cpuSeconds(),
+    rebalances: transport.stats().rebalances,
+  });
   latencies = [];
 }, 200);
 process.on('message', async (message: { type: string }) => {
   if (message.type !== 'stop') return;
   clearInterval(timer);
   await engine.close();
-  process.send!({ type: 'progress', ingested, latencies, firstAt, lastAt, cpu: cpuSeconds(), rebalances: transport.stats().rebalances }, () => process.exit(0));
+  process.send!(
+    {
+      type: 'progress',
+      ingested,
+      latencies,
+      firstAt,
+      lastAt,
+      cpu: cpuSeconds(),
+      rebalances: transport.stats().rebalances,
+    },
+    () => process.exit(0),
+  );
 });

@@ -35,14 +35,22 @@ const CLIENT = (process.env.BENCH_CLIENT ?? 'kafkajs') as 'kafkajs' | 'platforma
 function brokers(): string {
   if (process.env.DHARMA_KAFKA_BROKERS) return process.env.DHARMA_KAFKA_BROKERS;
   const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'kafka.env');
-  const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((entry) => entry.startsWith('DHARMA_KAFKA_BROKERS=')) : undefined;
+  const line = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .find((entry) => entry.startsWith('DHARMA_KAFKA_BROKERS='))
+    : undefined;
   if (!line) throw new Error('No Kafka broker: run `bash scripts/services/start-kafka.sh` first.');
   return line.slice('DHARMA_KAFKA_BROKERS='.length).trim();
 }
 
 function readBrokerJvmOptions(): string | undefined {
   const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'kafka.env');
-  const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((entry) => entry.startsWith('DHARMA_KAFKA_JVM_OPTS=')) : undefined;
+  const line = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .find((entry) => entry.startsWith('DHARMA_KAFKA_JVM_OPTS='))
+    : undefined;
   return line?.slice('DHARMA_KAFKA_JVM_OPTS='.length).replace(/^"|"$/g, '');
 }
 
@@ -62,29 +70,52 @@ async function startInstances(count: number, prefix: string): Promise<Instance[]
   const instances = Array.from({ length: count }, (_, index) => {
     const child = fork(join(here, 'engine-instance.ts'), [brokers(), prefix, 'bench', `bench-${index}`], {
       env: { ...process.env, BENCH_CLIENT: CLIENT, BENCH_PARTITIONS: String(PARTITIONS) },
-      execArgv: ['--import', 'tsx', '--conditions=@iac-dharma/source', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        '--conditions=@iac-dharma/source',
+        ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
+      ],
       cwd: repoRoot,
     });
     const instance: Instance = { child, ingested: 0, cpu: 0, rebalances: 0, latencies: [], firstAt: 0, lastAt: 0 };
-    child.on('message', (message: { type: string; ingested?: number; latencies?: number[]; firstAt?: number; lastAt?: number; cpu?: number; rebalances?: number }) => {
-      if (message.type === 'progress') {
-        instance.ingested = message.ingested!;
-        instance.cpu = message.cpu!;
-        instance.rebalances = message.rebalances!;
-        instance.firstAt = message.firstAt!;
-        instance.lastAt = message.lastAt!;
-        instance.latencies.push(...message.latencies!);
-      }
-    });
+    child.on(
+      'message',
+      (message: {
+        type: string;
+        ingested?: number;
+        latencies?: number[];
+        firstAt?: number;
+        lastAt?: number;
+        cpu?: number;
+        rebalances?: number;
+      }) => {
+        if (message.type === 'progress') {
+          instance.ingested = message.ingested!;
+          instance.cpu = message.cpu!;
+          instance.rebalances = message.rebalances!;
+          instance.firstAt = message.firstAt!;
+          instance.lastAt = message.lastAt!;
+          instance.latencies.push(...message.latencies!);
+        }
+      },
+    );
     return instance;
   });
   // Each instance joins the group; the later joins rebalance the earlier ones.
-  await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => instance.child.on('message', (message: { type: string }) => message.type === 'ready' && resolvePromise()))));
+  await Promise.all(
+    instances.map(
+      (instance) =>
+        new Promise<void>((resolvePromise) =>
+          instance.child.on('message', (message: { type: string }) => message.type === 'ready' && resolvePromise()),
+        ),
+    ),
+  );
   // The measurement starts once the group is settled: no new partition assignment for 3 s (heartbeats
   // every second at most), so the figures are about steady-state consumption, not the joins of the instances.
   let last = -1;
   let stableSince = Date.now();
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const joins = instances.reduce((sum, instance) => sum + instance.rebalances, 0);
     if (joins !== last) {
       last = joins;
@@ -101,10 +132,15 @@ const joinsOf = (instances: Instance[]) => instances.reduce((sum, instance) => s
 const nextReport = () => new Promise((resolvePromise) => setTimeout(resolvePromise, 450));
 
 async function stopInstances(instances: Instance[]): Promise<void> {
-  await Promise.all(instances.map((instance) => new Promise<void>((resolvePromise) => {
-    instance.child.once('exit', () => resolvePromise());
-    instance.child.send({ type: 'stop' });
-  })));
+  await Promise.all(
+    instances.map(
+      (instance) =>
+        new Promise<void>((resolvePromise) => {
+          instance.child.once('exit', () => resolvePromise());
+          instance.child.send({ type: 'stop' });
+        }),
+    ),
+  );
 }
 
 const sample = (index: number, now: number) => ({
@@ -124,13 +160,28 @@ async function waitIngested(instances: Instance[], total: number, timeoutMs: num
 }
 
 /** Publishes a backlog first, then starts the instances and measures how fast they drain it (consumer side only). */
-async function drainThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; cpuSeconds: number; load: number }> {
+async function drainThroughput(
+  count: number,
+): Promise<{ samplesPerSecond: number; perInstance: number[]; cpuSeconds: number; load: number }> {
   const prefix = `bench-drain-${Date.now().toString(36)}.`;
-  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  const producer = new KafkaTransport({
+    brokers: brokers().split(','),
+    client: CLIENT,
+    clientId: 'bench-producer',
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+  });
   const inFlight: Promise<void>[] = [];
   for (let start = 0; start < MAX_SAMPLES; start += 500) {
     const now = Date.now();
-    inFlight.push(producer.publish({ topic: 'metrics', messages: Array.from({ length: Math.min(500, MAX_SAMPLES - start) }, (_, offset) => ({ value: { ...sample(start + offset, now), value: 0.5 } })) }));
+    inFlight.push(
+      producer.publish({
+        topic: 'metrics',
+        messages: Array.from({ length: Math.min(500, MAX_SAMPLES - start) }, (_, offset) => ({
+          value: { ...sample(start + offset, now), value: 0.5 },
+        })),
+      }),
+    );
     if (inFlight.length >= 8) await inFlight.shift();
   }
   await Promise.all(inFlight);
@@ -150,14 +201,35 @@ async function drainThroughput(count: number): Promise<{ samplesPerSecond: numbe
 }
 
 /** Publishes as fast as the producer can and measures how fast the instances ingest everything. */
-async function maxThroughput(count: number): Promise<{ samplesPerSecond: number; perInstance: number[]; producerPerSecond: number; cpuSeconds: number; samplesPerCpuSecond: number; idleCpuPerSecond: number; samplesPerBusyCpuSecond: number; load: number; joinsDuringRun: number }> {
+async function maxThroughput(count: number): Promise<{
+  samplesPerSecond: number;
+  perInstance: number[];
+  producerPerSecond: number;
+  cpuSeconds: number;
+  samplesPerCpuSecond: number;
+  idleCpuPerSecond: number;
+  samplesPerBusyCpuSecond: number;
+  load: number;
+  joinsDuringRun: number;
+}> {
   const prefix = `bench-max-${Date.now().toString(36)}.`;
   const instances = await startInstances(count, prefix);
-  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  const producer = new KafkaTransport({
+    brokers: brokers().split(','),
+    client: CLIENT,
+    clientId: 'bench-producer',
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+  });
   // Warm-up (not measured): connects the producer and lets every process compile its hot paths.
   const warmup = Number(process.env.BENCH_WARMUP ?? 20_000);
   for (let start = 0; start < warmup; start += 500) {
-    await producer.publish({ topic: 'metrics', messages: Array.from({ length: 500 }, (_, offset) => ({ value: { ...sample(start + offset, Date.now()), value: 0.5 } })) });
+    await producer.publish({
+      topic: 'metrics',
+      messages: Array.from({ length: 500 }, (_, offset) => ({
+        value: { ...sample(start + offset, Date.now()), value: 0.5 },
+      })),
+    });
   }
   await waitIngested(instances, warmup, 60_000);
   // Idle cost: CPU the instances use with nothing to consume (fetch polls, heartbeats, timers, the bench's IPC).
@@ -175,7 +247,14 @@ async function maxThroughput(count: number): Promise<{ samplesPerSecond: number;
   const inFlight: Promise<void>[] = [];
   for (let start = 0; start < MAX_SAMPLES; start += 500) {
     const now = Date.now();
-    inFlight.push(producer.publish({ topic: 'metrics', messages: Array.from({ length: Math.min(500, MAX_SAMPLES - start) }, (_, offset) => ({ value: { ...sample(start + offset, now), value: 0.5 } })) }));
+    inFlight.push(
+      producer.publish({
+        topic: 'metrics',
+        messages: Array.from({ length: Math.min(500, MAX_SAMPLES - start) }, (_, offset) => ({
+          value: { ...sample(start + offset, now), value: 0.5 },
+        })),
+      }),
+    );
     if (inFlight.length >= 8) await inFlight.shift();
   }
   await Promise.all(inFlight);
@@ -191,14 +270,33 @@ async function maxThroughput(count: number): Promise<{ samplesPerSecond: number;
   await stopInstances(instances);
   if (!complete) throw new Error(`only ${perInstance.reduce((a, b) => a + b, 0)} of ${MAX_SAMPLES} samples ingested`);
   const busyCpuSeconds = Math.max(1e-3, cpuSeconds - idleCpuPerSecond * elapsed);
-  return { samplesPerSecond: MAX_SAMPLES / elapsed, perInstance, producerPerSecond: MAX_SAMPLES / ((produced - started) / 1000), cpuSeconds, samplesPerCpuSecond: MAX_SAMPLES / cpuSeconds, idleCpuPerSecond, samplesPerBusyCpuSecond: MAX_SAMPLES / busyCpuSeconds, load, joinsDuringRun };
+  return {
+    samplesPerSecond: MAX_SAMPLES / elapsed,
+    perInstance,
+    producerPerSecond: MAX_SAMPLES / ((produced - started) / 1000),
+    cpuSeconds,
+    samplesPerCpuSecond: MAX_SAMPLES / cpuSeconds,
+    idleCpuPerSecond,
+    samplesPerBusyCpuSecond: MAX_SAMPLES / busyCpuSeconds,
+    load,
+    joinsDuringRun,
+  };
 }
 
 /** Publishes at a fixed rate; every 20th sample is a probe that becomes a finding; returns publish→finding latencies. */
-async function pacedLatency(count: number, rate: number): Promise<{ p50: number; p99: number; max: number; probes: number; achievedRate: number; load: number }> {
+async function pacedLatency(
+  count: number,
+  rate: number,
+): Promise<{ p50: number; p99: number; max: number; probes: number; achievedRate: number; load: number }> {
   const prefix = `bench-paced-${Date.now().toString(36)}.`;
   const instances = await startInstances(count, prefix);
-  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  const producer = new KafkaTransport({
+    brokers: brokers().split(','),
+    client: CLIENT,
+    clientId: 'bench-producer',
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+  });
   await producer.publish({ topic: 'metrics', messages: [{ value: sample(1, Date.now()) }] }); // warm the producer connection
   const total = Math.round(rate * PACED_SECONDS);
   const tickMs = 10;
@@ -210,7 +308,9 @@ async function pacedLatency(count: number, rate: number): Promise<{ p50: number;
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
     if (due > sent) {
       const now = performance.timeOrigin + performance.now();
-      const messages = Array.from({ length: Math.min(due - sent, perTick * 5) }, (_, offset) => ({ value: sample(sent + offset, now) }));
+      const messages = Array.from({ length: Math.min(due - sent, perTick * 5) }, (_, offset) => ({
+        value: sample(sent + offset, now),
+      }));
       sent += messages.length;
       pending.push(producer.publish({ topic: 'metrics', messages }));
     }
@@ -228,12 +328,33 @@ async function pacedLatency(count: number, rate: number): Promise<{ p50: number;
 }
 
 /** Transport alone (no engine): one message per publish at a low rate; publish→handler and publish→ack latency. */
-async function transportLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number; ackP50: number; ackP99: number }> {
+async function transportLatency(
+  rate: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; ackP50: number; ackP99: number }> {
   const prefix = `bench-transport-${Date.now().toString(36)}.`;
-  const consumer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-consumer', topicPrefix: prefix, partitions: PARTITIONS, maxWaitTimeMs: 100 });
+  const consumer = new KafkaTransport({
+    brokers: brokers().split(','),
+    client: CLIENT,
+    clientId: 'bench-consumer',
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+    maxWaitTimeMs: 100,
+  });
   const latencies: number[] = [];
-  await consumer.subscribe({ topic: 'metrics', group: 'bench', handler: async (message) => void latencies.push(performance.timeOrigin + performance.now() - (message.value as { sentAt: number }).sentAt) });
-  const producer = new KafkaTransport({ brokers: brokers().split(','), client: CLIENT, clientId: 'bench-producer', topicPrefix: prefix, partitions: PARTITIONS });
+  await consumer.subscribe({
+    topic: 'metrics',
+    group: 'bench',
+    handler: async (message) =>
+      void latencies.push(performance.timeOrigin + performance.now() - (message.value as { sentAt: number }).sentAt),
+  });
+  const producer = new KafkaTransport({
+    brokers: brokers().split(','),
+    client: CLIENT,
+    clientId: 'bench-producer',
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+  });
   const acks: number[] = [];
   for (let index = 0; index < rate * seconds; index++) {
     const sentAt = performance.timeOrigin + performance.now();
@@ -242,33 +363,77 @@ async function transportLatency(rate: number, seconds: number): Promise<{ p50: n
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 1000 / rate));
   }
   const deadline = Date.now() + 30_000;
-  while (latencies.length < rate * seconds && Date.now() < deadline) await new Promise((resolvePromise) => setTimeout(resolvePromise, 10));
+  while (latencies.length < rate * seconds && Date.now() < deadline)
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 10));
   await producer.close();
   await consumer.close();
-  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
-  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), ackP50: quantile(acks, 0.5), ackP99: quantile(acks, 0.99) };
+  const quantile = (values: number[], q: number) =>
+    [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  return {
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    ackP50: quantile(acks, 0.5),
+    ackP99: quantile(acks, 0.99),
+  };
 }
 
 function summarize(values: number[]): { median: number; min: number; max: number; runs: number[] } {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;
-  return { median: round(sorted[Math.floor(sorted.length / 2)]!), min: round(sorted[0]!), max: round(sorted.at(-1)!), runs: values.map(round) };
+  return {
+    median: round(sorted[Math.floor(sorted.length / 2)]!),
+    min: round(sorted[0]!),
+    max: round(sorted.at(-1)!),
+    runs: values.map(round),
+  };
 }
 
 const figures: Record<string, unknown>[] = [];
-const figure = (scenario: string, instances: number | '—', unit: string, summary: { median: number; min: number; max: number }, goal?: string) =>
-  figures.push({ scenario, instances, median: summary.median, min: summary.min, max: summary.max, unit, goal: goal ?? '—' });
+const figure = (
+  scenario: string,
+  instances: number | '—',
+  unit: string,
+  summary: { median: number; min: number; max: number },
+  goal?: string,
+) =>
+  figures.push({
+    scenario,
+    instances,
+    median: summary.median,
+    min: summary.min,
+    max: summary.max,
+    unit,
+    goal: goal ?? '—',
+  });
 const results: Record<string, unknown> = {
   title: 'Kafka: engine instances on a real broker',
   description:
     `End to end through a real Apache Kafka broker (single KRaft node on this machine): producer → broker → engine.consume() (batch path: one storage write and one analyzer pass per partition fetch) → analyzer → finding. One sample per Kafka message, gzip, acks=all, idempotent producer, client ${process.env.BENCH_CLIENT ?? 'kafkajs'}, ${process.env.BENCH_PARTITIONS ?? 6} partitions for every instance count; each engine instance is its own process with the transport's default settings${process.env.BENCH_FAST_GROUP === '1' ? ' except fast-group ones (fetch wait 100 ms, heartbeat 300 ms)' : ''}. ` +
     'Measurements start once the group is settled (no new assignment for 3 s) and after a 20,000-sample warm-up. End-to-end = samples/s of all instances while a producer publishes as fast as it can; efficiency = samples per CPU-second of the engine processes, summed (process.cpuUsage of each), also shown net of the idle cost measured on the same instances for 2 s right before; latency = publish → finding at half of one instance’s end-to-end rate, the same rate for every instance count (every 20th sample is a probe that becomes a finding; the time includes waiting in the producer). The broker, the producer and the instances share the same 2 cores with everything else running on the machine: the 1-minute load average is given beside each figure.',
-  command: 'bash scripts/services/start-kafka.sh && npx tsx --conditions=@iac-dharma/source bench/src/kafka/kafka-bench.ts',
+  command:
+    'bash scripts/services/start-kafka.sh && npx tsx --conditions=@iac-dharma/source bench/src/kafka/kafka-bench.ts',
   measuredAt: new Date().toISOString(),
   figures,
   brokerJvmOptions: process.env.DHARMA_KAFKA_JVM_OPTS ?? readBrokerJvmOptions(),
-  machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100) },
-  settings: { publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0', runs: RUNS, maxSamples: MAX_SAMPLES, pacedSeconds: PACED_SECONDS, probeEvery: PROBE_EVERY, partitions: PARTITIONS, client: CLIENT, compression: 'gzip', acks: -1, idempotent: true, oneSamplePerMessage: true },
+  machine: {
+    cpus: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  },
+  settings: {
+    publishFindings: process.env.BENCH_PUBLISH_FINDINGS !== '0',
+    runs: RUNS,
+    maxSamples: MAX_SAMPLES,
+    pacedSeconds: PACED_SECONDS,
+    probeEvery: PROBE_EVERY,
+    partitions: PARTITIONS,
+    client: CLIENT,
+    compression: 'gzip',
+    acks: -1,
+    idempotent: true,
+    oneSamplePerMessage: true,
+  },
 };
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const spread = (values: number[]) => {
@@ -277,7 +442,10 @@ const spread = (values: number[]) => {
 };
 let efficiencyOfOne: number | undefined;
 let pacedRateOfOne: number | undefined;
-for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Number).filter((count) => count > 0)) {
+for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3')
+  .split(',')
+  .map(Number)
+  .filter((count) => count > 0)) {
   const drain = [];
   const max = [];
   const paced = [];
@@ -285,13 +453,17 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Numb
     for (let run = 0; run < RUNS; run++) {
       drain.push(await drainThroughput(count));
       const last = drain.at(-1)!;
-      console.error(`[kafka bench] ${count} instance(s) backlog drain run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), load ${round(last.load)}`);
+      console.error(
+        `[kafka bench] ${count} instance(s) backlog drain run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), load ${round(last.load)}`,
+      );
     }
   }
   for (let run = 0; run < RUNS; run++) {
     max.push(await maxThroughput(count));
     const last = max.at(-1)!;
-    console.error(`[kafka bench] ${count} instance(s) end-to-end run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), ${Math.round(last.samplesPerCpuSecond)} samples per engine CPU-second (${round(last.cpuSeconds)} CPU s; idle ${round(last.idleCpuPerSecond, 3)} CPU s/s; ${Math.round(last.samplesPerBusyCpuSecond)} per CPU-second net of idle), joins during the run ${last.joinsDuringRun}, load ${round(last.load)}`);
+    console.error(
+      `[kafka bench] ${count} instance(s) end-to-end run ${run + 1}: ${Math.round(last.samplesPerSecond)} samples/s (per instance ${last.perInstance.join('/')}), ${Math.round(last.samplesPerCpuSecond)} samples per engine CPU-second (${round(last.cpuSeconds)} CPU s; idle ${round(last.idleCpuPerSecond, 3)} CPU s/s; ${Math.round(last.samplesPerBusyCpuSecond)} per CPU-second net of idle), joins during the run ${last.joinsDuringRun}, load ${round(last.load)}`,
+    );
   }
   // Latency at half the measured end-to-end rate (or BENCH_PACED_RATE per instance when set).
   const endToEnd = summarize(max.map((entry) => entry.samplesPerSecond));
@@ -302,21 +474,68 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Numb
   for (let run = 0; run < RUNS; run++) {
     paced.push(await pacedLatency(count, rate));
     const last = paced.at(-1)!;
-    console.error(`[kafka bench] ${count} instance(s) paced ${rate}/s run ${run + 1}: p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms (${last.probes} probes, achieved ${Math.round(last.achievedRate)}/s), load ${round(last.load)}`);
+    console.error(
+      `[kafka bench] ${count} instance(s) paced ${rate}/s run ${run + 1}: p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms (${last.probes} probes, achieved ${Math.round(last.achievedRate)}/s), load ${round(last.load)}`,
+    );
   }
   const efficiency = summarize(max.map((entry) => entry.samplesPerCpuSecond));
   efficiencyOfOne ??= count === 1 ? efficiency.median : undefined;
-  const loads = { endToEnd: spread(max.map((entry) => entry.load)), paced: spread(paced.map((entry) => entry.load)), drain: drain.length > 0 ? spread(drain.map((entry) => entry.load)) : '—' };
-  figure('end-to-end (producer running), all instances', count, `samples/s (load ${loads.endToEnd})`, endToEnd, count === 1 ? '≥ 50000' : undefined);
-  figure('engine efficiency, end-to-end', count, `samples per engine CPU-second, summed (load ${loads.endToEnd})`, efficiency, count === 1 || efficiencyOfOne === undefined ? undefined : `≥ ${Math.round(efficiencyOfOne * 0.9)}`);
-  figure('engine efficiency net of idle polling', count, 'samples per engine CPU-second minus idle CPU', summarize(max.map((entry) => entry.samplesPerBusyCpuSecond)));
-  figure('idle engine CPU (all instances)', count, 'CPU-seconds per second', summarize(max.map((entry) => entry.idleCpuPerSecond)));
-  figure(`publish → finding p50 at ${rate}/s`, count, `ms (load ${loads.paced})`, summarize(paced.map((entry) => entry.p50)));
-  figure(`publish → finding p99 at ${rate}/s`, count, `ms (load ${loads.paced})`, summarize(paced.map((entry) => entry.p99)), count === 1 ? '< 50' : undefined);
-  if (drain.length > 0) figure('backlog drain, all instances (joins included)', count, `samples/s (load ${loads.drain})`, summarize(drain.map((entry) => entry.samplesPerSecond)));
+  const loads = {
+    endToEnd: spread(max.map((entry) => entry.load)),
+    paced: spread(paced.map((entry) => entry.load)),
+    drain: drain.length > 0 ? spread(drain.map((entry) => entry.load)) : '—',
+  };
+  figure(
+    'end-to-end (producer running), all instances',
+    count,
+    `samples/s (load ${loads.endToEnd})`,
+    endToEnd,
+    count === 1 ? '≥ 50000' : undefined,
+  );
+  figure(
+    'engine efficiency, end-to-end',
+    count,
+    `samples per engine CPU-second, summed (load ${loads.endToEnd})`,
+    efficiency,
+    count === 1 || efficiencyOfOne === undefined ? undefined : `≥ ${Math.round(efficiencyOfOne * 0.9)}`,
+  );
+  figure(
+    'engine efficiency net of idle polling',
+    count,
+    'samples per engine CPU-second minus idle CPU',
+    summarize(max.map((entry) => entry.samplesPerBusyCpuSecond)),
+  );
+  figure(
+    'idle engine CPU (all instances)',
+    count,
+    'CPU-seconds per second',
+    summarize(max.map((entry) => entry.idleCpuPerSecond)),
+  );
+  figure(
+    `publish → finding p50 at ${rate}/s`,
+    count,
+    `ms (load ${loads.paced})`,
+    summarize(paced.map((entry) => entry.p50)),
+  );
+  figure(
+    `publish → finding p99 at ${rate}/s`,
+    count,
+    `ms (load ${loads.paced})`,
+    summarize(paced.map((entry) => entry.p99)),
+    count === 1 ? '< 50' : undefined,
+  );
+  if (drain.length > 0)
+    figure(
+      'backlog drain, all instances (joins included)',
+      count,
+      `samples/s (load ${loads.drain})`,
+      summarize(drain.map((entry) => entry.samplesPerSecond)),
+    );
   results[`instances_${count}`] = {
-    backlogDrainSamplesPerSecond: drain.length > 0 ? summarize(drain.map((entry) => entry.samplesPerSecond)) : undefined,
-    backlogDrainSamplesPerCpuSecond: drain.length > 0 ? summarize(drain.map((entry) => MAX_SAMPLES / entry.cpuSeconds)) : undefined,
+    backlogDrainSamplesPerSecond:
+      drain.length > 0 ? summarize(drain.map((entry) => entry.samplesPerSecond)) : undefined,
+    backlogDrainSamplesPerCpuSecond:
+      drain.length > 0 ? summarize(drain.map((entry) => MAX_SAMPLES / entry.cpuSeconds)) : undefined,
     endToEndSamplesPerSecond: endToEnd,
     endToEndPerInstance: summarize(max.map((entry) => entry.samplesPerSecond / count)),
     endToEndSamplesPerEngineCpuSecond: efficiency,
@@ -332,14 +551,20 @@ for (const count of (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Numb
     latencyP99Ms: summarize(paced.map((entry) => entry.p99)),
     latencyMaxMs: summarize(paced.map((entry) => entry.max)),
     achievedPacedRate: summarize(paced.map((entry) => entry.achievedRate)),
-    loadAverage1m: { endToEnd: summarize(max.map((entry) => entry.load)), paced: summarize(paced.map((entry) => entry.load)), drain: drain.length > 0 ? summarize(drain.map((entry) => entry.load)) : undefined },
+    loadAverage1m: {
+      endToEnd: summarize(max.map((entry) => entry.load)),
+      paced: summarize(paced.map((entry) => entry.load)),
+      drain: drain.length > 0 ? summarize(drain.map((entry) => entry.load)) : undefined,
+    },
   };
 }
 const transport = [];
 for (let run = 0; run < RUNS; run++) {
   transport.push(await transportLatency(200, 3));
   const last = transport.at(-1)!;
-  console.error(`[kafka bench] transport only, 200 msg/s: publish→handler p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms; publish→ack p50 ${last.ackP50.toFixed(1)} ms, p99 ${last.ackP99.toFixed(1)} ms`);
+  console.error(
+    `[kafka bench] transport only, 200 msg/s: publish→handler p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms; publish→ack p50 ${last.ackP50.toFixed(1)} ms, p99 ${last.ackP99.toFixed(1)} ms`,
+  );
 }
 figure('transport only: publish → handler p50 at 200/s', '—', 'ms', summarize(transport.map((entry) => entry.p50)));
 figure('transport only: publish → handler p99 at 200/s', '—', 'ms', summarize(transport.map((entry) => entry.p99)));
@@ -355,14 +580,27 @@ results.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 10
 const scaling = Object.entries(results)
   .filter(([key]) => key.startsWith('instances_'))
   .map(([key, value]) => {
-    const entry = value as { efficiencyVsOneInstance?: number; samplesPerBusyEngineCpuSecond: { median: number }; idleEngineCpuSecondsPerSecond: { median: number }; endToEndSamplesPerEngineCpuSecond: { median: number } };
-    return { instances: Number(key.slice('instances_'.length)), raw: entry.endToEndSamplesPerEngineCpuSecond.median, busy: entry.samplesPerBusyEngineCpuSecond.median, idle: entry.idleEngineCpuSecondsPerSecond.median };
+    const entry = value as {
+      efficiencyVsOneInstance?: number;
+      samplesPerBusyEngineCpuSecond: { median: number };
+      idleEngineCpuSecondsPerSecond: { median: number };
+      endToEndSamplesPerEngineCpuSecond: { median: number };
+    };
+    return {
+      instances: Number(key.slice('instances_'.length)),
+      raw: entry.endToEndSamplesPerEngineCpuSecond.median,
+      busy: entry.samplesPerBusyEngineCpuSecond.median,
+      idle: entry.idleEngineCpuSecondsPerSecond.median,
+    };
   });
 const one = scaling.find((entry) => entry.instances === 1);
 if (one) {
   results.scalingSummary = scaling
     .filter((entry) => entry.instances > 1)
-    .map((entry) => `${entry.instances} instances: ${Math.round((100 * entry.raw) / one.raw)}% of one instance's samples per engine CPU-second (${Math.round((100 * entry.busy) / one.busy)}% net of idle polling; idle cost ${round(entry.idle, 3)} CPU-s/s for all instances vs ${round(one.idle, 3)} for one)`)
+    .map(
+      (entry) =>
+        `${entry.instances} instances: ${Math.round((100 * entry.raw) / one.raw)}% of one instance's samples per engine CPU-second (${Math.round((100 * entry.busy) / one.busy)}% net of idle polling; idle cost ${round(entry.idle, 3)} CPU-s/s for all instances vs ${round(one.idle, 3)} for one)`,
+    )
     .join('; ');
   results.description += ` Scale-out in this run: ${String(results.scalingSummary)}.`;
 }

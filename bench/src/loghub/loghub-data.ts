@@ -7,9 +7,27 @@ export const LOGHUB_DIR = process.env.LOGHUB_DIR ?? '/work/shared/datasets/loghu
 export const LOGHUB_CORRECTED_DIR = process.env.LOGHUB_CORRECTED_DIR ?? '/work/shared/datasets/loghub-corrected';
 
 /** The 8 systems whose corrected labels are public. */
-export const CORRECTED_SYSTEMS = ['Apache', 'HDFS', 'Hadoop', 'HealthApp', 'Linux', 'OpenSSH', 'Spark', 'Zookeeper'] as const;
+export const CORRECTED_SYSTEMS = [
+  'Apache',
+  'HDFS',
+  'Hadoop',
+  'HealthApp',
+  'Linux',
+  'OpenSSH',
+  'Spark',
+  'Zookeeper',
+] as const;
 /** The other 8 systems: their corrected labels are sealed; only their original labels are public. */
-export const ORIGINAL_ONLY_SYSTEMS = ['Android', 'BGL', 'HPC', 'Mac', 'OpenStack', 'Proxifier', 'Thunderbird', 'Windows'] as const;
+export const ORIGINAL_ONLY_SYSTEMS = [
+  'Android',
+  'BGL',
+  'HPC',
+  'Mac',
+  'OpenStack',
+  'Proxifier',
+  'Thunderbird',
+  'Windows',
+] as const;
 
 /** Splits one CSV line (RFC 4180 quoting). */
 export function parseCsvLine(line: string): string[] {
@@ -36,7 +54,9 @@ export function parseCsvLine(line: string): string[] {
 
 /** Reads a structured CSV into rows keyed by header name. */
 export function readStructured(path: string): Array<Record<string, string>> {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line !== '');
   const header = parseCsvLine(lines[0]!.replace(/^\uFEFF/, ''));
   return lines.slice(1).map((line) => {
     const cells = parseCsvLine(line);
@@ -46,13 +66,18 @@ export function readStructured(path: string): Array<Record<string, string>> {
 
 /** The raw lines of a system's 2k sample (CR stripped). */
 export function readRawLines(system: string): string[] {
-  const lines = readFileSync(join(LOGHUB_DIR, system, `${system}_2k.log`), 'utf8').split('\n').map((line) => line.replace(/\r$/, ''));
+  const lines = readFileSync(join(LOGHUB_DIR, system, `${system}_2k.log`), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''));
   if (lines.at(-1) === '') lines.pop();
   return lines;
 }
 
 /** Ground truth of a system: corrected labels when public, else the original ones. */
-export function readTruth(system: string, labels: 'corrected' | 'original'): Array<{ eventId: string; template: string }> {
+export function readTruth(
+  system: string,
+  labels: 'corrected' | 'original',
+): Array<{ eventId: string; template: string }> {
   const path =
     labels === 'corrected'
       ? join(LOGHUB_CORRECTED_DIR, system, `${system}_2k.log_structured_corrected.csv`)

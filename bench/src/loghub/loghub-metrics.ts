@@ -26,7 +26,8 @@ export function groupingAccuracy(truth: readonly string[], parsed: readonly stri
   let right = 0;
   for (const indexes of members.values()) {
     const label = truth[indexes[0]!]!;
-    if (indexes.every((index) => truth[index] === label) && truthSizes.get(label) === indexes.length) right += indexes.length;
+    if (indexes.every((index) => truth[index] === label) && truthSizes.get(label) === indexes.length)
+      right += indexes.length;
   }
   return truth.length === 0 ? 0 : right / truth.length;
 }

@@ -37,14 +37,22 @@ function score(truth: readonly string[], predicted: readonly string[]): Scores {
     });
     return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
   });
-  return { accuracy: round(right / truth.length), macroF1: round(f1.reduce((sum, value) => sum + value, 0) / labels.length) };
+  return {
+    accuracy: round(right / truth.length),
+    macroF1: round(f1.reduce((sum, value) => sum + value, 0) / labels.length),
+  };
 }
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-async function bgl(encoder: SentenceEncoder, head: Head, embeddings: Float32Array[], rows: Array<{ label: string; text: string }>): Promise<Scores> {
+async function bgl(
+  encoder: SentenceEncoder,
+  head: Head,
+  embeddings: Float32Array[],
+  rows: Array<{ label: string; text: string }>,
+): Promise<Scores> {
   const fold = new Map<number, number>();
   const seen = new Map<string, number>();
   rows.forEach((row, index) => {
@@ -57,17 +65,24 @@ async function bgl(encoder: SentenceEncoder, head: Head, embeddings: Float32Arra
   for (let k = 0; k < 5; k += 1) {
     const train = rows.map((row, index) => ({ row, index })).filter(({ index }) => fold.get(index) !== k);
     const test = rows.map((row, index) => ({ row, index })).filter(({ index }) => fold.get(index) === k);
-    const categories = Object.fromEntries(labels.map((label) => [label, train.filter(({ row }) => row.label === label).map(({ row }) => row.text)]));
+    const categories = Object.fromEntries(
+      labels.map((label) => [label, train.filter(({ row }) => row.label === label).map(({ row }) => row.text)]),
+    );
     const present = Object.fromEntries(Object.entries(categories).filter(([, texts]) => texts.length > 0));
     const classifier = new IncidentClassifier(encoder, { categories: present, head });
     classifier.fitEmbeddings(train.map(({ row, index }) => ({ embedding: embeddings[index]!, label: row.label })));
     for (const { index } of test) predicted[index] = classifier.classifyEmbedding(embeddings[index]!).category;
   }
-  return score(rows.map((row) => row.label), predicted);
+  return score(
+    rows.map((row) => row.label),
+    predicted,
+  );
 }
 
 async function handWritten(encoder: SentenceEncoder, head: Head): Promise<Scores> {
-  const categories = Object.fromEntries(Object.entries(INCIDENT_TEXTS).map(([label, texts]) => [label, texts.slice(0, 3)]));
+  const categories = Object.fromEntries(
+    Object.entries(INCIDENT_TEXTS).map(([label, texts]) => [label, texts.slice(0, 3)]),
+  );
   const classifier = new IncidentClassifier(encoder, { categories, head });
   await classifier.fit();
   const truth: string[] = [];
@@ -85,8 +100,11 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-async function latency(encoder: SentenceEncoder): Promise<{ p50Ms: number; p95Ms: number; tokens: number; batch32PerItemMs: number }> {
-  const text = 'ciod: Error reading message prefix on CioStream socket to 172.16.96.116:41554, Connection reset by peer';
+async function latency(
+  encoder: SentenceEncoder,
+): Promise<{ p50Ms: number; p95Ms: number; tokens: number; batch32PerItemMs: number }> {
+  const text =
+    'ciod: Error reading message prefix on CioStream socket to 172.16.96.116:41554, Connection reset by peer';
   for (let index = 0; index < 20; index += 1) await encoder.embed([text]);
   const times: number[] = [];
   for (let index = 0; index < 200; index += 1) {
@@ -99,22 +117,38 @@ async function latency(encoder: SentenceEncoder): Promise<{ p50Ms: number; p95Ms
   const start = performance.now();
   for (let index = 0; index < 5; index += 1) await encoder.embed(batch);
   const batchMs = (performance.now() - start) / (5 * 32);
-  return { p50Ms: round(percentile(times, 0.5)), p95Ms: round(percentile(times, 0.95)), tokens: encoder.tokenizer.encode(text).ids.length, batch32PerItemMs: round(batchMs) };
+  return {
+    p50Ms: round(percentile(times, 0.5)),
+    p95Ms: round(percentile(times, 0.95)),
+    tokens: encoder.tokenizer.encode(text).ids.length,
+    batch32PerItemMs: round(batchMs),
+  };
 }
 
 async function main(): Promise<void> {
   const encoder = await SentenceEncoder.load();
-  const alerts = readStructured(join(LOGHUB_DIR, 'BGL', 'BGL_2k.log_structured.csv')).filter((row) => row.Label !== '-');
+  const alerts = readStructured(join(LOGHUB_DIR, 'BGL', 'BGL_2k.log_structured.csv')).filter(
+    (row) => row.Label !== '-',
+  );
   const counts = new Map<string, number>();
   for (const row of alerts) counts.set(row.Label!, (counts.get(row.Label!) ?? 0) + 1);
-  const rows = alerts.filter((row) => counts.get(row.Label!)! >= 2).map((row) => ({ label: row.Label!, text: row.Content! }));
+  const rows = alerts
+    .filter((row) => counts.get(row.Label!)! >= 2)
+    .map((row) => ({ label: row.Label!, text: row.Content! }));
   const embeddings: Float32Array[] = [];
-  for (let start = 0; start < rows.length; start += 16) embeddings.push(...(await encoder.embed(rows.slice(start, start + 16).map((row) => row.text))));
+  for (let start = 0; start < rows.length; start += 16)
+    embeddings.push(...(await encoder.embed(rows.slice(start, start + 16).map((row) => row.text))));
   const figures = [];
   for (const head of ['prototype', 'linear'] as const) {
     const onBgl = await bgl(encoder, head, embeddings, rows);
     const onHand = await handWritten(encoder, head);
-    figures.push({ head, 'BGL alerts accuracy (5-fold)': onBgl.accuracy, 'BGL alerts macro F1': onBgl.macroF1, 'hand-written set accuracy (3-shot)': onHand.accuracy, 'hand-written set macro F1': onHand.macroF1 });
+    figures.push({
+      head,
+      'BGL alerts accuracy (5-fold)': onBgl.accuracy,
+      'BGL alerts macro F1': onBgl.macroF1,
+      'hand-written set accuracy (3-shot)': onHand.accuracy,
+      'hand-written set macro F1': onHand.macroF1,
+    });
   }
   const timing = await latency(encoder);
   const here = dirname(fileURLToPath(import.meta.url));
@@ -133,7 +167,8 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   await encoder.release();
-  if (!process.argv.includes('--no-write')) writeFileSync(join(resolve(here, '../..'), 'results/incident.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (!process.argv.includes('--no-write'))
+    writeFileSync(join(resolve(here, '../..'), 'results/incident.json'), `${JSON.stringify(result, null, 2)}\n`);
 }
 
 await main();

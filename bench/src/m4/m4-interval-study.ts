@@ -35,7 +35,10 @@ type Recipe = (entry: Case) => { lower: number[]; upper: number[] };
 
 const series = readM4(M4_HOURLY_TRAIN);
 const origins = {
-  development: validationSplit(series.map((entry) => ({ id: entry.id, values: entry.values.slice(0, -HORIZON) })), HORIZON),
+  development: validationSplit(
+    series.map((entry) => ({ id: entry.id, values: entry.values.slice(0, -HORIZON) })),
+    HORIZON,
+  ),
   validation: validationSplit(series, HORIZON),
 };
 const cases: Record<string, Case[]> = {};
@@ -54,7 +57,10 @@ for (const [origin, split] of Object.entries(origins)) {
       insample: entry.insample,
       actual: entry.actual,
       method: result.method,
-      chosen: { point: result.point, errors: chosenMethod ? holdoutErrors(chosenMethod, entry.insample, HORIZON, 0, 11, context) : [] },
+      chosen: {
+        point: result.point,
+        errors: chosenMethod ? holdoutErrors(chosenMethod, entry.insample, HORIZON, 0, 11, context) : [],
+      },
       others,
     };
   });
@@ -77,8 +83,16 @@ function evaluate(name: string, recipe: Recipe): void {
 
 /** The shipped per-method interval (step^0.25 growth, per-phase scale) on the first `windows` holdouts. */
 const shaped = (component: Component, calibration: number, windows = 4) =>
-  predictionIntervals({ point: component.point, errors: component.errors.slice(0, windows), level: 0.95, fallbackScale: 0, period: 24, calibration });
-const meanAbsolute = (errors: number[][]) => errors.flat().reduce((sum, value) => sum + Math.abs(value), 0) / Math.max(1, errors.flat().length);
+  predictionIntervals({
+    point: component.point,
+    errors: component.errors.slice(0, windows),
+    level: 0.95,
+    fallbackScale: 0,
+    period: 24,
+    calibration,
+  });
+const meanAbsolute = (errors: number[][]) =>
+  errors.flat().reduce((sum, value) => sum + Math.abs(value), 0) / Math.max(1, errors.flat().length);
 const blend = (a: { lower: number[]; upper: number[] }, b: { lower: number[]; upper: number[] }, weight: number) => ({
   lower: a.lower.map((value, index) => (1 - weight) * value + weight * b.lower[index]!),
   upper: a.upper.map((value, index) => (1 - weight) * value + weight * b.upper[index]!),
@@ -90,16 +104,24 @@ const quantile = (sorted: number[], p: number) => {
 };
 
 // 1. The unblended recipe with more or fewer holdout windows.
-for (const windows of [2, 4, 6, 8, 11]) evaluate(`unblended, ${windows} holdout windows (4 = before this round)`, (entry) => shaped(entry.chosen, 1.1, windows));
+for (const windows of [2, 4, 6, 8, 11])
+  evaluate(`unblended, ${windows} holdout windows (4 = before this round)`, (entry) =>
+    shaped(entry.chosen, 1.1, windows),
+  );
 // 2. Empirical (conformal) quantiles of the step-scaled holdout errors, symmetric and asymmetric.
 for (const asymmetric of [false, true]) {
   evaluate(`empirical quantiles of e_h / h^0.25, ${asymmetric ? 'asymmetric' : 'symmetric'}, x1.1`, ({ chosen }) => {
-    const scaled = chosen.errors.slice(0, 4).flatMap((errors) => errors.map((error, index) => error / (index + 1) ** 0.25));
+    const scaled = chosen.errors
+      .slice(0, 4)
+      .flatMap((errors) => errors.map((error, index) => error / (index + 1) ** 0.25));
     if (scaled.length === 0) return { lower: chosen.point, upper: chosen.point };
     const sorted = (asymmetric ? scaled : scaled.map(Math.abs)).sort((a, b) => a - b);
     const high = 1.1 * (asymmetric ? Math.max(0, quantile(sorted, 0.975)) : quantile(sorted, 0.95));
     const low = asymmetric ? 1.1 * Math.min(0, quantile(sorted, 0.025)) : -high;
-    return { lower: chosen.point.map((value, index) => value + low * (index + 1) ** 0.25), upper: chosen.point.map((value, index) => value + high * (index + 1) ** 0.25) };
+    return {
+      lower: chosen.point.map((value, index) => value + low * (index + 1) ** 0.25),
+      upper: chosen.point.map((value, index) => value + high * (index + 1) ** 0.25),
+    };
   });
 }
 // 3. Blends with the seasonal naive interval: a fixed weight, and the shipped MAE-relative weight.
@@ -113,13 +135,19 @@ for (const factor of [0.3, 0.4, 0.5]) {
   evaluate(`blend weight min(0.7, ${factor} x MAE ratio), x0.95${factor === 0.4 ? ' (shipped)' : ''}`, (entry) => {
     const seasonal = entry.others.get('seasonal-naive-24');
     if (!seasonal) return shaped(entry.chosen, 1.1);
-    const weight = Math.min(0.7, (factor * meanAbsolute(entry.chosen.errors.slice(0, 4))) / meanAbsolute(seasonal.errors));
+    const weight = Math.min(
+      0.7,
+      (factor * meanAbsolute(entry.chosen.errors.slice(0, 4))) / meanAbsolute(seasonal.errors),
+    );
     return blend(shaped(entry.chosen, 0.95), shaped(seasonal, 0.95), weight);
   });
 }
 // 4. Every candidate's interval, weighted by inverse squared holdout MAE (the chosen one counted twice).
 evaluate('all candidates, weights 1 / MAE^2 (chosen x2), x0.9', (entry) => {
-  const components = [{ component: { ...entry.chosen, errors: entry.chosen.errors.slice(0, 4) }, boost: 2 }, ...[...entry.others.values()].map((component) => ({ component, boost: 1 }))];
+  const components = [
+    { component: { ...entry.chosen, errors: entry.chosen.errors.slice(0, 4) }, boost: 2 },
+    ...[...entry.others.values()].map((component) => ({ component, boost: 1 })),
+  ];
   const lower = new Array<number>(HORIZON).fill(0);
   const upper = new Array<number>(HORIZON).fill(0);
   let total = 0;
@@ -133,5 +161,8 @@ evaluate('all candidates, weights 1 / MAE^2 (chosen x2), x0.9', (entry) => {
     interval.upper.forEach((value, index) => (upper[index]! += weight * value));
   }
   if (total === 0) return shaped(entry.chosen, 1.1);
-  return { lower: lower.map((value, index) => Math.min(value / total, entry.chosen.point[index]!)), upper: upper.map((value, index) => Math.max(value / total, entry.chosen.point[index]!)) };
+  return {
+    lower: lower.map((value, index) => Math.min(value / total, entry.chosen.point[index]!)),
+    upper: upper.map((value, index) => Math.max(value / total, entry.chosen.point[index]!)),
+  };
 });

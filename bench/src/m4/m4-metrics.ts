@@ -14,9 +14,15 @@ export function smape(actual: readonly number[], forecast: readonly number[]): n
 }
 
 /** Mean absolute scaled error: MAE of the forecast over the in-sample MAE of the seasonal naive with period `period`. */
-export function mase(insample: readonly number[], actual: readonly number[], forecast: readonly number[], period: number): number {
+export function mase(
+  insample: readonly number[],
+  actual: readonly number[],
+  forecast: readonly number[],
+  period: number,
+): number {
   let scale = 0;
-  for (let index = period; index < insample.length; index++) scale += Math.abs(insample[index]! - insample[index - period]!);
+  for (let index = period; index < insample.length; index++)
+    scale += Math.abs(insample[index]! - insample[index - period]!);
   scale /= insample.length - period;
   let error = 0;
   for (let index = 0; index < actual.length; index++) error += Math.abs(actual[index]! - forecast[index]!);
@@ -53,9 +59,17 @@ export function accuracy(
  * Mean scaled interval score (M4): (1/h) Σ [(U − L) + (2/α)(L − y)·1{y < L} + (2/α)(y − U)·1{y > U}],
  * scaled like MASE by the in-sample seasonal naive MAE; α = 1 − level (0.05 for 95% intervals).
  */
-export function msis(insample: readonly number[], actual: readonly number[], lower: readonly number[], upper: readonly number[], period: number, alpha = 0.05): number {
+export function msis(
+  insample: readonly number[],
+  actual: readonly number[],
+  lower: readonly number[],
+  upper: readonly number[],
+  period: number,
+  alpha = 0.05,
+): number {
   let scale = 0;
-  for (let index = period; index < insample.length; index++) scale += Math.abs(insample[index]! - insample[index - period]!);
+  for (let index = period; index < insample.length; index++)
+    scale += Math.abs(insample[index]! - insample[index - period]!);
   scale /= insample.length - period;
   let score = 0;
   for (let index = 0; index < actual.length; index++) {
@@ -70,6 +84,7 @@ export function msis(insample: readonly number[], actual: readonly number[], low
 /** Fraction of actual values inside [lower, upper]. */
 export function coverage(actual: readonly number[], lower: readonly number[], upper: readonly number[]): number {
   let inside = 0;
-  for (let index = 0; index < actual.length; index++) if (actual[index]! >= lower[index]! && actual[index]! <= upper[index]!) inside++;
+  for (let index = 0; index < actual.length; index++)
+    if (actual[index]! >= lower[index]! && actual[index]! <= upper[index]!) inside++;
   return inside / actual.length;
 }

@@ -23,7 +23,10 @@ const repeats = Number(args[args.indexOf('--repeats') + 1] ?? 3) || 3;
 const series = readM4(M4_HOURLY_TRAIN);
 const origins = {
   validation: validationSplit(series, HORIZON),
-  development: validationSplit(series.map((entry) => ({ id: entry.id, values: entry.values.slice(0, -HORIZON) })), HORIZON),
+  development: validationSplit(
+    series.map((entry) => ({ id: entry.id, values: entry.values.slice(0, -HORIZON) })),
+    HORIZON,
+  ),
 };
 const augurs = withMstl ? loadAugurs() : undefined;
 
@@ -40,7 +43,9 @@ const allConfigurations: Array<{ name: string; strategy: string; repeats: number
 ];
 // --only naive2,select: a subset (naive2 is always kept: OWA needs it). Results are then not written.
 const only = args.includes('--only') ? ['naive2', ...(args[args.indexOf('--only') + 1] ?? '').split(',')] : undefined;
-const configurations = only ? allConfigurations.filter((configuration) => only.includes(configuration.strategy)) : allConfigurations;
+const configurations = only
+  ? allConfigurations.filter((configuration) => only.includes(configuration.strategy))
+  : allConfigurations;
 
 interface Row {
   method: string;
@@ -70,7 +75,13 @@ for (const [origin, split] of Object.entries(origins)) {
     for (let run = 0; run < configuration.repeats; run++) {
       const started = performance.now();
       const cpuStarted = process.cpuUsage();
-      results = split.map((entry) => forecastSeries(entry.insample, { horizon: HORIZON, level: 0.95, seasonLengths: SEASONS, strategy: configuration.strategy }, { augurs }));
+      results = split.map((entry) =>
+        forecastSeries(
+          entry.insample,
+          { horizon: HORIZON, level: 0.95, seasonLengths: SEASONS, strategy: configuration.strategy },
+          { augurs },
+        ),
+      );
       times.push((performance.now() - started) / 1000);
       const cpu = process.cpuUsage(cpuStarted);
       cpuTimes.push((cpu.user + cpu.system) / 1e6);
@@ -111,10 +122,11 @@ for (const [origin, split] of Object.entries(origins)) {
   }
 }
 mkdirSync('bench/results', { recursive: true });
-if (!only) writeFileSync(
-  'bench/results/m4.json',
-  `${JSON.stringify({ benchmark: 'm4-hourly-validation', command: 'npx tsx --conditions=@iac-dharma/source bench/src/m4/m4-validate.ts ' + args.join(' '), loadAverage: loadavg(), horizon: HORIZON, seasonLengths: SEASONS, series: series.length, node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`,
-);
+if (!only)
+  writeFileSync(
+    'bench/results/m4.json',
+    `${JSON.stringify({ benchmark: 'm4-hourly-validation', command: 'npx tsx --conditions=@iac-dharma/source bench/src/m4/m4-validate.ts ' + args.join(' '), loadAverage: loadavg(), horizon: HORIZON, seasonLengths: SEASONS, series: series.length, node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`,
+  );
 
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;

@@ -37,12 +37,17 @@ export function listCsv(directory: string): string[] {
 /** Loads the NAB corpus; `labelledOnly` keeps the files whose windows are known. */
 export function loadNab(options: { directory?: string; labelledOnly?: boolean } = {}): NabSeries[] {
   const directory = options.directory ?? NAB_DIR;
-  const labels = JSON.parse(readFileSync(join(directory, 'labels/combined_windows.json'), 'utf8')) as Record<string, string[][]>;
+  const labels = JSON.parse(readFileSync(join(directory, 'labels/combined_windows.json'), 'utf8')) as Record<
+    string,
+    string[][]
+  >;
   const series: NabSeries[] = [];
   for (const name of listCsv(join(directory, 'data'))) {
     const windowText = labels[name];
     if (options.labelledOnly && !windowText) continue;
-    const lines = readFileSync(join(directory, 'data', name), 'utf8').split('\n').slice(1);
+    const lines = readFileSync(join(directory, 'data', name), 'utf8')
+      .split('\n')
+      .slice(1);
     const timestamps: number[] = [];
     const values: number[] = [];
     for (const line of lines) {
@@ -51,7 +56,9 @@ export function loadNab(options: { directory?: string; labelledOnly?: boolean } 
       timestamps.push(parseNabTime(line.slice(0, comma)));
       values.push(Number(line.slice(comma + 1)));
     }
-    const windows = windowText?.map(([start = '', end = '']) => [parseNabTime(start), parseNabTime(end)] as [number, number]);
+    const windows = windowText?.map(
+      ([start = '', end = '']) => [parseNabTime(start), parseNabTime(end)] as [number, number],
+    );
     series.push({ name, timestamps, values, windows });
   }
   return series;

@@ -1,4 +1,10 @@
-import { calcScoreByThreshold, calcSweepScore, type AnomalyPoint, type CostMatrix, type ThresholdScore } from './nab-sweeper.js';
+import {
+  calcScoreByThreshold,
+  calcSweepScore,
+  type AnomalyPoint,
+  type CostMatrix,
+  type ThresholdScore,
+} from './nab-sweeper.js';
 
 /** The three NAB application profiles (from the dataset's `config/profiles.json`). */
 export const NAB_PROFILES: Record<NabProfileName, CostMatrix> = {
@@ -43,19 +49,32 @@ export function normalizeScore(rawScore: number, nullScore: number, perfectScore
 }
 
 /** Sweep points of every file of a corpus for one cost matrix. */
-export function corpusPoints(files: readonly ScoredFile[], costMatrix: CostMatrix, probationaryPercent?: number): AnomalyPoint[] {
+export function corpusPoints(
+  files: readonly ScoredFile[],
+  costMatrix: CostMatrix,
+  probationaryPercent?: number,
+): AnomalyPoint[] {
   const points: AnomalyPoint[] = [];
   for (const file of files) {
-    for (const point of calcSweepScore({ ...file, fileName: file.name, costMatrix, probationaryPercent })) points.push(point);
+    for (const point of calcSweepScore({ ...file, fileName: file.name, costMatrix, probationaryPercent }))
+      points.push(point);
   }
   return points;
 }
 
 /** Scores a corpus with one profile the way NAB does: optimise one threshold over the corpus, then normalise. */
-export function scoreCorpus(files: readonly ScoredFile[], profile: NabProfileName, options: { threshold?: number; probationaryPercent?: number } = {}): NabProfileResult {
+export function scoreCorpus(
+  files: readonly ScoredFile[],
+  profile: NabProfileName,
+  options: { threshold?: number; probationaryPercent?: number } = {},
+): NabProfileResult {
   const costMatrix = NAB_PROFILES[profile];
   const points = corpusPoints(files, costMatrix, options.probationaryPercent);
-  const windowCount = new Set(points.filter((point) => point.windowName !== null && point.windowName !== 'probationary').map((point) => point.windowName)).size;
+  const windowCount = new Set(
+    points
+      .filter((point) => point.windowName !== null && point.windowName !== 'probationary')
+      .map((point) => point.windowName),
+  ).size;
   const byThreshold = calcScoreByThreshold(points, costMatrix);
   let best = byThreshold[0]!;
   if (options.threshold === undefined) {
@@ -79,11 +98,25 @@ export function scoreCorpus(files: readonly ScoredFile[], profile: NabProfileNam
 }
 
 /** Per-file raw scores at a fixed threshold (for finding where a detector loses points). */
-export function scorePerFile(files: readonly ScoredFile[], profile: NabProfileName, threshold: number): Array<{ name: string; score: number; detectedWindows: number; windows: number; falsePositives: number }> {
+export function scorePerFile(
+  files: readonly ScoredFile[],
+  profile: NabProfileName,
+  threshold: number,
+): Array<{ name: string; score: number; detectedWindows: number; windows: number; falsePositives: number }> {
   return files.map((file) => {
     const result = scoreCorpus([file], profile, { threshold });
     const points = corpusPoints([file], NAB_PROFILES[profile]);
-    const detected = new Set(points.filter((point) => point.windowName && point.windowName !== 'probationary' && point.anomalyScore >= threshold).map((point) => point.windowName)).size;
-    return { name: file.name, score: result.rawScore, detectedWindows: detected, windows: result.windowCount, falsePositives: result.counts.fp };
+    const detected = new Set(
+      points
+        .filter((point) => point.windowName && point.windowName !== 'probationary' && point.anomalyScore >= threshold)
+        .map((point) => point.windowName),
+    ).size;
+    return {
+      name: file.name,
+      score: result.rawScore,
+      detectedWindows: detected,
+      windows: result.windowCount,
+      falsePositives: result.counts.fp,
+    };
   });
 }

@@ -63,7 +63,8 @@ export function calcSweepScore(options: {
   probationaryPercent?: number;
 }): AnomalyPoint[] {
   const { timestamps, anomalyScores, costMatrix, fileName } = options;
-  if (timestamps.length !== anomalyScores.length) throw new Error(`${fileName}: ${timestamps.length} timestamps but ${anomalyScores.length} scores`);
+  if (timestamps.length !== anomalyScores.length)
+    throw new Error(`${fileName}: ${timestamps.length} timestamps but ${anomalyScores.length} scores`);
   const probation = probationaryLength(timestamps.length, options.probationaryPercent);
   const maxTP = scaledSigmoid(-1);
   // Window index ranges [left, right] of rows.
@@ -71,7 +72,11 @@ export function calcSweepScore(options: {
     .map(([start, end], index) => {
       const left = timestamps.findIndex((time) => time >= start);
       let right = -1;
-      for (let row = timestamps.length - 1; row >= 0; row -= 1) if ((timestamps[row] ?? Infinity) <= end) { right = row; break; }
+      for (let row = timestamps.length - 1; row >= 0; row -= 1)
+        if ((timestamps[row] ?? Infinity) <= end) {
+          right = row;
+          break;
+        }
       return { name: `${fileName}|${index}`, left, right };
     })
     .filter((range) => range.left >= 0 && range.right >= range.left);
@@ -107,7 +112,9 @@ export function calcSweepScore(options: {
  * The first entry (threshold 1.1) is the null detector.
  */
 export function calcScoreByThreshold(points: readonly AnomalyPoint[], costMatrix: CostMatrix): ThresholdScore[] {
-  const scorable = points.filter((point) => point.windowName !== 'probationary').sort((a, b) => b.anomalyScore - a.anomalyScore);
+  const scorable = points
+    .filter((point) => point.windowName !== 'probationary')
+    .sort((a, b) => b.anomalyScore - a.anomalyScore);
   const windowScores = new Map<string, number>();
   let tn = 0;
   let fn = 0;

@@ -10,11 +10,16 @@ for (const text of process.argv.slice(2).length ? process.argv.slice(2) : ['{}']
   const files: ScoredFile[] = corpus.map((series) => {
     const detector = new AnomalyDetector({ strategy: ensembleStrategy(options) });
     const anomalyScores = new Float64Array(series.values.length);
-    for (let row = 0; row < series.values.length; row += 1) anomalyScores[row] = detector.score('s', series.timestamps[row]!, series.values[row]!);
+    for (let row = 0; row < series.values.length; row += 1)
+      anomalyScores[row] = detector.score('s', series.timestamps[row]!, series.values[row]!);
     return { name: series.name, timestamps: series.timestamps, anomalyScores, windows: series.windows ?? [] };
   });
-  const [standard, lowFP, lowFN] = (['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'] as const).map((profile) => scoreCorpus(files, profile));
-  const points = corpusPoints(files, NAB_PROFILES.standard).filter((point) => point.windowName !== 'probationary' && point.anomalyScore >= standard!.threshold);
+  const [standard, lowFP, lowFN] = (['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'] as const).map((profile) =>
+    scoreCorpus(files, profile),
+  );
+  const points = corpusPoints(files, NAB_PROFILES.standard).filter(
+    (point) => point.windowName !== 'probationary' && point.anomalyScore >= standard!.threshold,
+  );
   const best = new Map<string, number>();
   let fpCost = 0;
   for (const point of points) {
@@ -22,6 +27,10 @@ for (const text of process.argv.slice(2).length ? process.argv.slice(2) : ['{}']
     else best.set(point.windowName, Math.max(best.get(point.windowName) ?? -1, point.sweepScore));
   }
   const tpSum = [...best.values()].reduce((sum, value) => sum + value, 0);
-  console.log(`  detected ${best.size}/${standard!.windowCount} tpSum ${tpSum.toFixed(2)} (avg ${(tpSum / best.size).toFixed(3)}) fpCost ${fpCost.toFixed(2)}`);
-  console.log(`${standard!.normalizedScore.toFixed(2)} ${lowFP!.normalizedScore.toFixed(2)} ${lowFN!.normalizedScore.toFixed(2)} thr=${standard!.threshold.toFixed(3)} ${text}`);
+  console.log(
+    `  detected ${best.size}/${standard!.windowCount} tpSum ${tpSum.toFixed(2)} (avg ${(tpSum / best.size).toFixed(3)}) fpCost ${fpCost.toFixed(2)}`,
+  );
+  console.log(
+    `${standard!.normalizedScore.toFixed(2)} ${lowFP!.normalizedScore.toFixed(2)} ${lowFN!.normalizedScore.toFixed(2)} thr=${standard!.threshold.toFixed(3)} ${text}`,
+  );
 }

@@ -59,7 +59,8 @@ function runOptimizer(surface: 'pool' | 'pool-and-cache', seed: number, budget: 
     const suggestion = optimizer.suggest();
     elapsed += performance.now() - started;
     if (suggestion.reason !== 'revert') {
-      for (const knob of service.knobs) if (Math.abs(suggestion.config[knob.name]! - previous[knob.name]!) > knob.maxStep! + 1e-9) stepViolations += 1;
+      for (const knob of service.knobs)
+        if (Math.abs(suggestion.config[knob.name]! - previous[knob.name]!) > knob.maxStep! + 1e-9) stepViolations += 1;
     }
     previous = suggestion.config;
     appliedRegret += (optimum - service.expectedReward(suggestion.config)) / Math.abs(optimum);
@@ -82,7 +83,11 @@ function runOptimizer(surface: 'pool' | 'pool-and-cache', seed: number, budget: 
 }
 
 /** Baseline: uniform random configurations over the whole range (no step limit), keeping the best measured. */
-function runRandomSearch(surface: 'pool' | 'pool-and-cache', seed: number, budget: number): { finalRelativeRegret: number; evaluationsTo5Percent: number | null; meanRelativeRegretOfApplied: number } {
+function runRandomSearch(
+  surface: 'pool' | 'pool-and-cache',
+  seed: number,
+  budget: number,
+): { finalRelativeRegret: number; evaluationsTo5Percent: number | null; meanRelativeRegretOfApplied: number } {
   const service = createSimulatedService({ surface, seed });
   const random = createSeededRandom(seed + 1000);
   const optimum = service.optimum.reward;
@@ -99,9 +104,14 @@ function runRandomSearch(surface: 'pool' | 'pool-and-cache', seed: number, budge
     const measured = service.measure(config);
     applied += (optimum - service.expectedReward(config)) / Math.abs(optimum);
     if (!best || measured > best.measured) best = { config, measured };
-    if (reached === null && optimum - service.expectedReward(best.config) <= 0.05 * Math.abs(optimum)) reached = evaluation;
+    if (reached === null && optimum - service.expectedReward(best.config) <= 0.05 * Math.abs(optimum))
+      reached = evaluation;
   }
-  return { finalRelativeRegret: (optimum - service.expectedReward(best!.config)) / Math.abs(optimum), evaluationsTo5Percent: reached, meanRelativeRegretOfApplied: applied / budget };
+  return {
+    finalRelativeRegret: (optimum - service.expectedReward(best!.config)) / Math.abs(optimum),
+    evaluationsTo5Percent: reached,
+    meanRelativeRegretOfApplied: applied / budget,
+  };
 }
 
 function summary(values: number[]): { median: number; p25: number; p75: number; min: number; max: number } {
@@ -122,13 +132,18 @@ function main(): void {
     const service = createSimulatedService({ surface });
     const optimizerRuns = Array.from({ length: runs }, (_, index) => runOptimizer(surface, index + 1, budget));
     const randomRuns = Array.from({ length: runs }, (_, index) => runRandomSearch(surface, index + 1, budget));
-    const reachedCounts = (list: { evaluationsTo5Percent: number | null }[]) => list.filter((run) => run.evaluationsTo5Percent !== null).length;
+    const reachedCounts = (list: { evaluationsTo5Percent: number | null }[]) =>
+      list.filter((run) => run.evaluationsTo5Percent !== null).length;
     // Runs that never got within 5% count as budget + 1 so the median stays honest.
-    const evaluations = (list: { evaluationsTo5Percent: number | null }[]) => summary(list.map((run) => run.evaluationsTo5Percent ?? budget + 1));
+    const evaluations = (list: { evaluationsTo5Percent: number | null }[]) =>
+      summary(list.map((run) => run.evaluationsTo5Percent ?? budget + 1));
     results[surface] = {
       knobs: service.knobs,
       optimum: service.optimum,
-      initialRelativeRegret: (service.optimum.reward - service.expectedReward(Object.fromEntries(service.knobs.map((knob) => [knob.name, knob.initial!])))) / Math.abs(service.optimum.reward),
+      initialRelativeRegret:
+        (service.optimum.reward -
+          service.expectedReward(Object.fromEntries(service.knobs.map((knob) => [knob.name, knob.initial!])))) /
+        Math.abs(service.optimum.reward),
       performanceOptimizer: {
         finalRelativeRegret: summary(optimizerRuns.map((run) => run.finalRelativeRegret)),
         evaluationsTo5Percent: evaluations(optimizerRuns),
@@ -150,7 +165,8 @@ function main(): void {
   const rightsizing = measureRightsizing();
   process.stderr.write(`rightsizing: ${JSON.stringify(rightsizing, null, 1)}\n`);
   const output = {
-    benchmark: 'PerformanceOptimizer (GP + expected improvement, safe steps) on the simulated service with a known optimum',
+    benchmark:
+      'PerformanceOptimizer (GP + expected improvement, safe steps) on the simulated service with a known optimum',
     command: 'npx tsx --conditions=@iac-dharma/source bench/src/optimizer/optimizer-bench.ts',
     runs,
     budget,

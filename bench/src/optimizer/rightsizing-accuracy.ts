@@ -21,10 +21,18 @@ const Z90 = 1.2815515655446004;
 /** Distributions with a closed-form P90. */
 const DISTRIBUTIONS: { name: string; draw: (source: ReturnType<typeof random>) => number; p90: number }[] = [
   { name: 'lognormal(0, 0.3) cores', draw: (source) => Math.exp(0.3 * source.normal()), p90: Math.exp(0.3 * Z90) },
-  { name: 'lognormal(-1, 0.8) cores', draw: (source) => Math.exp(-1 + 0.8 * source.normal()), p90: Math.exp(-1 + 0.8 * Z90) },
+  {
+    name: 'lognormal(-1, 0.8) cores',
+    draw: (source) => Math.exp(-1 + 0.8 * source.normal()),
+    p90: Math.exp(-1 + 0.8 * Z90),
+  },
   { name: 'uniform(0.2, 2) cores', draw: (source) => 0.2 + 1.8 * source.uniform(), p90: 0.2 + 1.8 * 0.9 },
   { name: 'normal(4, 0.5) cores', draw: (source) => Math.max(0, 4 + 0.5 * source.normal()), p90: 4 + 0.5 * Z90 },
-  { name: 'exponential(mean 0.5) cores', draw: (source) => -0.5 * Math.log(1 - source.uniform()), p90: -0.5 * Math.log(0.1) },
+  {
+    name: 'exponential(mean 0.5) cores',
+    draw: (source) => -0.5 * Math.log(1 - source.uniform()),
+    p90: -0.5 * Math.log(0.1),
+  },
 ];
 
 export interface RightsizingFigures {
@@ -42,7 +50,13 @@ export function measureRightsizing(seeds = 5, days = 7): RightsizingFigures {
     const errors: number[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
       const source = random(seed);
-      const records = Array.from({ length: minutes }, (_, minute) => ({ kind: 'metric' as const, resource: 'w', metric: 'cpu_usage_cores', value: distribution.draw(source), timestamp: start + minute * 60_000 }));
+      const records = Array.from({ length: minutes }, (_, minute) => ({
+        kind: 'metric' as const,
+        resource: 'w',
+        metric: 'cpu_usage_cores',
+        value: distribution.draw(source),
+        timestamp: start + minute * 60_000,
+      }));
       const optimizer = new ResourceOptimizer();
       const began = performance.now();
       optimizer.analyze(records);
@@ -51,8 +65,17 @@ export function measureRightsizing(seeds = 5, days = 7): RightsizingFigures {
       errors.push(Math.abs(optimizer.recommend('w').cpu.target - truth) / truth);
     }
     errors.sort((a, b) => a - b);
-    return { name: distribution.name, truth: distribution.p90 * 1.15, relativeError: { median: errors[Math.floor(errors.length / 2)]!, max: errors[errors.length - 1]! } };
+    return {
+      name: distribution.name,
+      truth: distribution.p90 * 1.15,
+      relativeError: { median: errors[Math.floor(errors.length / 2)]!, max: errors[errors.length - 1]! },
+    };
   });
   rates.sort((a, b) => a - b);
-  return { days, seeds, distributions, samplesPerSecond: { median: rates[Math.floor(rates.length / 2)]!, min: rates[0]!, max: rates[rates.length - 1]! } };
+  return {
+    days,
+    seeds,
+    distributions,
+    samplesPerSecond: { median: rates[Math.floor(rates.length / 2)]!, min: rates[0]!, max: rates[rates.length - 1]! },
+  };
 }

@@ -25,8 +25,13 @@ for (const folder of readdirSync(join(root, 'packages')).sort()) {
   if (!existsSync(manifestPath)) continue;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { name: string; private?: boolean };
   if (manifest.private) continue;
-  if (!existsSync(join(root, 'packages', folder, 'dist'))) throw new Error(`${manifest.name} is not built: run \`npm run build\` first.`);
-  const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(root, 'packages', folder), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (!existsSync(join(root, 'packages', folder, 'dist')))
+    throw new Error(`${manifest.name} is not built: run \`npm run build\` first.`);
+  const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: join(root, 'packages', folder),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const [report] = JSON.parse(output) as PackReport[];
   if (!report) throw new Error(`npm pack printed no report for ${manifest.name}`);
   const largest = [...report.files].sort((a, b) => b.size - a.size)[0];

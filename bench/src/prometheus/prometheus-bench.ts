@@ -20,14 +20,24 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IngestRecordInput } from '@iac-dharma/core';
-import { createOtlpMetricsHandler, createPrometheusSource, createRemoteWriteHandler, encodeWriteRequest } from '@iac-dharma/prometheus';
+import {
+  createOtlpMetricsHandler,
+  createPrometheusSource,
+  createRemoteWriteHandler,
+  encodeWriteRequest,
+} from '@iac-dharma/prometheus';
 import { ProtobufWriter } from '../../../packages/prometheus/src/protobuf-reader.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const quick = process.argv.includes('--quick');
 const repeats = quick ? 2 : 5;
 
-interface Spread { median: number; min: number; max: number; runs: number }
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
 const spread = (values: number[]): Spread => {
   const sorted = [...values].sort((a, b) => a - b);
   return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)!, runs: values.length };
@@ -38,22 +48,43 @@ const cpuSeconds = () => {
 };
 const counting = () => {
   let count = 0;
-  return { sink: { ingest: async (records: IngestRecordInput[]) => void (count += records.length) }, count: () => count };
+  return {
+    sink: { ingest: async (records: IngestRecordInput[]) => void (count += records.length) },
+    count: () => count,
+  };
 };
 
 async function listen(handler: Parameters<typeof createServer>[1]) {
   const server = createServer(handler);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }
 
 // ---- 1. remote-write ------------------------------------------------------------------------------
 async function remoteWrite() {
   const bodies = Array.from({ length: 20 }, (_, batch) =>
-    encodeWriteRequest(Array.from({ length: 1000 }, (_, series) => ({
-      labels: { __name__: `node_metric_${series % 50}`, instance: `host-${series % 20}:9100`, job: 'node', device: `d${series}` },
-      samples: Array.from({ length: 10 }, (_, index) => [1_700_000_000_000 + (batch * 10 + index) * 15_000, Math.sin(series + index) * 100] as [number, number]),
-    }))),
+    encodeWriteRequest(
+      Array.from({ length: 1000 }, (_, series) => ({
+        labels: {
+          __name__: `node_metric_${series % 50}`,
+          instance: `host-${series % 20}:9100`,
+          job: 'node',
+          device: `d${series}`,
+        },
+        samples: Array.from(
+          { length: 10 },
+          (_, index) =>
+            [1_700_000_000_000 + (batch * 10 + index) * 15_000, Math.sin(series + index) * 100] as [number, number],
+        ),
+      })),
+    ),
   );
   const samplesPerBody = 10_000;
   const headers = { contentType: 'application/x-protobuf', contentEncoding: 'snappy' };
@@ -64,7 +95,8 @@ async function remoteWrite() {
     const start = cpuSeconds();
     for (const body of bodies) await handler.write(body, headers);
     const seconds = cpuSeconds() - start;
-    if (count() !== bodies.length * samplesPerBody || handler.stats().series !== 1000) throw new Error(`remote-write delivered ${count()} samples of ${handler.stats().series} series`);
+    if (count() !== bodies.length * samplesPerBody || handler.stats().series !== 1000)
+      throw new Error(`remote-write delivered ${count()} samples of ${handler.stats().series} series`);
     inProcess.push(count() / seconds);
   }
   const overHttp: number[] = [];
@@ -75,10 +107,16 @@ async function remoteWrite() {
     const start = cpuSeconds();
     for (const body of bodies) {
       await new Promise<void>((done, fail) => {
-        const request = httpRequest(`${server.url}/api/v1/write`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' } }, (response) => {
-          response.resume();
-          response.on('end', () => (response.statusCode === 204 ? done() : fail(new Error(`status ${response.statusCode}`))));
-        });
+        const request = httpRequest(
+          `${server.url}/api/v1/write`,
+          { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' } },
+          (response) => {
+            response.resume();
+            response.on('end', () =>
+              response.statusCode === 204 ? done() : fail(new Error(`status ${response.statusCode}`)),
+            );
+          },
+        );
         request.end(Buffer.from(body));
       });
     }
@@ -86,7 +124,11 @@ async function remoteWrite() {
     overHttp.push((bodies.length * samplesPerBody) / (cpuSeconds() - start));
     await server.close();
   }
-  return { inProcess: spread(inProcess), overHttp: spread(overHttp), compressedBytesPerSample: bodies[0]!.length / samplesPerBody };
+  return {
+    inProcess: spread(inProcess),
+    overHttp: spread(overHttp),
+    compressedBytesPerSample: bodies[0]!.length / samplesPerBody,
+  };
 }
 
 // ---- 2. backfill ---------------------------------------------------------------------------------
@@ -100,7 +142,8 @@ async function backfill() {
     const result = [];
     for (let series = 0; series < 100; series++) {
       const values: Array<[number, string]> = [];
-      for (let at = from; at <= to; at += step) values.push([at / 1000, String(50 + 10 * Math.sin(at / 3_600_000 + series))]);
+      for (let at = from; at <= to; at += step)
+        values.push([at / 1000, String(50 + 10 * Math.sin(at / 3_600_000 + series))]);
       result.push({ metric: { __name__: `metric_${query}`, instance: `host-${series}:9100`, job: 'node' }, values });
     }
     return Buffer.from(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } }));
@@ -123,7 +166,15 @@ async function backfill() {
   let delivered = 0;
   for (let run = 0; run < repeats; run++) {
     const counter = counting();
-    const source = createPrometheusSource({ url: server.url, queries, step: '15s', lookback: '24h', sink: counter.sink, clock: { now: () => end, sleep: async () => undefined }, timeout: '60s' });
+    const source = createPrometheusSource({
+      url: server.url,
+      queries,
+      step: '15s',
+      lookback: '24h',
+      sink: counter.sink,
+      clock: { now: () => end, sleep: async () => undefined },
+      timeout: '60s',
+    });
     const startedWall = performance.now();
     const startedCpu = cpuSeconds();
     await source.backfill();
@@ -133,14 +184,28 @@ async function backfill() {
     await source.stop();
   }
   await server.close();
-  return { wallSeconds: spread(wall), cpuSeconds: spread(cpu), series: 1000, pointsPerSeries: points, delivered, responseMegabytes: [...bodies.values()].reduce((sum, body) => sum + body.length, 0) / 1e6 };
+  return {
+    wallSeconds: spread(wall),
+    cpuSeconds: spread(cpu),
+    series: 1000,
+    pointsPerSeries: points,
+    delivered,
+    responseMegabytes: [...bodies.values()].reduce((sum, body) => sum + body.length, 0) / 1e6,
+  };
 }
 
 // ---- 3. OTLP ------------------------------------------------------------------------------------
 function otlpBody(round: number): Uint8Array {
   const writer = new ProtobufWriter();
   writer.message(1, (resourceMetrics) => {
-    resourceMetrics.message(1, (resource) => resource.message(1, (kv) => kv.tag(1, 2).string('service.name').message(2, (value) => value.tag(1, 2).string('checkout'))));
+    resourceMetrics.message(1, (resource) =>
+      resource.message(1, (kv) =>
+        kv
+          .tag(1, 2)
+          .string('service.name')
+          .message(2, (value) => value.tag(1, 2).string('checkout')),
+      ),
+    );
     resourceMetrics.message(2, (scope) => {
       for (let metric = 0; metric < 10; metric++) {
         scope.message(2, (m) => {
@@ -148,7 +213,12 @@ function otlpBody(round: number): Uint8Array {
           m.message(5, (gauge) => {
             for (let point = 0; point < 100; point++) {
               gauge.message(1, (dataPoint) => {
-                dataPoint.message(7, (kv) => kv.tag(1, 2).string('instance').message(2, (value) => value.tag(1, 2).string(`i-${point}`)));
+                dataPoint.message(7, (kv) =>
+                  kv
+                    .tag(1, 2)
+                    .string('instance')
+                    .message(2, (value) => value.tag(1, 2).string(`i-${point}`)),
+                );
                 dataPoint.tag(3, 1).fixed64((1_700_000_000_000 + round * 15_000) * 1_000_000);
                 dataPoint.tag(4, 1).double(Math.cos(point + round));
               });
@@ -190,7 +260,8 @@ async function watchCpu() {
       const result = [];
       for (let series = 0; series < seriesCount; series++) {
         const values: Array<[number, string]> = [];
-        for (let at = from; at <= to; at += step) values.push([at / 1000, String(0.5 + 0.1 * Math.sin(at / 600_000 + series) + 0.01 * Math.random())]);
+        for (let at = from; at <= to; at += step)
+          values.push([at / 1000, String(0.5 + 0.1 * Math.sin(at / 600_000 + series) + 0.01 * Math.random())]);
         result.push({ metric: { instance: `host-${series}:9100`, job: 'node' }, values });
       }
       const body = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
@@ -201,8 +272,30 @@ async function watchCpu() {
   // The built CLI when present (what users run), else its sources through tsx — never the bin wrapper,
   // whose process would not be the one doing the work.
   const built = join(root, 'packages/cli/dist/bin.js');
-  const entry = existsSync(built) ? [built] : ['--conditions=@iac-dharma/source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts')];
-  const child = spawn(process.execPath, [...entry, 'watch', '--prometheus', server.url, '--query', 'busy=busy_ratio', '--lookback', '2h', '--step', '15s', '--for', quick ? '50s' : '95s', '--json', '--out', '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = existsSync(built)
+    ? [built]
+    : ['--conditions=@iac-dharma/source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts')];
+  const child = spawn(
+    process.execPath,
+    [
+      ...entry,
+      'watch',
+      '--prometheus',
+      server.url,
+      '--query',
+      'busy=busy_ratio',
+      '--lookback',
+      '2h',
+      '--step',
+      '15s',
+      '--for',
+      quick ? '50s' : '95s',
+      '--json',
+      '--out',
+      '/dev/null',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -224,24 +317,70 @@ async function watchCpu() {
   await exited;
   await server.close();
   const clockTicks = 100; // getconf CLK_TCK on Linux
-  return { cpuShareOfOneCore: usedTicks / clockTicks / wallSeconds, series: seriesCount, steadyStateSeconds: wallSeconds, summary: stdout.trimEnd().split('\n').at(-1) };
+  return {
+    cpuShareOfOneCore: usedTicks / clockTicks / wallSeconds,
+    series: seriesCount,
+    steadyStateSeconds: wallSeconds,
+    summary: stdout.trimEnd().split('\n').at(-1),
+  };
 }
 
 if (process.argv.includes('--backfill-only')) {
   console.log(JSON.stringify(await backfill(), null, 2));
   process.exit(0);
 }
-const results = { remoteWrite: await remoteWrite(), backfill: await backfill(), otlp: await otlp(), watch: await watchCpu() };
+const results = {
+  remoteWrite: await remoteWrite(),
+  backfill: await backfill(),
+  otlp: await otlp(),
+  watch: await watchCpu(),
+};
 const figures = [
-  { scenario: 'remote-write decode → records, in process', median: Math.round(results.remoteWrite.inProcess.median), min: Math.round(results.remoteWrite.inProcess.min), max: Math.round(results.remoteWrite.inProcess.max), unit: 'samples per CPU second', goal: '≥ 100000' },
-  { scenario: 'remote-write over loopback HTTP (client + server in one process)', median: Math.round(results.remoteWrite.overHttp.median), min: Math.round(results.remoteWrite.overHttp.min), max: Math.round(results.remoteWrite.overHttp.max), unit: 'samples per CPU second', goal: '—' },
-  { scenario: 'backfill 1,000 series × 24 h at 15 s (5.76 M points)', median: Number(results.backfill.wallSeconds.median.toFixed(2)), min: Number(results.backfill.wallSeconds.min.toFixed(2)), max: Number(results.backfill.wallSeconds.max.toFixed(2)), unit: 's wall', goal: '< 5' },
-  { scenario: 'OTLP protobuf gauges decode → records', median: Math.round(results.otlp.pointsPerCpuSecond.median), min: Math.round(results.otlp.pointsPerCpuSecond.min), max: Math.round(results.otlp.pointsPerCpuSecond.max), unit: 'points per CPU second', goal: '≥ 50000' },
-  { scenario: 'dharma watch, 500 series at a 15 s step, steady state', median: Number((results.watch.cpuShareOfOneCore * 100).toFixed(2)), min: Number((results.watch.cpuShareOfOneCore * 100).toFixed(2)), max: Number((results.watch.cpuShareOfOneCore * 100).toFixed(2)), unit: '% of one core', goal: '< 5' },
+  {
+    scenario: 'remote-write decode → records, in process',
+    median: Math.round(results.remoteWrite.inProcess.median),
+    min: Math.round(results.remoteWrite.inProcess.min),
+    max: Math.round(results.remoteWrite.inProcess.max),
+    unit: 'samples per CPU second',
+    goal: '≥ 100000',
+  },
+  {
+    scenario: 'remote-write over loopback HTTP (client + server in one process)',
+    median: Math.round(results.remoteWrite.overHttp.median),
+    min: Math.round(results.remoteWrite.overHttp.min),
+    max: Math.round(results.remoteWrite.overHttp.max),
+    unit: 'samples per CPU second',
+    goal: '—',
+  },
+  {
+    scenario: 'backfill 1,000 series × 24 h at 15 s (5.76 M points)',
+    median: Number(results.backfill.wallSeconds.median.toFixed(2)),
+    min: Number(results.backfill.wallSeconds.min.toFixed(2)),
+    max: Number(results.backfill.wallSeconds.max.toFixed(2)),
+    unit: 's wall',
+    goal: '< 5',
+  },
+  {
+    scenario: 'OTLP protobuf gauges decode → records',
+    median: Math.round(results.otlp.pointsPerCpuSecond.median),
+    min: Math.round(results.otlp.pointsPerCpuSecond.min),
+    max: Math.round(results.otlp.pointsPerCpuSecond.max),
+    unit: 'points per CPU second',
+    goal: '≥ 50000',
+  },
+  {
+    scenario: 'dharma watch, 500 series at a 15 s step, steady state',
+    median: Number((results.watch.cpuShareOfOneCore * 100).toFixed(2)),
+    min: Number((results.watch.cpuShareOfOneCore * 100).toFixed(2)),
+    max: Number((results.watch.cpuShareOfOneCore * 100).toFixed(2)),
+    unit: '% of one core',
+    goal: '< 5',
+  },
 ];
 const output = {
   title: 'Prometheus, remote-write, OTLP and dharma watch',
-  description: 'Throughput of the remote-write and OTLP receivers (per CPU second of the process, counting sinks), wall time of a 24 h backfill of 1,000 series through the PromQL pull source from a local server answering prepared query_range JSON, and the steady-state CPU share of the built `dharma watch` (AnomalyDetector on every series) for 500 series at a 15 s step, from /proc between live steps after the backfill.',
+  description:
+    'Throughput of the remote-write and OTLP receivers (per CPU second of the process, counting sinks), wall time of a 24 h backfill of 1,000 series through the PromQL pull source from a local server answering prepared query_range JSON, and the steady-state CPU share of the built `dharma watch` (AnomalyDetector on every series) for 500 series at a 15 s step, from /proc between live steps after the backfill.',
   command: 'npx tsx --conditions=@iac-dharma/source bench/src/prometheus/prometheus-bench.ts',
   measuredAt: new Date().toISOString(),
   figures,

@@ -24,7 +24,8 @@ function recordNotRun(reason: string): void {
   const result = {
     title: 'Model scoring: Python peers (original library and Python onnxruntime)',
     description: 'Not measured in the last run.',
-    command: 'bash training/setup.sh && npx tsx --conditions=@iac-dharma/source bench/src/python-peers/python-peers-bench.ts',
+    command:
+      'bash training/setup.sh && npx tsx --conditions=@iac-dharma/source bench/src/python-peers/python-peers-bench.ts',
     measuredAt: new Date().toISOString(),
     notRun: reason,
     figures: [],
@@ -38,7 +39,11 @@ async function main(): Promise<number> {
     recordNotRun('not run: training/.venv missing (bash training/setup.sh)');
     return 0;
   }
-  const child = spawn(python, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+  const child = spawn(python, [script], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
   // If the aggregator stops this process (timeout), stop the Python child with it.
   const stop = (signal: NodeJS.Signals) => () => {
     child.kill(signal);

@@ -3,7 +3,13 @@
  * Shared by the benchmark (petshop-rca.ts) and the quick validation command.
  */
 import { performance } from 'node:perf_hooks';
-import { pooledBaseline, RootCauseAnalyzer, type NodeMetrics, type RootCauseAnalyzerOptionsInput, type RootCauseMethod } from '@iac-dharma/core';
+import {
+  pooledBaseline,
+  RootCauseAnalyzer,
+  type NodeMetrics,
+  type RootCauseAnalyzerOptionsInput,
+  type RootCauseMethod,
+} from '@iac-dharma/core';
 import type { PetshopScenario } from '@iac-dharma/core/node';
 
 /** Where normal behaviour comes from. `noissue`: the scenario's normal recording (falls back to pooled). `pooled`: pre-incident rows of the scenario's issues. */
@@ -45,16 +51,37 @@ export function baselineFor(scenario: PetshopScenario, mode: BaselineMode): Map<
   return pooledBaseline(scenario.issues.map((issue) => ({ metrics: issue.metrics, target: issue.target })));
 }
 
-export function evaluate(scenarios: PetshopScenario[], method: RootCauseMethod, baseline: BaselineMode, filter: (id: string) => boolean = () => true, extra: RootCauseAnalyzerOptionsInput = {}): MethodEvaluation {
+export function evaluate(
+  scenarios: PetshopScenario[],
+  method: RootCauseMethod,
+  baseline: BaselineMode,
+  filter: (id: string) => boolean = () => true,
+  extra: RootCauseAnalyzerOptionsInput = {},
+): MethodEvaluation {
   const analyzer = new RootCauseAnalyzer({ method, maxCandidates: 5, ...extra });
-  const result: MethodEvaluation = { method, baseline, overall: empty(), byScenario: {}, byIssueType: {}, byRootCause: {}, macroByRootCause: { top1: 0, top3: 0, top5: 0 }, msPerIssue: 0, misses: [] };
+  const result: MethodEvaluation = {
+    method,
+    baseline,
+    overall: empty(),
+    byScenario: {},
+    byIssueType: {},
+    byRootCause: {},
+    macroByRootCause: { top1: 0, top3: 0, top5: 0 },
+    msPerIssue: 0,
+    misses: [],
+  };
   let elapsed = 0;
   for (const scenario of scenarios) {
     const normal = baselineFor(scenario, baseline);
     for (const issue of scenario.issues) {
       if (!filter(issue.id) || issue.rootCause === undefined) continue;
       const started = performance.now();
-      const ranking = analyzer.analyze({ graph: scenario.graph, metrics: issue.metrics, baseline: normal, target: issue.target }).ranking;
+      const ranking = analyzer.analyze({
+        graph: scenario.graph,
+        metrics: issue.metrics,
+        baseline: normal,
+        target: issue.target,
+      }).ranking;
       elapsed += performance.now() - started;
       const rank = ranking.indexOf(issue.rootCause) + 1 || ranking.length + 1;
       add(result.overall, rank);
@@ -65,9 +92,11 @@ export function evaluate(scenarios: PetshopScenario[], method: RootCauseMethod, 
     }
   }
   const causes = Object.values(result.byRootCause);
-  for (const k of ['top1', 'top3', 'top5'] as const) result.macroByRootCause[k] = causes.reduce((sum, c) => sum + c[k] / c.n, 0) / (causes.length || 1);
+  for (const k of ['top1', 'top3', 'top5'] as const)
+    result.macroByRootCause[k] = causes.reduce((sum, c) => sum + c[k] / c.n, 0) / (causes.length || 1);
   result.msPerIssue = elapsed / (result.overall.n || 1);
   return result;
 }
 
-export const recall = (counts: HitCounts): string => `${(counts.top1 / counts.n).toFixed(2)}/${(counts.top3 / counts.n).toFixed(2)}/${(counts.top5 / counts.n).toFixed(2)}`;
+export const recall = (counts: HitCounts): string =>
+  `${(counts.top1 / counts.n).toFixed(2)}/${(counts.top3 / counts.n).toFixed(2)}/${(counts.top5 / counts.n).toFixed(2)}`;

@@ -7,23 +7,26 @@ import { join } from 'node:path';
 import { createSeededRandom } from '@iac-dharma/core/simulator';
 
 function parseCsv(text: string): string[][] {
-  return text.trimEnd().split(/\r?\n/).map((line) => {
-    const out: string[] = [];
-    let field = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i += 1) {
-      const char = line[i]!;
-      if (quoted) {
-        if (char === '"' && line[i + 1] === '"') (field += '"'), (i += 1);
-        else if (char === '"') quoted = false;
+  return text
+    .trimEnd()
+    .split(/\r?\n/)
+    .map((line) => {
+      const out: string[] = [];
+      let field = '';
+      let quoted = false;
+      for (let i = 0; i < line.length; i += 1) {
+        const char = line[i]!;
+        if (quoted) {
+          if (char === '"' && line[i + 1] === '"') ((field += '"'), (i += 1));
+          else if (char === '"') quoted = false;
+          else field += char;
+        } else if (char === '"') quoted = true;
+        else if (char === ',') (out.push(field), (field = ''));
         else field += char;
-      } else if (char === '"') quoted = true;
-      else if (char === ',') out.push(field), (field = '');
-      else field += char;
-    }
-    out.push(field);
-    return out;
-  });
+      }
+      out.push(field);
+      return out;
+    });
 }
 function shuffle<T>(items: T[], random: { next(): number }): T[] {
   for (let i = items.length - 1; i > 0; i -= 1) {
@@ -32,7 +35,10 @@ function shuffle<T>(items: T[], random: { next(): number }): T[] {
   }
   return items;
 }
-const csv = (rows: string[][]): string => rows.map((row) => row.map((field) => (/[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(',')).join('\n') + '\n';
+const csv = (rows: string[][]): string =>
+  rows
+    .map((row) => row.map((field) => (/[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(','))
+    .join('\n') + '\n';
 
 /** Copies `source` to `destination` sealed; returns scenario → (opaque id → original name) and issue id → root cause (opaque). */
 export function sealPetshop(source: string, destination: string, seed = 7): { labels: Map<string, string> } {
@@ -52,9 +58,15 @@ export function sealPetshop(source: string, destination: string, seed = 7): { la
       }
       return id;
     };
-    const order = shuffle(names.map((_, index) => index), random);
+    const order = shuffle(
+      names.map((_, index) => index),
+      random,
+    );
     const rows = graph.slice(1);
-    const out = [['', ...order.map((index) => pick(names[index]!))], ...order.map((r) => [pick(rows[r]![0]!), ...order.map((c) => rows[r]![c + 1]!)])];
+    const out = [
+      ['', ...order.map((index) => pick(names[index]!))],
+      ...order.map((r) => [pick(rows[r]![0]!), ...order.map((c) => rows[r]![c + 1]!)]),
+    ];
     mkdirSync(join(destination, scenario), { recursive: true });
     writeFileSync(join(destination, scenario, 'graph.csv'), csv(out));
     const sealMetrics = (from: string, to: string): void => {
@@ -68,11 +80,15 @@ export function sealPetshop(source: string, destination: string, seed = 7): { la
       }
       const nodeOrder = shuffle([...byNode.keys()], random);
       const picked = nodeOrder.flatMap((node) => byNode.get(node)!);
-      const sealed = table.map((row, r) => [row[0]!, ...picked.map((column) => (r === 0 ? pick(row[column]!) : row[column] ?? ''))]);
+      const sealed = table.map((row, r) => [
+        row[0]!,
+        ...picked.map((column) => (r === 0 ? pick(row[column]!) : (row[column] ?? ''))),
+      ]);
       mkdirSync(to, { recursive: true });
       writeFileSync(join(to, 'metrics.csv'), csv(sealed));
     };
-    if (existsSync(join(scenarioPath, 'noissue', 'metrics.csv'))) sealMetrics(join(scenarioPath, 'noissue', 'metrics.csv'), join(destination, scenario, 'noissue'));
+    if (existsSync(join(scenarioPath, 'noissue', 'metrics.csv')))
+      sealMetrics(join(scenarioPath, 'noissue', 'metrics.csv'), join(destination, scenario, 'noissue'));
     for (const split of readdirSync(scenarioPath)) {
       const splitPath = join(scenarioPath, split);
       if (split === 'noissue' || !statSync(splitPath).isDirectory()) continue;
@@ -80,7 +96,10 @@ export function sealPetshop(source: string, destination: string, seed = 7): { la
         const target = JSON.parse(readFileSync(join(splitPath, issue, 'target.json'), 'utf8'));
         const to = join(destination, scenario, split, issue);
         sealMetrics(join(splitPath, issue, 'metrics.csv'), to);
-        writeFileSync(join(to, 'target.json'), JSON.stringify({ target: { ...target.target, node: pick(target.target.node) } }));
+        writeFileSync(
+          join(to, 'target.json'),
+          JSON.stringify({ target: { ...target.target, node: pick(target.target.node) } }),
+        );
         labels.set(`${scenario}/${split}/${issue}`, pick(target.root_cause.node));
       }
     }
@@ -89,7 +108,10 @@ export function sealPetshop(source: string, destination: string, seed = 7): { la
 }
 
 /** Top-k recall of a CLI output CSV against labels. */
-export function scoreRankings(csvText: string, labels: Map<string, string>): { n: number; top1: number; top3: number; top5: number } {
+export function scoreRankings(
+  csvText: string,
+  labels: Map<string, string>,
+): { n: number; top1: number; top3: number; top5: number } {
   const [, ...rows] = parseCsv(csvText);
   const counts = { n: 0, top1: 0, top3: 0, top5: 0 };
   for (const [id, ...ranking] of rows) {

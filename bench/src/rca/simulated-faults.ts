@@ -6,7 +6,12 @@ import type { HitCounts } from './petshop-eval.js';
 
 export interface SimulatedEvaluation {
   incidents: number;
-  methods: Array<{ method: RootCauseMethod; overall: HitCounts; byFault: Record<string, HitCounts>; msPerIssue: number }>;
+  methods: Array<{
+    method: RootCauseMethod;
+    overall: HitCounts;
+    byFault: Record<string, HitCounts>;
+    msPerIssue: number;
+  }>;
 }
 
 export function evaluateSimulated(incidents = 200, firstSeed = 1000): SimulatedEvaluation {
@@ -35,6 +40,12 @@ export function evaluateSimulated(incidents = 200, firstSeed = 1000): SimulatedE
 
 if (process.argv[1]?.endsWith('simulated-faults.ts')) {
   const result = evaluateSimulated(Number(process.argv[2] ?? 200));
-  const r = (c: HitCounts): string => `${(c.top1 / c.n).toFixed(2)}/${(c.top3 / c.n).toFixed(2)}/${(c.top5 / c.n).toFixed(2)}`;
-  for (const m of result.methods) console.log(`${m.method.padEnd(10)} ${r(m.overall)} ${Object.entries(m.byFault).map(([f, c]) => `${f} ${r(c)}`).join(' | ')} ${m.msPerIssue.toFixed(2)} ms`);
+  const r = (c: HitCounts): string =>
+    `${(c.top1 / c.n).toFixed(2)}/${(c.top3 / c.n).toFixed(2)}/${(c.top5 / c.n).toFixed(2)}`;
+  for (const m of result.methods)
+    console.log(
+      `${m.method.padEnd(10)} ${r(m.overall)} ${Object.entries(m.byFault)
+        .map(([f, c]) => `${f} ${r(c)}`)
+        .join(' | ')} ${m.msPerIssue.toFixed(2)} ms`,
+    );
 }

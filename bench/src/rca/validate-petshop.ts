@@ -13,10 +13,18 @@ const scenarios = loadPetshopDataset(dir, { withLabels: true });
 for (const baseline of ['noissue', 'pooled'] as BaselineMode[]) {
   for (const method of ROOT_CAUSE_METHODS) {
     const e = evaluate(scenarios, method, baseline, undefined, extra);
-    const scen = Object.entries(e.byScenario).map(([name, c]) => `${name.replace('_traffic', '')} ${recall(c)}`).join(' | ');
-    const types = Object.entries(e.byIssueType).map(([name, c]) => `${name} ${recall(c)}`).join(' | ');
+    const scen = Object.entries(e.byScenario)
+      .map(([name, c]) => `${name.replace('_traffic', '')} ${recall(c)}`)
+      .join(' | ');
+    const types = Object.entries(e.byIssueType)
+      .map(([name, c]) => `${name} ${recall(c)}`)
+      .join(' | ');
     const macro = `${e.macroByRootCause.top1.toFixed(2)}/${e.macroByRootCause.top3.toFixed(2)}`;
-    console.log(`${baseline.padEnd(8)} ${method.padEnd(10)} all ${recall(e.overall)} (n=${e.overall.n}) macroRC ${macro} || ${types} || ${scen} || ${e.msPerIssue.toFixed(2)} ms`);
-    if (args.includes('--misses')) for (const miss of e.misses) console.log(`      miss ${miss.id} rc=${miss.rootCause} rank=${miss.rank} top3=${miss.top3.join(' ; ')}`);
+    console.log(
+      `${baseline.padEnd(8)} ${method.padEnd(10)} all ${recall(e.overall)} (n=${e.overall.n}) macroRC ${macro} || ${types} || ${scen} || ${e.msPerIssue.toFixed(2)} ms`,
+    );
+    if (args.includes('--misses'))
+      for (const miss of e.misses)
+        console.log(`      miss ${miss.id} rc=${miss.rootCause} rank=${miss.rank} top3=${miss.top3.join(' ; ')}`);
   }
 }

@@ -33,7 +33,10 @@ export async function throughput(fn: () => Promise<unknown>, rows: number, calls
 }
 
 /** Runs `measure` `repetitions` times and summarises each figure as median with min–max spread. */
-export async function repeated<T extends Record<string, number>>(repetitions: number, measure: () => Promise<T>): Promise<Record<keyof T, { median: number; min: number; max: number }>> {
+export async function repeated<T extends Record<string, number>>(
+  repetitions: number,
+  measure: () => Promise<T>,
+): Promise<Record<keyof T, { median: number; min: number; max: number }>> {
   const runs: T[] = [];
   for (let index = 0; index < repetitions; index++) runs.push(await measure());
   const summary = {} as Record<keyof T, { median: number; min: number; max: number }>;

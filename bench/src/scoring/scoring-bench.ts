@@ -10,7 +10,16 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { ChurnPredictor, FailurePredictor, TabularExtractor, ThreatDetector, WindowExtractor, createBundledModelSource, loadModel, type Model } from '@iac-dharma/models';
+import {
+  ChurnPredictor,
+  FailurePredictor,
+  TabularExtractor,
+  ThreatDetector,
+  WindowExtractor,
+  createBundledModelSource,
+  loadModel,
+  type Model,
+} from '@iac-dharma/models';
 import { latency, repeated, throughput } from './measure.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -36,7 +45,11 @@ function subject(model: Model, parity: { rows: Array<{ raw: unknown }> }): Subje
     const encoded = new Float32Array(windows.length * model.rowWidth);
     windows.forEach((window, index) => extractor.encodeInto(window, encoded, index * model.rowWidth));
     const predictor = new FailurePredictor({ model });
-    return { encoded, raws: windows, sdk: (items) => predictor.predictBatch(items as number[][][], { explain: false }) };
+    return {
+      encoded,
+      raws: windows,
+      sdk: (items) => predictor.predictBatch(items as number[][][], { explain: false }),
+    };
   }
   const extractor = TabularExtractor.fromCard(model.card);
   const rows = raws as Record<string, unknown>[];
@@ -57,17 +70,26 @@ function tile<T>(items: readonly T[], count: number): T[] {
 async function benchModel(id: string) {
   const source = createBundledModelSource({ directory: artifacts });
   const model = await loadModel({ id, source });
-  const parity = JSON.parse(readFileSync(join(artifacts, id, 'parity.json'), 'utf8')) as { rows: Array<{ raw: unknown }> };
+  const parity = JSON.parse(readFileSync(join(artifacts, id, 'parity.json'), 'utf8')) as {
+    rows: Array<{ raw: unknown }>;
+  };
   const item = subject(model, parity);
   const width = model.rowWidth;
   const rowsAvailable = item.raws.length;
   const bare = await ort.InferenceSession.create(readFileSync(join(artifacts, id, model.card.file)), {
-    executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1,
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
   });
   const inputName = model.inputName;
   const dims = (rows: number) => model.inputDims(rows);
   const batchEncoded = new Float32Array(BATCH_ROWS * width);
-  for (let row = 0; row < BATCH_ROWS; row++) batchEncoded.set(item.encoded.subarray((row % rowsAvailable) * width, ((row % rowsAvailable) + 1) * width), row * width);
+  for (let row = 0; row < BATCH_ROWS; row++)
+    batchEncoded.set(
+      item.encoded.subarray((row % rowsAvailable) * width, ((row % rowsAvailable) + 1) * width),
+      row * width,
+    );
   const batchRaws = tile(item.raws, BATCH_ROWS);
   let cursor = 0;
   const nextRow = () => (cursor = (cursor + 1) % rowsAvailable);
@@ -80,15 +102,29 @@ async function benchModel(id: string) {
     await item.sdk([item.raws[nextRow()]]);
   }
   const figures = await repeated(REPETITIONS, async () => {
-    const bareSingle = await latency(() => bare.run({ [inputName]: new ort.Tensor('float32', one(nextRow()), dims(1)) }), SINGLE_CALLS);
+    const bareSingle = await latency(
+      () => bare.run({ [inputName]: new ort.Tensor('float32', one(nextRow()), dims(1)) }),
+      SINGLE_CALLS,
+    );
     const runSingle = await latency(() => model.run(one(nextRow()), 1), SINGLE_CALLS);
     const sdkSingle = await latency(() => item.sdk([item.raws[nextRow()]]), SINGLE_CALLS);
-    const bareBatch = await throughput(() => bare.run({ [inputName]: new ort.Tensor('float32', batchEncoded, dims(BATCH_ROWS)) }), BATCH_ROWS, BATCH_CALLS);
+    const bareBatch = await throughput(
+      () => bare.run({ [inputName]: new ort.Tensor('float32', batchEncoded, dims(BATCH_ROWS)) }),
+      BATCH_ROWS,
+      BATCH_CALLS,
+    );
     const runBatch = await throughput(() => model.run(batchEncoded, BATCH_ROWS), BATCH_ROWS, BATCH_CALLS);
     const sdkBatch = await throughput(() => item.sdk(batchRaws), BATCH_ROWS, BATCH_CALLS);
     return {
-      bareP50: bareSingle.p50, bareP99: bareSingle.p99, runP50: runSingle.p50, runP99: runSingle.p99, sdkP50: sdkSingle.p50, sdkP99: sdkSingle.p99,
-      bareRowsPerSecond: bareBatch, runRowsPerSecond: runBatch, sdkRowsPerSecond: sdkBatch,
+      bareP50: bareSingle.p50,
+      bareP99: bareSingle.p99,
+      runP50: runSingle.p50,
+      runP99: runSingle.p99,
+      sdkP50: sdkSingle.p50,
+      sdkP99: sdkSingle.p99,
+      bareRowsPerSecond: bareBatch,
+      runRowsPerSecond: runBatch,
+      sdkRowsPerSecond: sdkBatch,
     };
   });
   await bare.release();
@@ -98,9 +134,12 @@ async function benchModel(id: string) {
     table: {
       model: id,
       algorithm: model.card.algorithm,
-      'bare p50 ms': round(m('bareP50')), 'bare p99 ms': round(m('bareP99')),
-      'Model.run p50 ms': round(m('runP50')), 'Model.run p99 ms': round(m('runP99')),
-      'SDK p50 ms': round(m('sdkP50')), 'SDK p99 ms': round(m('sdkP99')),
+      'bare p50 ms': round(m('bareP50')),
+      'bare p99 ms': round(m('bareP99')),
+      'Model.run p50 ms': round(m('runP50')),
+      'Model.run p99 ms': round(m('runP99')),
+      'SDK p50 ms': round(m('sdkP50')),
+      'SDK p99 ms': round(m('sdkP99')),
       'Model.run overhead p50': ratio(m('runP50'), m('bareP50')),
       'SDK overhead p50': ratio(m('sdkP50'), m('bareP50')),
       'bare rows/s (batch 1024)': Math.round(m('bareRowsPerSecond')),
@@ -122,7 +161,9 @@ function ratio(a: number, b: number): string {
 }
 
 async function main() {
-  const ids = (await createBundledModelSource({ directory: artifacts }).list!()).filter((id) => !process.env['BENCH_MODELS'] || process.env['BENCH_MODELS'].split(',').includes(id));
+  const ids = (await createBundledModelSource({ directory: artifacts }).list!()).filter(
+    (id) => !process.env['BENCH_MODELS'] || process.env['BENCH_MODELS'].split(',').includes(id),
+  );
   const results = [];
   for (const id of ids) {
     process.stderr.write(`scoring bench: ${id}…\n`);

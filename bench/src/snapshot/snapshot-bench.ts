@@ -27,7 +27,11 @@ function postgresUrl(): string | undefined {
   if (process.env['DHARMA_PG_URL']) return process.env['DHARMA_PG_URL'];
   const envFile = join(process.env['DHARMA_SERVICES_DIR'] ?? join(root, '.services'), 'postgres.env');
   if (!existsSync(envFile)) return undefined;
-  return readFileSync(envFile, 'utf8').split('\n').find((line) => line.startsWith('DHARMA_PG_URL='))?.slice('DHARMA_PG_URL='.length).trim();
+  return readFileSync(envFile, 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith('DHARMA_PG_URL='))
+    ?.slice('DHARMA_PG_URL='.length)
+    .trim();
 }
 
 interface PhaseOptions {
@@ -57,11 +61,25 @@ async function largestStateRow(options: PhaseOptions): Promise<number> {
   if (options.storage === 'sqlite') {
     const { default: Database } = await import('better-sqlite3');
     const database = new Database(options.location, { readonly: true });
-    const tables = (database.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'state%'`).all() as Array<{ name: string }>).map((row) => row.name);
+    const tables = (
+      database.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'state%'`).all() as Array<{
+        name: string;
+      }>
+    ).map((row) => row.name);
     let largest = 0;
     for (const table of tables) {
-      const columns = (database.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((column) => column.name).filter((name) => ['value', 'head'].includes(name));
-      for (const column of columns) largest = Math.max(largest, (database.prepare(`SELECT max(length(CAST(${column} AS BLOB))) AS bytes FROM ${table}`).get() as { bytes: number | null }).bytes ?? 0);
+      const columns = (database.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>)
+        .map((column) => column.name)
+        .filter((name) => ['value', 'head'].includes(name));
+      for (const column of columns)
+        largest = Math.max(
+          largest,
+          (
+            database.prepare(`SELECT max(length(CAST(${column} AS BLOB))) AS bytes FROM ${table}`).get() as {
+              bytes: number | null;
+            }
+          ).bytes ?? 0,
+        );
     }
     database.close();
     return largest;
@@ -76,7 +94,9 @@ async function largestStateRow(options: PhaseOptions): Promise<number> {
     );
     let largest = 0;
     for (const row of rows) {
-      const result = await client.query<{ bytes: number | null }>(`SELECT max(octet_length(${row.column_name}))::int AS bytes FROM "${options.location}"."${row.table_name}"`);
+      const result = await client.query<{ bytes: number | null }>(
+        `SELECT max(octet_length(${row.column_name}))::int AS bytes FROM "${options.location}"."${row.table_name}"`,
+      );
       largest = Math.max(largest, result.rows[0]?.bytes ?? 0);
     }
     return largest;
@@ -93,7 +113,12 @@ async function learn(engine: Engine, series: number, from: number, to: number, f
     for (let start = 0; start < count; start += batch) {
       const records = [];
       for (let index = start; index < Math.min(count, start + batch); index += 1) {
-        records.push({ resource: `host-${index}`, metric: 'cpu', timestamp: 1_700_000_000_000 + round * 60_000, value: 50 + 10 * Math.sin(index + round) });
+        records.push({
+          resource: `host-${index}`,
+          metric: 'cpu',
+          timestamp: 1_700_000_000_000 + round * 60_000,
+          value: 50 + 10 * Math.sin(index + round),
+        });
       }
       await engine.ingest(records);
     }
@@ -152,8 +177,12 @@ async function main(): Promise<void> {
   const beforeFile = argument('before', '');
   const label = argument('label', 'this code');
   if (beforeFile) {
-    const before = JSON.parse(readFileSync(beforeFile, 'utf8')) as { figures: Array<Record<string, unknown>>; measuredAt: string };
-    for (const row of before.figures) figures.push({ code: `${argument('before-label', 'before')} (${before.measuredAt.slice(0, 10)})`, ...row });
+    const before = JSON.parse(readFileSync(beforeFile, 'utf8')) as {
+      figures: Array<Record<string, unknown>>;
+      measuredAt: string;
+    };
+    for (const row of before.figures)
+      figures.push({ code: `${argument('before-label', 'before')} (${before.measuredAt.slice(0, 10)})`, ...row });
   }
   const notRun: Record<string, string> = {};
   const directory = mkdtempSync(join(tmpdir(), 'dharma-snapshot-bench-'));
@@ -169,10 +198,26 @@ async function main(): Promise<void> {
         process.stderr.write(`[snapshot-bench] ${storage}: ${phaseName} (${series} series × ${samples} samples)\n`);
         const child = spawnSync(
           process.execPath,
-          ['--conditions=@iac-dharma/source', '--import', 'tsx', here, '--phase', phaseName, '--storage', storage, '--location', location, '--series', String(series), '--samples', String(samples)],
+          [
+            '--conditions=@iac-dharma/source',
+            '--import',
+            'tsx',
+            here,
+            '--phase',
+            phaseName,
+            '--storage',
+            storage,
+            '--location',
+            location,
+            '--series',
+            String(series),
+            '--samples',
+            String(samples),
+          ],
           { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
         );
-        if (child.status !== 0) throw new Error(`${storage} ${phaseName} phase exited with ${child.status ?? child.signal}`);
+        if (child.status !== 0)
+          throw new Error(`${storage} ${phaseName} phase exited with ${child.status ?? child.signal}`);
         phases[phaseName] = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
       }
       if (storage === 'postgres') {
@@ -208,9 +253,13 @@ async function main(): Promise<void> {
     description:
       `An engine with the default AnomalyDetector learns ${series} series (${samples} samples each through engine.ingest, persistSamples off), ` +
       'then engine.close() saves its state (all series dirty); a new process restores it (engine.start()), updates 1% of the series and closes again. ' +
-      'Peak RSS is the process high-water mark (getrusage) of the phase\'s own child process; the largest state row is the biggest value in the storage\'s state tables after the close.',
+      "Peak RSS is the process high-water mark (getrusage) of the phase's own child process; the largest state row is the biggest value in the storage's state tables after the close.",
     command: `npx tsx --conditions=@iac-dharma/source bench/src/snapshot/snapshot-bench.ts --series ${series} --samples ${samples} --storage ${storages.join(',')}`,
-    ...(beforeFile ? { before: `the rows labelled "${argument('before-label', 'before')}" are the same command run on the code before chunked snapshots` } : {}),
+    ...(beforeFile
+      ? {
+          before: `the rows labelled "${argument('before-label', 'before')}" are the same command run on the code before chunked snapshots`,
+        }
+      : {}),
     loadAverage: loadavg().map((value) => Math.round(value * 10) / 10),
     measuredAt: new Date().toISOString(),
     figures,

@@ -18,7 +18,10 @@ async function start(): Promise<void> {
   // Every ONNX session lives in this worker; the `new URL(..., import.meta.url)` form lets Vite bundle it.
   const worker = new Worker(new URL('./scoring-worker.ts', import.meta.url), { type: 'module' });
   const scoring = createScoringWorker({ worker, modelBaseUrl: 'models/', wasmPaths: 'ort/' });
-  const [failureModel, threatModel] = await Promise.all([scoring.loadModel({ id: 'failure' }), scoring.loadModel({ id: 'threat' })]);
+  const [failureModel, threatModel] = await Promise.all([
+    scoring.loadModel({ id: 'failure' }),
+    scoring.loadModel({ id: 'threat' }),
+  ]);
   const failure = new FailurePredictor({ model: failureModel });
   const threat = new ThreatDetector({ model: threatModel });
   const detector = new AnomalyDetector();
@@ -38,17 +41,31 @@ async function start(): Promise<void> {
         if (outcome.status !== 'scored') continue;
         if (sample.metric === 'cpu') cpuScores.push(outcome.score);
         const alert = outcome.score >= detector.threshold;
-        if (alert || tick % 10 === 0) logLine(anomalyLog, `${new Date(sample.timestamp).toISOString().slice(11, 19)} ${sample.metric} ${sample.value.toFixed(1)} → ${outcome.score.toFixed(3)}`, alert);
+        if (alert || tick % 10 === 0)
+          logLine(
+            anomalyLog,
+            `${new Date(sample.timestamp).toISOString().slice(11, 19)} ${sample.metric} ${sample.value.toFixed(1)} → ${outcome.score.toFixed(3)}`,
+            alert,
+          );
       }
       drawScores(chart, cpuScores.slice(-300), detector.threshold);
       history.push(engineReading(failureModel.card, Math.min(1, tick / 240), tick));
       const [prediction] = await failure.predictBatch([history], { explain: false });
-      logLine(failureLog, `cycle ${tick}: P(fail ≤ ${prediction!.horizon}) ${(prediction!.probability * 100).toFixed(1)}%, RUL ≈ ${prediction!.timeToFailure?.toFixed(0)}`, prediction!.probability >= 0.5);
+      logLine(
+        failureLog,
+        `cycle ${tick}: P(fail ≤ ${prediction!.horizon}) ${(prediction!.probability * 100).toFixed(1)}%, RUL ≈ ${prediction!.timeToFailure?.toFixed(0)}`,
+        prediction!.probability >= 0.5,
+      );
       const flood = tick % 20 >= 15;
       const [verdict] = await threat.classify([flood ? SYN_FLOOD_CONNECTION : NORMAL_CONNECTION]);
-      logLine(threatLog, `${flood ? 'SYN flood' : 'normal  '} → ${verdict!.category} (attack ${(verdict!.probability * 100).toFixed(1)}%)`, verdict!.isThreat);
+      logLine(
+        threatLog,
+        `${flood ? 'SYN flood' : 'normal  '} → ${verdict!.category} (attack ${(verdict!.probability * 100).toFixed(1)}%)`,
+        verdict!.isThreat,
+      );
       // performance.now() counts from the navigation: the second figure includes loading the page and its scripts.
-      if (tick === 0) status.textContent = `Scoring in the browser: first model score ${Math.round(performance.now() - started)} ms after start (wasm + models), ${Math.round(performance.now())} ms after navigation.`;
+      if (tick === 0)
+        status.textContent = `Scoring in the browser: first model score ${Math.round(performance.now() - started)} ms after start (wasm + models), ${Math.round(performance.now())} ms after navigation.`;
       tick += 1;
       document.body.dataset['ticks'] = String(tick);
     } catch (error) {

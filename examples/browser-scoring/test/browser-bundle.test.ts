@@ -12,14 +12,22 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${na
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.includes('.test-helper.'))
+    .filter(
+      (entry) =>
+        entry.isFile() &&
+        entry.name.endsWith('.ts') &&
+        !entry.name.endsWith('.test.ts') &&
+        !entry.name.includes('.test-helper.'),
+    )
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Import specifiers of a TypeScript file (static, dynamic and re-exports). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((match) => match[1] ?? match[2]!);
+  return [
+    ...text.matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm),
+  ].map((match) => match[1] ?? match[2]!);
 }
 
 /** A virtual entry (inside the example, so workspace packages resolve) re-exporting every browser entry point. */
@@ -28,7 +36,10 @@ function virtualEntry(): Plugin {
   return {
     name: 'browser-bundle-entry',
     resolveId: (source) => (source === ENTRY ? ENTRY : null),
-    load: (id) => (id === ENTRY ? "export * from '@iac-dharma/core';\nexport * from '@iac-dharma/models';\nexport * from '@iac-dharma/models/worker';\n" : null),
+    load: (id) =>
+      id === ENTRY
+        ? "export * from '@iac-dharma/core';\nexport * from '@iac-dharma/models';\nexport * from '@iac-dharma/models/worker';\n"
+        : null,
   };
 }
 
@@ -49,7 +60,11 @@ describe('browser builds', () => {
     const core = join(PACKAGES, 'core/src');
     const offenders = sourceFiles(core)
       .filter((file) => !relative(core, file).startsWith(join('platform', 'node')))
-      .flatMap((file) => importsOf(file).filter((source) => NODE_BUILTINS.has(source)).map((source) => `${relative(core, file)}: ${source}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((source) => NODE_BUILTINS.has(source))
+          .map((source) => `${relative(core, file)}: ${source}`),
+      );
     expect(sourceFiles(core).length).toBeGreaterThan(50);
     expect(offenders).toEqual([]);
   });
@@ -60,11 +75,19 @@ describe('browser builds', () => {
       root: EXAMPLE_ROOT,
       configFile: false,
       logLevel: 'silent',
-      resolve: { conditions: ['@iac-dharma/source', 'browser', 'onnxruntime-web-use-extern-wasm', 'module', 'import', 'default'] },
+      resolve: {
+        conditions: ['@iac-dharma/source', 'browser', 'onnxruntime-web-use-extern-wasm', 'module', 'import', 'default'],
+      },
       plugins: [virtualEntry(), rejectNodeBuiltins(found)],
-      build: { write: false, lib: { entry: ENTRY, formats: ['es'], fileName: 'bundle' }, rollupOptions: { external: [/^onnxruntime-web/, /^@bsull\/augurs/] } },
+      build: {
+        write: false,
+        lib: { entry: ENTRY, formats: ['es'], fileName: 'bundle' },
+        rollupOptions: { external: [/^onnxruntime-web/, /^@bsull\/augurs/] },
+      },
     });
-    const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) => ('output' in result ? result.output : []));
+    const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) =>
+      'output' in result ? result.output : [],
+    );
     const code = chunks.map((chunk) => ('code' in chunk ? chunk.code : '')).join('\n');
     expect(found).toEqual([]);
     // The bundle really holds both packages (and the browser binding, not the Node one).

@@ -1,7 +1,14 @@
 // Test/benchmark harness page: exposes `window.harness` so Playwright can score vectors in Chromium through
 // the same packages the example page uses, on the main thread (onnxruntime-web) and in the scoring worker.
 import { AnomalyDetector, type TensorData } from '@iac-dharma/core';
-import { createBundledModelSource, createOnnxRuntime, loadModel, parseModelCard, verifyModelBytes, type Model } from '@iac-dharma/models';
+import {
+  createBundledModelSource,
+  createOnnxRuntime,
+  loadModel,
+  parseModelCard,
+  verifyModelBytes,
+  type Model,
+} from '@iac-dharma/models';
 import { createScoringWorker, type ScoringWorker } from '@iac-dharma/models/worker';
 import type { HarnessApi, Placement } from './harness-api.js';
 
@@ -30,12 +37,21 @@ async function model(id: string, placement: Placement): Promise<Model> {
 }
 
 function plain(outputs: Record<string, TensorData>): Record<string, number[]> {
-  return Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, Array.from(tensor.data as ArrayLike<number | bigint>, Number)]));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([name, tensor]) => [
+      name,
+      Array.from(tensor.data as ArrayLike<number | bigint>, Number),
+    ]),
+  );
 }
 
 const harness: HarnessApi = {
   /** Loads model `id` (wasm + fetch + sha256 + session) and scores one row; returns the elapsed ms of each part. */
-  async coldStart(id: string, placement: Placement, row: readonly number[]): Promise<{ loadMs: number; firstScoreMs: number }> {
+  async coldStart(
+    id: string,
+    placement: Placement,
+    row: readonly number[],
+  ): Promise<{ loadMs: number; firstScoreMs: number }> {
     const started = performance.now();
     const loaded = await model(id, placement);
     const loadMs = performance.now() - started;
@@ -54,17 +70,30 @@ const harness: HarnessApi = {
     lap('sha256');
     const session = await runtime.createSession({ bytes });
     lap('createSession');
-    await session.run({ [card.inputs[0]!.name]: { type: 'float32', data: Float32Array.from(row), dims: [1, row.length] } });
+    await session.run({
+      [card.inputs[0]!.name]: { type: 'float32', data: Float32Array.from(row), dims: [1, row.length] },
+    });
     lap('firstRun');
     await session.release();
     return times;
   },
   /** Runs `rows` encoded rows (flattened) through model `id`; returns every output as numbers. */
-  async run(id: string, placement: Placement, input: readonly number[], rows: number): Promise<Record<string, number[]>> {
+  async run(
+    id: string,
+    placement: Placement,
+    input: readonly number[],
+    rows: number,
+  ): Promise<Record<string, number[]>> {
     return plain(await (await model(id, placement)).run(Float32Array.from(input), rows));
   },
   /** Runs the same batch `iterations` times back to back; returns the total ms (per-call timer resolution is coarse in browsers). */
-  async timeLoop(id: string, placement: Placement, input: readonly number[], rows: number, iterations: number): Promise<number> {
+  async timeLoop(
+    id: string,
+    placement: Placement,
+    input: readonly number[],
+    rows: number,
+    iterations: number,
+  ): Promise<number> {
     const loaded = await model(id, placement);
     const batch = Float32Array.from(input);
     const started = performance.now();
@@ -74,7 +103,9 @@ const harness: HarnessApi = {
   /** Scores a metric stream with a fresh default AnomalyDetector: every sample's score plus analyze()'s findings. */
   detect(samples) {
     const scorer = new AnomalyDetector();
-    const scores = samples.map((sample) => scorer.score(`${sample.resource}/${sample.metric}`, sample.timestamp, sample.value));
+    const scores = samples.map((sample) =>
+      scorer.score(`${sample.resource}/${sample.metric}`, sample.timestamp, sample.value),
+    );
     const analyzer = new AnomalyDetector({ mode: 'both' });
     const findings = analyzer.analyze(samples.map((sample) => ({ kind: 'metric' as const, labels: {}, ...sample })));
     return { scores, findings };

@@ -43,15 +43,29 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     storage: new SqliteStorage({ path: options.databasePath }),
     analyzers: [
       new AnomalyDetector({ threshold: 0.6 }),
-      new CapacityForecaster({ targets: [{ metric: 'disk_used_ratio', threshold: 0.9 }], horizon: 48, tickIntervalMs: options.forecastIntervalMs ?? 60_000 }),
+      new CapacityForecaster({
+        targets: [{ metric: 'disk_used_ratio', threshold: 0.9 }],
+        horizon: 48,
+        tickIntervalMs: options.forecastIntervalMs ?? 60_000,
+      }),
     ],
   });
-  engine.on('finding', (finding) => log({ event: 'finding', kind: finding.kind, resource: finding.resource, severity: finding.severity, summary: finding.summary }));
+  engine.on('finding', (finding) =>
+    log({
+      event: 'finding',
+      kind: finding.kind,
+      resource: finding.resource,
+      severity: finding.severity,
+      summary: finding.summary,
+    }),
+  );
   engine.on('error', (error, context) => log({ event: 'error', source: context.source, message: error.message }));
   await engine.start(); // restores what the analyzers learned before the last shutdown, starts the forecaster's timer
 
   const server = createServer((request, response) => {
-    handle(engine, request, response).catch((error: unknown) => send(response, 500, { error: error instanceof Error ? error.message : String(error) }));
+    handle(engine, request, response).catch((error: unknown) =>
+      send(response, 500, { error: error instanceof Error ? error.message : String(error) }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -76,21 +90,33 @@ async function handle(engine: Engine, request: IncomingMessage, response: Server
   if (request.method === 'GET' && url.pathname === '/findings') {
     const resource = url.searchParams.get('resource') ?? undefined;
     const kind = (url.searchParams.get('kind') ?? undefined) as FindingKind | undefined;
-    return send(response, 200, await engine.storage.queryFindings({ ...(resource ? { resource } : {}), ...(kind ? { kind } : {}), limit: 100 }));
+    return send(
+      response,
+      200,
+      await engine.storage.queryFindings({ ...(resource ? { resource } : {}), ...(kind ? { kind } : {}), limit: 100 }),
+    );
   }
   if (request.method === 'POST' && url.pathname === '/metrics') {
     let body: unknown;
     try {
       body = JSON.parse(await readBody(request));
     } catch (error) {
-      return send(response, 400, { error: `the body must be JSON: ${error instanceof Error ? error.message : String(error)}` });
+      return send(response, 400, {
+        error: `the body must be JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
     try {
       // One record, or an array: invalid records in an array are rejected one by one, the rest accepted.
       const result = await engine.ingest(body as never);
-      return send(response, result.rejected > 0 ? 422 : 202, { accepted: result.accepted, rejected: result.rejected, errors: result.errors.map((error) => error.message), findings: result.findings.length });
+      return send(response, result.rejected > 0 ? 422 : 202, {
+        accepted: result.accepted,
+        rejected: result.rejected,
+        errors: result.errors.map((error) => error.message),
+        findings: result.findings.length,
+      });
     } catch (error) {
-      if (DharmaError.isInstance(error) && error.code === 'VALIDATION_ERROR') return send(response, 400, { error: error.message });
+      if (DharmaError.isInstance(error) && error.code === 'VALIDATION_ERROR')
+        return send(response, 400, { error: error.message });
       throw error;
     }
   }
@@ -128,7 +154,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     service.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`close failed: ${error instanceof DharmaError || error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `close failed: ${error instanceof DharmaError || error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exit(1);
       },
     );

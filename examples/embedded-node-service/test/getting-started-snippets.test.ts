@@ -17,7 +17,10 @@ function runSnippet(index: number): Promise<{ code: number | null; stdout: strin
   const file = join(folder, `snippet-${index}.mts`);
   writeFileSync(file, snippets[index]!);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', file], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', file], {
+      cwd: folder,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -45,7 +48,9 @@ describe('docs/getting-started.md', () => {
     const run = await runSnippet(1);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^db-1\/disk_used_ratio is forecast to rise above 0\.9 in 1\d\.\d min \(pessimistic: in [\d.]+ min/);
+    expect(run.stdout).toMatch(
+      /^db-1\/disk_used_ratio is forecast to rise above 0\.9 in 1\d\.\d min \(pessimistic: in [\d.]+ min/,
+    );
     expect(readFileSync(join(folder, 'dharma.sqlite')).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
 
@@ -53,7 +58,9 @@ describe('docs/getting-started.md', () => {
     const run = await runSnippet(2);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^remediation: succeeded - worker-1\/memory: \d+ point\(s\) since the action, last 0\.\d+, \d+ healthy in a row \(need 3\)$/m);
+    expect(run.stdout).toMatch(
+      /^remediation: succeeded - worker-1\/memory: \d+ point\(s\) since the action, last 0\.\d+, \d+ healthy in a row \(need 3\)$/m,
+    );
     expect(run.stdout).toMatch(/^history intact: true$/m);
   });
 });

@@ -20,7 +20,10 @@ export interface ExampleReport {
 export async function runExample(log: (line: string) => void = console.log): Promise<ExampleReport> {
   // 1. The engine (anomaly detection + Prometheus metrics), a remediator, and worker processes as replicas.
   const metrics = createPrometheusMetrics();
-  const engine = new Engine({ analyzers: [new AnomalyDetector({ strategy: robustZScoreStrategy({ warmupSamples: 30 }) })], metrics });
+  const engine = new Engine({
+    analyzers: [new AnomalyDetector({ strategy: robustZScoreStrategy({ warmupSamples: 30 }) })],
+    metrics,
+  });
   const remediator = new Remediator({ storage: engine.storage, guards: { cooldown: { resourceMs: 0, actionMs: 0 } } });
   const provider = createProcessPoolProvider();
   const gateway = createGateway({
@@ -50,17 +53,34 @@ export async function runExample(log: (line: string) => void = console.log): Pro
     // graphql-ws does not acknowledge a subscription; in-process we can see when the gateway holds it.
     await until(() => gateway.subscriptionCount > 0);
     const start = Date.now() - 120 * 60_000;
-    const normal = Array.from({ length: 90 }, (_, index) => ({ resourceId: 'shop-node', metric: 'latency_ms', value: 120 + 3 * Math.sin(index), timestamp: start + index * 60_000 }));
+    const normal = Array.from({ length: 90 }, (_, index) => ({
+      resourceId: 'shop-node',
+      metric: 'latency_ms',
+      value: 120 + 3 * Math.sin(index),
+      timestamp: start + index * 60_000,
+    }));
     await client.ingestMetrics(normal);
-    await client.ingestMetrics([{ resourceId: 'shop-node', metric: 'latency_ms', value: 900, timestamp: start + 90 * 60_000 }]);
+    await client.ingestMetrics([
+      { resourceId: 'shop-node', metric: 'latency_ms', value: 900, timestamp: start + 90 * 60_000 },
+    ]);
     const alert = (await firstAlert).value as AnomalyEvent;
     await alerts.return();
     log(`anomaly alert: ${alert.summary}`);
 
     // 4. A forecast on the history: when will the disk reach 80 GB?
-    const hourly = Array.from({ length: 72 }, (_, index) => ({ resourceId: 'shop-node', metric: 'disk_used_gb', value: 40 + 0.5 * index, timestamp: start + index * 3_600_000 }));
+    const hourly = Array.from({ length: 72 }, (_, index) => ({
+      resourceId: 'shop-node',
+      metric: 'disk_used_gb',
+      value: 40 + 0.5 * index,
+      timestamp: start + index * 3_600_000,
+    }));
     await client.ingestMetrics(hourly);
-    const prediction = await client.requestPrediction({ resourceId: 'shop-node', metric: 'disk_used_gb', horizon: 48, threshold: 80 });
+    const prediction = await client.requestPrediction({
+      resourceId: 'shop-node',
+      metric: 'disk_used_gb',
+      horizon: 48,
+      threshold: 80,
+    });
     log(`forecast: ${prediction.summary}`);
 
     // 5. Scale through the remediator (guards + audit history) and watch the worker processes change.
@@ -69,7 +89,12 @@ export async function runExample(log: (line: string) => void = console.log): Pro
     const down = await client.scaleDeployment({ deploymentId: 'shop-api', replicas: 1, reason: 'back to normal' });
     log(`scaled down: ${down.remediation.outcome}, pids ${down.deployment.pids.join(', ')}`);
     const history = await client.remediationHistory({ resourceId: 'shop-api' });
-    log(`remediation history: ${history.length} records, outcomes ${history.filter((record) => record.outcome).map((record) => record.outcome).join(', ')}`);
+    log(
+      `remediation history: ${history.length} records, outcomes ${history
+        .filter((record) => record.outcome)
+        .map((record) => record.outcome)
+        .join(', ')}`,
+    );
 
     return {
       url,

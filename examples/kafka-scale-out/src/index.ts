@@ -21,7 +21,16 @@ class CpuThresholdAnalyzer implements Analyzer {
       .filter((record) => record.kind === 'metric' && record.metric === 'cpu' && record.value > this.threshold)
       .map((record) => {
         const sample = record as Extract<IngestRecord, { kind: 'metric' }>;
-        return { kind: 'anomaly', resource: sample.resource, series: `${sample.resource}/cpu`, timestamp: sample.timestamp, severity: 'high', score: 1, value: sample.value, summary: `cpu ${sample.value} above ${this.threshold}` };
+        return {
+          kind: 'anomaly',
+          resource: sample.resource,
+          series: `${sample.resource}/cpu`,
+          timestamp: sample.timestamp,
+          severity: 'high',
+          score: 1,
+          value: sample.value,
+          summary: `cpu ${sample.value} above ${this.threshold}`,
+        };
       });
   }
 }
@@ -59,17 +68,36 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRep
   const resources = options.resources ?? 24;
   const topicPrefix = options.topicPrefix ?? `scale-out-${Date.now().toString(36)}.`;
   const transport = (clientId: string): KafkaTransport =>
-    new KafkaTransport({ brokers: options.brokers, clientId, topicPrefix, partitions: 6, sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, maxWaitTimeMs: 250, commitIntervalMs: 200 });
+    new KafkaTransport({
+      brokers: options.brokers,
+      clientId,
+      topicPrefix,
+      partitions: 6,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 300,
+      maxWaitTimeMs: 250,
+      commitIntervalMs: 200,
+    });
 
   // Every 100th sample of each resource is a spike above the threshold.
-  const sampleAt = (index: number) => ({ resource: `node-${index % resources}`, metric: 'cpu', value: index % 100 === 7 ? 0.99 : 0.3 + (index % 10) / 50, timestamp: 1764236400000 + index });
-  const expectedAnomalies = Array.from({ length: total }, (_, index) => sampleAt(index)).filter((sample) => sample.value > 0.9).length;
+  const sampleAt = (index: number) => ({
+    resource: `node-${index % resources}`,
+    metric: 'cpu',
+    value: index % 100 === 7 ? 0.99 : 0.3 + (index % 10) / 50,
+    timestamp: 1764236400000 + index,
+  });
+  const expectedAnomalies = Array.from({ length: total }, (_, index) => sampleAt(index)).filter(
+    (sample) => sample.value > 0.9,
+  ).length;
 
   const seen = [new Set<number>(), new Set<number>()];
   const counts = [0, 0];
   const engines: Engine[] = [];
   for (const index of [0, 1]) {
-    const engine = new Engine({ transport: transport(`instance-${index === 0 ? 'a' : 'b'}`), analyzers: [new CpuThresholdAnalyzer(0.9)] });
+    const engine = new Engine({
+      transport: transport(`instance-${index === 0 ? 'a' : 'b'}`),
+      analyzers: [new CpuThresholdAnalyzer(0.9)],
+    });
     engine.on('ingested', (records) => {
       for (const record of records) {
         counts[index]!++;
@@ -84,13 +112,24 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRep
   // An observer reads the findings back from Kafka: they are what downstream systems would consume.
   const observer = transport('observer');
   const anomalies = new Set<string>();
-  await observer.subscribe({ topic: 'anomalies', handler: async (message) => void anomalies.add(`${(message.value as { resource: string; timestamp: number }).resource}@${(message.value as { timestamp: number }).timestamp}`) });
+  await observer.subscribe({
+    topic: 'anomalies',
+    handler: async (message) =>
+      void anomalies.add(
+        `${(message.value as { resource: string; timestamp: number }).resource}@${(message.value as { timestamp: number }).timestamp}`,
+      ),
+  });
 
   const producer = transport('producer');
   const distinct = () => new Set([...seen[0]!, ...seen[1]!]).size;
   let aStoppedAfter = -1;
   for (let start = 0; start < total; start += 200) {
-    await producer.publish({ topic: 'metrics', messages: Array.from({ length: Math.min(200, total - start) }, (_, offset) => ({ value: sampleAt(start + offset) })) });
+    await producer.publish({
+      topic: 'metrics',
+      messages: Array.from({ length: Math.min(200, total - start) }, (_, offset) => ({
+        value: sampleAt(start + offset),
+      })),
+    });
     if (aStoppedAfter < 0 && start >= total / 2) {
       // Stop instance A mid-stream: it finishes what it holds, commits, and leaves the group; B takes over.
       await waitUntil(() => seen[0]!.size > 0, 30_000);
@@ -102,7 +141,15 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutRep
   await engineB.close();
   await observer.close();
   await producer.close();
-  return { published: total, processedByA: counts[0]!, processedByB: counts[1]!, distinctProcessed: distinct(), aStoppedAfter, expectedAnomalies, anomaliesOnTopic: anomalies.size };
+  return {
+    published: total,
+    processedByA: counts[0]!,
+    processedByB: counts[1]!,
+    distinctProcessed: distinct(),
+    aStoppedAfter,
+    expectedAnomalies,
+    anomaliesOnTopic: anomalies.size,
+  };
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
@@ -116,11 +163,20 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const brokers = (process.env.DHARMA_KAFKA_BROKERS ?? process.argv[2] ?? '').split(',').filter(Boolean);
   if (brokers.length === 0) {
-    console.error('Set DHARMA_KAFKA_BROKERS=host:port (npm test starts a broker with scripts/services/start-kafka.sh).');
+    console.error(
+      'Set DHARMA_KAFKA_BROKERS=host:port (npm test starts a broker with scripts/services/start-kafka.sh).',
+    );
     process.exit(2);
   }
-  const report = await runScaleOut({ brokers, ...(process.env.SCALE_OUT_SAMPLES ? { samples: Number(process.env.SCALE_OUT_SAMPLES) } : {}) });
-  console.log(`instance A processed ${report.processedByA} samples before stopping, instance B ${report.processedByB}; ${report.distinctProcessed}/${report.published} distinct samples processed; ${report.anomaliesOnTopic}/${report.expectedAnomalies} anomalies on the anomalies topic`);
+  const report = await runScaleOut({
+    brokers,
+    ...(process.env.SCALE_OUT_SAMPLES ? { samples: Number(process.env.SCALE_OUT_SAMPLES) } : {}),
+  });
+  console.log(
+    `instance A processed ${report.processedByA} samples before stopping, instance B ${report.processedByB}; ${report.distinctProcessed}/${report.published} distinct samples processed; ${report.anomaliesOnTopic}/${report.expectedAnomalies} anomalies on the anomalies topic`,
+  );
   console.log(JSON.stringify(report));
-  process.exit(report.distinctProcessed === report.published && report.anomaliesOnTopic >= report.expectedAnomalies ? 0 : 1);
+  process.exit(
+    report.distinctProcessed === report.published && report.anomaliesOnTopic >= report.expectedAnomalies ? 0 : 1,
+  );
 }

@@ -7,15 +7,23 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AnomalyDetector, Engine } from '@iac-dharma/core';
 import { createPrometheusMetrics } from '@iac-dharma/core/node';
-import { createAlertmanagerHandler, createFindingsMetrics, createOtlpMetricsHandler, createRemoteWriteHandler } from '@iac-dharma/prometheus';
+import {
+  createAlertmanagerHandler,
+  createFindingsMetrics,
+  createOtlpMetricsHandler,
+  createRemoteWriteHandler,
+} from '@iac-dharma/prometheus';
 
-const log = (event: string, fields: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+const log = (event: string, fields: Record<string, unknown> = {}) =>
+  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
 
 const metrics = createPrometheusMetrics();
 const engine = new Engine({ metrics, analyzers: [new AnomalyDetector()] });
 engine.useHandler(createFindingsMetrics({ registry: metrics.registry }));
 if (process.env.ALERTMANAGER_URL) engine.useHandler(createAlertmanagerHandler({ url: process.env.ALERTMANAGER_URL }));
-engine.on('finding', (finding) => log('finding', { kind: finding.kind, severity: finding.severity, series: finding.series, summary: finding.summary }));
+engine.on('finding', (finding) =>
+  log('finding', { kind: finding.kind, severity: finding.severity, series: finding.series, summary: finding.summary }),
+);
 await engine.start();
 
 const maxSeries = Number(process.env.MAX_SERIES ?? 20_000);

@@ -59,20 +59,34 @@ export function createCheckoutGuardian(store: FlagStore) {
     storage,
     plugins: [createFlagPlugin(store)],
     policies: [checkoutPolicy],
-    guards: { cooldown: { resourceMs: 60_000, actionMs: 300_000 }, blastRadius: { maxResources: 3, windowMs: 600_000 } },
+    guards: {
+      cooldown: { resourceMs: 60_000, actionMs: 300_000 },
+      blastRadius: { maxResources: 3, windowMs: 600_000 },
+    },
   });
-  const engine = new Engine({ storage, analyzers: [createThresholdAnalyzer({ rules: [{ metric: 'error_rate', above: 0.05 }] })], handlers: [remediator] });
+  const engine = new Engine({
+    storage,
+    analyzers: [createThresholdAnalyzer({ rules: [{ metric: 'error_rate', above: 0.05 }] })],
+    handlers: [remediator],
+  });
   return { engine, remediator, storage };
 }
 
 // Demo when run directly: errors rise while the flag is on, drop once the remediator turns it off.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const flags = new Map([['new-checkout', true]]);
-  const store: FlagStore = { get: (flag) => flags.get(flag) ?? false, set: (flag, enabled) => void flags.set(flag, enabled) };
+  const store: FlagStore = {
+    get: (flag) => flags.get(flag) ?? false,
+    set: (flag, enabled) => void flags.set(flag, enabled),
+  };
   const { engine, remediator } = createCheckoutGuardian(store);
   engine.on('remediation', (result) => console.log(`remediation ${result.outcome}: ${result.reason}`));
   for (let second = 0; second < 30 && remediator.stats().outcomes.succeeded === 0; second++) {
-    await engine.ingest({ resource: 'checkout', metric: 'error_rate', value: store.get('new-checkout') ? 0.12 : 0.004 });
+    await engine.ingest({
+      resource: 'checkout',
+      metric: 'error_rate',
+      value: store.get('new-checkout') ? 0.12 : 0.004,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   await engine.flush();

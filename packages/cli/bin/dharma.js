@@ -10,6 +10,10 @@ if (existsSync(fileURLToPath(built))) {
   await import(built.href);
 } else {
   const source = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
-  const result = spawnSync(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', source, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=@iac-dharma/source', '--import', 'tsx', source, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   process.exitCode = result.status ?? 1;
 }

@@ -34,7 +34,9 @@ export async function run(argv: string[]): Promise<number> {
     ({ values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }));
   } catch (error) {
     // node:util's messages are one line already ("Unknown option '--bogus'..."); usage errors exit 2.
-    process.stderr.write(`dharma ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}. Run "dharma ${name} --help".\n`);
+    process.stderr.write(
+      `dharma ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}. Run "dharma ${name} --help".\n`,
+    );
     return 2;
   }
   return command.run(values as Record<string, string | boolean | undefined>);

@@ -13,7 +13,8 @@ function countingFetch(respond: () => Response | Error) {
   }) as typeof fetch;
   return { calls, fetchImpl };
 }
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('createClient', () => {
   it('sends the API key and variables, and returns the root field', async () => {
@@ -26,23 +27,46 @@ describe('createClient', () => {
 
   it('retries queries on network errors but never mutations', async () => {
     const { calls, fetchImpl } = countingFetch(() => new TypeError('fetch failed'));
-    const client = createClient({ url: 'http://gateway.test/graphql', fetch: fetchImpl, retry: { retries: 2, delayMs: 1 } });
+    const client = createClient({
+      url: 'http://gateway.test/graphql',
+      fetch: fetchImpl,
+      retry: { retries: 2, delayMs: 1 },
+    });
     await expect(client.listInfrastructures()).rejects.toBeInstanceOf(NetworkError);
     expect(calls).toHaveLength(3);
     calls.length = 0;
-    await expect(client.scaleDeployment({ deploymentId: 'web', replicas: 2 })).rejects.toMatchObject({ code: 'NETWORK_ERROR', isRetryable: true });
+    await expect(client.scaleDeployment({ deploymentId: 'web', replicas: 2 })).rejects.toMatchObject({
+      code: 'NETWORK_ERROR',
+      isRetryable: true,
+    });
     expect(calls).toHaveLength(1);
   });
 
   it('maps gateway errors to typed errors and does not retry them', async () => {
-    let answer = () => json({ errors: [{ message: 'Unauthenticated: the API key is not valid.', extensions: { code: 'UNAUTHENTICATED' } }] }, 401);
+    let answer = () =>
+      json(
+        {
+          errors: [{ message: 'Unauthenticated: the API key is not valid.', extensions: { code: 'UNAUTHENTICATED' } }],
+        },
+        401,
+      );
     const { calls, fetchImpl } = countingFetch(() => answer());
     const client = createClient({ url: 'http://gateway.test/graphql', fetch: fetchImpl });
     await expect(client.listInfrastructures()).rejects.toBeInstanceOf(AuthError);
     expect(calls).toHaveLength(1);
 
-    answer = () => json({ errors: [{ message: 'Invalid input: input.replicas: Too small', extensions: { code: 'VALIDATION_ERROR', field: 'input.replicas' } }] });
-    const error = await client.scaleDeployment({ deploymentId: 'web', replicas: -1 }).catch((caught: unknown) => caught);
+    answer = () =>
+      json({
+        errors: [
+          {
+            message: 'Invalid input: input.replicas: Too small',
+            extensions: { code: 'VALIDATION_ERROR', field: 'input.replicas' },
+          },
+        ],
+      });
+    const error = await client
+      .scaleDeployment({ deploymentId: 'web', replicas: -1 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GraphQLRequestError);
     expect(error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.replicas', isRetryable: false });
 

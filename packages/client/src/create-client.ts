@@ -35,7 +35,10 @@ export interface ClientOptions {
  * ```
  */
 export function createClient(options: ClientOptions): DharmaClient {
-  const headers: Record<string, string> = { ...options.headers, ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}) };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
+  };
   const http = new GraphQLClient(options.url, { headers, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const retry: RetryOptions = options.retry ?? {};
   let ws: WsClient | undefined;
@@ -43,7 +46,11 @@ export function createClient(options: ClientOptions): DharmaClient {
   const socket = (): WsClient => {
     if (ws) return ws;
     const impl = options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket;
-    if (!impl) throw new DharmaClientError('CONFIG_ERROR', 'No WebSocket implementation: pass webSocketImpl (e.g. `import WebSocket from "ws"`) to createClient on Node 20.');
+    if (!impl)
+      throw new DharmaClientError(
+        'CONFIG_ERROR',
+        'No WebSocket implementation: pass webSocketImpl (e.g. `import WebSocket from "ws"`) to createClient on Node 20.',
+      );
     ws = createWsClient({
       url: options.wsUrl ?? options.url.replace(/^http/i, 'ws'),
       webSocketImpl: impl,
@@ -54,22 +61,42 @@ export function createClient(options: ClientOptions): DharmaClient {
     return ws;
   };
 
-  const run = async <T>(name: OperationName, variables: Record<string, unknown>, call: CallOptions = {}): Promise<T> => {
+  const run = async <T>(
+    name: OperationName,
+    variables: Record<string, unknown>,
+    call: CallOptions = {},
+  ): Promise<T> => {
     const operation = operations[name];
     const once = async () => {
       try {
-        const data = await http.request<Record<string, T>>({ document: operation.document, variables: compact(variables), ...(call.signal ? { signal: call.signal } : {}) });
+        const data = await http.request<Record<string, T>>({
+          document: operation.document,
+          variables: compact(variables),
+          ...(call.signal ? { signal: call.signal } : {}),
+        });
         return data[operation.field] as T;
       } catch (error) {
         throw toClientError(error);
       }
     };
     // Only queries are retried: a mutation that timed out may have been applied.
-    return operation.kind === 'query' ? withRetry(once, { ...retry, ...(call.signal ? { signal: call.signal } : {}) }) : once();
+    return operation.kind === 'query'
+      ? withRetry(once, { ...retry, ...(call.signal ? { signal: call.signal } : {}) })
+      : once();
   };
 
-  const subscribe = <T>(name: OperationName, variables: Record<string, unknown>, call: CallOptions = {}): SubscriptionIterator<T> =>
-    subscriptionIterator<T>({ client: socket(), query: operations[name].document, variables: compact(variables), field: operations[name].field, ...(call.signal ? { signal: call.signal } : {}) });
+  const subscribe = <T>(
+    name: OperationName,
+    variables: Record<string, unknown>,
+    call: CallOptions = {},
+  ): SubscriptionIterator<T> =>
+    subscriptionIterator<T>({
+      client: socket(),
+      query: operations[name].document,
+      variables: compact(variables),
+      field: operations[name].field,
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
 
   return {
     infrastructure: (id, call) => run('infrastructure', { id }, call),

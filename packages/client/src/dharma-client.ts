@@ -13,7 +13,14 @@ import type {
   ScaleDeploymentInput,
 } from './types/inputs.js';
 import type { IngestResult, RemediationRecord, ScaleResult } from './types/remediation.js';
-import type { Compute, Deployment, Infrastructure, InfrastructureDetail, Metric, StatusChange } from './types/resources.js';
+import type {
+  Compute,
+  Deployment,
+  Infrastructure,
+  InfrastructureDetail,
+  Metric,
+  StatusChange,
+} from './types/resources.js';
 import type { SubscriptionIterator } from './subscription-iterator.js';
 
 /** Per-call options. */
@@ -56,7 +63,11 @@ export interface DharmaClient {
   /** Metric samples as the engine accepts them. */
   metricsStream(query?: MetricsStreamOptions, call?: CallOptions): SubscriptionIterator<Metric>;
   /** Sends any GraphQL document (escape hatch); resolves the whole `data` object. */
-  request<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>, call?: CallOptions): Promise<T>;
+  request<T = Record<string, unknown>>(
+    document: string,
+    variables?: Record<string, unknown>,
+    call?: CallOptions,
+  ): Promise<T>;
   /** Closes the subscription socket. */
   close(): Promise<void>;
 }

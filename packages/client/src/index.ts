@@ -6,9 +6,24 @@ export { DharmaClientError, type ClientErrorOptions } from './errors/client-erro
 export { AuthError, GraphQLRequestError, NetworkError, type GatewayErrorDetail } from './errors/client-errors.js';
 export { operations, type OperationDefinition, type OperationName } from './documents/operations.js';
 export { selections } from './documents/selections.js';
-export type { Compute, Deployment, Infrastructure, InfrastructureDetail, Metric, ResourceStatus, Severity, StatusChange } from './types/resources.js';
+export type {
+  Compute,
+  Deployment,
+  Infrastructure,
+  InfrastructureDetail,
+  Metric,
+  ResourceStatus,
+  Severity,
+  StatusChange,
+} from './types/resources.js';
 export type { AnomalyEvent, FindingKind, ForecastPoint, Prediction } from './types/findings.js';
-export type { IngestResult, RemediationOutcome, RemediationRecord, RemediationResult, ScaleResult } from './types/remediation.js';
+export type {
+  IngestResult,
+  RemediationOutcome,
+  RemediationRecord,
+  RemediationResult,
+  ScaleResult,
+} from './types/remediation.js';
 export type {
   AnomalyAlertsOptions,
   ByInfrastructureOptions,

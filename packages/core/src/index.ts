@@ -87,25 +87,72 @@ export {
 } from './schemas/remediation.js';
 
 // Adapter interfaces
-export { noopLogger, systemClock, type CallOptions, type Clock, type ComponentHealth, type Logger } from './spec/common.js';
+export {
+  noopLogger,
+  systemClock,
+  type CallOptions,
+  type Clock,
+  type ComponentHealth,
+  type Logger,
+} from './spec/common.js';
 export { adaptLogger, type LoggerCallShape, type LoggerLike } from './spec/adapt-logger.js';
-export type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, StatePart, StatePartsWrite, StatePartsWriteResult, Storage, StoredStateParts } from './spec/storage.js';
-export { DEAD_LETTER_TOPIC, INPUT_TOPICS, TOPICS, type IncomingMessage, type MessageBatch, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from './spec/transport.js';
+export type {
+  FindingQuery,
+  HistoryQuery,
+  PointRangeQuery,
+  ResourceQuery,
+  StatePart,
+  StatePartsWrite,
+  StatePartsWriteResult,
+  Storage,
+  StoredStateParts,
+} from './spec/storage.js';
+export {
+  DEAD_LETTER_TOPIC,
+  INPUT_TOPICS,
+  TOPICS,
+  type IncomingMessage,
+  type MessageBatch,
+  type MessageBatchHandler,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Subscription,
+  type Topic,
+  type Transport,
+} from './spec/transport.js';
 export type { ModelRuntime, ModelSession, TensorData, TensorType } from './spec/model-runtime.js';
 export type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerStateParts } from './spec/analyzer.js';
 export type { FindingHandler, FindingHandlerContext } from './spec/finding-handler.js';
 export { noopMetrics, type EngineMetrics } from './metrics/engine-metrics.js';
 
 // Built-in adapters
-export { MemoryStorage, createMemoryStore, type MemoryStorageOptions, type MemoryStateParts, type MemoryStore } from './storage/memory-storage.js';
+export {
+  MemoryStorage,
+  createMemoryStore,
+  type MemoryStorageOptions,
+  type MemoryStateParts,
+  type MemoryStore,
+} from './storage/memory-storage.js';
 export { InProcessTransport, type InProcessTransportOptions } from './transport/in-process-transport.js';
 
 // Engine
 export { Engine, createEngine } from './engine/engine.js';
-export type { EngineErrorContext, EngineEvents, EngineHealth, EngineStats, IngestResult } from './engine/engine-types.js';
+export type {
+  EngineErrorContext,
+  EngineEvents,
+  EngineHealth,
+  EngineStats,
+  IngestResult,
+} from './engine/engine-types.js';
 export { EngineOptionsSchema, type EngineOptions } from './engine/engine-options.js';
 export { randomId } from './util/random-id.js';
-export type { RemediationActionDefinition, RemediationContext, RemediationPlugin, RollbackReport, VerificationResult } from './spec/remediation-plugin.js';
+export type {
+  RemediationActionDefinition,
+  RemediationContext,
+  RemediationPlugin,
+  RollbackReport,
+  VerificationResult,
+} from './spec/remediation-plugin.js';
 
 // Anomaly detection
 export {

@@ -10,7 +10,11 @@ if (existsSync(fileURLToPath(built))) {
   await import(built.href);
 } else {
   const source = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', source, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@iac-dharma/source', '--import', 'tsx', source, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   // Forward stop signals so the gateway shuts its workers down cleanly.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {

@@ -48,7 +48,10 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { engine } = options;
   const logger = options.logger ? adaptLogger(options.logger) : engine.logger;
-  const authenticator = createApiKeyAuthenticator({ apiKeys: options.apiKeys, allowAnonymous: options.allowAnonymous ?? false });
+  const authenticator = createApiKeyAuthenticator({
+    apiKeys: options.apiKeys,
+    allowAnonymous: options.allowAnonymous ?? false,
+  });
   const metrics = createGatewayMetrics(options.registry ? { registry: options.registry } : {});
   const statusBus = new StatusBus();
   const subscriptions = new SubscriptionFactory({
@@ -57,7 +60,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     overflowPolicy: options.overflowPolicy ?? 'drop-oldest',
   });
   if (options.provider && options.remediator && (options.registerInfrastructurePlugin ?? true)) {
-    options.remediator.registerPlugin(createInfrastructurePlugin({ provider: options.provider, storage: engine.storage, name: INFRASTRUCTURE_PLUGIN }));
+    options.remediator.registerPlugin(
+      createInfrastructurePlugin({ provider: options.provider, storage: engine.storage, name: INFRASTRUCTURE_PLUGIN }),
+    );
   }
   const services: GatewayServices = {
     engine,
@@ -73,7 +78,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxDeploymentsPerCall: options.maxDeploymentsPerCall ?? 20,
   };
   const detachEngine = watchEngine(engine, services);
-  const detachProvider = options.provider?.watchStatus?.((current, previous) => statusBus.publish(current, previous, engine.clock.now()));
+  const detachProvider = options.provider?.watchStatus?.((current, previous) =>
+    statusBus.publish(current, previous, engine.clock.now()),
+  );
 
   const yoga = createYoga<GatewayServerContext, GatewayContext>({
     schema: createExecutableSchema(),
@@ -84,9 +91,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: (options.graphiql ?? true) ? { title: 'IaC Dharma gateway', subscriptionsProtocol: 'WS' } : false,
     // GraphiQL's scripts, styles and editor workers are inlined from @graphql-yoga/render-graphiql (offline:
     // no CDN); the 9 MB module is loaded on the first browser visit only.
-    renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
+    renderGraphiQL: async (graphiqlOptions) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     maskedErrors: { maskError: createErrorMasker(logger) },
-    context: (initial): GatewayContext => ({ principal: principalOf(initial), services, budget: { used: 0, max: services.maxItemsPerRequest } }),
+    context: (initial): GatewayContext => ({
+      principal: principalOf(initial),
+      services,
+      budget: { used: 0, max: services.maxItemsPerRequest },
+    }),
     plugins: [
       useGatewayPolicy({
         maxDepth: options.maxDepth ?? 8,
@@ -109,9 +121,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     const principal = key ? authenticator.authenticate(key) : undefined;
     if (principal) return principal;
     metrics.refused('unauthenticated');
-    throw new GraphQLError(key ? 'Unauthenticated: the API key is not valid.' : 'Unauthenticated: send an API key in the x-api-key header or as Authorization: Bearer <key>.', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
+    throw new GraphQLError(
+      key
+        ? 'Unauthenticated: the API key is not valid.'
+        : 'Unauthenticated: send an API key in the x-api-key header or as Authorization: Bearer <key>.',
+      {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      },
+    );
   }
 
   const healthAndMetrics = createHealthAndMetricsHandler({
@@ -119,7 +136,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     registry: metrics.registry,
     components: async () => ({
       gateway: { status: 'ok', data: { subscriptions: subscriptions.size } },
-      ...(options.provider ? { [`provider:${options.provider.name}`]: (await options.provider.health?.()) ?? { status: 'ok' } } : {}),
+      ...(options.provider
+        ? { [`provider:${options.provider.name}`]: (await options.provider.health?.()) ?? { status: 'ok' } }
+        : {}),
     }),
   });
   const server: Server = createServer((request, response) => {
@@ -155,7 +174,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (closed) throw new StateError('The gateway is closed: create a new one.');
       if (address) return base('http');
       // After a restart the inventory may still describe replicas that no longer run: make it say what the provider reports.
-      if (options.provider) await reconcileInventory({ provider: options.provider, storage: engine.storage, clock: engine.clock, logger, onChange: (current, previous) => statusBus.publish(current, previous, engine.clock.now()) });
+      if (options.provider)
+        await reconcileInventory({
+          provider: options.provider,
+          storage: engine.storage,
+          clock: engine.clock,
+          logger,
+          onChange: (current, previous) => statusBus.publish(current, previous, engine.clock.now()),
+        });
       webSocket = attachGraphqlWs({ server, yoga, authenticator, metrics });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

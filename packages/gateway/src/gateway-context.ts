@@ -1,4 +1,12 @@
-import type { Engine, HistoryQuery, HistoryRecord, ManualExecuteOptions, RemediationPlugin, RemediationResult, Storage } from '@iac-dharma/core';
+import type {
+  Engine,
+  HistoryQuery,
+  HistoryRecord,
+  ManualExecuteOptions,
+  RemediationPlugin,
+  RemediationResult,
+  Storage,
+} from '@iac-dharma/core';
 import type { Principal } from './auth/api-keys.js';
 import type { StatusBus } from './events/status-bus.js';
 import type { SubscriptionFactory } from './events/subscription-factory.js';

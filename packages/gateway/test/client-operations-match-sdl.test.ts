@@ -1,5 +1,12 @@
 import { operations, selections } from '@iac-dharma/client';
-import { buildSchema, parse, validate, type FieldNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql/index.js';
+import {
+  buildSchema,
+  parse,
+  validate,
+  type FieldNode,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+} from 'graphql/index.js';
 import { describe, expect, it } from 'vitest';
 import { typeDefs } from '../src/index.js';
 
@@ -14,8 +21,14 @@ const OMITTED: Record<string, string[]> = {
 
 describe('@iac-dharma/client operations against the gateway SDL', () => {
   it('has a method for every root field of the schema', () => {
-    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => Object.keys(type!.getFields()));
-    expect(Object.values(operations).map((operation) => operation.field).sort()).toEqual(roots.sort());
+    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
+      Object.keys(type!.getFields()),
+    );
+    expect(
+      Object.values(operations)
+        .map((operation) => operation.field)
+        .sort(),
+    ).toEqual(roots.sort());
   });
 
   it.each(Object.entries(operations))('%s is valid against the schema', (_name, operation) => {
@@ -29,7 +42,9 @@ describe('@iac-dharma/client operations against the gateway SDL', () => {
       const operation = document.definitions[0] as OperationDefinitionNode;
       const probe = operation.selectionSet.selections[0] as FieldNode;
       const names = (probe.selectionSet?.selections ?? []).map((field) => (field as FieldNode).name.value).sort();
-      const expected = Object.keys(type.getFields()).filter((field) => !omitted.includes(field)).sort();
+      const expected = Object.keys(type.getFields())
+        .filter((field) => !omitted.includes(field))
+        .sort();
       expect(names, typeName).toEqual(expected);
     };
     check('Infrastructure', selections.infrastructure);

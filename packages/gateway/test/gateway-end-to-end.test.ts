@@ -40,7 +40,9 @@ describe('gateway end to end through @iac-dharma/client', () => {
       deployments: [{ id: 'web', name: 'Web', image: 'web:1', replicas: 2 }],
     });
     expect(created).toMatchObject({ id: 'vpc-1', status: 'running', region: 'eu-west-1', labels: { team: 'sre' } });
-    expect(created.compute).toEqual([expect.objectContaining({ id: 'node-1', cpu: 4, memoryMiB: 8192, infrastructureId: 'vpc-1' })]);
+    expect(created.compute).toEqual([
+      expect.objectContaining({ id: 'node-1', cpu: 4, memoryMiB: 8192, infrastructureId: 'vpc-1' }),
+    ]);
     const [web] = created.deployments;
     expect(web).toMatchObject({ id: 'web', replicas: 2, readyReplicas: 2, status: 'running' });
     expect(web!.pids).toHaveLength(2);
@@ -67,7 +69,12 @@ describe('gateway end to end through @iac-dharma/client', () => {
     await waitFor(() => harness.gateway.subscriptionCount === 2);
 
     const start = Date.UTC(2026, 0, 1);
-    const normal = Array.from({ length: 60 }, (_, index) => ({ resourceId: 'node-1', metric: 'cpu', value: 0.4 + 0.02 * Math.sin(index), timestamp: start + index * 60_000 }));
+    const normal = Array.from({ length: 60 }, (_, index) => ({
+      resourceId: 'node-1',
+      metric: 'cpu',
+      value: 0.4 + 0.02 * Math.sin(index),
+      timestamp: start + index * 60_000,
+    }));
     const ingested = await client.ingestMetrics(normal);
     expect(ingested).toEqual({ accepted: 60, rejected: 0, errors: [] });
     expect((await stream.done).map((metric) => metric.timestamp)).toEqual([start, start + 60_000, start + 120_000]);
@@ -77,7 +84,9 @@ describe('gateway end to end through @iac-dharma/client', () => {
     const [alert] = await alerts.done;
     expect(alert).toMatchObject({ resourceId: 'node-1', series: 'node-1/cpu', value: 0.99 });
     expect(alert!.score).toBeGreaterThanOrEqual(0.6);
-    await waitFor(() => harness.gateway.subscriptionCount === 0, { message: 'subscriptions end after the consumers break out' });
+    await waitFor(() => harness.gateway.subscriptionCount === 0, {
+      message: 'subscriptions end after the consumers break out',
+    });
 
     expect((await client.anomalies({ resourceId: 'node-1' }))[0]?.id).toBe(alert!.id);
     const points = await client.metrics({ resourceId: 'node-1', metric: 'cpu', from: start + 59 * 60_000 });
@@ -87,11 +96,28 @@ describe('gateway end to end through @iac-dharma/client', () => {
   it('answers requestPrediction with a forecast and lists it in predictions', async () => {
     const { client } = harness;
     const start = Date.UTC(2026, 1, 1);
-    const rising = Array.from({ length: 48 }, (_, index) => ({ resourceId: 'node-1', metric: 'disk', value: 100 + 2 * index, timestamp: start + index * 3_600_000 }));
+    const rising = Array.from({ length: 48 }, (_, index) => ({
+      resourceId: 'node-1',
+      metric: 'disk',
+      value: 100 + 2 * index,
+      timestamp: start + index * 3_600_000,
+    }));
     await client.ingestMetrics(rising);
     // The disk rises by 2 per hour and ends at 194: a trend forecast crosses 220 about 13 hours later.
-    const prediction = await client.requestPrediction({ resourceId: 'node-1', metric: 'disk', horizon: 24, threshold: 220 });
-    expect(prediction).toMatchObject({ kind: 'forecast', resourceId: 'node-1', series: 'node-1/disk', threshold: 220, horizon: 24, severity: 'high' });
+    const prediction = await client.requestPrediction({
+      resourceId: 'node-1',
+      metric: 'disk',
+      horizon: 24,
+      threshold: 220,
+    });
+    expect(prediction).toMatchObject({
+      kind: 'forecast',
+      resourceId: 'node-1',
+      series: 'node-1/disk',
+      threshold: 220,
+      horizon: 24,
+      severity: 'high',
+    });
     expect(prediction.forecast).toHaveLength(24);
     const last = start + 47 * 3_600_000;
     expect(prediction.forecast![0]!.timestamp).toBe(last + 3_600_000);
@@ -108,7 +134,11 @@ describe('gateway end to end through @iac-dharma/client', () => {
     const { client } = harness;
     const before = (await client.deployments())[0]!;
     const up = await client.scaleDeployment({ deploymentId: 'web', replicas: 4, reason: 'load test' });
-    expect(up.remediation).toMatchObject({ outcome: 'succeeded', resourceId: 'web', action: { plugin: 'infrastructure', action: 'scale', params: { replicas: 4 } } });
+    expect(up.remediation).toMatchObject({
+      outcome: 'succeeded',
+      resourceId: 'web',
+      action: { plugin: 'infrastructure', action: 'scale', params: { replicas: 4 } },
+    });
     expect(up.deployment).toMatchObject({ replicas: 4, readyReplicas: 4, status: 'running' });
     expect(up.deployment.pids).toHaveLength(4);
     expect(up.deployment.pids).toEqual(expect.arrayContaining(before.pids));
@@ -129,7 +159,8 @@ describe('gateway end to end through @iac-dharma/client', () => {
     expect(outcomes).toHaveLength(3);
     expect(outcomes.every((record) => record.outcome === 'succeeded')).toBe(true);
     // A hash chain: each record carries the previous record's hash.
-    for (let index = 1; index < history.length; index++) expect(history[index]!.prevHash).toBe(history[index - 1]!.hash);
+    for (let index = 1; index < history.length; index++)
+      expect(history[index]!.prevHash).toBe(history[index - 1]!.hash);
     expect(JSON.stringify(history)).toContain('test-operator');
   });
 
@@ -149,9 +180,13 @@ describe('gateway end to end through @iac-dharma/client', () => {
     expect(health.status).toBe(200);
     const body = (await health.json()) as { status: string; components: Record<string, unknown> };
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.components)).toEqual(expect.arrayContaining(['storage:memory', 'gateway', 'provider:process-pool']));
+    expect(Object.keys(body.components)).toEqual(
+      expect.arrayContaining(['storage:memory', 'gateway', 'provider:process-pool']),
+    );
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/dharma_records_ingested_total\{kind="metric"\} 109/);
-    expect(metrics).toMatch(/dharma_gateway_operations_total\{type="mutation",field="scaleDeployment",outcome="ok"\} 2/);
+    expect(metrics).toMatch(
+      /dharma_gateway_operations_total\{type="mutation",field="scaleDeployment",outcome="ok"\} 2/,
+    );
   });
 });

@@ -4,12 +4,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictionProvider } from '../src/index.js';
 import { startTestGateway, type TestGateway } from './start-test-gateway.js';
 
-const base = { resource: 'checkout', analyzer: 'test', severity: 'high', score: 0.8, summary: 'found', timestamp: 1_700_000_000_000 } as const;
+const base = {
+  resource: 'checkout',
+  analyzer: 'test',
+  severity: 'high',
+  score: 0.8,
+  summary: 'found',
+  timestamp: 1_700_000_000_000,
+} as const;
 
 /** One finding of every kind core knows, as a provider could answer `requestPrediction` with it. */
 const FINDINGS: Record<Finding['kind'], FindingInput> = {
   anomaly: { ...base, id: 'f-anomaly', kind: 'anomaly', value: 9, expected: 1 },
-  prediction: { ...base, id: 'f-prediction', kind: 'prediction', probability: 0.7, horizon: 30, topFactors: [{ feature: 'errors', weight: 0.5 }] },
+  prediction: {
+    ...base,
+    id: 'f-prediction',
+    kind: 'prediction',
+    probability: 0.7,
+    horizon: 30,
+    topFactors: [{ feature: 'errors', weight: 0.5 }],
+  },
   threat: { ...base, id: 'f-threat', kind: 'threat', isThreat: true, category: 'dos', probability: 0.9 },
   forecast: { ...base, id: 'f-forecast', kind: 'forecast', threshold: 100, level: 0.95, horizon: 24, method: 'ets' },
   insight: { ...base, id: 'f-insight', kind: 'insight', topic: 'cost' },
@@ -56,7 +70,14 @@ describe('every finding kind through GraphQL', () => {
 
   it('answers requestPrediction with a root-cause finding (kind root_cause, its method)', async () => {
     const prediction = await harness.client.requestPrediction({ resourceId: 'checkout', metric: 'root-cause' });
-    expect(prediction).toMatchObject({ id: 'f-root-cause', kind: 'root_cause', resourceId: 'postgres', method: 'random-walk', probability: null, topFactors: [] });
+    expect(prediction).toMatchObject({
+      id: 'f-root-cause',
+      kind: 'root_cause',
+      resourceId: 'postgres',
+      method: 'random-walk',
+      probability: null,
+      topFactors: [],
+    });
   });
 
   it.each(Object.keys(FINDINGS) as Finding['kind'][])('answers with a %s finding', async (kind) => {

@@ -23,13 +23,27 @@ describe('gateway query bounds (remediationHistory over a long history)', () => 
   let gateway: Gateway;
   let url: string;
   const post = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ query, variables }) });
-    return (await response.json()) as { data?: Record<string, Array<{ seq: number }>> | null; errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as {
+      data?: Record<string, Array<{ seq: number }>> | null;
+      errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
+    };
   };
 
   beforeAll(async () => {
-    for (let seq = 1; seq <= HISTORY; seq++) await storage.appendHistory({ record: makeHistoryRecord(seq, { resource: seq % 3 === 0 ? 'db-1' : 'web-1' }) });
-    gateway = createGateway({ engine, remediator, apiKeys: [{ key: KEY, role: 'viewer' }], maxItemsPerRequest: 2_000, maxAliases: 100 });
+    for (let seq = 1; seq <= HISTORY; seq++)
+      await storage.appendHistory({ record: makeHistoryRecord(seq, { resource: seq % 3 === 0 ? 'db-1' : 'web-1' }) });
+    gateway = createGateway({
+      engine,
+      remediator,
+      apiKeys: [{ key: KEY, role: 'viewer' }],
+      maxItemsPerRequest: 2_000,
+      maxAliases: 100,
+    });
     url = await gateway.listen(0);
   });
   afterAll(async () => {
@@ -40,7 +54,9 @@ describe('gateway query bounds (remediationHistory over a long history)', () => 
 
   it('reads only the requested page from storage, for every alias', async () => {
     storage.historyRead = 0;
-    const aliases = Array.from({ length: 100 }, (_, index) => `h${index}: remediationHistory(limit: 1) { seq }`).join(' ');
+    const aliases = Array.from({ length: 100 }, (_, index) => `h${index}: remediationHistory(limit: 1) { seq }`).join(
+      ' ',
+    );
     const answer = await post(`{ ${aliases} }`);
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.h0).toEqual([{ seq: HISTORY }]);
@@ -66,7 +82,9 @@ describe('gateway query bounds (remediationHistory over a long history)', () => 
 
   it('refuses more aliases than maxAliases before running any resolver', async () => {
     storage.historyRead = 0;
-    const aliases = Array.from({ length: 101 }, (_, index) => `h${index}: remediationHistory(limit: 1) { seq }`).join(' ');
+    const aliases = Array.from({ length: 101 }, (_, index) => `h${index}: remediationHistory(limit: 1) { seq }`).join(
+      ' ',
+    );
     const answer = await post(`{ ${aliases} }`);
     expect(answer.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
     expect(answer.errors?.[0]?.message).toMatch(/aliases/);
@@ -74,7 +92,9 @@ describe('gateway query bounds (remediationHistory over a long history)', () => 
   });
 
   it('bounds the total items one request returns over all its aliases', async () => {
-    const aliases = Array.from({ length: 5 }, (_, index) => `h${index}: remediationHistory(limit: 500) { seq }`).join(' ');
+    const aliases = Array.from({ length: 5 }, (_, index) => `h${index}: remediationHistory(limit: 500) { seq }`).join(
+      ' ',
+    );
     const answer = await post(`{ ${aliases} }`);
     expect(answer.errors?.some((error) => /more than 2000 list items/.test(error.message))).toBe(true);
   });

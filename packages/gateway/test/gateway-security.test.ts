@@ -18,7 +18,11 @@ describe('gateway security, limits and validation', () => {
   beforeAll(async () => {
     harness = await startTestGateway({ maxDepth: 6, maxComplexity: 5_000 });
     viewer = harness.clientWith(VIEWER_KEY);
-    await harness.client.createInfrastructure({ id: 'infra-a', name: 'A', deployments: [{ id: 'dep-a', name: 'Dep A', replicas: 0 }] });
+    await harness.client.createInfrastructure({
+      id: 'infra-a',
+      name: 'A',
+      deployments: [{ id: 'dep-a', name: 'Dep A', replicas: 0 }],
+    });
   });
   afterAll(async () => {
     await harness?.close();
@@ -32,7 +36,11 @@ describe('gateway security, limits and validation', () => {
     const wrong = await refusal(harness.clientWith('not-the-right-key').listInfrastructures());
     expect(wrong).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/not valid/) });
     // Raw HTTP: the status says it too.
-    const response = await fetch(harness.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ listInfrastructures { id } }' }) });
+    const response = await fetch(harness.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ listInfrastructures { id } }' }),
+    });
     expect(response.status).toBe(401);
   });
 
@@ -81,17 +89,25 @@ describe('gateway security, limits and validation', () => {
   });
 
   it('refuses queries nested deeper than maxDepth', async () => {
-    const deep = '{ deployments { infrastructure { deployments { infrastructure { deployments { infrastructure { id } } } } } } }';
+    const deep =
+      '{ deployments { infrastructure { deployments { infrastructure { deployments { infrastructure { id } } } } } } }';
     const error = await refusal(viewer.request(deep));
     expect(error).toBeInstanceOf(GraphQLRequestError);
-    expect(error).toMatchObject({ code: 'QUERY_TOO_DEEP', message: expect.stringMatching(/7 levels deep; the limit is 6/) });
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_DEEP',
+      message: expect.stringMatching(/7 levels deep; the limit is 6/),
+    });
   });
 
   it('refuses queries above maxComplexity, counting list limits from variables', async () => {
-    const wide = 'query Wide($limit: Int) { listInfrastructures(limit: $limit) { id deployments { id name pids } compute { id } } }';
+    const wide =
+      'query Wide($limit: Int) { listInfrastructures(limit: $limit) { id deployments { id name pids } compute { id } } }';
     expect(await viewer.request(wide, { limit: 10 })).toMatchObject({ listInfrastructures: [{ id: 'infra-a' }] });
     const error = await refusal(viewer.request(wide, { limit: 1000 }));
-    expect(error).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/exceeds the limit of 5000/) });
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/exceeds the limit of 5000/),
+    });
     const metrics = await (await fetch(harness.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/dharma_gateway_refused_total\{reason="too_complex"\} 1/);
     expect(metrics).toMatch(/dharma_gateway_refused_total\{reason="too_deep"\} 1/);
@@ -101,22 +117,47 @@ describe('gateway security, limits and validation', () => {
     const { client } = harness;
     const scale = await refusal(client.scaleDeployment({ deploymentId: 'dep-a', replicas: -1 }));
     expect(scale).toBeInstanceOf(GraphQLRequestError);
-    expect(scale).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.replicas', message: expect.stringMatching(/input\.replicas/) });
+    expect(scale).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'input.replicas',
+      message: expect.stringMatching(/input\.replicas/),
+    });
 
-    const create = await refusal(client.createInfrastructure({ id: 'infra-b', name: '', compute: [{ id: 'c1', name: 'c', cpu: -2, memoryMiB: 1 }] }));
+    const create = await refusal(
+      client.createInfrastructure({
+        id: 'infra-b',
+        name: '',
+        compute: [{ id: 'c1', name: 'c', cpu: -2, memoryMiB: 1 }],
+      }),
+    );
     expect(create).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.name' });
 
-    const compute = await refusal(client.createInfrastructure({ id: 'infra-b', name: 'B', compute: [{ id: 'c1', name: 'c', cpu: -2, memoryMiB: 1 }] }));
+    const compute = await refusal(
+      client.createInfrastructure({
+        id: 'infra-b',
+        name: 'B',
+        compute: [{ id: 'c1', name: 'c', cpu: -2, memoryMiB: 1 }],
+      }),
+    );
     expect(compute).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.compute.0.cpu' });
 
     const duplicate = await refusal(client.createInfrastructure({ id: 'infra-a', name: 'again' }));
-    expect(duplicate).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.id', message: expect.stringMatching(/already exists/) });
+    expect(duplicate).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      field: 'input.id',
+      message: expect.stringMatching(/already exists/),
+    });
 
     const limit = await refusal(client.listInfrastructures({ limit: -5 }));
     expect(limit).toMatchObject({ code: 'VALIDATION_ERROR', field: 'limit' });
 
     // GraphQL's own type checks name the variable and field too.
-    const typed = await refusal(client.request('mutation($input: ScaleDeploymentInput!) { scaleDeployment(input: $input) { deployment { id } } }', { input: { deploymentId: 'dep-a', replicas: 'many' } }));
+    const typed = await refusal(
+      client.request(
+        'mutation($input: ScaleDeploymentInput!) { scaleDeployment(input: $input) { deployment { id } } }',
+        { input: { deploymentId: 'dep-a', replicas: 'many' } },
+      ),
+    );
     expect((typed as Error).message).toMatch(/replicas/);
 
     const missing = await refusal(client.scaleDeployment({ deploymentId: 'nope', replicas: 1 }));
@@ -125,7 +166,10 @@ describe('gateway security, limits and validation', () => {
     const noData = await refusal(client.requestPrediction({ resourceId: 'unknown-host' }));
     expect(noData).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.metric' });
 
-    const ingest = await client.ingestMetrics([{ resourceId: 'r2', metric: 'cpu', value: 1 }, { resourceId: '', metric: 'cpu', value: 2 }]);
+    const ingest = await client.ingestMetrics([
+      { resourceId: 'r2', metric: 'cpu', value: 1 },
+      { resourceId: '', metric: 'cpu', value: 2 },
+    ]);
     expect(ingest.accepted).toBe(1);
     expect(ingest.rejected).toBe(1);
     expect(ingest.errors[0]).toMatch(/samples\[1\]\.resource/);
@@ -148,7 +192,11 @@ describe('gateway security, limits and validation', () => {
 
   it('reports a network error (retryable) when the gateway is unreachable', async () => {
     const { createClient } = await import('@iac-dharma/client');
-    const offline = createClient({ url: 'http://127.0.0.1:1/graphql', apiKey: OPERATOR_KEY, retry: { retries: 1, delayMs: 1 } });
+    const offline = createClient({
+      url: 'http://127.0.0.1:1/graphql',
+      apiKey: OPERATOR_KEY,
+      retry: { retries: 1, delayMs: 1 },
+    });
     const error = await refusal(offline.listInfrastructures());
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).toMatchObject({ code: 'NETWORK_ERROR', isRetryable: true });

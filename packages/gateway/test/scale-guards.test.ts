@@ -17,10 +17,19 @@ describe('scaleDeployment passes the remediator guards', () => {
     const remediator = createRemediator({ storage: engine.storage });
     const { createGateway } = await import('../src/index.js');
     const { createClient } = await import('@iac-dharma/client');
-    const gateway = createGateway({ engine, remediator, provider, apiKeys: [{ key: 'guarded-operator', role: 'operator' }] });
+    const gateway = createGateway({
+      engine,
+      remediator,
+      provider,
+      apiKeys: [{ key: 'guarded-operator', role: 'operator' }],
+    });
     const client = createClient({ url: await gateway.listen(0), apiKey: 'guarded-operator' });
     try {
-      await client.createInfrastructure({ id: 'guarded', name: 'Guarded', deployments: [{ id: 'guarded-web', name: 'web', replicas: 0 }] });
+      await client.createInfrastructure({
+        id: 'guarded',
+        name: 'Guarded',
+        deployments: [{ id: 'guarded-web', name: 'web', replicas: 0 }],
+      });
       const first = await client.scaleDeployment({ deploymentId: 'guarded-web', replicas: 2 });
       expect(first.remediation.outcome).toBe('succeeded');
       const second = await client.scaleDeployment({ deploymentId: 'guarded-web', replicas: 3 });
@@ -28,10 +37,14 @@ describe('scaleDeployment passes the remediator guards', () => {
       expect(second.remediation.reason).toMatch(/cooldown|cooling/i);
       expect(second.deployment).toMatchObject({ replicas: 2, readyReplicas: 2 });
       expect(second.deployment.pids.every(isAlive)).toBe(true);
-      const outcomes = (await client.remediationHistory({ resourceId: 'guarded-web' })).filter((record) => record.outcome !== null).map((record) => record.outcome);
+      const outcomes = (await client.remediationHistory({ resourceId: 'guarded-web' }))
+        .filter((record) => record.outcome !== null)
+        .map((record) => record.outcome);
       expect(outcomes).toEqual(['succeeded', 'rejected']);
       // Deleting stops the replicas through the same guards: within the cooldown it is refused and nothing is deleted.
-      await expect(client.deleteInfrastructure('guarded')).rejects.toMatchObject({ message: expect.stringMatching(/not deleted.*guarded-web.*rejected/) });
+      await expect(client.deleteInfrastructure('guarded')).rejects.toMatchObject({
+        message: expect.stringMatching(/not deleted.*guarded-web.*rejected/),
+      });
       expect(second.deployment.pids.every(isAlive)).toBe(true);
       expect((await client.listInfrastructures()).map((item) => item.id)).toContain('guarded');
     } finally {

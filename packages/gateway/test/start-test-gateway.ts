@@ -1,8 +1,21 @@
-import { AnomalyDetector, createEngine, createRemediator, robustZScoreStrategy, type Engine, type Remediator } from '@iac-dharma/core';
+import {
+  AnomalyDetector,
+  createEngine,
+  createRemediator,
+  robustZScoreStrategy,
+  type Engine,
+  type Remediator,
+} from '@iac-dharma/core';
 import { createPrometheusMetrics } from '@iac-dharma/core/node';
 import { createClient, type DharmaClient } from '@iac-dharma/client';
 import WebSocket from 'ws';
-import { createGateway, createProcessPoolProvider, type Gateway, type GatewayOptions, type InfrastructureProvider } from '../src/index.js';
+import {
+  createGateway,
+  createProcessPoolProvider,
+  type Gateway,
+  type GatewayOptions,
+  type InfrastructureProvider,
+} from '../src/index.js';
 
 export const OPERATOR_KEY = 'operator-secret-key';
 export const VIEWER_KEY = 'viewer-secret-key';
@@ -22,9 +35,15 @@ export interface TestGateway {
 
 export async function startTestGateway(overrides: Partial<GatewayOptions> = {}): Promise<TestGateway> {
   const metrics = createPrometheusMetrics();
-  const engine = createEngine({ analyzers: [new AnomalyDetector({ strategy: robustZScoreStrategy({ warmupSamples: 30 }) })], metrics });
+  const engine = createEngine({
+    analyzers: [new AnomalyDetector({ strategy: robustZScoreStrategy({ warmupSamples: 30 }) })],
+    metrics,
+  });
   // Manual actions pass the remediator's guards; tests scale the same deployment back to back, so no cooldown.
-  const remediator = createRemediator({ storage: engine.storage, guards: { cooldown: { resourceMs: 0, actionMs: 0 } } });
+  const remediator = createRemediator({
+    storage: engine.storage,
+    guards: { cooldown: { resourceMs: 0, actionMs: 0 } },
+  });
   const provider = createProcessPoolProvider();
   const gateway = createGateway({
     engine,
@@ -40,7 +59,12 @@ export async function startTestGateway(overrides: Partial<GatewayOptions> = {}):
   const url = await gateway.listen(0);
   const clients: DharmaClient[] = [];
   const clientWith = (apiKey: string | undefined) => {
-    const client = createClient({ url, ...(apiKey === undefined ? {} : { apiKey }), webSocketImpl: WebSocket, retry: { retries: 0 } });
+    const client = createClient({
+      url,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      webSocketImpl: WebSocket,
+      retry: { retries: 0 },
+    });
     clients.push(client);
     return client;
   };

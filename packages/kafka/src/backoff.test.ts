@@ -4,7 +4,9 @@ import { backoffDelay } from './backoff.js';
 describe('backoffDelay', () => {
   it('grows exponentially up to the cap, scaled by the jitter draw', () => {
     const top = () => 1;
-    expect([1, 2, 3, 4, 10].map((attempt) => backoffDelay(attempt, { initialMs: 100, maxMs: 500 }, top))).toEqual([100, 200, 400, 500, 500]);
+    expect([1, 2, 3, 4, 10].map((attempt) => backoffDelay(attempt, { initialMs: 100, maxMs: 500 }, top))).toEqual([
+      100, 200, 400, 500, 500,
+    ]);
     expect(backoffDelay(3, { initialMs: 100, maxMs: 500 }, () => 0.5)).toBe(200);
     expect(backoffDelay(3, { initialMs: 100, maxMs: 500 }, () => 0)).toBe(0);
   });

@@ -8,6 +8,10 @@ export type BackoffOptions = BackoffOptionsInput;
  * milliseconds — core's one backoff rule (`backoffDelay` of `@iac-dharma/core/kernel`), re-exported under the Kafka
  * package's name. `attempt` counts from 1. `random` is injectable for tests. Runs only on retry paths.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   return coreBackoffDelay(attempt, options, random);
 }

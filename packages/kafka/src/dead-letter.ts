@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** Why a message went to the dead-letter topic. */
-export const DeadLetterReasonSchema = z.enum(['invalid-json', 'invalid-envelope', 'invalid-payload', 'oversized', 'handler-failed']);
+export const DeadLetterReasonSchema = z.enum([
+  'invalid-json',
+  'invalid-envelope',
+  'invalid-payload',
+  'oversized',
+  'handler-failed',
+]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReasonSchema>;
 
 /**

@@ -7,7 +7,17 @@ describe('envelope', () => {
   it('round-trips a payload with its id, time and inferred type', () => {
     const bytes = encodeEnvelope({ id: 'id-1', time: 1700000000000, payload: { kind: 'anomaly', resource: 'web-1' } });
     const decoded = decodeEnvelope(bytes);
-    expect(decoded).toEqual({ ok: true, envelope: { schema: 'iac-dharma.envelope', version: 1, type: 'anomaly', id: 'id-1', time: 1700000000000, payload: { kind: 'anomaly', resource: 'web-1' } } });
+    expect(decoded).toEqual({
+      ok: true,
+      envelope: {
+        schema: 'iac-dharma.envelope',
+        version: 1,
+        type: 'anomaly',
+        id: 'id-1',
+        time: 1700000000000,
+        payload: { kind: 'anomaly', resource: 'web-1' },
+      },
+    });
   });
 
   it('types arrays as batch and kind-less values as message', () => {
@@ -25,8 +35,15 @@ describe('envelope', () => {
 
   it('reports bad JSON, foreign JSON, unknown versions and tombstones without throwing', () => {
     expect(decodeEnvelope(Buffer.from('{not json'))).toMatchObject({ ok: false, reason: 'invalid-json' });
-    expect(decodeEnvelope(Buffer.from('{"resource":"web-1"}'))).toMatchObject({ ok: false, reason: 'invalid-envelope' });
-    const future = decodeEnvelope(Buffer.from(JSON.stringify({ schema: 'iac-dharma.envelope', version: 2, type: 'metric', id: 'a', time: 1, payload: {} })));
+    expect(decodeEnvelope(Buffer.from('{"resource":"web-1"}'))).toMatchObject({
+      ok: false,
+      reason: 'invalid-envelope',
+    });
+    const future = decodeEnvelope(
+      Buffer.from(
+        JSON.stringify({ schema: 'iac-dharma.envelope', version: 2, type: 'metric', id: 'a', time: 1, payload: {} }),
+      ),
+    );
     expect(future).toMatchObject({ ok: false, reason: 'invalid-envelope' });
     expect(future.ok ? '' : future.detail).toMatch(/version/);
     expect(decodeEnvelope(null)).toMatchObject({ ok: false, reason: 'invalid-envelope' });

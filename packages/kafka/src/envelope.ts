@@ -18,7 +18,9 @@ export const EnvelopeSchema = z.object({
   /** Always `iac-dharma.envelope`. */
   schema: z.literal(ENVELOPE_SCHEMA),
   /** Envelope format version; only {@link ENVELOPE_VERSION} is understood. */
-  version: z.literal(ENVELOPE_VERSION, { error: `unsupported envelope version: this reader understands version ${ENVELOPE_VERSION}` }),
+  version: z.literal(ENVELOPE_VERSION, {
+    error: `unsupported envelope version: this reader understands version ${ENVELOPE_VERSION}`,
+  }),
   /** What the payload is: a record or finding `kind` (`metric`, `anomaly`…), `batch` for arrays, `message` otherwise. */
   type: z.string().min(1).max(64),
   /** Unique id; redeliveries and producer retries keep it, so consumers can drop duplicates. */
@@ -36,7 +38,8 @@ export type Envelope = z.infer<typeof EnvelopeSchema>;
 export type DecodeFailureReason = 'invalid-json' | 'invalid-envelope';
 
 /** Result of {@link decodeEnvelope}: the envelope, or why the bytes are unusable. */
-export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; reason: DecodeFailureReason; detail: string };
+export type DecodeResult =
+  { ok: true; envelope: Envelope } | { ok: false; reason: DecodeFailureReason; detail: string };
 
 /** The envelope `type` of a value: its string `kind`, `batch` for arrays, `message` otherwise. */
 export function envelopeTypeOf(value: unknown): string {
@@ -54,20 +57,29 @@ export function envelopeTypeOf(value: unknown): string {
  */
 export function encodeEnvelope(options: { id: string; time: number; payload: unknown; type?: string }): Buffer {
   if (options.payload === undefined || typeof options.payload === 'function' || typeof options.payload === 'symbol') {
-    throw new ValidationError('Invalid message value: it is undefined or not JSON data; publish plain JSON data (null is allowed).', [
-      { path: 'value', message: 'must be JSON data', code: 'custom' },
-    ]);
+    throw new ValidationError(
+      'Invalid message value: it is undefined or not JSON data; publish plain JSON data (null is allowed).',
+      [{ path: 'value', message: 'must be JSON data', code: 'custom' }],
+    );
   }
-  const candidate = { schema: ENVELOPE_SCHEMA, version: ENVELOPE_VERSION, type: options.type ?? envelopeTypeOf(options.payload), id: options.id, time: options.time, payload: options.payload };
+  const candidate = {
+    schema: ENVELOPE_SCHEMA,
+    version: ENVELOPE_VERSION,
+    type: options.type ?? envelopeTypeOf(options.payload),
+    id: options.id,
+    time: options.time,
+    payload: options.payload,
+  };
   // Hot path: the hand-written check accepts exactly what EnvelopeSchema accepts; zod only runs to explain a failure.
   const envelope = isEnvelope(candidate) ? candidate : parseWith(EnvelopeSchema, candidate, 'envelope');
   let json: string | undefined;
   try {
     json = JSON.stringify(envelope);
   } catch (error) {
-    throw new ValidationError(`Invalid message value: it cannot be serialised to JSON (${String(error)}); publish plain JSON data.`, [
-      { path: 'value', message: 'must be JSON-serialisable', code: 'custom' },
-    ]);
+    throw new ValidationError(
+      `Invalid message value: it cannot be serialised to JSON (${String(error)}); publish plain JSON data.`,
+      [{ path: 'value', message: 'must be JSON-serialisable', code: 'custom' }],
+    );
   }
   return Buffer.from(json, 'utf8');
 }
@@ -86,7 +98,8 @@ export function decodeEnvelope(bytes: Buffer | null): DecodeResult {
     return { ok: true, envelope: { schema, version, type, id, time, payload } };
   }
   const result = EnvelopeSchema.safeParse(parsed);
-  if (!result.success) return { ok: false, reason: 'invalid-envelope', detail: ValidationError.fromZod(result.error, 'envelope').message };
+  if (!result.success)
+    return { ok: false, reason: 'invalid-envelope', detail: ValidationError.fromZod(result.error, 'envelope').message };
   return { ok: true, envelope: result.data };
 }
 
@@ -102,8 +115,14 @@ function isEnvelope(value: unknown): value is Envelope {
     candidate.schema === ENVELOPE_SCHEMA &&
     candidate.version === ENVELOPE_VERSION &&
     'payload' in candidate &&
-    typeof type === 'string' && type.length >= 1 && type.length <= 64 &&
-    typeof id === 'string' && id.length >= 1 && id.length <= 128 &&
-    typeof time === 'number' && Number.isFinite(time) && time >= 0
+    typeof type === 'string' &&
+    type.length >= 1 &&
+    type.length <= 64 &&
+    typeof id === 'string' &&
+    id.length >= 1 &&
+    id.length <= 128 &&
+    typeof time === 'number' &&
+    Number.isFinite(time) &&
+    time >= 0
   );
 }

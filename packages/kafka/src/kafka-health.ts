@@ -29,7 +29,9 @@ export async function probeKafkaHealth(options: {
     // The probe may settle after the timeout won the race: never leave its rejection unhandled.
     probe.catch(() => undefined);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)),
+    );
     const { cluster, lag } = await Promise.race([probe, timeout]).finally(() => clearTimeout(timer));
     const totalLag = Object.values(lag).reduce((sum, value) => sum + value, 0);
     return {

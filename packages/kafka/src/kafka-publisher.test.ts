@@ -27,9 +27,25 @@ function gatedProducer(failures: unknown[] = []) {
 }
 
 const message = (n: number) => ({ key: 'k', value: Buffer.from(String(n)), timestamp: 1 });
-const publisherFor = (producer: ClientProducer, overrides: Partial<ConstructorParameters<typeof KafkaPublisher>[0]> = {}) => {
+const publisherFor = (
+  producer: ClientProducer,
+  overrides: Partial<ConstructorParameters<typeof KafkaPublisher>[0]> = {},
+) => {
   const stats = createTransportStats();
-  const publisher = new KafkaPublisher({ producer, stats, logger: noopLogger, clock: systemClock, compression: 'gzip', compressionMinBytes: 1024, acks: -1, maxBatchMessages: 100, maxBufferedBytes: 1000, deliveryTimeoutMs: 5000, backoff: { initialMs: 1, maxMs: 5 }, ...overrides });
+  const publisher = new KafkaPublisher({
+    producer,
+    stats,
+    logger: noopLogger,
+    clock: systemClock,
+    compression: 'gzip',
+    compressionMinBytes: 1024,
+    acks: -1,
+    maxBatchMessages: 100,
+    maxBufferedBytes: 1000,
+    deliveryTimeoutMs: 5000,
+    backoff: { initialMs: 1, maxMs: 5 },
+    ...overrides,
+  });
   return { publisher, stats };
 };
 
@@ -39,7 +55,11 @@ describe('KafkaPublisher', () => {
     const { publisher, stats } = publisherFor(producer);
     const first = publisher.send('t', [message(1)], 100);
     await waitFor(() => requests.length === 1);
-    const rest = [publisher.send('t', [message(2)], 100), publisher.send('u', [message(3)], 100), publisher.send('t', [message(4)], 100)];
+    const rest = [
+      publisher.send('t', [message(2)], 100),
+      publisher.send('u', [message(3)], 100),
+      publisher.send('t', [message(4)], 100),
+    ];
     requests[0]!.release();
     await first;
     await waitFor(() => requests.length === 2);
@@ -56,7 +76,9 @@ describe('KafkaPublisher', () => {
     const { producer, requests } = gatedProducer();
     const { publisher, stats } = publisherFor(producer, { maxBufferedBytes: 1000 });
     const settled: number[] = [];
-    const sends = Array.from({ length: 6 }, (_, index) => publisher.send('t', [message(index)], 400).then(() => void settled.push(index)));
+    const sends = Array.from({ length: 6 }, (_, index) =>
+      publisher.send('t', [message(index)], 400).then(() => void settled.push(index)),
+    );
     await waitFor(() => requests.length === 1);
     // 400 in flight + 400 queued fit; the rest wait before taking any buffer space.
     expect(stats.bufferedBytes).toBe(800);
@@ -89,7 +111,9 @@ describe('KafkaPublisher', () => {
 
     const fatal = Object.assign(new Error('message too large'), { name: 'KafkaJSProtocolError', retriable: false });
     const second = gatedProducer([fatal]);
-    await expect(publisherFor(second.producer).publisher.send('t', [message(1)], 10)).rejects.toBeInstanceOf(TransportError);
+    await expect(publisherFor(second.producer).publisher.send('t', [message(1)], 10)).rejects.toBeInstanceOf(
+      TransportError,
+    );
 
     const forever = gatedProducer(Array.from({ length: 1000 }, () => retriable));
     const timed = publisherFor(forever.producer, { deliveryTimeoutMs: 50 });
@@ -101,7 +125,9 @@ describe('KafkaPublisher', () => {
     const unknown = Object.assign(new Error('Unknown topic t.'), { retriable: false });
     const { producer, requests } = gatedProducer([unknown]);
     const recreated: string[][] = [];
-    const { publisher, stats } = publisherFor(producer, { onUnknownTopic: async (topics) => void recreated.push(topics) });
+    const { publisher, stats } = publisherFor(producer, {
+      onUnknownTopic: async (topics) => void recreated.push(topics),
+    });
     const sent = publisher.send('t', [message(1)], 100);
     await waitFor(() => requests.length === 1);
     requests[0]!.release();

@@ -15,7 +15,17 @@ interface Pending {
 }
 
 /** Settings of {@link KafkaPublisher}: the transport's resolved options plus the producer. */
-export type KafkaPublisherOptions = Pick<KafkaTransportOptions, 'logger' | 'clock' | 'compression' | 'compressionMinBytes' | 'acks' | 'maxBatchMessages' | 'maxBufferedBytes' | 'deliveryTimeoutMs'> & {
+export type KafkaPublisherOptions = Pick<
+  KafkaTransportOptions,
+  | 'logger'
+  | 'clock'
+  | 'compression'
+  | 'compressionMinBytes'
+  | 'acks'
+  | 'maxBatchMessages'
+  | 'maxBufferedBytes'
+  | 'deliveryTimeoutMs'
+> & {
   producer: ClientProducer;
   stats: KafkaTransportStats;
   backoff: BackoffOptions;
@@ -79,7 +89,10 @@ export class KafkaPublisher {
   private async sendNext(): Promise<void> {
     const batch: Pending[] = [];
     let count = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0]!.messages.length <= this.options.maxBatchMessages)) {
+    while (
+      this.queue.length > 0 &&
+      (batch.length === 0 || count + this.queue[0]!.messages.length <= this.options.maxBatchMessages)
+    ) {
       const next = this.queue.shift()!;
       batch.push(next);
       count += next.messages.length;
@@ -124,13 +137,18 @@ export class KafkaPublisher {
           throw new TransportError(`Kafka rejected ${count} message(s): ${(error as Error).message}`, { cause: error });
         }
         if (clock.now() + delay > deadline) {
-          throw new TimeoutError(`Kafka did not acknowledge ${count} message(s) within deliveryTimeoutMs=${this.options.deliveryTimeoutMs} (${attempt} attempts): ${(error as Error).message}`, { cause: error });
+          throw new TimeoutError(
+            `Kafka did not acknowledge ${count} message(s) within deliveryTimeoutMs=${this.options.deliveryTimeoutMs} (${attempt} attempts): ${(error as Error).message}`,
+            { cause: error },
+          );
         }
         stats.publishRetries++;
         logger.warn('kafka produce failed; retrying', { attempt, delayMs: delay, error: (error as Error).message });
         await clock.sleep(delay);
         if (unknownTopic) {
-          await recreate(topicMessages.map((entry) => entry.topic)).catch((cause: unknown) => logger.warn('kafka topic re-creation failed; retrying', { error: String(cause) }));
+          await recreate(topicMessages.map((entry) => entry.topic)).catch((cause: unknown) =>
+            logger.warn('kafka topic re-creation failed; retrying', { error: String(cause) }),
+          );
         }
         // After a broker restart the producer may have dropped its connections: reconnecting is harmless when connected.
         await producer.reconnect();

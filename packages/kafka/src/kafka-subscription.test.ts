@@ -16,14 +16,41 @@ const message = (offset: number, key: string | null, id = `id-${offset}`): Clien
   value: encodeEnvelope({ id, time: 1, payload: { n: offset } }),
 });
 
-function subscriptionFor(handle: ((message: IncomingMessage) => Promise<void>) | { batch: (batch: MessageBatch) => Promise<void>; max?: number }, overrides: Partial<KafkaSubscriptionOptions> = {}) {
+function subscriptionFor(
+  handle:
+    ((message: IncomingMessage) => Promise<void>) | { batch: (batch: MessageBatch) => Promise<void>; max?: number },
+  overrides: Partial<KafkaSubscriptionOptions> = {},
+) {
   const stats = createTransportStats();
-  const handler: KafkaSubscriptionOptions['handler'] = typeof handle === 'function' ? { kind: 'message', handle } : { kind: 'batch', handle: handle.batch, maxBatchMessages: handle.max ?? 1000 };
+  const handler: KafkaSubscriptionOptions['handler'] =
+    typeof handle === 'function'
+      ? { kind: 'message', handle }
+      : { kind: 'batch', handle: handle.batch, maxBatchMessages: handle.max ?? 1000 };
   const subscription = new KafkaSubscription({
-    client: {} as KafkaClient, topic: 'metrics', physicalTopic: 'metrics', groupId: 'g', handler, stats, logger: noopLogger, clock: systemClock,
-    deadLetter: async () => undefined, payloadSchema: undefined, maxMessageBytes: 1_000_000, maxAttempts: 1, backoff: { initialMs: 1, maxMs: 1 },
-    dedupeWindow: 100, fromBeginning: true, sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, rebalanceTimeoutMs: 10_000, commitIntervalMs: 100,
-    partitionsConsumedConcurrently: 1, handlerConcurrency: 16, joinTimeoutMs: 1000, maxWaitTimeMs: 100, ...overrides,
+    client: {} as KafkaClient,
+    topic: 'metrics',
+    physicalTopic: 'metrics',
+    groupId: 'g',
+    handler,
+    stats,
+    logger: noopLogger,
+    clock: systemClock,
+    deadLetter: async () => undefined,
+    payloadSchema: undefined,
+    maxMessageBytes: 1_000_000,
+    maxAttempts: 1,
+    backoff: { initialMs: 1, maxMs: 1 },
+    dedupeWindow: 100,
+    fromBeginning: true,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 300,
+    rebalanceTimeoutMs: 10_000,
+    commitIntervalMs: 100,
+    partitionsConsumedConcurrently: 1,
+    handlerConcurrency: 16,
+    joinTimeoutMs: 1000,
+    maxWaitTimeMs: 100,
+    ...overrides,
   });
   return { subscription, stats };
 }
@@ -56,7 +83,14 @@ describe('KafkaSubscription batches', () => {
       if (n === 0) await gate;
       handled.push(`${incoming.key}:${n}`);
     });
-    const { payload, resolved, commits } = batchOf([message(0, 'a'), message(1, 'b'), message(2, 'a'), message(3, 'b'), message(4, null), message(5, null)]);
+    const { payload, resolved, commits } = batchOf([
+      message(0, 'a'),
+      message(1, 'b'),
+      message(2, 'a'),
+      message(3, 'b'),
+      message(4, null),
+      message(5, null),
+    ]);
     const done = eachBatch(subscription, payload);
     await waitFor(() => handled.length === 4); // b:1, b:3 and both keyless ones, while a:0 waits
     expect([...handled].sort()).toEqual(['b:1', 'b:3', 'undefined:4', 'undefined:5']);
@@ -75,12 +109,15 @@ describe('KafkaSubscription batches', () => {
     const handled: number[] = [];
     let active = 0;
     let maxActive = 0;
-    const { subscription } = subscriptionFor(async (incoming) => {
-      maxActive = Math.max(maxActive, ++active);
-      await new Promise((resolve) => setImmediate(resolve));
-      handled.push((incoming.value as { n: number }).n);
-      active--;
-    }, { handlerConcurrency: 1 });
+    const { subscription } = subscriptionFor(
+      async (incoming) => {
+        maxActive = Math.max(maxActive, ++active);
+        await new Promise((resolve) => setImmediate(resolve));
+        handled.push((incoming.value as { n: number }).n);
+        active--;
+      },
+      { handlerConcurrency: 1 },
+    );
     const { payload, resolved } = batchOf([message(0, 'a'), message(1, 'b'), message(2, 'c'), message(3, 'a')]);
     await eachBatch(subscription, payload);
     expect(handled).toEqual([0, 1, 2, 3]);
@@ -93,9 +130,19 @@ describe('KafkaSubscription batches', () => {
       async (incoming) => {
         if ((incoming.value as { n: number }).n === 2) throw new Error('handler down');
       },
-      { deadLetter: async () => { throw new TransportError('dead-letter topic unavailable'); } },
+      {
+        deadLetter: async () => {
+          throw new TransportError('dead-letter topic unavailable');
+        },
+      },
     );
-    const { payload, resolved, commits } = batchOf([message(0, 'a'), message(1, 'b'), message(2, 'c'), message(3, 'd'), message(4, 'b')]);
+    const { payload, resolved, commits } = batchOf([
+      message(0, 'a'),
+      message(1, 'b'),
+      message(2, 'c'),
+      message(3, 'd'),
+      message(4, 'b'),
+    ]);
     await expect(eachBatch(subscription, payload)).rejects.toThrow(/dead-letter topic unavailable/);
     expect(resolved).toEqual(['1']); // 3 and 4 were handled but come back after 2; the dedupe window then skips them
     expect(commits).toEqual(['now']); // what was handled is committed at once; kafkajs redelivers from offset 2
@@ -103,7 +150,9 @@ describe('KafkaSubscription batches', () => {
 
   it('skips a duplicate envelope id within one batch (same key, same lane)', async () => {
     const handled: number[] = [];
-    const { subscription, stats } = subscriptionFor(async (incoming) => void handled.push((incoming.value as { n: number }).n));
+    const { subscription, stats } = subscriptionFor(
+      async (incoming) => void handled.push((incoming.value as { n: number }).n),
+    );
     const { payload, resolved } = batchOf([message(0, 'a', 'same'), message(1, 'a', 'same'), message(2, 'b')]);
     await eachBatch(subscription, payload);
     expect(handled.sort()).toEqual([0, 2]);
@@ -114,11 +163,23 @@ describe('KafkaSubscription batches', () => {
   it('batch mode: hands the partition batch over at once, dead-letters undecodable messages first, commits the whole batch', async () => {
     const batches: number[][] = [];
     const dead: string[] = [];
-    const { subscription, stats } = subscriptionFor({ batch: async (batch) => void batches.push(batch.messages.map((incoming) => (incoming.value as { n: number }).n)) }, {
-      deadLetter: async (record) => void dead.push(record.reason),
-    });
+    const { subscription, stats } = subscriptionFor(
+      {
+        batch: async (batch) =>
+          void batches.push(batch.messages.map((incoming) => (incoming.value as { n: number }).n)),
+      },
+      {
+        deadLetter: async (record) => void dead.push(record.reason),
+      },
+    );
     const broken: ClientMessage = { offset: '2', key: null, value: Buffer.from('not json') };
-    const { payload, resolved, commits } = batchOf([message(0, 'a'), message(1, 'b'), broken, message(3, 'a'), message(4, 'c', 'id-0')]);
+    const { payload, resolved, commits } = batchOf([
+      message(0, 'a'),
+      message(1, 'b'),
+      broken,
+      message(3, 'a'),
+      message(4, 'c', 'id-0'),
+    ]);
     await eachBatch(subscription, payload);
     expect(batches).toEqual([[0, 1, 3]]); // offset 4 repeats envelope id-0: a duplicate within the batch
     expect(dead).toEqual(['invalid-json']);
@@ -159,9 +220,20 @@ describe('KafkaSubscription batches', () => {
           if (values.includes(3)) throw new Error('handler down');
         },
       },
-      { maxAttempts: 1, deadLetter: async () => { throw new TransportError('dead-letter topic unavailable'); } },
+      {
+        maxAttempts: 1,
+        deadLetter: async () => {
+          throw new TransportError('dead-letter topic unavailable');
+        },
+      },
     );
-    const { payload, resolved, commits } = batchOf([message(0, 'a'), message(1, 'a'), message(2, 'a'), message(3, 'a'), message(4, 'a')]);
+    const { payload, resolved, commits } = batchOf([
+      message(0, 'a'),
+      message(1, 'a'),
+      message(2, 'a'),
+      message(3, 'a'),
+      message(4, 'a'),
+    ]);
     await expect(eachBatch(subscription, payload)).rejects.toThrow(/dead-letter topic unavailable/);
     expect(calls).toEqual([[0, 1], [2, 3], [2], [3]]);
     expect(resolved).toEqual(['1', '1']); // chunk [2, 3] is not committed: it comes back, and 2 is then a duplicate

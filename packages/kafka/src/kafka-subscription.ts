@@ -1,4 +1,11 @@
-import { TransportError, type Clock, type IncomingMessage, type Logger, type MessageBatchHandler, type MessageHandler } from '@iac-dharma/core/kernel';
+import {
+  TransportError,
+  type Clock,
+  type IncomingMessage,
+  type Logger,
+  type MessageBatchHandler,
+  type MessageHandler,
+} from '@iac-dharma/core/kernel';
 import type { ClientConsumer, ClientMessage, FetchedBatch, KafkaClient } from './client/kafka-client.js';
 import type { z } from 'zod';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
@@ -32,7 +39,9 @@ export type KafkaSubscriptionOptions = Pick<
   physicalTopic: string;
   groupId: string;
   /** A per-message handler (key lanes), or a batch handler that gets each partition batch at once. */
-  handler: { kind: 'message'; handle: MessageHandler } | { kind: 'batch'; handle: MessageBatchHandler; maxBatchMessages: number };
+  handler:
+    | { kind: 'message'; handle: MessageHandler }
+    | { kind: 'batch'; handle: MessageBatchHandler; maxBatchMessages: number };
   stats: KafkaTransportStats;
   deadLetter: (record: DeadLetterRecord, key: Buffer | null) => Promise<void>;
   payloadSchema: z.ZodType | undefined;
@@ -84,14 +93,22 @@ export class KafkaSubscription {
           onRebalancing: () => void this.commitNow(),
           onCrash: (error, restarting) => {
             options.stats.consumerCrashes++;
-            options.logger.error('kafka consumer crashed', { topic: options.topic, groupId: options.groupId, restart: restarting, error: String(error) });
+            options.logger.error('kafka consumer crashed', {
+              topic: options.topic,
+              groupId: options.groupId,
+              restart: restarting,
+              error: String(error),
+            });
             if (!restarting && !this.stopping.signal.aborted) void this.restart();
           },
         },
       });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
-      throw new TransportError(`Could not subscribe to Kafka topic "${options.physicalTopic}" as group "${options.groupId}": ${(error as Error).message}`, { cause: error, isRetryable: true });
+      throw new TransportError(
+        `Could not subscribe to Kafka topic "${options.physicalTopic}" as group "${options.groupId}": ${(error as Error).message}`,
+        { cause: error, isRetryable: true },
+      );
     }
     // stop() may have run while this (re)start was connecting: do not leave this consumer running.
     if (this.stopping.signal.aborted) {
@@ -110,7 +127,11 @@ export class KafkaSubscription {
     clearTimeout(this.idleCommitTimer);
     await this.inFlightBatch;
     await this.commitNow();
-    await this.consumer?.disconnect().catch((error: unknown) => this.options.logger.warn('kafka consumer disconnect failed', { error: String(error) }));
+    await this.consumer
+      ?.disconnect()
+      .catch((error: unknown) =>
+        this.options.logger.warn('kafka consumer disconnect failed', { error: String(error) }),
+      );
   }
 
   private async restart(): Promise<void> {
@@ -139,20 +160,23 @@ export class KafkaSubscription {
     let sinceHeartbeat = 0;
     const stopped = () => !isRunning() || isStale() || this.stopping.signal.aborted;
     const { handler } = this.options;
-    const { finished, failure } = handler.kind === 'batch' ? await this.deliverBatches(batch, handler, stopped) : await runInKeyLanes({
-      count: messages.length,
-      concurrency: this.options.handlerConcurrency,
-      keyOf: (index) => messages[index]!.key?.toString('latin1'),
-      stopped,
-      run: async (index) => {
-        await this.process(messages[index]!, batch.partition, (handler as { handle: MessageHandler }).handle);
-        // heartbeat() only talks to the broker once heartbeatInterval has passed; still, not per message.
-        if (++sinceHeartbeat >= 64) {
-          sinceHeartbeat = 0;
-          await heartbeat();
-        }
-      },
-    });
+    const { finished, failure } =
+      handler.kind === 'batch'
+        ? await this.deliverBatches(batch, handler, stopped)
+        : await runInKeyLanes({
+            count: messages.length,
+            concurrency: this.options.handlerConcurrency,
+            keyOf: (index) => messages[index]!.key?.toString('latin1'),
+            stopped,
+            run: async (index) => {
+              await this.process(messages[index]!, batch.partition, (handler as { handle: MessageHandler }).handle);
+              // heartbeat() only talks to the broker once heartbeatInterval has passed; still, not per message.
+              if (++sinceHeartbeat >= 64) {
+                sinceHeartbeat = 0;
+                await heartbeat();
+              }
+            },
+          });
     if (finished > 0) resolveOffset(messages[finished - 1]!.offset);
     if (failure || stopped()) {
       // Failing, stopping or rebalancing: commit what was handled now; kafkajs redelivers the rest.
@@ -175,7 +199,13 @@ export class KafkaSubscription {
   private async commitNow(): Promise<void> {
     const commit = this.commitResolved;
     if (!commit) return;
-    await commit().catch((error: unknown) => this.options.logger.warn('kafka offset commit failed; handled messages may be redelivered', { topic: this.options.topic, groupId: this.options.groupId, error: String(error) }));
+    await commit().catch((error: unknown) =>
+      this.options.logger.warn('kafka offset commit failed; handled messages may be redelivered', {
+        topic: this.options.topic,
+        groupId: this.options.groupId,
+        error: String(error),
+      }),
+    );
   }
 
   /** Handles one message; throws only when it must be redelivered (stopped mid-retry, dead-letter publish failed). */
@@ -185,7 +215,11 @@ export class KafkaSubscription {
    * handler call, retried whole with backoff; after `maxAttempts` its messages go one at a time (each retried,
    * then dead-lettered alone). Offsets advance over whole finished chunks only (at-least-once).
    */
-  private async deliverBatches(batch: FetchedBatch, handler: { handle: MessageBatchHandler; maxBatchMessages: number }, stopped: () => boolean): Promise<KeyLanesResult> {
+  private async deliverBatches(
+    batch: FetchedBatch,
+    handler: { handle: MessageBatchHandler; maxBatchMessages: number },
+    stopped: () => boolean,
+  ): Promise<KeyLanesResult> {
     const { options } = this;
     const { messages, partition } = batch;
     let finished = 0;
@@ -211,7 +245,9 @@ export class KafkaSubscription {
           // The batch kept failing: one message at a time, so only the failing one is dead-lettered.
           for (const [index, message] of incoming.entries()) {
             if (stopped()) return { finished, failure: undefined };
-            await this.handleOne(message, raw[index]!, partition, (single) => handler.handle({ topic: options.topic, partition, messages: [single] }));
+            await this.handleOne(message, raw[index]!, partition, (single) =>
+              handler.handle({ topic: options.topic, partition, messages: [single] }),
+            );
           }
         }
         finished += chunk.length;
@@ -228,7 +264,11 @@ export class KafkaSubscription {
   }
 
   /** Tries a whole batch up to maxAttempts times; true once the handler resolved. Throws when stopped mid-retry. */
-  private async tryBatch(incoming: IncomingMessage[], partition: number, handle: MessageBatchHandler): Promise<boolean> {
+  private async tryBatch(
+    incoming: IncomingMessage[],
+    partition: number,
+    handle: MessageBatchHandler,
+  ): Promise<boolean> {
     const { options } = this;
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
       try {
@@ -239,7 +279,12 @@ export class KafkaSubscription {
       } catch (error) {
         options.stats.handlerFailures++;
         if (attempt === options.maxAttempts) {
-          options.logger.warn('kafka batch handler kept failing; handling its messages one at a time', { topic: options.topic, partition, messages: incoming.length, error: String(error) });
+          options.logger.warn('kafka batch handler kept failing; handling its messages one at a time', {
+            topic: options.topic,
+            partition,
+            messages: incoming.length,
+            error: String(error),
+          });
           return false;
         }
         options.stats.handlerRetries++;
@@ -259,7 +304,11 @@ export class KafkaSubscription {
     const where = { partition, offset: message.offset, key: message.key, value: message.value };
     const size = message.value?.length ?? 0;
     if (size > options.maxMessageBytes) {
-      await this.deadLetter('oversized', `the value is ${size} bytes; maxMessageBytes is ${options.maxMessageBytes}`, where);
+      await this.deadLetter(
+        'oversized',
+        `the value is ${size} bytes; maxMessageBytes is ${options.maxMessageBytes}`,
+        where,
+      );
       return undefined;
     }
     const decoded = decodeEnvelope(message.value);
@@ -271,7 +320,10 @@ export class KafkaSubscription {
     if (options.payloadSchema) {
       const result = options.payloadSchema.safeParse(envelope.payload);
       if (!result.success) {
-        const detail = result.error.issues.slice(0, 5).map((issue) => `payload${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`).join('; ');
+        const detail = result.error.issues
+          .slice(0, 5)
+          .map((issue) => `payload${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`)
+          .join('; ');
         await this.deadLetter('invalid-payload', detail, where, envelope.id);
         return undefined;
       }
@@ -280,7 +332,13 @@ export class KafkaSubscription {
       options.stats.duplicates++;
       return undefined;
     }
-    return { topic: options.topic, key: message.key?.toString('utf8'), value: envelope.payload, id: envelope.id, timestamp: envelope.time };
+    return {
+      topic: options.topic,
+      key: message.key?.toString('utf8'),
+      value: envelope.payload,
+      id: envelope.id,
+      timestamp: envelope.time,
+    };
   }
 
   /** Handles one message; throws only when it must be redelivered (stopped mid-retry, dead-letter publish failed). */
@@ -289,7 +347,12 @@ export class KafkaSubscription {
     if (incoming) await this.handleOne(incoming, message, partition, handle);
   }
 
-  private async handleOne(incoming: IncomingMessage, message: ClientMessage, partition: number, handle: MessageHandler): Promise<void> {
+  private async handleOne(
+    incoming: IncomingMessage,
+    message: ClientMessage,
+    partition: number,
+    handle: MessageHandler,
+  ): Promise<void> {
     const { options } = this;
     const where = { partition, offset: message.offset, key: message.key, value: message.value };
     const envelope = { id: incoming.id };
@@ -309,8 +372,18 @@ export class KafkaSubscription {
         await options.clock.sleep(backoffDelay(attempt, options.backoff), this.stopping.signal);
       }
     }
-    options.logger.warn('kafka handler kept failing; dead-lettering the message', { topic: options.topic, id: envelope.id, error: String(lastError) });
-    await this.deadLetter('handler-failed', `handler failed ${options.maxAttempts} times; last error: ${errorText(lastError)}`, where, envelope.id, options.maxAttempts);
+    options.logger.warn('kafka handler kept failing; dead-lettering the message', {
+      topic: options.topic,
+      id: envelope.id,
+      error: String(lastError),
+    });
+    await this.deadLetter(
+      'handler-failed',
+      `handler failed ${options.maxAttempts} times; last error: ${errorText(lastError)}`,
+      where,
+      envelope.id,
+      options.maxAttempts,
+    );
     this.dedupe.add(envelope.id);
   }
 
@@ -337,7 +410,13 @@ export class KafkaSubscription {
     await options.deadLetter(record, where.key);
     options.stats.deadLettered++;
     options.stats.deadLetterReasons[reason]++;
-    options.logger.warn('kafka message dead-lettered', { topic: options.topic, reason, detail, partition: where.partition, offset: where.offset });
+    options.logger.warn('kafka message dead-lettered', {
+      topic: options.topic,
+      reason,
+      detail,
+      partition: where.partition,
+      offset: where.offset,
+    });
   }
 }
 

@@ -1,4 +1,12 @@
-import { BackoffOptionsSchema, DEAD_LETTER_TOPIC, noopLogger, systemClock, type BackoffOptionsInput, type Clock, type Logger } from '@iac-dharma/core/kernel';
+import {
+  BackoffOptionsSchema,
+  DEAD_LETTER_TOPIC,
+  noopLogger,
+  systemClock,
+  type BackoffOptionsInput,
+  type Clock,
+  type Logger,
+} from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
@@ -33,7 +41,9 @@ const SaslSchema = z.object({
  */
 export const KafkaTransportOptionsSchema = z.object({
   /** Bootstrap brokers, `host:port` each, e.g. `['127.0.0.1:9092']`. */
-  brokers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'give at least one broker, e.g. ["127.0.0.1:9092"]'),
+  brokers: z
+    .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'))
+    .min(1, 'give at least one broker, e.g. ["127.0.0.1:9092"]'),
   /**
    * The client library the transport talks to the broker with: `'kafkajs'` (the design's client; no release
    * since 2023) or `'platformatic'` (`@platformatic/kafka`, maintained, pure JavaScript; needs Node ≥ 22.22
@@ -58,7 +68,10 @@ export const KafkaTransportOptionsSchema = z.object({
   clock: z.custom<Clock>(isObject, { message: 'expected a Clock' }).default(systemClock),
 
   /** Prefix of every physical topic name (e.g. `'prod.'` → `prod.metrics`). @default '' */
-  topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').default(''),
+  topicPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
+    .default(''),
   /** Physical names of logical topics (before the prefix), e.g. `{ metrics: 'node-metrics' }`. @default each topic's own name */
   topics: z.record(z.string(), topicName).default({}),
   /** Logical topic that receives undecodable, invalid, oversized and repeatedly failing messages. @default 'dead-letter' */
@@ -72,7 +85,14 @@ export const KafkaTransportOptionsSchema = z.object({
   /** Topic configs for created topics, e.g. `{ 'retention.ms': '86400000' }`. @default {} */
   topicConfig: z.record(z.string(), z.string()).default({}),
   /** zod schemas per logical topic: payloads are checked before publish (throws) and after consume (dead-lettered). @default none */
-  payloadSchemas: z.record(z.string(), z.custom<z.ZodType>((value) => isObject(value) && isFunction((value as { safeParse?: unknown }).safeParse), { message: 'expected a zod schema' })).default({}),
+  payloadSchemas: z
+    .record(
+      z.string(),
+      z.custom<z.ZodType>((value) => isObject(value) && isFunction((value as { safeParse?: unknown }).safeParse), {
+        message: 'expected a zod schema',
+      }),
+    )
+    .default({}),
 
   /** Compression of produced batches. @default 'gzip' */
   compression: z.enum(['gzip', 'none']).default('gzip'),
@@ -106,7 +126,9 @@ export const KafkaTransportOptionsSchema = z.object({
   /** Where a new consumer group starts: `true` the oldest retained message, `false` only new ones. @default true */
   fromBeginning: z.boolean().default(true),
   /** Kafka group id of a subscription. Each (group, topic) pair is its own Kafka group, so a rebalance on one topic never pauses another. @default `${group}.${physicalTopic}` */
-  groupIdFor: z.custom<(group: string, physicalTopic: string) => string>(isFunction, { message: 'expected a function' }).default(() => (group: string, physicalTopic: string) => `${group}.${physicalTopic}`),
+  groupIdFor: z
+    .custom<(group: string, physicalTopic: string) => string>(isFunction, { message: 'expected a function' })
+    .default(() => (group: string, physicalTopic: string) => `${group}.${physicalTopic}`),
   /** Consumer session timeout: a silent member loses its partitions after this, in ms. @default 10000 */
   sessionTimeoutMs: positiveInt.default(10_000),
   /** Consumer heartbeat interval, in ms (keep under a third of the session timeout). @default 1000 */

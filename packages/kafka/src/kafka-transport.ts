@@ -19,7 +19,11 @@ import { encodeEnvelope } from './envelope.js';
 import { probeKafkaHealth } from './kafka-health.js';
 import { KafkaPublisher } from './kafka-publisher.js';
 import { KafkaSubscription, type KafkaSubscriptionOptions } from './kafka-subscription.js';
-import { KafkaTransportOptionsSchema, type KafkaTransportOptions, type KafkaTransportOptionsInput } from './kafka-transport-options.js';
+import {
+  KafkaTransportOptionsSchema,
+  type KafkaTransportOptions,
+  type KafkaTransportOptionsInput,
+} from './kafka-transport-options.js';
 import { resourceKeyOf } from './resource-key.js';
 import { TopicRegistry } from './topic-registry.js';
 import { createTransportStats, type KafkaTransportStats } from './transport-stats.js';
@@ -54,7 +58,15 @@ export class KafkaTransport implements Transport {
     this.options = parseWith(KafkaTransportOptionsSchema, options, 'kafka transport options');
     assertClientSupported(this.options.client);
     const { topicPrefix, topics, createTopics, partitions, replicationFactor, topicConfig } = this.options;
-    this.registry = new TopicRegistry({ prefix: topicPrefix, overrides: topics, admin: () => this.getAdmin(), create: createTopics, partitions, replicationFactor, topicConfig });
+    this.registry = new TopicRegistry({
+      prefix: topicPrefix,
+      overrides: topics,
+      admin: () => this.getAdmin(),
+      create: createTopics,
+      partitions,
+      replicationFactor,
+      topicConfig,
+    });
   }
 
   /** Physical Kafka topic of a logical topic name (prefix and overrides applied). */
@@ -67,10 +79,17 @@ export class KafkaTransport implements Transport {
     return { ...this.statsCounters, deadLetterReasons: { ...this.statsCounters.deadLetterReasons } };
   }
 
-  async publish({ topic, messages, signal }: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void> {
+  async publish({
+    topic,
+    messages,
+    signal,
+  }: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void> {
     this.assertOpen();
     signal?.throwIfAborted();
-    if (!Array.isArray(messages)) throw new ValidationError('Invalid publish: `messages` must be an array of { key?, value }.', [{ path: 'messages', message: 'expected an array', code: 'invalid_type' }]);
+    if (!Array.isArray(messages))
+      throw new ValidationError('Invalid publish: `messages` must be an array of { key?, value }.', [
+        { path: 'messages', message: 'expected an array', code: 'invalid_type' },
+      ]);
     if (messages.length === 0) return;
     const { payloadSchemas, maxMessageBytes, clock } = this.options;
     const schema = payloadSchemas[topic];
@@ -80,9 +99,10 @@ export class KafkaTransport implements Transport {
       if (schema) parseWith(schema, message.value, `messages[${index}].value`);
       const value = encodeEnvelope({ id: randomId(), time, payload: message.value });
       if (value.length > maxMessageBytes) {
-        throw new ValidationError(`Invalid messages[${index}].value: its envelope is ${value.length} bytes; maxMessageBytes is ${maxMessageBytes}. Split it or raise maxMessageBytes (and the broker's message.max.bytes).`, [
-          { path: `messages.${index}.value`, message: `at most ${maxMessageBytes} bytes`, code: 'too_big' },
-        ]);
+        throw new ValidationError(
+          `Invalid messages[${index}].value: its envelope is ${value.length} bytes; maxMessageBytes is ${maxMessageBytes}. Split it or raise maxMessageBytes (and the broker's message.max.bytes).`,
+          [{ path: `messages.${index}.value`, message: `at most ${maxMessageBytes} bytes`, code: 'too_big' }],
+        );
       }
       bytes += value.length;
       return { key: message.key ?? resourceKeyOf(message.value) ?? null, value, timestamp: time };
@@ -93,7 +113,12 @@ export class KafkaTransport implements Transport {
     await publisher.send(physical, encoded, bytes, signal);
   }
 
-  async subscribe({ topic, handler, group, signal }: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription> {
+  async subscribe({
+    topic,
+    handler,
+    group,
+    signal,
+  }: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription> {
     return this.join(topic, group, { kind: 'message', handle: handler }, signal);
   }
 
@@ -103,14 +128,38 @@ export class KafkaTransport implements Transport {
    * messages and dropping duplicates. Resolving commits the chunk's offsets; rejecting retries it, then its
    * messages are handled one at a time so a failing one is dead-lettered alone.
    */
-  async subscribeBatch({ topic, handler, group, maxBatchMessages, signal }: { topic: string; handler: MessageBatchHandler; group?: string; maxBatchMessages?: number } & CallOptions): Promise<Subscription> {
-    return this.join(topic, group, { kind: 'batch', handle: handler, maxBatchMessages: maxBatchMessages ?? this.options.maxBatchMessages }, signal);
+  async subscribeBatch({
+    topic,
+    handler,
+    group,
+    maxBatchMessages,
+    signal,
+  }: {
+    topic: string;
+    handler: MessageBatchHandler;
+    group?: string;
+    maxBatchMessages?: number;
+  } & CallOptions): Promise<Subscription> {
+    return this.join(
+      topic,
+      group,
+      { kind: 'batch', handle: handler, maxBatchMessages: maxBatchMessages ?? this.options.maxBatchMessages },
+      signal,
+    );
   }
 
-  private async join(topic: string, group: string | undefined, handler: KafkaSubscriptionOptions['handler'], signal: AbortSignal | undefined): Promise<Subscription> {
+  private async join(
+    topic: string,
+    group: string | undefined,
+    handler: KafkaSubscriptionOptions['handler'],
+    signal: AbortSignal | undefined,
+  ): Promise<Subscription> {
     this.assertOpen();
     signal?.throwIfAborted();
-    if (typeof handler.handle !== 'function') throw new ValidationError('Invalid subscribe: `handler` must be a function returning a promise.', [{ path: 'handler', message: 'expected a function', code: 'invalid_type' }]);
+    if (typeof handler.handle !== 'function')
+      throw new ValidationError('Invalid subscribe: `handler` must be a function returning a promise.', [
+        { path: 'handler', message: 'expected a function', code: 'invalid_type' },
+      ]);
     const options = this.options;
     const physicalTopic = this.registry.physical(topic);
     // Without a group every subscriber gets every message: a group of its own.
@@ -179,9 +228,18 @@ export class KafkaTransport implements Transport {
   private async publishDeadLetter(record: DeadLetterRecord, key: Buffer | null): Promise<void> {
     const physical = this.registry.physical(this.options.deadLetterTopic);
     await this.registry.ensure(physical);
-    const value = encodeEnvelope({ id: randomId(), time: this.options.clock.now(), payload: record, type: 'dead-letter' });
+    const value = encodeEnvelope({
+      id: randomId(),
+      time: this.options.clock.now(),
+      payload: record,
+      type: 'dead-letter',
+    });
     const publisher = await this.getPublisher();
-    await publisher.send(physical, [{ key: key === null ? null : key.toString('utf8'), value, timestamp: this.options.clock.now() }], value.length);
+    await publisher.send(
+      physical,
+      [{ key: key === null ? null : key.toString('utf8'), value, timestamp: this.options.clock.now() }],
+      value.length,
+    );
   }
 
   private getClient(): Promise<KafkaClient> {
@@ -219,7 +277,10 @@ export class KafkaTransport implements Transport {
         )
         .catch((error: unknown) => {
           if (error instanceof ValidationError) throw error; // e.g. a client this Node.js cannot run
-          throw new TransportError(`Could not connect a Kafka producer: ${(error as Error).message}`, { cause: error, isRetryable: true });
+          throw new TransportError(`Could not connect a Kafka producer: ${(error as Error).message}`, {
+            cause: error,
+            isRetryable: true,
+          });
         });
       this.publisher.catch(() => (this.publisher = undefined));
     }

@@ -47,10 +47,18 @@ export class TopicRegistry {
   private async create(physical: string): Promise<void> {
     try {
       const admin = await this.options.admin();
-      await admin.createTopic({ topic: physical, partitions: this.options.partitions, replicationFactor: this.options.replicationFactor, configs: this.options.topicConfig });
+      await admin.createTopic({
+        topic: physical,
+        partitions: this.options.partitions,
+        replicationFactor: this.options.replicationFactor,
+        configs: this.options.topicConfig,
+      });
       await this.waitForLeaders(admin, physical);
     } catch (error) {
-      throw new TransportError(`Could not create Kafka topic "${physical}": ${(error as Error).message}`, { cause: error, isRetryable: true });
+      throw new TransportError(`Could not create Kafka topic "${physical}": ${(error as Error).message}`, {
+        cause: error,
+        isRetryable: true,
+      });
     }
   }
 
@@ -67,6 +75,8 @@ export class TopicRegistry {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new TransportError(`Kafka topic "${physical}" has no leader after 30 s${last ? `: ${String(last)}` : ''}`, { isRetryable: true });
+    throw new TransportError(`Kafka topic "${physical}" has no leader after 30 s${last ? `: ${String(last)}` : ''}`, {
+      isRetryable: true,
+    });
   }
 }

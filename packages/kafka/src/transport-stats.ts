@@ -48,7 +48,13 @@ export function createTransportStats(): KafkaTransportStats {
     handlerRetries: 0,
     handlerFailures: 0,
     deadLettered: 0,
-    deadLetterReasons: { 'invalid-json': 0, 'invalid-envelope': 0, 'invalid-payload': 0, oversized: 0, 'handler-failed': 0 },
+    deadLetterReasons: {
+      'invalid-json': 0,
+      'invalid-envelope': 0,
+      'invalid-payload': 0,
+      oversized: 0,
+      'handler-failed': 0,
+    },
     rebalances: 0,
     consumerCrashes: 0,
   };

@@ -28,14 +28,26 @@ describe('broker stopped and restarted mid-stream (real broker)', () => {
 
   it('producer and consumer recover on their own and nothing is lost', async () => {
     const address = brokerAddress();
-    transport = createKafkaTransport({ brokers: [address], clientId: 'restart', ...fastTestOptions, sessionTimeoutMs: 3000, deliveryTimeoutMs: 90_000 });
+    transport = createKafkaTransport({
+      brokers: [address],
+      clientId: 'restart',
+      ...fastTestOptions,
+      sessionTimeoutMs: 3000,
+      deliveryTimeoutMs: 90_000,
+    });
     const handled = new Set<number>();
-    await transport.subscribe({ topic: 'metrics', group: 'restart', handler: async (message) => void handled.add((message.value as { value: number }).value) });
+    await transport.subscribe({
+      topic: 'metrics',
+      group: 'restart',
+      handler: async (message) => void handled.add((message.value as { value: number }).value),
+    });
 
     let published = 0;
     const producing = (async () => {
       for (let start = 0; start < TOTAL; start += 50) {
-        const messages = Array.from({ length: 50 }, (_, offset) => ({ value: { resource: `node-${(start + offset) % 16}`, metric: 'cpu', value: start + offset } }));
+        const messages = Array.from({ length: 50 }, (_, offset) => ({
+          value: { resource: `node-${(start + offset) % 16}`, metric: 'cpu', value: start + offset },
+        }));
         await transport!.publish({ topic: 'metrics', messages });
         published += messages.length;
       }
@@ -53,7 +65,10 @@ describe('broker stopped and restarted mid-stream (real broker)', () => {
 
     await producing;
     phases.produced = Date.now() - began;
-    await waitFor(() => handled.size >= TOTAL, { timeoutMs: 60_000, message: `all ${TOTAL} samples consumed after the restart` });
+    await waitFor(() => handled.size >= TOTAL, {
+      timeoutMs: 60_000,
+      message: `all ${TOTAL} samples consumed after the restart`,
+    });
     phases.consumed = Date.now() - began;
     for (let value = 0; value < TOTAL; value++) expect(handled.has(value)).toBe(true);
     const stats = transport.stats();
@@ -61,6 +76,8 @@ describe('broker stopped and restarted mid-stream (real broker)', () => {
     expect(stats.publishFailures).toBe(0);
     expect(stats.published).toBe(TOTAL);
     expect((await transport.health()).status).not.toBe('down');
-    console.info(`broker restart: publish retries ${stats.publishRetries}, consumer crashes ${stats.consumerCrashes}, duplicates dropped ${stats.duplicates}, rebalances ${stats.rebalances}; ms since the stop: ${JSON.stringify(phases)}`);
+    console.info(
+      `broker restart: publish retries ${stats.publishRetries}, consumer crashes ${stats.consumerCrashes}, duplicates dropped ${stats.duplicates}, rebalances ${stats.rebalances}; ms since the stop: ${JSON.stringify(phases)}`,
+    );
   }, 150_000);
 });

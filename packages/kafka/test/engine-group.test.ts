@@ -18,7 +18,12 @@ describe('engine instances in one consumer group (real broker)', () => {
   it('split the partitions, take over a stopped instance’s partitions, and process every sample at least once', async () => {
     const prefix = `${uniqueTopic('group')}.`;
     const open = (clientId: string) => {
-      const transport = createKafkaTransport({ brokers: kafkaBrokers(), clientId, topicPrefix: prefix, ...fastTestOptions });
+      const transport = createKafkaTransport({
+        brokers: kafkaBrokers(),
+        clientId,
+        topicPrefix: prefix,
+        ...fastTestOptions,
+      });
       transports.push(transport);
       return transport;
     };
@@ -44,7 +49,9 @@ describe('engine instances in one consumer group (real broker)', () => {
       for (let start = from; start < to; start += 100) {
         const messages = Array.from({ length: Math.min(100, to - start) }, (_, offset) => {
           const value = start + offset;
-          return { value: { resource: `node-${value % RESOURCES}`, metric: 'cpu', value, timestamp: 1764236400000 + value } };
+          return {
+            value: { resource: `node-${value % RESOURCES}`, metric: 'cpu', value, timestamp: 1764236400000 + value },
+          };
         });
         await producer.publish({ topic: 'metrics', messages });
       }
@@ -73,11 +80,15 @@ describe('engine instances in one consumer group (real broker)', () => {
     for (let value = 0; value < TOTAL; value++) expect(all.has(value)).toBe(true);
     expect(processed[0]!.size).toBe(handledByAAtClose);
     // B took over A's partitions: it now handled samples of resources only A had before.
-    const lateResourcesOfB = new Set([...processed[1]!.entries()].filter(([value]) => value >= (TOTAL * 3) / 4).map(([, resource]) => resource));
+    const lateResourcesOfB = new Set(
+      [...processed[1]!.entries()].filter(([value]) => value >= (TOTAL * 3) / 4).map(([, resource]) => resource),
+    );
     expect([...resourcesOfA].every((resource) => lateResourcesOfB.has(resource))).toBe(true);
     // A left gracefully (engine.close commits what it stored before leaving the group), so B resumed exactly
     // where A stopped: a rebalance with a clean hand-over redelivers nothing.
     expect(duplicates).toBe(0);
-    console.info(`engine group: A handled ${processed[0]!.size}, B handled ${processed[1]!.size}, duplicates ${duplicates}`);
+    console.info(
+      `engine group: A handled ${processed[0]!.size}, B handled ${processed[1]!.size}, duplicates ${duplicates}`,
+    );
   }, 150_000);
 });

@@ -27,7 +27,9 @@ export function kafkaBrokers(): string[] {
   const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'kafka.env');
   const fromFile = existsSync(file) ? readEnvFile(file).DHARMA_KAFKA_BROKERS : undefined;
   if (!fromFile) {
-    throw new Error(`No Kafka broker: DHARMA_KAFKA_BROKERS is not set and ${file} does not exist. Run npm test (it starts the broker with scripts/services/start-kafka.sh).`);
+    throw new Error(
+      `No Kafka broker: DHARMA_KAFKA_BROKERS is not set and ${file} does not exist. Run npm test (it starts the broker with scripts/services/start-kafka.sh).`,
+    );
   }
   return fromFile.split(',');
 }
@@ -50,7 +52,11 @@ export function uniqueTopic(base: string): string {
 }
 
 /** Runs a command to completion; resolves with its stdout (rejects with stderr on a non-zero exit). */
-export function run(command: string, args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+export function run(
+  command: string,
+  args: string[],
+  options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
@@ -62,7 +68,10 @@ export function run(command: string, args: string[], options: { input?: string |
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolvePromise(Buffer.concat(stdout).toString('utf8'));
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(stderr).toString('utf8')}`));
+      else
+        reject(
+          new Error(`${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(stderr).toString('utf8')}`),
+        );
     });
     child.stdin.end(options.input ?? '');
   });

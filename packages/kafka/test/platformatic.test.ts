@@ -11,7 +11,13 @@ const supported = major > 22 || (major === 22 && minor >= 22);
 if (supported) {
   // The same conformance suite the kafkajs adapter passes (test/conformance.test.ts), batches included.
   runTransportConformance('kafka (@platformatic/kafka)', {
-    open: async () => createKafkaTransport({ brokers: kafkaBrokers(), clientId: 'conformance-platformatic', client: 'platformatic', ...fastTestOptions }),
+    open: async () =>
+      createKafkaTransport({
+        brokers: kafkaBrokers(),
+        clientId: 'conformance-platformatic',
+        client: 'platformatic',
+        ...fastTestOptions,
+      }),
     topic: (base) => uniqueTopic(`pk-${base}`),
     deliveryTimeoutMs: 30_000,
   });

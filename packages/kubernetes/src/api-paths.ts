@@ -43,20 +43,40 @@ export class ApiPaths {
     if (known) return known;
     if (!this.discovered.has(apiVersion)) {
       const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      const list = await this.client.get<{ resources: { name: string; kind: string; namespaced: boolean }[] }>(base, undefined, signal);
+      const list = await this.client.get<{ resources: { name: string; kind: string; namespaced: boolean }[] }>(
+        base,
+        undefined,
+        signal,
+      );
       for (const entry of list.resources) {
         if (entry.name.includes('/')) continue;
-        this.cache.set(`${apiVersion}/${entry.kind}`, { apiVersion, kind: entry.kind, plural: entry.name, namespaced: entry.namespaced });
+        this.cache.set(`${apiVersion}/${entry.kind}`, {
+          apiVersion,
+          kind: entry.kind,
+          plural: entry.name,
+          namespaced: entry.namespaced,
+        });
       }
       this.discovered.add(apiVersion);
     }
     const found = this.cache.get(key);
-    if (!found) throw new KubernetesNotFoundError(`The API server does not serve kind ${kind} in ${apiVersion}.`, { status: 404, method: 'GET', path: apiVersion });
+    if (!found)
+      throw new KubernetesNotFoundError(`The API server does not serve kind ${kind} in ${apiVersion}.`, {
+        status: 404,
+        method: 'GET',
+        path: apiVersion,
+      });
     return found;
   }
 
   /** Path of the collection (`name` omitted) or of one object. */
-  async path(apiVersion: string, kind: string, namespace: string | undefined, name?: string, signal?: AbortSignal): Promise<string> {
+  async path(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name?: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const resource = await this.resource(apiVersion, kind, signal);
     return collectionPath(resource, namespace) + (name === undefined ? '' : `/${encodeURIComponent(name)}`);
   }
@@ -65,7 +85,9 @@ export class ApiPaths {
 /** Path of a resource's collection, in `namespace` when it is namespaced (all namespaces when omitted). */
 export function collectionPath(resource: ApiResource, namespace?: string): string {
   const base = resource.apiVersion.includes('/') ? `/apis/${resource.apiVersion}` : `/api/${resource.apiVersion}`;
-  return resource.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
+  return resource.namespaced && namespace
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`
+    : `${base}/${resource.plural}`;
 }
 
 /** Path of a Deployment or StatefulSet. */

@@ -44,7 +44,8 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const config = new KubeConfig();
   if (typeof source === 'string') config.loadFromFile(source);
   else config.loadFromDefault();
-  if (!config.getCurrentCluster()) throw new StateError('The kubeconfig names no current cluster: set `current-context` or pass a kubeconfig file.');
+  if (!config.getCurrentCluster())
+    throw new StateError('The kubeconfig names no current cluster: set `current-context` or pass a kubeconfig file.');
   return config;
 }
 
@@ -103,21 +104,36 @@ export class KubernetesClient {
    * `BOOKMARK` events, `onDone` the end of the stream (with the error that ended it, if any). Resolves the
    * controller that stops the watch.
    */
-  watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (type: string, object: Record<string, unknown>) => void, onDone: (error?: unknown) => void): Promise<AbortController> {
-    return new Watch(this.kubeConfig).watch(path, { allowWatchBookmarks: true, ...query }, (type, object) => onEvent(type, object as Record<string, unknown>), (error) => onDone(error ?? undefined));
+  watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (type: string, object: Record<string, unknown>) => void,
+    onDone: (error?: unknown) => void,
+  ): Promise<AbortController> {
+    return new Watch(this.kubeConfig).watch(
+      path,
+      { allowWatchBookmarks: true, ...query },
+      (type, object) => onEvent(type, object as Record<string, unknown>),
+      (error) => onDone(error ?? undefined),
+    );
   }
 
   private async once(request: KubernetesRequest): Promise<unknown> {
     const url = new URL(this.server.replace(/\/$/, '') + request.path);
-    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
-    const contentType = request.contentType ?? (request.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
+    for (const [key, value] of Object.entries(request.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    const contentType =
+      request.contentType ?? (request.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
     const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
     const options: RequestOptions = {
       method: request.method,
       hostname: url.hostname,
       port: url.port,
       path: url.pathname + url.search,
-      headers: { accept: 'application/json', ...(body ? { 'content-type': contentType, 'content-length': body.length } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...(body ? { 'content-type': contentType, 'content-length': body.length } : {}),
+      },
       timeout: this.options.requestTimeoutMs,
     };
     await this.kubeConfig.applyToHTTPSOptions(options);
@@ -143,12 +159,15 @@ export class KubernetesClient {
           if (status >= 200 && status < 300) return resolve(parsed);
           const error = kubernetesErrorFor(status, parsed, details);
           const retryAfter = Number(response.headers['retry-after']);
-          if (Number.isFinite(retryAfter) && retryAfter > 0) Object.assign(error, { retryAfterMs: Math.min(retryAfter, 30) * 1000 });
+          if (Number.isFinite(retryAfter) && retryAfter > 0)
+            Object.assign(error, { retryAfterMs: Math.min(retryAfter, 30) * 1000 });
           reject(error);
         });
       });
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${this.options.requestTimeoutMs} ms`)));
-      outgoing.on('error', (error) => reject(request.signal?.aborted ? request.signal.reason : kubernetesErrorFor(0, error.message, details, error)));
+      outgoing.on('error', (error) =>
+        reject(request.signal?.aborted ? request.signal.reason : kubernetesErrorFor(0, error.message, details, error)),
+      );
       outgoing.end(body);
     });
   }

@@ -101,20 +101,63 @@ export class KubernetesGuardError extends KubernetesError {
 }
 
 /** Builds the typed error for an HTTP answer of the API server. */
-export function kubernetesErrorFor(status: number, body: unknown, details: Omit<KubernetesErrorDetails, 'status' | 'reason'>, cause?: unknown): KubernetesError {
-  const statusObject = typeof body === 'object' && body !== null ? (body as { message?: unknown; reason?: unknown }) : {};
+export function kubernetesErrorFor(
+  status: number,
+  body: unknown,
+  details: Omit<KubernetesErrorDetails, 'status' | 'reason'>,
+  cause?: unknown,
+): KubernetesError {
+  const statusObject =
+    typeof body === 'object' && body !== null ? (body as { message?: unknown; reason?: unknown }) : {};
   const reason = typeof statusObject.reason === 'string' ? statusObject.reason : undefined;
-  const serverMessage = typeof statusObject.message === 'string' ? statusObject.message : typeof body === 'string' ? body.slice(0, 500) : '';
+  const serverMessage =
+    typeof statusObject.message === 'string'
+      ? statusObject.message
+      : typeof body === 'string'
+        ? body.slice(0, 500)
+        : '';
   const full: KubernetesErrorDetails = { ...details, status, ...(reason ? { reason } : {}) };
   const where = `${details.method} ${details.path}`;
   const options = cause === undefined ? undefined : { cause };
-  if (status === 0) return new KubernetesUnavailableError(`The API server could not be reached for ${where}: ${serverMessage || 'no answer'}. Check the kubeconfig's server and that the API server runs.`, full, options);
-  if (status === 401) return new KubernetesUnauthorizedError(`The API server rejected the credentials for ${where} (401): check the kubeconfig's user token or certificate.`, full, options);
-  if (status === 403) return new KubernetesForbiddenError(`Forbidden (403) ${where}: ${serverMessage} Grant the permission in the RBAC role bound to this user (see rbac/remediator-rbac.yaml).`, full, options);
+  if (status === 0)
+    return new KubernetesUnavailableError(
+      `The API server could not be reached for ${where}: ${serverMessage || 'no answer'}. Check the kubeconfig's server and that the API server runs.`,
+      full,
+      options,
+    );
+  if (status === 401)
+    return new KubernetesUnauthorizedError(
+      `The API server rejected the credentials for ${where} (401): check the kubeconfig's user token or certificate.`,
+      full,
+      options,
+    );
+  if (status === 403)
+    return new KubernetesForbiddenError(
+      `Forbidden (403) ${where}: ${serverMessage} Grant the permission in the RBAC role bound to this user (see rbac/remediator-rbac.yaml).`,
+      full,
+      options,
+    );
   if (status === 404) return new KubernetesNotFoundError(`Not found (404) ${where}: ${serverMessage}`, full, options);
-  if (status === 409) return new KubernetesConflictError(`Conflict (409) ${where}: ${serverMessage} The object changed concurrently; read it again before retrying.`, full, options);
-  if (status === 400 || status === 422) return new KubernetesInvalidError(`Invalid (${status}) ${where}: ${serverMessage}`, full, options);
-  if (status === 429) return new KubernetesThrottledError(`Too many requests (429) ${where}: ${serverMessage}`, full, options);
-  if (status >= 500) return new KubernetesUnavailableError(`The API server failed (${status}) ${where}: ${serverMessage}`, full, options);
-  return new KubernetesError('KUBERNETES_ERROR', `Unexpected answer ${status} to ${where}: ${serverMessage}`, full, options);
+  if (status === 409)
+    return new KubernetesConflictError(
+      `Conflict (409) ${where}: ${serverMessage} The object changed concurrently; read it again before retrying.`,
+      full,
+      options,
+    );
+  if (status === 400 || status === 422)
+    return new KubernetesInvalidError(`Invalid (${status}) ${where}: ${serverMessage}`, full, options);
+  if (status === 429)
+    return new KubernetesThrottledError(`Too many requests (429) ${where}: ${serverMessage}`, full, options);
+  if (status >= 500)
+    return new KubernetesUnavailableError(
+      `The API server failed (${status}) ${where}: ${serverMessage}`,
+      full,
+      options,
+    );
+  return new KubernetesError(
+    'KUBERNETES_ERROR',
+    `Unexpected answer ${status} to ${where}: ${serverMessage}`,
+    full,
+    options,
+  );
 }

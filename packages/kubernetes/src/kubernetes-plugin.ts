@@ -34,7 +34,10 @@ export type CreateKubernetesPluginOptions = KubernetesPluginOptionsInput & {
 export function createKubernetesPlugin(options: CreateKubernetesPluginOptions): RemediationPlugin {
   const { client, drift, ...rest } = options;
   const resolved = parseWith(KubernetesPluginOptionsSchema, rest, 'kubernetes plugin options');
-  const environment: ActionEnvironment = { client: client instanceof KubernetesClient ? client : new KubernetesClient(client), options: resolved };
+  const environment: ActionEnvironment = {
+    client: client instanceof KubernetesClient ? client : new KubernetesClient(client),
+    options: resolved,
+  };
   const actions: Record<string, RemediationActionDefinition> = {
     scale: createScaleAction(environment),
     'rollout-restart': createRolloutRestartAction(environment),

@@ -1,4 +1,17 @@
-import { noopLogger, RemediationError, systemClock, TimeoutError, type CallOptions, type Clock, type ComponentHealth, type Deployment, type Infrastructure, type Logger, type Resource, type Storage } from '@iac-dharma/core/kernel';
+import {
+  noopLogger,
+  RemediationError,
+  systemClock,
+  TimeoutError,
+  type CallOptions,
+  type Clock,
+  type ComponentHealth,
+  type Deployment,
+  type Infrastructure,
+  type Logger,
+  type Resource,
+  type Storage,
+} from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { workloadPath } from './api-paths.js';
 import { KubernetesClient, type KubeConfigSource } from './kubernetes-client.js';
@@ -37,8 +50,15 @@ export type StatusListener = (current: Resource, previous: Resource | undefined)
 export interface KubernetesProvider {
   readonly specificationVersion: 'v1';
   readonly name: string;
-  scale(deployment: Deployment, replicas: number, options?: CallOptions): Promise<{ deploymentId: string; desiredReplicas: number; readyReplicas: number; pids: number[] }>;
-  status(deployment: Pick<Deployment, 'id'>, options?: CallOptions): Promise<{ deploymentId: string; desiredReplicas: number; readyReplicas: number; pids: number[] }>;
+  scale(
+    deployment: Deployment,
+    replicas: number,
+    options?: CallOptions,
+  ): Promise<{ deploymentId: string; desiredReplicas: number; readyReplicas: number; pids: number[] }>;
+  status(
+    deployment: Pick<Deployment, 'id'>,
+    options?: CallOptions,
+  ): Promise<{ deploymentId: string; desiredReplicas: number; readyReplicas: number; pids: number[] }>;
   health(): Promise<ComponentHealth>;
   /** Lists the watched Deployments, writes the inventory and starts the watches; resolves once the first list is stored. */
   start(options?: CallOptions): Promise<void>;
@@ -79,29 +99,55 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
   let connected = 0;
 
   const infrastructure = (): Infrastructure => ({
-    id: settings.infrastructureId, name: `Kubernetes ${client.server}`, type: 'infrastructure', provider: 'kubernetes', labels: {},
-    status: 'running', spec: { server: client.server, namespaces: settings.namespaces }, updatedAt: clock.now(),
+    id: settings.infrastructureId,
+    name: `Kubernetes ${client.server}`,
+    type: 'infrastructure',
+    provider: 'kubernetes',
+    labels: {},
+    status: 'running',
+    spec: { server: client.server, namespaces: settings.namespaces },
+    updatedAt: clock.now(),
   });
 
   const toResource = (object: KubernetesObject): Deployment => {
-    const spec = object.spec as { replicas?: number; template?: { spec?: { containers?: { image?: string }[] } } } | undefined;
+    const spec = object.spec as
+      { replicas?: number; template?: { spec?: { containers?: { image?: string }[] } } } | undefined;
     const status = object.status as { readyReplicas?: number; availableReplicas?: number } | undefined;
     const replicas = spec?.replicas ?? 1;
     const ready = Math.min(status?.availableReplicas ?? 0, 10_000);
     const rollout = rolloutStatusOf(object);
     const image = spec?.template?.spec?.containers?.[0]?.image;
     return {
-      id: `${object.metadata?.namespace}/${object.metadata?.name}`, name: object.metadata?.name ?? '', type: 'deployment', infrastructureId: settings.infrastructureId,
-      labels: { ...object.metadata?.labels, 'kubernetes.io/namespace': object.metadata?.namespace ?? '' }, replicas, readyReplicas: ready,
-      status: rollout.failed ? 'failed' : replicas === 0 ? 'stopped' : ready >= replicas && rollout.done ? 'running' : ready === 0 ? 'pending' : 'degraded',
-      ...(image ? { image: image.slice(0, 512) } : {}), updatedAt: clock.now(),
+      id: `${object.metadata?.namespace}/${object.metadata?.name}`,
+      name: object.metadata?.name ?? '',
+      type: 'deployment',
+      infrastructureId: settings.infrastructureId,
+      labels: { ...object.metadata?.labels, 'kubernetes.io/namespace': object.metadata?.namespace ?? '' },
+      replicas,
+      readyReplicas: ready,
+      status: rollout.failed
+        ? 'failed'
+        : replicas === 0
+          ? 'stopped'
+          : ready >= replicas && rollout.done
+            ? 'running'
+            : ready === 0
+              ? 'pending'
+              : 'degraded',
+      ...(image ? { image: image.slice(0, 512) } : {}),
+      updatedAt: clock.now(),
     };
   };
 
   const record = async (current: Resource, previous: Resource | undefined) => {
     if (storage) {
       if (current.status === 'deleted') await storage.deleteResource({ id: current.id }).catch(() => undefined);
-      else await storage.putResource({ resource: current }).catch((error: unknown) => logger.warn('kubernetes provider: could not store a resource', { id: current.id, error: String(error) }));
+      else
+        await storage
+          .putResource({ resource: current })
+          .catch((error: unknown) =>
+            logger.warn('kubernetes provider: could not store a resource', { id: current.id, error: String(error) }),
+          );
     }
     for (const listener of listeners) {
       try {
@@ -122,11 +168,21 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
       return;
     }
     inventory.set(resource.id, resource);
-    if (previous && previous.status === resource.status && previous.replicas === resource.replicas && previous.readyReplicas === resource.readyReplicas && previous.image === resource.image) return;
+    if (
+      previous &&
+      previous.status === resource.status &&
+      previous.replicas === resource.replicas &&
+      previous.readyReplicas === resource.readyReplicas &&
+      previous.image === resource.image
+    )
+      return;
     await record(resource, previous);
   };
 
-  const listPath = (namespace: string) => namespace === '*' ? '/apis/apps/v1/deployments' : `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
+  const listPath = (namespace: string) =>
+    namespace === '*'
+      ? '/apis/apps/v1/deployments'
+      : `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
 
   const watchNamespace = async (namespace: string, delay = settings.rewatchDelayMs): Promise<void> => {
     if (closed) return;
@@ -144,27 +200,40 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
       }
     }
     let resourceVersion = list.metadata?.resourceVersion;
-    const controller = await client.watch(listPath(namespace), { resourceVersion }, (type, object) => {
-      const item = object as KubernetesObject;
-      if (type === 'BOOKMARK' || type === 'ERROR') return;
-      resourceVersion = item.metadata?.resourceVersion ?? resourceVersion;
-      item.kind = 'Deployment';
-      void upsert(item, type === 'DELETED');
-    }, (error) => {
-      connected = Math.max(0, connected - 1);
-      if (closed) return;
-      if (error) {
-        watchErrors++;
-        logger.warn('kubernetes provider: watch ended; re-listing', { namespace, error: error instanceof Error ? error.message : String(error) });
-      }
-      // Re-list and watch again: a dropped or expired watch never leaves the inventory stale for long.
-      const next = error ? Math.min(delay * 2, 30_000) : settings.rewatchDelayMs;
-      void clock.sleep(error ? delay : 0).then(() => watchNamespace(namespace, next)).catch((restartError: unknown) => {
-        watchErrors++;
-        logger.warn('kubernetes provider: could not restart a watch', { namespace, error: String(restartError) });
-        void clock.sleep(next).then(() => watchNamespace(namespace, Math.min(next * 2, 30_000)).catch(() => undefined));
-      });
-    });
+    const controller = await client.watch(
+      listPath(namespace),
+      { resourceVersion },
+      (type, object) => {
+        const item = object as KubernetesObject;
+        if (type === 'BOOKMARK' || type === 'ERROR') return;
+        resourceVersion = item.metadata?.resourceVersion ?? resourceVersion;
+        item.kind = 'Deployment';
+        void upsert(item, type === 'DELETED');
+      },
+      (error) => {
+        connected = Math.max(0, connected - 1);
+        if (closed) return;
+        if (error) {
+          watchErrors++;
+          logger.warn('kubernetes provider: watch ended; re-listing', {
+            namespace,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+        // Re-list and watch again: a dropped or expired watch never leaves the inventory stale for long.
+        const next = error ? Math.min(delay * 2, 30_000) : settings.rewatchDelayMs;
+        void clock
+          .sleep(error ? delay : 0)
+          .then(() => watchNamespace(namespace, next))
+          .catch((restartError: unknown) => {
+            watchErrors++;
+            logger.warn('kubernetes provider: could not restart a watch', { namespace, error: String(restartError) });
+            void clock
+              .sleep(next)
+              .then(() => watchNamespace(namespace, Math.min(next * 2, 30_000)).catch(() => undefined));
+          });
+      },
+    );
     connected++;
     if (closed) controller.abort();
     else watches.set(namespace, controller);
@@ -188,20 +257,50 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
       if (closed) throw new RemediationError('The kubernetes provider is closed.');
       const { namespace, name } = splitId(deployment.id);
       const path = workloadPath('Deployment', namespace, name);
-      const scale = await client.get<{ metadata: { resourceVersion: string } }>(`${path}/scale`, undefined, callOptions.signal);
+      const scale = await client.get<{ metadata: { resourceVersion: string } }>(
+        `${path}/scale`,
+        undefined,
+        callOptions.signal,
+      );
       await client.request({
-        method: 'PUT', path: `${path}/scale`, idempotent: true, query: { fieldManager: settings.fieldManager }, ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-        body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace, resourceVersion: scale.metadata.resourceVersion }, spec: { replicas } },
+        method: 'PUT',
+        path: `${path}/scale`,
+        idempotent: true,
+        query: { fieldManager: settings.fieldManager },
+        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+        body: {
+          apiVersion: 'autoscaling/v1',
+          kind: 'Scale',
+          metadata: { name, namespace, resourceVersion: scale.metadata.resourceVersion },
+          spec: { replicas },
+        },
       });
       const deadline = clock.now() + settings.scaleTimeoutMs;
       for (;;) {
         const current = await fetchStatus(deployment.id, callOptions.signal);
-        if (current.replicas !== replicas) throw new KubernetesConflictError(`Deployment ${deployment.id} was scaled to ${current.replicas} by someone else while scaling to ${replicas}.`, { status: 409, method: 'PUT', path });
-        if (current.readyReplicas === replicas && current.status !== 'degraded') return { deploymentId: deployment.id, desiredReplicas: replicas, readyReplicas: current.readyReplicas, pids: [] };
-        if (clock.now() >= deadline) throw new TimeoutError(`Deployment ${deployment.id}: ${current.readyReplicas} of ${replicas} replicas available after ${settings.scaleTimeoutMs} ms.`);
+        if (current.replicas !== replicas)
+          throw new KubernetesConflictError(
+            `Deployment ${deployment.id} was scaled to ${current.replicas} by someone else while scaling to ${replicas}.`,
+            { status: 409, method: 'PUT', path },
+          );
+        if (current.readyReplicas === replicas && current.status !== 'degraded')
+          return {
+            deploymentId: deployment.id,
+            desiredReplicas: replicas,
+            readyReplicas: current.readyReplicas,
+            pids: [],
+          };
+        if (clock.now() >= deadline)
+          throw new TimeoutError(
+            `Deployment ${deployment.id}: ${current.readyReplicas} of ${replicas} replicas available after ${settings.scaleTimeoutMs} ms.`,
+          );
         // Wake on the next watch event (or re-read after a second when watches are not running).
         await new Promise<void>((resolve) => {
-          const wake = () => { waiters.delete(wake); clearTimeout(timer); resolve(); };
+          const wake = () => {
+            waiters.delete(wake);
+            clearTimeout(timer);
+            resolve();
+          };
           const timer = setTimeout(wake, 1_000);
           waiters.add(wake);
         });
@@ -210,12 +309,19 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     async status(deployment, callOptions: CallOptions = {}) {
       const known = watches.size > 0 ? inventory.get(deployment.id) : undefined;
       const current = known ?? (await fetchStatus(deployment.id, callOptions.signal).catch(() => undefined));
-      return { deploymentId: deployment.id, desiredReplicas: current?.replicas ?? 0, readyReplicas: current?.readyReplicas ?? 0, pids: [] };
+      return {
+        deploymentId: deployment.id,
+        desiredReplicas: current?.replicas ?? 0,
+        readyReplicas: current?.readyReplicas ?? 0,
+        pids: [],
+      };
     },
     async health() {
       const data = { deployments: inventory.size, watches: connected, watchErrors, server: client.server };
       if (closed) return { status: 'down', data };
-      return connected < settings.namespaces.length ? { status: 'degraded', detail: 'a watch is reconnecting', data } : { status: 'ok', data };
+      return connected < settings.namespaces.length
+        ? { status: 'degraded', detail: 'a watch is reconnecting', data }
+        : { status: 'ok', data };
     },
     watchStatus(listener) {
       listeners.add(listener);

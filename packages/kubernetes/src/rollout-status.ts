@@ -31,34 +31,84 @@ export function rolloutStatusOf(object: KubernetesObject): RolloutStatus {
   const status = (object.status ?? {}) as WorkloadStatus;
   const wanted = (object.spec?.replicas as number | undefined) ?? 1;
   const name = `${object.kind} ${object.metadata?.namespace}/${object.metadata?.name}`;
-  const revision = object.kind === 'StatefulSet' ? status.updateRevision : object.metadata?.annotations?.['deployment.kubernetes.io/revision'];
+  const revision =
+    object.kind === 'StatefulSet'
+      ? status.updateRevision
+      : object.metadata?.annotations?.['deployment.kubernetes.io/revision'];
   const base = revision === undefined ? {} : { revision };
-  if ((object.metadata?.generation ?? 0) > (status.observedGeneration ?? -1)) return { done: false, failed: false, detail: `${name}: waiting for the controller to observe generation ${object.metadata?.generation}`, ...base };
+  if ((object.metadata?.generation ?? 0) > (status.observedGeneration ?? -1))
+    return {
+      done: false,
+      failed: false,
+      detail: `${name}: waiting for the controller to observe generation ${object.metadata?.generation}`,
+      ...base,
+    };
   const progressing = status.conditions?.find((condition) => condition.type === 'Progressing');
   if (object.kind === 'Deployment' && progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { done: false, failed: true, detail: `${name}: rollout exceeded its progress deadline (${progressing.message ?? 'ProgressDeadlineExceeded'})`, ...base };
+    return {
+      done: false,
+      failed: true,
+      detail: `${name}: rollout exceeded its progress deadline (${progressing.message ?? 'ProgressDeadlineExceeded'})`,
+      ...base,
+    };
   }
   const updated = status.updatedReplicas ?? 0;
-  if (updated < wanted) return { done: false, failed: false, detail: `${name}: ${updated} of ${wanted} replicas updated`, ...base };
+  if (updated < wanted)
+    return { done: false, failed: false, detail: `${name}: ${updated} of ${wanted} replicas updated`, ...base };
   if (object.kind === 'StatefulSet') {
     const ready = status.readyReplicas ?? 0;
-    if (ready < wanted) return { done: false, failed: false, detail: `${name}: ${ready} of ${wanted} replicas ready`, ...base };
-    if (status.updateRevision && status.currentRevision !== status.updateRevision) return { done: false, failed: false, detail: `${name}: waiting for revision ${status.updateRevision}`, ...base };
-    return { done: true, failed: false, detail: `${name}: ${ready} of ${wanted} replicas ready at revision ${status.updateRevision ?? '?'}`, ...base };
+    if (ready < wanted)
+      return { done: false, failed: false, detail: `${name}: ${ready} of ${wanted} replicas ready`, ...base };
+    if (status.updateRevision && status.currentRevision !== status.updateRevision)
+      return { done: false, failed: false, detail: `${name}: waiting for revision ${status.updateRevision}`, ...base };
+    return {
+      done: true,
+      failed: false,
+      detail: `${name}: ${ready} of ${wanted} replicas ready at revision ${status.updateRevision ?? '?'}`,
+      ...base,
+    };
   }
-  if ((status.replicas ?? 0) > updated) return { done: false, failed: false, detail: `${name}: ${(status.replicas ?? 0) - updated} old replica(s) pending termination`, ...base };
+  if ((status.replicas ?? 0) > updated)
+    return {
+      done: false,
+      failed: false,
+      detail: `${name}: ${(status.replicas ?? 0) - updated} old replica(s) pending termination`,
+      ...base,
+    };
   const available = status.availableReplicas ?? 0;
-  if (available < updated) return { done: false, failed: false, detail: `${name}: ${available} of ${updated} updated replicas available`, ...base };
-  return { done: true, failed: false, detail: `${name}: ${available} of ${wanted} replicas available at revision ${revision ?? '?'}`, ...base };
+  if (available < updated)
+    return {
+      done: false,
+      failed: false,
+      detail: `${name}: ${available} of ${updated} updated replicas available`,
+      ...base,
+    };
+  return {
+    done: true,
+    failed: false,
+    detail: `${name}: ${available} of ${wanted} replicas available at revision ${revision ?? '?'}`,
+    ...base,
+  };
 }
 
 /** A Deployment's ReplicaSets (owned by it), newest revision first. */
-export async function replicaSetsOf(client: KubernetesClient, deployment: KubernetesObject, signal?: AbortSignal): Promise<KubernetesObject[]> {
+export async function replicaSetsOf(
+  client: KubernetesClient,
+  deployment: KubernetesObject,
+  signal?: AbortSignal,
+): Promise<KubernetesObject[]> {
   const namespace = deployment.metadata!.namespace!;
-  const matchLabels = ((deployment.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels) ?? {};
-  const list = await client.get<KubernetesList>(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`, { labelSelector: selectorString(matchLabels) }, signal);
+  const matchLabels =
+    (deployment.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
+  const list = await client.get<KubernetesList>(
+    `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`,
+    { labelSelector: selectorString(matchLabels) },
+    signal,
+  );
   return list.items
-    .filter((replicaSet) => replicaSet.metadata?.ownerReferences?.some((owner) => owner.uid === deployment.metadata?.uid))
+    .filter((replicaSet) =>
+      replicaSet.metadata?.ownerReferences?.some((owner) => owner.uid === deployment.metadata?.uid),
+    )
     .sort((a, b) => revisionOf(b) - revisionOf(a));
 }
 
@@ -68,7 +118,13 @@ export function revisionOf(object: KubernetesObject): number {
 }
 
 /** Reads a Deployment or StatefulSet and its rollout status. */
-export async function readRollout(client: KubernetesClient, kind: 'Deployment' | 'StatefulSet', namespace: string, name: string, signal?: AbortSignal): Promise<{ object: KubernetesObject; status: RolloutStatus }> {
+export async function readRollout(
+  client: KubernetesClient,
+  kind: 'Deployment' | 'StatefulSet',
+  namespace: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<{ object: KubernetesObject; status: RolloutStatus }> {
   const object = await client.get<KubernetesObject>(workloadPath(kind, namespace, name), undefined, signal);
   return { object, status: rolloutStatusOf(object) };
 }

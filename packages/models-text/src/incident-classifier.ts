@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { parseWith, StateError, type Finding, type HistoryRecord, type LogFindingClassifier, type Storage } from '@iac-dharma/core/kernel';
+import {
+  parseWith,
+  StateError,
+  type Finding,
+  type HistoryRecord,
+  type LogFindingClassifier,
+  type Storage,
+} from '@iac-dharma/core/kernel';
 import { cosine, type SentenceEncoder } from './sentence-encoder.js';
 
 /** Options of an {@link IncidentClassifier}. */
 export const IncidentClassifierOptionsSchema = z.object({
   /** Categories users define, each with a few example incident texts (log lines, summaries). */
-  categories: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).refine((categories) => Object.keys(categories).length >= 2, 'give at least two categories'),
+  categories: z
+    .record(z.string().min(1), z.array(z.string().min(1)).min(1))
+    .refine((categories) => Object.keys(categories).length >= 2, 'give at least two categories'),
   /**
    * `prototype`: the category whose mean example embedding is nearest (cosine). `linear`: a softmax
    * regression trained on the example embeddings.
@@ -19,7 +28,13 @@ export const IncidentClassifierOptionsSchema = z.object({
   /** Most past incidents remembered (the oldest are forgotten). @default 5000 */
   maxRemembered: z.number().int().min(1).default(5000),
   /** Training of the `linear` head: full-batch gradient descent epochs, step and L2 weight. */
-  linear: z.object({ epochs: z.number().int().min(1).default(300), learningRate: z.number().positive().default(2), l2: z.number().min(0).default(1e-4) }).default({ epochs: 300, learningRate: 2, l2: 1e-4 }),
+  linear: z
+    .object({
+      epochs: z.number().int().min(1).default(300),
+      learningRate: z.number().positive().default(2),
+      l2: z.number().min(0).default(1e-4),
+    })
+    .default({ epochs: 300, learningRate: 2, l2: 1e-4 }),
 });
 
 /** Resolved options of an {@link IncidentClassifier}. */
@@ -57,11 +72,15 @@ export interface IncidentClassification {
 }
 
 /** The text of an incident: a finding's summary, its log templates and example lines, and extra log lines. */
-export function incidentText(finding: Pick<Finding, 'summary'> & { data?: Record<string, unknown> }, logLines: readonly string[] = []): string {
+export function incidentText(
+  finding: Pick<Finding, 'summary'> & { data?: Record<string, unknown> },
+  logLines: readonly string[] = [],
+): string {
   const parts = [finding.summary];
   const data = finding.data ?? {};
   if (typeof data['template'] === 'string') parts.push(data['template']);
-  if (Array.isArray(data['examples'])) parts.push(...data['examples'].filter((line): line is string => typeof line === 'string'));
+  if (Array.isArray(data['examples']))
+    parts.push(...data['examples'].filter((line): line is string => typeof line === 'string'));
   parts.push(...logLines);
   return parts.join('\n');
 }
@@ -99,9 +118,13 @@ export class IncidentClassifier implements LogFindingClassifier {
 
   /** Embeds the examples and builds the head. Call once before `classify`. */
   async fit(): Promise<void> {
-    const examples = this.#labels.flatMap((label, index) => this.options.categories[label]!.map((text) => ({ text, index })));
+    const examples = this.#labels.flatMap((label, index) =>
+      this.options.categories[label]!.map((text) => ({ text, index })),
+    );
     const embeddings = await this.#embedAll(examples.map((example) => example.text));
-    this.fitEmbeddings(embeddings.map((embedding, position) => ({ embedding, label: this.#labels[examples[position]!.index]! })));
+    this.fitEmbeddings(
+      embeddings.map((embedding, position) => ({ embedding, label: this.#labels[examples[position]!.index]! })),
+    );
   }
 
   /** Builds the head from embeddings already computed (labels must be category names). */
@@ -114,7 +137,11 @@ export class IncidentClassifier implements LogFindingClassifier {
       for (let index = 0; index < dimensions; index += 1) sum[index]! += example.embedding[index]!;
     }
     this.#prototypes = sums.map(normalise);
-    if (this.options.head === 'linear') this.#trainLinear(examples.map((example) => ({ x: example.embedding, y: indexOf.get(example.label)! })), dimensions);
+    if (this.options.head === 'linear')
+      this.#trainLinear(
+        examples.map((example) => ({ x: example.embedding, y: indexOf.get(example.label)! })),
+        dimensions,
+      );
   }
 
   /** Classifies an incident text (see {@link incidentText} to build one from a finding). */
@@ -133,17 +160,33 @@ export class IncidentClassifier implements LogFindingClassifier {
       category: result.category,
       score: result.score,
       scores: result.scores.slice(0, 3),
-      similar: result.similar.map(({ id, resource, resolution, outcome, similarity }) => ({ id, resource, resolution, outcome, similarity })),
+      similar: result.similar.map(({ id, resource, resolution, outcome, similarity }) => ({
+        id,
+        resource,
+        resolution,
+        outcome,
+        similarity,
+      })),
     };
   }
 
   /** Classifies an embedding computed elsewhere (same encoder). */
   classifyEmbedding(embedding: Float32Array): IncidentClassification {
     if (!this.#prototypes) throw new StateError('IncidentClassifier: call fit() before classify().');
-    const raw = this.options.head === 'linear' ? softmax(this.#logits(embedding)) : this.#prototypes.map((prototype) => cosine(prototype, embedding));
-    const scores = this.#labels.map((category, index) => ({ category, score: raw[index]! })).sort((a, b) => b.score - a.score);
+    const raw =
+      this.options.head === 'linear'
+        ? softmax(this.#logits(embedding))
+        : this.#prototypes.map((prototype) => cosine(prototype, embedding));
+    const scores = this.#labels
+      .map((category, index) => ({ category, score: raw[index]! }))
+      .sort((a, b) => b.score - a.score);
     const best = scores[0]!;
-    return { category: best.score >= this.options.minScore ? best.category : 'unknown', score: best.score, scores, similar: this.similarTo(embedding) };
+    return {
+      category: best.score >= this.options.minScore ? best.category : 'unknown',
+      score: best.score,
+      scores,
+      similar: this.similarTo(embedding),
+    };
   }
 
   /** The remembered incidents nearest to an embedding. */
@@ -158,7 +201,8 @@ export class IncidentClassifier implements LogFindingClassifier {
   async remember(incidents: readonly PastIncident[]): Promise<void> {
     const embeddings = await this.#embedAll(incidents.map((incident) => incident.text));
     incidents.forEach((incident, index) => this.#memory.push({ ...incident, embedding: embeddings[index]! }));
-    if (this.#memory.length > this.options.maxRemembered) this.#memory.splice(0, this.#memory.length - this.options.maxRemembered);
+    if (this.#memory.length > this.options.maxRemembered)
+      this.#memory.splice(0, this.#memory.length - this.options.maxRemembered);
   }
 
   /**
@@ -189,7 +233,8 @@ export class IncidentClassifier implements LogFindingClassifier {
 
   async #embedAll(texts: readonly string[]): Promise<Float32Array[]> {
     const result: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += 16) result.push(...(await this.#encoder.embed(texts.slice(start, start + 16))));
+    for (let start = 0; start < texts.length; start += 16)
+      result.push(...(await this.#encoder.embed(texts.slice(start, start + 16))));
     return result;
   }
 
@@ -222,7 +267,8 @@ export class IncidentClassifier implements LogFindingClassifier {
       for (let label = 0; label < classes; label += 1) {
         const weights = this.#weights[label]!;
         const gradient = gradients[label]!;
-        for (let index = 0; index < dimensions; index += 1) weights[index]! -= learningRate * (gradient[index]! / examples.length + l2 * weights[index]!);
+        for (let index = 0; index < dimensions; index += 1)
+          weights[index]! -= learningRate * (gradient[index]! / examples.length + l2 * weights[index]!);
         this.#bias[label]! -= (learningRate * biasGradient[label]!) / examples.length;
       }
     }

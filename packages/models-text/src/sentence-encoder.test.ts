@@ -35,13 +35,19 @@ describe('SentenceEncoder (onnxruntime-node)', () => {
     expect(worst).toBeLessThan(parity.tolerance);
     // Batched with padding gives the same vectors as one by one.
     const batch = await encoder.embed(parity.rows.slice(0, 4).map((row) => row.text));
-    batch.forEach((embedding, index) => expect(cosine(embedding, Float32Array.from(parity.rows[index]!.embedding))).toBeGreaterThan(0.9999));
+    batch.forEach((embedding, index) =>
+      expect(cosine(embedding, Float32Array.from(parity.rows[index]!.embedding))).toBeGreaterThan(0.9999),
+    );
     await encoder.release();
   });
 
   it('refuses a model whose bytes do not match the card', async () => {
     const source = createBundledModelSource({ directory: encoderArtifactsDirectory() });
-    const tampered = { ...source, readFile: async (id: string, file: string) => (file === 'vocab.txt' ? new TextEncoder().encode('[PAD]\n[UNK]\n[CLS]\n[SEP]\n') : source.readFile(id, file)) };
+    const tampered = {
+      ...source,
+      readFile: async (id: string, file: string) =>
+        file === 'vocab.txt' ? new TextEncoder().encode('[PAD]\n[UNK]\n[CLS]\n[SEP]\n') : source.readFile(id, file),
+    };
     await expect(SentenceEncoder.load({ source: tampered })).rejects.toThrow(ModelIntegrityError);
   });
 });

@@ -1,5 +1,19 @@
-import { ModelIntegrityError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession } from '@iac-dharma/core/kernel';
-import { checkPinnedDigest, defaultModelRuntime, prepareModelRuntime, sha256Hex, verifyModelCardSignature, type ModelPublicKey, type ModelSource } from '@iac-dharma/models';
+import {
+  ModelIntegrityError,
+  ValidationError,
+  type CallOptions,
+  type ModelRuntime,
+  type ModelSession,
+} from '@iac-dharma/core/kernel';
+import {
+  checkPinnedDigest,
+  defaultModelRuntime,
+  prepareModelRuntime,
+  sha256Hex,
+  verifyModelCardSignature,
+  type ModelPublicKey,
+  type ModelSource,
+} from '@iac-dharma/models';
 import { defaultEncoderSource } from '#platform';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.js';
 
@@ -55,10 +69,18 @@ export class SentenceEncoder {
     checkPinnedDigest(source.digests, id, ENCODER_CARD_FILE, await sha256Hex(cardBytes), source.name);
     const card = JSON.parse(new TextDecoder().decode(cardBytes)) as EncoderCard;
     if (typeof card.dimensions !== 'number' || card.tokenizer?.type !== 'wordpiece') {
-      throw new ValidationError(`encoder "${id}": encoder-card.json lacks dimensions or a wordpiece tokenizer`, [{ path: 'card', message: 'not an encoder card', code: 'custom' }]);
+      throw new ValidationError(`encoder "${id}": encoder-card.json lacks dimensions or a wordpiece tokenizer`, [
+        { path: 'card', message: 'not an encoder card', code: 'custom' },
+      ]);
     }
-    const [model, vocabulary] = await Promise.all([source.readFile(id, 'model.onnx', options), source.readFile(id, card.tokenizer.vocabulary, options)]);
-    const files = [['model.onnx', model], [card.tokenizer.vocabulary, vocabulary]] as const;
+    const [model, vocabulary] = await Promise.all([
+      source.readFile(id, 'model.onnx', options),
+      source.readFile(id, card.tokenizer.vocabulary, options),
+    ]);
+    const files = [
+      ['model.onnx', model],
+      [card.tokenizer.vocabulary, vocabulary],
+    ] as const;
     const digests = await Promise.all(files.map(([, bytes]) => sha256Hex(bytes)));
     files.forEach(([file], index) => checkPinnedDigest(source.digests, id, file, digests[index]!, source.name));
     if (options.publicKey !== undefined) await verifyModelCardSignature(card, options.publicKey, id);
@@ -67,11 +89,19 @@ export class SentenceEncoder {
       const actual = digests[index]!;
       // A signed card must name the digest of every file it vouches for.
       if ((expected && actual !== expected) || (!expected && options.publicKey !== undefined)) {
-        throw new ModelIntegrityError(`encoder "${id}": ${file} has sha256 ${actual}, but encoder-card.json says ${expected ?? 'nothing'}; reinstall the package or re-export the encoder.`);
+        throw new ModelIntegrityError(
+          `encoder "${id}": ${file} has sha256 ${actual}, but encoder-card.json says ${expected ?? 'nothing'}; reinstall the package or re-export the encoder.`,
+        );
       }
     });
-    const tokenizer = new WordPieceTokenizer(new TextDecoder().decode(vocabulary), { lowercase: card.tokenizer.lowercase, maxLength: card.maxTokens });
-    const session = await runtime.createSession({ bytes: model, ...(options.signal ? { signal: options.signal } : {}) });
+    const tokenizer = new WordPieceTokenizer(new TextDecoder().decode(vocabulary), {
+      lowercase: card.tokenizer.lowercase,
+      maxLength: card.maxTokens,
+    });
+    const session = await runtime.createSession({
+      bytes: model,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return new SentenceEncoder(card, tokenizer, session);
   }
 
@@ -94,7 +124,10 @@ export class SentenceEncoder {
       });
     });
     const dims = [texts.length, length];
-    const outputs = await this.session.run({ input_ids: { type: 'int64', data: ids, dims }, attention_mask: { type: 'int64', data: mask, dims } }, options);
+    const outputs = await this.session.run(
+      { input_ids: { type: 'int64', data: ids, dims }, attention_mask: { type: 'int64', data: mask, dims } },
+      options,
+    );
     const data = outputs['embedding']!.data as Float32Array;
     return texts.map((_, index) => data.slice(index * this.dimensions, (index + 1) * this.dimensions));
   }

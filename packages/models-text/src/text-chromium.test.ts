@@ -20,7 +20,13 @@ const packageRoot = fileURLToPath(new URL('../', import.meta.url));
 const artifacts = join(packageRoot, 'artifacts');
 const ortDist = join(dirname(fileURLToPath(import.meta.resolve('onnxruntime-web'))), '.');
 const parity = JSON.parse(readFileSync(join(artifacts, 'minilm', 'encoder-parity.json'), 'utf8')) as EncoderParity;
-const MESSAGES = ['Invalid user webmaster from 173.234.31.186', 'Invalid user test9 from 52.80.34.196', 'Connection closed by 212.47.254.145 [preauth]', 'Invalid user chen from 202.100.179.208', 'Invalid user pgadmin from 112.95.230.3'];
+const MESSAGES = [
+  'Invalid user webmaster from 173.234.31.186',
+  'Invalid user test9 from 52.80.34.196',
+  'Connection closed by 212.47.254.145 [preauth]',
+  'Invalid user chen from 202.100.179.208',
+  'Invalid user pgadmin from 112.95.230.3',
+];
 
 const ENTRY = `
 import { SentenceEncoder, IncidentClassifier } from '@iac-dharma/models-text';
@@ -53,7 +59,14 @@ function chromiumPath(): string {
   return match?.[1]?.trim() ?? '/usr/bin/chromium';
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.txt': 'text/plain', '.onnx': 'application/octet-stream' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.txt': 'text/plain',
+  '.onnx': 'application/octet-stream',
+};
 
 let server: Server;
 let browser: Browser;
@@ -73,16 +86,27 @@ beforeAll(async () => {
   const app = bundle.outputFiles[0]!.text;
   server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    if (path === '/') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><body><script type="module" src="/app.js"></script></body>');
+    if (path === '/')
+      return void response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><body><script type="module" src="/app.js"></script></body>');
     if (path === '/app.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(app);
-    const file = path.startsWith('/ort/') ? join(ortDist, path.slice(5)) : path.startsWith('/models/') ? join(artifacts, path.slice(8)) : '';
+    const file = path.startsWith('/ort/')
+      ? join(ortDist, path.slice(5))
+      : path.startsWith('/models/')
+        ? join(artifacts, path.slice(8))
+        : '';
     if (!file || file.includes('..') || !existsSync(file)) return void response.writeHead(404).end();
     response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -97,22 +121,44 @@ describe('text models in headless Chromium (onnxruntime-web)', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
-        // Embeddings of the short texts only (the 256-token ones take seconds in WebAssembly on a loaded machine).
+    // Embeddings of the short texts only (the 256-token ones take seconds in WebAssembly on a loaded machine).
     const short = parity.rows.filter((row) => row.ids.length <= 64);
     const ordered = [...short, ...parity.rows.filter((row) => row.ids.length > 64)];
     const result = await page.evaluate(
-      ([input, count]) => (window as unknown as { dharmaText: { embed(texts: string[], count: number): Promise<{ ids: number[][]; embeddings: number[][]; category: string }> } }).dharmaText.embed(input, count),
+      ([input, count]) =>
+        (
+          window as unknown as {
+            dharmaText: {
+              embed(
+                texts: string[],
+                count: number,
+              ): Promise<{ ids: number[][]; embeddings: number[][]; category: string }>;
+            };
+          }
+        ).dharmaText.embed(input, count),
       [ordered.map((row) => row.text), short.length] as const,
     );
     expect(result.ids).toEqual(ordered.map((row) => row.ids));
     expect(result.embeddings).toHaveLength(short.length);
     let worst = 0;
-    short.forEach((row, index) => row.embedding.forEach((value, position) => (worst = Math.max(worst, Math.abs(value - result.embeddings[index]![position]!)))));
+    short.forEach((row, index) =>
+      row.embedding.forEach(
+        (value, position) => (worst = Math.max(worst, Math.abs(value - result.embeddings[index]![position]!))),
+      ),
+    );
     expect(worst).toBeLessThan(parity.tolerance);
     expect(result.category).toBe('disk');
     const node = new LogTemplateMiner();
     const nodeTemplates = MESSAGES.map((message) => node.add(message).id).map((id) => node.template(id)!.template);
-    expect(await page.evaluate((input) => (window as unknown as { dharmaText: { templates(messages: string[]): string[] } }).dharmaText.templates(input), MESSAGES)).toEqual(nodeTemplates);
+    expect(
+      await page.evaluate(
+        (input) =>
+          (window as unknown as { dharmaText: { templates(messages: string[]): string[] } }).dharmaText.templates(
+            input,
+          ),
+        MESSAGES,
+      ),
+    ).toEqual(nodeTemplates);
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);

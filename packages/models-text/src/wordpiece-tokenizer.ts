@@ -46,13 +46,19 @@ export class WordPieceTokenizer {
     this.#maxLength = options.maxLength ?? 256;
     const special = (token: string) => {
       const id = this.#vocabulary.get(token);
-      if (id === undefined) throw new ValidationError(`the vocabulary has no ${token} token`, [{ path: 'vocabulary', message: `missing ${token}`, code: 'custom' }]);
+      if (id === undefined)
+        throw new ValidationError(`the vocabulary has no ${token} token`, [
+          { path: 'vocabulary', message: `missing ${token}`, code: 'custom' },
+        ]);
       return id;
     };
     this.#unknown = special('[UNK]');
     this.#classify = special('[CLS]');
     this.#separator = special('[SEP]');
-    if (this.#maxLength < 2) throw new ValidationError('maxLength must be at least 2', [{ path: 'maxLength', message: 'too small', code: 'too_small' }]);
+    if (this.#maxLength < 2)
+      throw new ValidationError('maxLength must be at least 2', [
+        { path: 'maxLength', message: 'too small', code: 'too_small' },
+      ]);
   }
 
   /** Number of tokens in the vocabulary. */
@@ -137,7 +143,13 @@ export class WordPieceTokenizer {
 
 function isPunctuation(char: string): boolean {
   const code = char.codePointAt(0)!;
-  if ((code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126)) return true;
+  if (
+    (code >= 33 && code <= 47) ||
+    (code >= 58 && code <= 64) ||
+    (code >= 91 && code <= 96) ||
+    (code >= 123 && code <= 126)
+  )
+    return true;
   return PUNCTUATION.test(char);
 }
 

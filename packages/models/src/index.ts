@@ -40,16 +40,30 @@ export {
 // Loading and running
 export { Model, toMatrix, type OutputMatrix } from './loading/model.js';
 export { MODEL_CARD_FILE, type ModelSource } from './loading/model-source.js';
-export { defaultModelRuntime, loadModel, type LoadModelByIdOptions, type LoadModelFromBytesOptions, type LoadModelOptions } from './loading/load-model.js';
+export {
+  defaultModelRuntime,
+  loadModel,
+  type LoadModelByIdOptions,
+  type LoadModelFromBytesOptions,
+  type LoadModelOptions,
+} from './loading/load-model.js';
 export {
   createOrtModelRuntime,
   prepareModelRuntime,
   type OrtModuleLike,
-  type PreparableModelRuntime, type OrtRuntimeOptions, type OrtSessionLike, type OrtTensorLike,
+  type PreparableModelRuntime,
+  type OrtRuntimeOptions,
+  type OrtSessionLike,
+  type OrtTensorLike,
 } from './runtime/ort-model-runtime.js';
 
 // Platform bindings (node: onnxruntime-node + artifacts folder; browser: onnxruntime-web + base URL)
-export { createBundledModelSource, createOnnxRuntime, type BundledModelSourceOptions, type OnnxRuntimeOptions } from '#platform';
+export {
+  createBundledModelSource,
+  createOnnxRuntime,
+  type BundledModelSourceOptions,
+  type OnnxRuntimeOptions,
+} from '#platform';
 
 // Feature extractors
 export { baselineOf, normalize } from './features/normalize.js';
@@ -65,10 +79,20 @@ export {
   type NslKddTrafficFeature,
   type NslKddTrafficFeatures,
 } from './features/nsl-kdd-fields.js';
-export { ConnectionSchema, NslKddTrafficWindow, type Connection, type NslKddTrafficWindowOptions } from './features/nsl-kdd-traffic-window.js';
+export {
+  ConnectionSchema,
+  NslKddTrafficWindow,
+  type Connection,
+  type NslKddTrafficWindowOptions,
+} from './features/nsl-kdd-traffic-window.js';
 
 // Analyzers
-export { FailurePredictor, type FailureHistory, type FailurePrediction, type FailurePredictorOptions } from './analyzers/failure-predictor.js';
+export {
+  FailurePredictor,
+  type FailureHistory,
+  type FailurePrediction,
+  type FailurePredictorOptions,
+} from './analyzers/failure-predictor.js';
 export { ThreatDetector, type ThreatDetectorOptions, type ThreatVerdict } from './analyzers/threat-detector.js';
 export { ChurnPredictor, type ChurnPrediction, type ChurnPredictorOptions } from './analyzers/churn-predictor.js';
 export { lazyModel, type ModelOptions, type ModelReference } from './analyzers/model-reference.js';

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine, type EventRecordInput, type MetricSampleInput, type PredictionFinding, type ThreatFinding, type InsightFinding } from '@iac-dharma/core';
+import {
+  createEngine,
+  type Engine,
+  type EventRecordInput,
+  type MetricSampleInput,
+  type PredictionFinding,
+  type ThreatFinding,
+  type InsightFinding,
+} from '@iac-dharma/core';
 import { ManualClock } from '@iac-dharma/core/testing';
 import { ChurnPredictor, FailurePredictor, ThreatDetector, NSL_KDD_TRAFFIC_FEATURES } from '../src/index.js';
 import { flat, readCard, readParity } from './artifacts.js';
@@ -13,7 +21,9 @@ afterEach(async () => {
 describe('FailurePredictor', () => {
   const parity = readParity('failure');
   const sensors = parity.sensorNames!;
-  const byProbability = [...parity.rows].sort((a, b) => flat(a.outputs['failureProbability'])[0]! - flat(b.outputs['failureProbability'])[0]!);
+  const byProbability = [...parity.rows].sort(
+    (a, b) => flat(a.outputs['failureProbability'])[0]! - flat(b.outputs['failureProbability'])[0]!,
+  );
   const healthy = byProbability[0]!;
   const failing = byProbability[byProbability.length - 1]!;
   const window = (row: typeof healthy) => (row.raw as { sensors: number[][] }).sensors;
@@ -34,7 +44,14 @@ describe('FailurePredictor', () => {
     const metrics = Object.fromEntries(sensors.map((sensor) => [sensor, `turbofan.${sensor}`]));
     engine = createEngine({ clock, analyzers: [new FailurePredictor({ metrics, threshold: 0.5 })] });
     const samples = (resource: string, rows: number[][]): MetricSampleInput[] =>
-      rows.flatMap((row, cycle) => row.map((value, index) => ({ resource, metric: metrics[sensors[index]!]!, value, timestamp: 1_000 + cycle * 1_000 })));
+      rows.flatMap((row, cycle) =>
+        row.map((value, index) => ({
+          resource,
+          metric: metrics[sensors[index]!]!,
+          value,
+          timestamp: 1_000 + cycle * 1_000,
+        })),
+      );
     const findings: PredictionFinding[] = [];
     engine.on('prediction', (finding) => findings.push(finding));
     await engine.ingest([...samples('engine-healthy', window(healthy)), ...samples('engine-failing', window(failing))]);
@@ -59,7 +76,10 @@ describe('ThreatDetector', () => {
 
   it('classify() returns the category and attack probability of featurised rows', async () => {
     const detector = new ThreatDetector();
-    const [verdictAttack, verdictNormal] = await detector.classify([attack.raw as Record<string, unknown>, normal.raw as Record<string, unknown>]);
+    const [verdictAttack, verdictNormal] = await detector.classify([
+      attack.raw as Record<string, unknown>,
+      normal.raw as Record<string, unknown>,
+    ]);
     expect(verdictAttack).toMatchObject({ isThreat: true, category: 'dos' });
     expect(verdictAttack!.probability).toBeCloseTo(1 - flat(attack.outputs['probabilities'])[0]!, 5);
     expect(verdictNormal!.isThreat).toBe(false);
@@ -70,8 +90,17 @@ describe('ThreatDetector', () => {
     engine = createEngine({ clock: new ManualClock(), analyzers: [detector] });
     const threats: ThreatFinding[] = [];
     engine.on('threat', (finding) => threats.push(finding));
-    const event = (resource: string, attributes: Record<string, unknown>): EventRecordInput => ({ kind: 'event', type: 'connection', resource, attributes: attributes as never });
-    const withoutTraffic = Object.fromEntries(Object.entries(normal.raw as Record<string, unknown>).filter(([name]) => !(NSL_KDD_TRAFFIC_FEATURES as readonly string[]).includes(name)));
+    const event = (resource: string, attributes: Record<string, unknown>): EventRecordInput => ({
+      kind: 'event',
+      type: 'connection',
+      resource,
+      attributes: attributes as never,
+    });
+    const withoutTraffic = Object.fromEntries(
+      Object.entries(normal.raw as Record<string, unknown>).filter(
+        ([name]) => !(NSL_KDD_TRAFFIC_FEATURES as readonly string[]).includes(name),
+      ),
+    );
     await engine.ingest([
       event('10.0.0.5', attack.raw as Record<string, unknown>),
       event('10.0.0.6', normal.raw as Record<string, unknown>),
@@ -79,7 +108,11 @@ describe('ThreatDetector', () => {
       event('10.0.0.8', { ...(normal.raw as Record<string, unknown>), src_bytes: 'lots' }), // invalid: skipped
     ]);
     expect(threats.map((finding) => finding.resource)).toContain('10.0.0.5');
-    expect(threats.find((finding) => finding.resource === '10.0.0.5')).toMatchObject({ isThreat: true, category: 'dos', model: 'threat' });
+    expect(threats.find((finding) => finding.resource === '10.0.0.5')).toMatchObject({
+      isThreat: true,
+      category: 'dos',
+      model: 'threat',
+    });
     expect(detector.stats()).toEqual({ scored: 3, rejected: 1 });
   });
 });
@@ -91,7 +124,9 @@ describe('ChurnPredictor', () => {
     const predictor = new ChurnPredictor();
     const rows = parity.rows.map((row) => row.raw as Record<string, unknown>);
     const predictions = await predictor.predict(rows);
-    predictions.forEach((prediction, index) => expect(prediction.probability).toBeCloseTo(flat(parity.rows[index]!.outputs['probabilities'])[1]!, 5));
+    predictions.forEach((prediction, index) =>
+      expect(prediction.probability).toBeCloseTo(flat(parity.rows[index]!.outputs['probabilities'])[1]!, 5),
+    );
     const blank = rows.findIndex((row) => String(row['TotalCharges']).trim() === '');
     expect(blank).toBeGreaterThanOrEqual(0);
     expect(predictions[blank]!.imputed).toEqual(['TotalCharges']);
@@ -103,8 +138,17 @@ describe('ChurnPredictor', () => {
     engine.on('insight', (finding) => insights.push(finding));
     const risky = parity.rows.filter((row) => flat(row.outputs['probabilities'])[1]! >= 0.5).slice(0, 3);
     const safe = parity.rows.filter((row) => flat(row.outputs['probabilities'])[1]! < 0.2).slice(0, 3);
-    await engine.ingest([...risky, ...safe].map((row, index) => ({ kind: 'event' as const, type: 'account', resource: `customer-${index}`, attributes: row.raw as never })));
-    expect(insights.map((finding) => finding.resource).sort()).toEqual(['customer-0', 'customer-1', 'customer-2'].slice(0, risky.length));
+    await engine.ingest(
+      [...risky, ...safe].map((row, index) => ({
+        kind: 'event' as const,
+        type: 'account',
+        resource: `customer-${index}`,
+        attributes: row.raw as never,
+      })),
+    );
+    expect(insights.map((finding) => finding.resource).sort()).toEqual(
+      ['customer-0', 'customer-1', 'customer-2'].slice(0, risky.length),
+    );
     expect(insights[0]).toMatchObject({ topic: 'churn', kind: 'insight' });
   });
 });

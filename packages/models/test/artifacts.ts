@@ -10,7 +10,9 @@ export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url)
 /** Ids of every artifact folder holding a card. */
 export function artifactIds(): string[] {
   if (!existsSync(ARTIFACTS)) return [];
-  return readdirSync(ARTIFACTS).filter((id) => existsSync(join(ARTIFACTS, id, 'model-card.json'))).sort();
+  return readdirSync(ARTIFACTS)
+    .filter((id) => existsSync(join(ARTIFACTS, id, 'model-card.json')))
+    .sort();
 }
 
 export function readCard(id: string): ModelCard {

@@ -34,7 +34,10 @@ describe('model integrity', () => {
 
   it('truncated bytes from a source fail the same way', async () => {
     const source = createBundledModelSource({ directory: ARTIFACTS });
-    const truncating = { ...source, readFile: async (id: string, file: string) => (await source.readFile(id, file)).subarray(0, 100) };
+    const truncating = {
+      ...source,
+      readFile: async (id: string, file: string) => (await source.readFile(id, file)).subarray(0, 100),
+    };
     const runtime = spyRuntime();
     const error = await loadModel({ id: 'threat', source: truncating, runtime }).catch((caught: unknown) => caught);
     expect(DharmaError.isInstance(error) && error.code).toBe('MODEL_INTEGRITY_ERROR');

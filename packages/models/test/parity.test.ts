@@ -27,13 +27,21 @@ function extractAll(id: string): { batch: Float32Array; rows: number; width: num
   const parity = readParity(id);
   if (card.window) {
     const extractor = new WindowExtractor(card);
-    const batch = new Float32Array(parity.rows.length * (card.windowFeatures ? extractor.width : card.window.length * card.features.length));
+    const batch = new Float32Array(
+      parity.rows.length * (card.windowFeatures ? extractor.width : card.window.length * card.features.length),
+    );
     const width = batch.length / parity.rows.length;
-    parity.rows.forEach((row, index) => extractor.encodeInto((row.raw as { sensors: number[][] }).sensors, batch, index * width));
+    parity.rows.forEach((row, index) =>
+      extractor.encodeInto((row.raw as { sensors: number[][] }).sensors, batch, index * width),
+    );
     return { batch, rows: parity.rows.length, width };
   }
   const extractor = TabularExtractor.fromCard(card);
-  return { batch: extractor.encodeBatch(parity.rows.map((row) => row.raw as Record<string, unknown>)), rows: parity.rows.length, width: extractor.width };
+  return {
+    batch: extractor.encodeBatch(parity.rows.map((row) => row.raw as Record<string, unknown>)),
+    rows: parity.rows.length,
+    width: extractor.width,
+  };
 }
 
 // Node runs either binding: onnxruntime-node (native) when installed, else onnxruntime-web's wasm backend.
@@ -49,11 +57,21 @@ describe('the Node runtime', () => {
   });
 
   it('refuses an unknown backend naming the field', () => {
-    expect(() => createOnnxRuntime({ backend: 'gpu' as never })).toThrow(/backend: expected 'auto', 'native' or 'wasm'/);
+    expect(() => createOnnxRuntime({ backend: 'gpu' as never })).toThrow(
+      /backend: expected 'auto', 'native' or 'wasm'/,
+    );
   });
 });
 
-describe.each(ids.flatMap((id) => [[id, 'native'], [id, 'wasm']] as const))('model %s on the %s backend', (id, backend) => {
+describe.each(
+  ids.flatMap(
+    (id) =>
+      [
+        [id, 'native'],
+        [id, 'wasm'],
+      ] as const,
+  ),
+)('model %s on the %s backend', (id, backend) => {
   const parity = readParity(id);
   let model: Model;
   beforeAll(async () => {
@@ -63,7 +81,11 @@ describe.each(ids.flatMap((id) => [[id, 'native'], [id, 'wasm']] as const))('mod
   it('extraction(raw) equals the parity input within 1e-5', () => {
     const { batch, width } = extractAll(id);
     // The model consumes float32: compare with the parity input as float32 (it may be written in float64).
-    const worst = Math.max(...parity.rows.map((row, index) => maxDiff(batch.subarray(index * width, (index + 1) * width), flat(row.input).map(Math.fround))));
+    const worst = Math.max(
+      ...parity.rows.map((row, index) =>
+        maxDiff(batch.subarray(index * width, (index + 1) * width), flat(row.input).map(Math.fround)),
+      ),
+    );
     expect(worst).toBeLessThanOrEqual(TOLERANCE);
   });
 
@@ -75,23 +97,30 @@ describe.each(ids.flatMap((id) => [[id, 'native'], [id, 'wasm']] as const))('mod
       const want = parity.rows.flatMap((row) => flat(row.outputs[name]));
       expect(got.length, `output ${name}`).toBe(want.length);
       // Relative 1e-5 for values above 1: kernels accumulate in different orders (LSTM rul ≈ 100 differs by a few float32 ulps).
-      const worst = Math.max(...want.map((value, index) => Math.abs(got[index]! - value) / Math.max(1, Math.abs(value))));
+      const worst = Math.max(
+        ...want.map((value, index) => Math.abs(got[index]! - value) / Math.max(1, Math.abs(value))),
+      );
       expect(worst, `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
     }
   });
 
-  it.runIf(backend === 'native')('the browser runtime (onnxruntime-web, wasm) gives the same numbers as Node (relative 1e-5)', async () => {
-    const web: ModelRuntime = createWebRuntime();
-    const webModel = await loadModel({ bytes: readBytes(id), card: readCard(id), runtime: web });
-    const { batch, rows } = extractAll(id);
-    const [nodeOut, webOut] = await Promise.all([model.run(batch, rows), webModel.run(batch, rows)]);
-    // Relative 1e-5: the wasm and native kernels accumulate in different orders (LSTM rul ≈ 100 differs by a few float32 ulps).
-    for (const name of Object.keys(nodeOut)) {
-      const web = Array.from(webOut[name]!.data as ArrayLike<number | bigint>, Number);
-      const native = Array.from(nodeOut[name]!.data as ArrayLike<number | bigint>, Number);
-      const worst = Math.max(...native.map((value, index) => Math.abs(web[index]! - value) / Math.max(1, Math.abs(value))));
-      expect(worst, `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
-    }
-    await webModel.release();
-  });
+  it.runIf(backend === 'native')(
+    'the browser runtime (onnxruntime-web, wasm) gives the same numbers as Node (relative 1e-5)',
+    async () => {
+      const web: ModelRuntime = createWebRuntime();
+      const webModel = await loadModel({ bytes: readBytes(id), card: readCard(id), runtime: web });
+      const { batch, rows } = extractAll(id);
+      const [nodeOut, webOut] = await Promise.all([model.run(batch, rows), webModel.run(batch, rows)]);
+      // Relative 1e-5: the wasm and native kernels accumulate in different orders (LSTM rul ≈ 100 differs by a few float32 ulps).
+      for (const name of Object.keys(nodeOut)) {
+        const web = Array.from(webOut[name]!.data as ArrayLike<number | bigint>, Number);
+        const native = Array.from(nodeOut[name]!.data as ArrayLike<number | bigint>, Number);
+        const worst = Math.max(
+          ...native.map((value, index) => Math.abs(web[index]! - value) / Math.max(1, Math.abs(value))),
+        );
+        expect(worst, `output ${name}`).toBeLessThanOrEqual(TOLERANCE);
+      }
+      await webModel.release();
+    },
+  );
 });

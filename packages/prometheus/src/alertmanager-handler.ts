@@ -1,5 +1,14 @@
 import { hostname } from 'node:os';
-import { noopLogger, systemClock, type Clock, type ComponentHealth, type Finding, type FindingHandler, type Logger, type Severity } from '@iac-dharma/core/kernel';
+import {
+  noopLogger,
+  systemClock,
+  type Clock,
+  type ComponentHealth,
+  type Finding,
+  type FindingHandler,
+  type Logger,
+  type Severity,
+} from '@iac-dharma/core/kernel';
 import { postJson } from './http-post.js';
 import { findingKey, matches, type FindingMatch } from './notification-policy.js';
 
@@ -56,12 +65,23 @@ const ALERT_NAMES: Record<Finding['kind'], string> = {
 };
 
 /** Alertmanager's conventional severities (`critical`, `warning`, `info`) from the SDK's five. */
-const AM_SEVERITY: Record<Severity, string> = { critical: 'critical', high: 'critical', medium: 'warning', low: 'info', info: 'info' };
+const AM_SEVERITY: Record<Severity, string> = {
+  critical: 'critical',
+  high: 'critical',
+  medium: 'warning',
+  low: 'info',
+  info: 'info',
+};
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Alertmanager labels and annotations for a finding. @internal */
-export function alertFromFinding(finding: Finding, extra: Record<string, string>, generatorURL: string, endsAt: number): AlertmanagerAlert {
+export function alertFromFinding(
+  finding: Finding,
+  extra: Record<string, string>,
+  generatorURL: string,
+  endsAt: number,
+): AlertmanagerAlert {
   const labels: Record<string, string> = {};
   // The finding's own labels first (Prometheus labels of the series), so ours win on a clash.
   for (const [name, value] of Object.entries(finding.labels ?? {})) {
@@ -88,7 +108,13 @@ export function alertFromFinding(finding: Finding, extra: Record<string, string>
     const at = finding.exhaustionUpperAt ?? finding.exhaustionAt;
     if (at !== undefined) annotations.exhaustion_at = new Date(at).toISOString();
   }
-  return { labels, annotations, startsAt: new Date(finding.timestamp).toISOString(), endsAt: new Date(endsAt).toISOString(), generatorURL };
+  return {
+    labels,
+    annotations,
+    startsAt: new Date(finding.timestamp).toISOString(),
+    endsAt: new Date(endsAt).toISOString(),
+    generatorURL,
+  };
 }
 
 /**
@@ -101,14 +127,22 @@ export function alertFromFinding(finding: Finding, extra: Record<string, string>
  * counted, never thrown into the engine.
  */
 export function createAlertmanagerHandler(options: AlertmanagerHandlerOptions): AlertmanagerHandler {
-  const urls = (Array.isArray(options.url) ? options.url : [options.url]).map((url) => `${url.replace(/\/+$/, '')}/api/v2/alerts`);
+  const urls = (Array.isArray(options.url) ? options.url : [options.url]).map(
+    (url) => `${url.replace(/\/+$/, '')}/api/v2/alerts`,
+  );
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? noopLogger;
   const activeForMs = options.activeForMs ?? 900_000;
   const resendIntervalMs = options.resendIntervalMs ?? 60_000;
   const host = hostname();
-  const generatorURL = options.generatorURL ?? ((finding: Finding) => `http://${host}/dharma/findings/${encodeURIComponent(finding.id)}`);
-  const post = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 250, ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const generatorURL =
+    options.generatorURL ?? ((finding: Finding) => `http://${host}/dharma/findings/${encodeURIComponent(finding.id)}`);
+  const post = {
+    timeoutMs: options.timeoutMs ?? 5000,
+    retries: options.retries ?? 3,
+    backoffMs: options.backoffMs ?? 250,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
   const firing = new Map<string, { finding: Finding; lastSeen: number; startsAt: number }>();
   const counts = { sent: 0, resolved: 0, failed: 0, filtered: 0 };
   const inFlight = new Set<Promise<void>>();
@@ -178,7 +212,9 @@ export function createAlertmanagerHandler(options: AlertmanagerHandlerOptions): 
     },
     stats: () => ({ ...counts }),
     async health(): Promise<ComponentHealth> {
-      return counts.failed > 0 && counts.sent === 0 ? { status: 'degraded', detail: `${counts.failed} alert(s) could not be sent` } : { status: 'ok' };
+      return counts.failed > 0 && counts.sent === 0
+        ? { status: 'degraded', detail: `${counts.failed} alert(s) could not be sent` }
+        : { status: 'ok' };
     },
     async close() {
       clearInterval(timer);

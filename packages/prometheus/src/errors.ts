@@ -2,13 +2,7 @@ import { DharmaError, type DharmaErrorOptions } from '@iac-dharma/core/kernel';
 
 /** Why a push body (remote-write or OTLP) was refused. */
 export type PushErrorReason =
-  | 'content-type'
-  | 'content-encoding'
-  | 'too-large'
-  | 'snappy'
-  | 'protobuf'
-  | 'json'
-  | 'method';
+  'content-type' | 'content-encoding' | 'too-large' | 'snappy' | 'protobuf' | 'json' | 'method';
 
 /**
  * A remote-write or OTLP request could not be accepted. `status` is the HTTP status the receivers answer
@@ -43,8 +37,15 @@ export class PrometheusApiError extends DharmaError {
   /** The API's `errorType` when it sent one, e.g. `bad_data`. */
   readonly errorType: string | undefined;
 
-  constructor(kind: PrometheusErrorKind, message: string, options: DharmaErrorOptions & { status?: number; errorType?: string } = {}) {
-    super('PROMETHEUS_API_ERROR', message, { isRetryable: kind === 'unreachable' || kind === 'timeout' || kind === 'server', ...options });
+  constructor(
+    kind: PrometheusErrorKind,
+    message: string,
+    options: DharmaErrorOptions & { status?: number; errorType?: string } = {},
+  ) {
+    super('PROMETHEUS_API_ERROR', message, {
+      isRetryable: kind === 'unreachable' || kind === 'timeout' || kind === 'server',
+      ...options,
+    });
     this.name = 'PrometheusApiError';
     this.kind = kind;
     this.status = options.status;

@@ -8,28 +8,54 @@ import { describe, expect, it } from 'vitest';
 import { alertingRules, createFindingsMetrics, grafanaDashboard } from './index.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'dharma-rules-'));
-const promtool = (args: string[], input?: string) => execFileSync('promtool', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+const promtool = (args: string[], input?: string) =>
+  execFileSync('promtool', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 
 const anomaly = (series: string, score: number, timestamp: number): Finding => ({
-  kind: 'anomaly', id: `a-${series}-${timestamp}`, resource: series.split('/')[0]!, series, timestamp, analyzer: 'anomaly', severity: 'high', score, summary: 'x',
+  kind: 'anomaly',
+  id: `a-${series}-${timestamp}`,
+  resource: series.split('/')[0]!,
+  series,
+  timestamp,
+  analyzer: 'anomaly',
+  severity: 'high',
+  score,
+  summary: 'x',
 });
 const forecast = (series: string, exhaustionUpperAt: number, timestamp: number): Finding => ({
-  kind: 'forecast', id: `f-${series}`, resource: series.split('/')[0]!, series, timestamp, analyzer: 'capacity-forecaster', severity: 'critical', score: 0.9,
-  summary: `${series} is forecast to fall below 0.05 in 2 h`, threshold: 0.05, exhaustionUpperAt, level: 0.95, horizon: 48,
+  kind: 'forecast',
+  id: `f-${series}`,
+  resource: series.split('/')[0]!,
+  series,
+  timestamp,
+  analyzer: 'capacity-forecaster',
+  severity: 'critical',
+  score: 0.9,
+  summary: `${series} is forecast to fall below 0.05 in 2 h`,
+  threshold: 0.05,
+  exhaustionUpperAt,
+  level: 0.95,
+  horizon: 48,
 });
 
 describe('createFindingsMetrics', () => {
   it('exports anomaly scores, time to exhaustion and active findings, and expires them', async () => {
     let now = 1_000_000;
     const engineMetrics = createPrometheusMetrics();
-    const metrics = createFindingsMetrics({ registry: engineMetrics.registry, now: () => now, anomalyActiveMs: 60_000 });
+    const metrics = createFindingsMetrics({
+      registry: engineMetrics.registry,
+      now: () => now,
+      anomalyActiveMs: 60_000,
+    });
     const context = {} as never;
     await metrics.handleFinding(anomaly('web-1/cpu', 0.93, now), context);
     await metrics.handleFinding(forecast('web-1/disk_free', now + 7_200_000, now), context);
     engineMetrics.findingProduced('anomaly', 'high');
     const text = await engineMetrics.registry.metrics();
     expect(text).toContain('dharma_anomaly_score{resource="web-1",series="web-1/cpu",analyzer="anomaly"} 0.93');
-    expect(text).toContain('dharma_forecast_exhaustion_seconds{resource="web-1",series="web-1/disk_free",direction="below"} 7200');
+    expect(text).toContain(
+      'dharma_forecast_exhaustion_seconds{resource="web-1",series="web-1/disk_free",direction="below"} 7200',
+    );
     expect(text).toContain('dharma_active_findings{kind="anomaly",severity="high"} 1');
     expect(text).toContain('dharma_findings_total{kind="anomaly",severity="high"} 1');
     // The exposition is valid for Prometheus (promtool lints it).
@@ -37,7 +63,9 @@ describe('createFindingsMetrics', () => {
     now += 61_000;
     const later = await engineMetrics.registry.metrics();
     expect(later).not.toContain('dharma_anomaly_score{');
-    expect(later).toContain('dharma_forecast_exhaustion_seconds{resource="web-1",series="web-1/disk_free",direction="below"} 7139');
+    expect(later).toContain(
+      'dharma_forecast_exhaustion_seconds{resource="web-1",series="web-1/disk_free",direction="below"} 7139',
+    );
   });
 });
 
@@ -50,7 +78,9 @@ describe('shipped alerting rules', () => {
 
   it('fire as intended on series like the exporter writes (promtool test rules)', () => {
     writeFileSync(join(folder, 'dharma-alerts.yml'), alertingRules());
-    writeFileSync(join(folder, 'dharma-alerts.test.yml'), `
+    writeFileSync(
+      join(folder, 'dharma-alerts.test.yml'),
+      `
 rule_files: [dharma-alerts.yml]
 evaluation_interval: 1m
 tests:
@@ -87,7 +117,8 @@ tests:
             exp_annotations:
               summary: "1 critical forecast finding(s) active"
               description: "The engine reported critical forecast findings; see its findings stream or dharma watch."
-`);
+`,
+    );
     expect(promtool(['test', 'rules', join(folder, 'dharma-alerts.test.yml')])).toMatch(/SUCCESS/);
   });
 });
@@ -107,17 +138,38 @@ describe('Grafana dashboard', () => {
       expect(panel.targets.length).toBeGreaterThan(0);
     }
     // No two panels overlap on the 24-column grid.
-    for (const a of json.panels) for (const b of json.panels) {
-      if (a === b) continue;
-      const overlap = a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w && a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h;
-      expect(overlap, `${a.title} overlaps ${b.title}`).toBe(false);
-    }
-    const exported = ['dharma_anomaly_score', 'dharma_forecast_exhaustion_seconds', 'dharma_active_findings', 'dharma_findings_total', 'dharma_records_ingested_total', 'dharma_analyzer_duration_seconds_bucket', 'dharma_errors_total', 'dharma_records_rejected_total'];
+    for (const a of json.panels)
+      for (const b of json.panels) {
+        if (a === b) continue;
+        const overlap =
+          a.gridPos.x < b.gridPos.x + b.gridPos.w &&
+          b.gridPos.x < a.gridPos.x + a.gridPos.w &&
+          a.gridPos.y < b.gridPos.y + b.gridPos.h &&
+          b.gridPos.y < a.gridPos.y + a.gridPos.h;
+        expect(overlap, `${a.title} overlaps ${b.title}`).toBe(false);
+      }
+    const exported = [
+      'dharma_anomaly_score',
+      'dharma_forecast_exhaustion_seconds',
+      'dharma_active_findings',
+      'dharma_findings_total',
+      'dharma_records_ingested_total',
+      'dharma_analyzer_duration_seconds_bucket',
+      'dharma_errors_total',
+      'dharma_records_rejected_total',
+    ];
     const expressions = json.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
-    for (const expr of expressions) expect(exported.some((name) => expr.includes(name)), expr).toBe(true);
+    for (const expr of expressions)
+      expect(
+        exported.some((name) => expr.includes(name)),
+        expr,
+      ).toBe(true);
     // promtool parses every expression (as recording rules).
     const file = join(folder, 'dashboard-exprs.yml');
-    writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${expressions.map((expr, index) => `      - record: dashboard:expr_${index}\n        expr: ${JSON.stringify(expr)}\n`).join('')}`);
+    writeFileSync(
+      file,
+      `groups:\n  - name: dashboard\n    rules:\n${expressions.map((expr, index) => `      - record: dashboard:expr_${index}\n        expr: ${JSON.stringify(expr)}\n`).join('')}`,
+    );
     expect(promtool(['check', 'rules', file])).toMatch(new RegExp(`SUCCESS: ${expressions.length} rules found`));
   });
 });

@@ -104,7 +104,11 @@ export function createFindingsMetrics(options: FindingsMetricsOptions = {}): Fin
       this.reset();
       expire(active, now());
       const counts = new Map<string, number>();
-      for (const entry of active.values()) counts.set(`${entry.kind}\u0000${entry.severity}`, (counts.get(`${entry.kind}\u0000${entry.severity}`) ?? 0) + 1);
+      for (const entry of active.values())
+        counts.set(
+          `${entry.kind}\u0000${entry.severity}`,
+          (counts.get(`${entry.kind}\u0000${entry.severity}`) ?? 0) + 1,
+        );
       for (const [key, count] of counts) {
         const [kind, severity] = key.split('\u0000') as [string, string];
         this.set({ kind, severity }, count);
@@ -121,19 +125,41 @@ export function createFindingsMetrics(options: FindingsMetricsOptions = {}): Fin
       const key = `${finding.kind}\u0000${series}`;
       if (finding.kind === 'anomaly') {
         const anomaly = finding as AnomalyFinding;
-        remember(anomalies, series, { labels: { resource: anomaly.resource, series, analyzer: anomaly.analyzer }, value: anomaly.score, until: anomaly.timestamp + anomalyActiveMs });
-        remember(active, key, { kind: finding.kind, severity: finding.severity, until: finding.timestamp + anomalyActiveMs });
+        remember(anomalies, series, {
+          labels: { resource: anomaly.resource, series, analyzer: anomaly.analyzer },
+          value: anomaly.score,
+          until: anomaly.timestamp + anomalyActiveMs,
+        });
+        remember(active, key, {
+          kind: finding.kind,
+          severity: finding.severity,
+          until: finding.timestamp + anomalyActiveMs,
+        });
       } else if (finding.kind === 'forecast') {
         const forecast = finding as ForecastFinding;
         const exhaustionAt = forecast.exhaustionUpperAt ?? forecast.exhaustionAt;
         const direction = forecast.labels?.direction ?? (forecast.summary.includes('fall below') ? 'below' : 'above');
         if (exhaustionAt !== undefined) {
           const until = Math.max(now(), forecast.timestamp) + forecastActiveMs;
-          remember(forecasts, series, { labels: { resource: forecast.resource, series, direction }, value: 0, until, threshold: forecast.threshold, exhaustionAt });
+          remember(forecasts, series, {
+            labels: { resource: forecast.resource, series, direction },
+            value: 0,
+            until,
+            threshold: forecast.threshold,
+            exhaustionAt,
+          });
         }
-        remember(active, key, { kind: finding.kind, severity: finding.severity, until: Math.max(now(), finding.timestamp) + forecastActiveMs });
+        remember(active, key, {
+          kind: finding.kind,
+          severity: finding.severity,
+          until: Math.max(now(), finding.timestamp) + forecastActiveMs,
+        });
       } else {
-        remember(active, key, { kind: finding.kind, severity: finding.severity, until: Math.max(now(), finding.timestamp) + anomalyActiveMs });
+        remember(active, key, {
+          kind: finding.kind,
+          severity: finding.severity,
+          until: Math.max(now(), finding.timestamp) + anomalyActiveMs,
+        });
       }
     },
   };

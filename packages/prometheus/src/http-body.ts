@@ -9,7 +9,13 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Ui
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     request.resume();
-    return Promise.reject(new PushRequestError('too-large', 413, `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes (option maxBodyBytes).`));
+    return Promise.reject(
+      new PushRequestError(
+        'too-large',
+        413,
+        `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes (option maxBodyBytes).`,
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -22,7 +28,13 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Ui
         failed = true;
         chunks.length = 0;
         request.resume();
-        reject(new PushRequestError('too-large', 413, `Request body exceeds the limit of ${maxBytes} bytes (option maxBodyBytes).`));
+        reject(
+          new PushRequestError(
+            'too-large',
+            413,
+            `Request body exceeds the limit of ${maxBytes} bytes (option maxBodyBytes).`,
+          ),
+        );
         return;
       }
       chunks.push(chunk);
@@ -38,7 +50,12 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Ui
 }
 
 /** Writes a plain-text or JSON answer once (ignores a response that is already finished). @internal */
-export function answer(response: ServerResponse, status: number, body?: string, contentType = 'text/plain; charset=utf-8'): void {
+export function answer(
+  response: ServerResponse,
+  status: number,
+  body?: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
   if (response.headersSent || response.writableEnded) return;
   if (body === undefined) {
     response.writeHead(status);

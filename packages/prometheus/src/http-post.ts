@@ -30,11 +30,17 @@ export async function postJson(url: string, body: unknown, options: PostOptions)
       });
       const text = await response.text();
       if (response.ok) return text;
-      failure = new NotificationError(`${url} answered ${response.status}: ${text.slice(0, 200)}`, { status: response.status, isRetryable: response.status === 429 || response.status >= 500 });
+      failure = new NotificationError(`${url} answered ${response.status}: ${text.slice(0, 200)}`, {
+        status: response.status,
+        isRetryable: response.status === 429 || response.status >= 500,
+      });
       const retryAfter = Number(response.headers.get('retry-after'));
       if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = Math.min(30_000, retryAfter * 1000);
     } catch (error) {
-      failure = new NotificationError(`cannot POST to ${url}: ${(error as Error).message}`, { cause: error, isRetryable: true });
+      failure = new NotificationError(`cannot POST to ${url}: ${(error as Error).message}`, {
+        cause: error,
+        isRetryable: true,
+      });
     }
     if (!failure.isRetryable || attempt >= options.retries || options.signal?.aborted) throw failure;
     const delay = retryAfterMs ?? Math.min(30_000, options.backoffMs * 2 ** attempt) * (0.5 + Math.random() / 2);

@@ -14,7 +14,12 @@ async function receiver(statuses: number[] = []) {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const status = statuses[call++] ?? 200;
-      if (status < 300) bodies.push({ path: request.url!, body: JSON.parse(Buffer.concat(chunks).toString()), contentType: request.headers['content-type'] });
+      if (status < 300)
+        bodies.push({
+          path: request.url!,
+          body: JSON.parse(Buffer.concat(chunks).toString()),
+          contentType: request.headers['content-type'],
+        });
       response.writeHead(status, status === 429 ? { 'retry-after': '0' } : {});
       response.end(status === 202 ? JSON.stringify({ status: 'success', message: 'Event processed' }) : 'ok');
     });
@@ -23,8 +28,19 @@ async function receiver(statuses: number[] = []) {
 }
 
 const finding = (severity: Finding['severity'], resource = 'db-1', series = 'db-1/disk_free'): Finding => ({
-  kind: 'forecast', id: `f-${severity}-${resource}`, resource, series, timestamp: Date.UTC(2026, 0, 1, 12), analyzer: 'capacity-forecaster', severity, score: 0.9,
-  summary: `${series} is forecast to fall below 0.05 in 3 h <soon> & more`, threshold: 0.05, exhaustionAt: Date.UTC(2026, 0, 1, 15), level: 0.95, horizon: 48,
+  kind: 'forecast',
+  id: `f-${severity}-${resource}`,
+  resource,
+  series,
+  timestamp: Date.UTC(2026, 0, 1, 12),
+  analyzer: 'capacity-forecaster',
+  severity,
+  score: 0.9,
+  summary: `${series} is forecast to fall below 0.05 in 3 h <soon> & more`,
+  threshold: 0.05,
+  exhaustionAt: Date.UTC(2026, 0, 1, 15),
+  level: 0.95,
+  horizon: 48,
 });
 
 describe('Slack incoming webhook handler', () => {
@@ -58,10 +74,15 @@ describe('Slack incoming webhook handler', () => {
     expect(header).toEqual({ type: 'header', text: { type: 'plain_text', text: expect.any(String), emoji: true } });
     expect(header.text.text.length).toBeLessThanOrEqual(150);
     expect(summary.type).toBe('section');
-    expect(summary.text).toEqual({ type: 'mrkdwn', text: 'db-1/disk_free is forecast to fall below 0.05 in 3 h &lt;soon&gt; &amp; more' });
+    expect(summary.text).toEqual({
+      type: 'mrkdwn',
+      text: 'db-1/disk_free is forecast to fall below 0.05 in 3 h &lt;soon&gt; &amp; more',
+    });
     expect(fields.fields.length).toBeLessThanOrEqual(10);
     for (const field of fields.fields) expect(field.type).toBe('mrkdwn');
-    expect(context.elements[0].text).toMatch(/^<https:\/\/grafana\.example\/d\/dharma\?var-series=db-1%2Fdisk_free\|Open>/);
+    expect(context.elements[0].text).toMatch(
+      /^<https:\/\/grafana\.example\/d\/dharma\?var-series=db-1%2Fdisk_free\|Open>/,
+    );
     await oncall.close();
     await ops.close();
   });
@@ -96,13 +117,21 @@ describe('PagerDuty Events v2 handler', () => {
         component: 'web-1',
         group: 'web-1/disk_free',
         class: 'forecast',
-        custom_details: expect.objectContaining({ finding_id: 'f-critical-web-1', analyzer: 'capacity-forecaster', score: 0.9 }),
+        custom_details: expect.objectContaining({
+          finding_id: 'f-critical-web-1',
+          analyzer: 'capacity-forecaster',
+          score: 0.9,
+        }),
       },
       client: 'IaC Dharma AIOps SDK',
     });
     expect(['critical', 'error', 'warning', 'info']).toContain(trigger.payload.severity);
     expect(routed).toMatchObject({ routing_key: 'DATABASEKEY000000000000000000000', payload: { severity: 'warning' } });
-    expect(resolve).toEqual({ routing_key: 'DATABASEKEY000000000000000000000', event_action: 'resolve', dedup_key: 'iac-dharma:forecast|db-1|db-1/disk_free' });
+    expect(resolve).toEqual({
+      routing_key: 'DATABASEKEY000000000000000000000',
+      event_action: 'resolve',
+      dedup_key: 'iac-dharma:forecast|db-1|db-1/disk_free',
+    });
     expect(handler.stats()).toMatchObject({ sent: 3, filtered: 1, failed: 0 });
     await pagerduty.close();
   });

@@ -47,11 +47,21 @@ function anyValue(reader: ProtobufReader, end: number): string {
   while (reader.position < end) {
     const tag = reader.varint();
     switch (tag) {
-      case 0x0a: text = reader.string(); break;
-      case 0x10: text = String(reader.varint() !== 0); break;
-      case 0x18: text = String(reader.int64()); break;
-      case 0x21: text = String(reader.double()); break;
-      default: reader.skip(tag & 7); text = text || '[complex]';
+      case 0x0a:
+        text = reader.string();
+        break;
+      case 0x10:
+        text = String(reader.varint() !== 0);
+        break;
+      case 0x18:
+        text = String(reader.int64());
+        break;
+      case 0x21:
+        text = String(reader.double());
+        break;
+      default:
+        reader.skip(tag & 7);
+        text = text || '[complex]';
     }
   }
   return text;
@@ -83,13 +93,26 @@ function numberPoint(reader: ProtobufReader, end: number): OtlpPoint {
   while (reader.position < end) {
     const tag = reader.varint();
     switch (tag) {
-      case 0x3a: attributes(reader, point.attributes); break;
-      case 0x11: point.start = reader.fixed64() / NANOS_PER_MS; break;
-      case 0x19: point.time = reader.fixed64() / NANOS_PER_MS; break;
-      case 0x21: point.value = reader.double(); break;
-      case 0x31: point.value = reader.sfixed64(); break;
-      case 0x40: point.flags = reader.varint(); break;
-      default: reader.skip(tag & 7);
+      case 0x3a:
+        attributes(reader, point.attributes);
+        break;
+      case 0x11:
+        point.start = reader.fixed64() / NANOS_PER_MS;
+        break;
+      case 0x19:
+        point.time = reader.fixed64() / NANOS_PER_MS;
+        break;
+      case 0x21:
+        point.value = reader.double();
+        break;
+      case 0x31:
+        point.value = reader.sfixed64();
+        break;
+      case 0x40:
+        point.flags = reader.varint();
+        break;
+      default:
+        reader.skip(tag & 7);
     }
   }
   return point;
@@ -104,26 +127,58 @@ function packedOrSingle(reader: ProtobufReader, tag: number, read: () => number,
 }
 
 function histogramPoint(reader: ProtobufReader, end: number): OtlpPoint {
-  const point: OtlpPoint = { attributes: {}, start: 0, time: 0, value: Number.NaN, flags: 0, count: 0, bucketCounts: [], explicitBounds: [] };
+  const point: OtlpPoint = {
+    attributes: {},
+    start: 0,
+    time: 0,
+    value: Number.NaN,
+    flags: 0,
+    count: 0,
+    bucketCounts: [],
+    explicitBounds: [],
+  };
   while (reader.position < end) {
     const tag = reader.varint();
     const field = tag >>> 3;
     switch (field) {
-      case 9: attributes(reader, point.attributes); break;
-      case 2: point.start = reader.fixed64() / NANOS_PER_MS; break;
-      case 3: point.time = reader.fixed64() / NANOS_PER_MS; break;
-      case 4: point.count = reader.fixed64(); break;
-      case 5: point.sum = reader.double(); break;
-      case 6: packedOrSingle(reader, tag, () => reader.fixed64(), point.bucketCounts!); break;
-      case 7: packedOrSingle(reader, tag, () => reader.double(), point.explicitBounds!); break;
-      case 10: point.flags = reader.varint(); break;
-      default: reader.skip(tag & 7);
+      case 9:
+        attributes(reader, point.attributes);
+        break;
+      case 2:
+        point.start = reader.fixed64() / NANOS_PER_MS;
+        break;
+      case 3:
+        point.time = reader.fixed64() / NANOS_PER_MS;
+        break;
+      case 4:
+        point.count = reader.fixed64();
+        break;
+      case 5:
+        point.sum = reader.double();
+        break;
+      case 6:
+        packedOrSingle(reader, tag, () => reader.fixed64(), point.bucketCounts!);
+        break;
+      case 7:
+        packedOrSingle(reader, tag, () => reader.double(), point.explicitBounds!);
+        break;
+      case 10:
+        point.flags = reader.varint();
+        break;
+      default:
+        reader.skip(tag & 7);
     }
   }
   return point;
 }
 
-const TYPE_BY_FIELD: Record<number, OtlpMetricType> = { 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponential_histogram', 11: 'summary' };
+const TYPE_BY_FIELD: Record<number, OtlpMetricType> = {
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponential_histogram',
+  11: 'summary',
+};
 
 function metric(reader: ProtobufReader, end: number): OtlpMetric {
   const result: OtlpMetric = { name: '', unit: '', type: 'unknown', temporality: 0, monotonic: false, points: [] };
@@ -140,7 +195,9 @@ function metric(reader: ProtobufReader, end: number): OtlpMetric {
           const inner = reader.varint();
           if (inner === 0x0a) {
             const pointEnd = reader.lengthDelimitedEnd();
-            result.points.push(result.type === 'histogram' ? histogramPoint(reader, pointEnd) : numberPoint(reader, pointEnd));
+            result.points.push(
+              result.type === 'histogram' ? histogramPoint(reader, pointEnd) : numberPoint(reader, pointEnd),
+            );
             reader.position = pointEnd;
           } else if (inner === 0x10) result.temporality = reader.varint();
           else if (inner === 0x18) result.monotonic = reader.varint() !== 0;
@@ -197,7 +254,8 @@ export function decodeOtlpProtobuf(body: Uint8Array): OtlpResourceMetrics[] {
 // ---- JSON (OTLP/JSON: lowerCamelCase fields, 64-bit integers as strings or numbers) ----------------
 
 type Json = Record<string, unknown>;
-const asObject = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const asObject = (value: unknown): Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const asNumber = (value: unknown): number => {
   if (typeof value === 'number') return value;
@@ -227,7 +285,12 @@ function jsonPoint(raw: unknown, histogram: boolean): OtlpPoint {
     attributes: jsonAttributes(point.attributes),
     start: asNumber(point.startTimeUnixNano) / NANOS_PER_MS,
     time: asNumber(point.timeUnixNano) / NANOS_PER_MS,
-    value: point.asDouble !== undefined ? asNumber(point.asDouble) : point.asInt !== undefined ? asNumber(point.asInt) : Number.NaN,
+    value:
+      point.asDouble !== undefined
+        ? asNumber(point.asDouble)
+        : point.asInt !== undefined
+          ? asNumber(point.asInt)
+          : Number.NaN,
     flags: asNumber(point.flags) || 0,
   };
   if (histogram) {
@@ -239,7 +302,13 @@ function jsonPoint(raw: unknown, histogram: boolean): OtlpPoint {
   return result;
 }
 
-const JSON_TYPES: Array<[string, OtlpMetricType]> = [['gauge', 'gauge'], ['sum', 'sum'], ['histogram', 'histogram'], ['exponentialHistogram', 'exponential_histogram'], ['summary', 'summary']];
+const JSON_TYPES: Array<[string, OtlpMetricType]> = [
+  ['gauge', 'gauge'],
+  ['sum', 'sum'],
+  ['histogram', 'histogram'],
+  ['exponentialHistogram', 'exponential_histogram'],
+  ['summary', 'summary'],
+];
 
 /** Decodes an OTLP/JSON `ExportMetricsServiceRequest` (already parsed). @internal */
 export function decodeOtlpJson(body: unknown): OtlpResourceMetrics[] {
@@ -257,9 +326,17 @@ export function decodeOtlpJson(body: unknown): OtlpResourceMetrics[] {
           name: typeof entry.name === 'string' ? entry.name : '',
           unit: typeof entry.unit === 'string' ? entry.unit : '',
           type,
-          temporality: temporality === 'AGGREGATION_TEMPORALITY_DELTA' ? 1 : temporality === 'AGGREGATION_TEMPORALITY_CUMULATIVE' ? 2 : asNumber(temporality) || 0,
+          temporality:
+            temporality === 'AGGREGATION_TEMPORALITY_DELTA'
+              ? 1
+              : temporality === 'AGGREGATION_TEMPORALITY_CUMULATIVE'
+                ? 2
+                : asNumber(temporality) || 0,
           monotonic: data.isMonotonic === true,
-          points: type === 'gauge' || type === 'sum' || type === 'histogram' ? asArray(data.dataPoints).map((point) => jsonPoint(point, type === 'histogram')) : [],
+          points:
+            type === 'gauge' || type === 'sum' || type === 'histogram'
+              ? asArray(data.dataPoints).map((point) => jsonPoint(point, type === 'histogram'))
+              : [],
         });
       }
     }

@@ -3,7 +3,14 @@ import { gunzipSync } from 'node:zlib';
 import { noopLogger, type Logger, type MetricSampleInput } from '@iac-dharma/core/kernel';
 import { PushRequestError } from './errors.js';
 import { answer, mediaType, readBody } from './http-body.js';
-import { decodeOtlpJson, decodeOtlpProtobuf, ProtobufDecodeError, type OtlpMetric, type OtlpPoint, type OtlpResourceMetrics } from './otlp-decode.js';
+import {
+  decodeOtlpJson,
+  decodeOtlpProtobuf,
+  ProtobufDecodeError,
+  type OtlpMetric,
+  type OtlpPoint,
+  type OtlpResourceMetrics,
+} from './otlp-decode.js';
 import { ProtobufWriter } from './protobuf-reader.js';
 import type { RecordSink } from './record-sink.js';
 import { SeriesLimiter } from './series-limiter.js';
@@ -121,7 +128,19 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
   const maxDecodedBytes = options.maxDecodedBytes ?? 64 * 1024 * 1024;
   const limiter = new SeriesLimiter(options.maxSeries ?? 10_000);
   const previous = new Map<string, Previous>();
-  const stats: OtlpMetricsStats = { requests: 0, points: 0, records: 0, invalidValues: 0, noValue: 0, unsupported: 0, baselines: 0, seriesCapDrops: 0, collisionDrops: 0, refused: {}, series: 0 };
+  const stats: OtlpMetricsStats = {
+    requests: 0,
+    points: 0,
+    records: 0,
+    invalidValues: 0,
+    noValue: 0,
+    unsupported: 0,
+    baselines: 0,
+    seriesCapDrops: 0,
+    collisionDrops: 0,
+    refused: {},
+    series: 0,
+  };
 
   const selector = (attributes: Record<string, string>) => {
     const keys = Object.keys(attributes).sort();
@@ -149,7 +168,13 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
       }
       const emit = (suffix: string, value: number) => {
         if (!Number.isFinite(value)) return;
-        out.push({ resource, metric: `${metric.name}${suffix}${attrs}`, value, timestamp: point.time, labels: point.attributes });
+        out.push({
+          resource,
+          metric: `${metric.name}${suffix}${attrs}`,
+          value,
+          timestamp: point.time,
+          labels: point.attributes,
+        });
         stats.records++;
       };
       if (metric.type === 'histogram') mapHistogram(seriesId, metric, point, emit);
@@ -157,7 +182,12 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
     }
   }
 
-  function mapNumber(key: string, metric: OtlpMetric, point: OtlpPoint, emit: (suffix: string, value: number) => void): void {
+  function mapNumber(
+    key: string,
+    metric: OtlpMetric,
+    point: OtlpPoint,
+    emit: (suffix: string, value: number) => void,
+  ): void {
     if (!Number.isFinite(point.value) || !Number.isFinite(point.time)) {
       stats.invalidValues++;
       return;
@@ -178,7 +208,15 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
       return;
     }
     const before = previous.get(key);
-    previous.set(key, { time: point.time, start: point.start, value: point.value, count: 0, sum: 0, buckets: [], total: 0 });
+    previous.set(key, {
+      time: point.time,
+      start: point.start,
+      value: point.value,
+      count: 0,
+      sum: 0,
+      buckets: [],
+      total: 0,
+    });
     if (!before || point.value < before.value || point.start !== before.start || point.time <= before.time) {
       stats.baselines++;
       return;
@@ -186,17 +224,35 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
     emit('_rate', (point.value - before.value) / ((point.time - before.time) / 1000));
   }
 
-  function mapHistogram(key: string, metric: OtlpMetric, point: OtlpPoint, emit: (suffix: string, value: number) => void): void {
+  function mapHistogram(
+    key: string,
+    metric: OtlpMetric,
+    point: OtlpPoint,
+    emit: (suffix: string, value: number) => void,
+  ): void {
     const count = point.count ?? Number.NaN;
     const buckets = point.bucketCounts ?? [];
-    if (!Number.isFinite(count) || !Number.isFinite(point.time) || (point.sum !== undefined && !Number.isFinite(point.sum)) || buckets.some((value) => !Number.isFinite(value))) {
+    if (
+      !Number.isFinite(count) ||
+      !Number.isFinite(point.time) ||
+      (point.sum !== undefined && !Number.isFinite(point.sum)) ||
+      buckets.some((value) => !Number.isFinite(value))
+    ) {
       stats.invalidValues++;
       return;
     }
     let interval = { count, sum: point.sum ?? Number.NaN, buckets, seconds: (point.time - point.start) / 1000 };
     if (metric.temporality !== 1) {
       const before = previous.get(key);
-      previous.set(key, { time: point.time, start: point.start, value: 0, count, sum: point.sum ?? 0, buckets, total: 0 });
+      previous.set(key, {
+        time: point.time,
+        start: point.start,
+        value: 0,
+        count,
+        sum: point.sum ?? 0,
+        buckets,
+        total: 0,
+      });
       if (!before || count < before.count || point.start !== before.start || point.time <= before.time) {
         stats.baselines++;
         return;
@@ -213,38 +269,71 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
       emit('_mean', interval.sum / interval.count);
       const bounds = point.explicitBounds ?? [];
       if (bounds.length > 0 && interval.buckets.length === bounds.length + 1) {
-        for (const quantile of quantiles) emit(`_p${Math.round(quantile * 1000) / 10}`.replace('.', '_'), bucketQuantile(quantile, bounds, interval.buckets));
+        for (const quantile of quantiles)
+          emit(
+            `_p${Math.round(quantile * 1000) / 10}`.replace('.', '_'),
+            bucketQuantile(quantile, bounds, interval.buckets),
+          );
       }
     }
   }
 
-  const write = async (body: Uint8Array, headers: { contentType?: string; contentEncoding?: string }): Promise<number> => {
+  const write = async (
+    body: Uint8Array,
+    headers: { contentType?: string; contentEncoding?: string },
+  ): Promise<number> => {
     const type = mediaType(headers.contentType);
     if (type !== 'application/x-protobuf' && type !== 'application/json') {
-      throw new PushRequestError('content-type', 415, `Unsupported content-type "${headers.contentType ?? ''}": OTLP/HTTP sends "application/x-protobuf" or "application/json".`);
+      throw new PushRequestError(
+        'content-type',
+        415,
+        `Unsupported content-type "${headers.contentType ?? ''}": OTLP/HTTP sends "application/x-protobuf" or "application/json".`,
+      );
     }
     const encoding = (headers.contentEncoding ?? '').trim().toLowerCase();
     if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip') {
-      throw new PushRequestError('content-encoding', 415, `Unsupported content-encoding "${headers.contentEncoding}": use gzip or none.`);
+      throw new PushRequestError(
+        'content-encoding',
+        415,
+        `Unsupported content-encoding "${headers.contentEncoding}": use gzip or none.`,
+      );
     }
     let raw = body;
     if (encoding === 'gzip') {
       try {
         raw = gunzipSync(body, { maxOutputLength: maxDecodedBytes });
       } catch (error) {
-        const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/.test((error as Error).message);
-        throw new PushRequestError(tooLarge ? 'too-large' : 'content-encoding', tooLarge ? 413 : 400, `${tooLarge ? 'OTLP body too large once decompressed' : 'Corrupt gzip body'}: ${(error as Error).message}`, { cause: error });
+        const tooLarge =
+          (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ||
+          /Cannot create a Buffer larger/.test((error as Error).message);
+        throw new PushRequestError(
+          tooLarge ? 'too-large' : 'content-encoding',
+          tooLarge ? 413 : 400,
+          `${tooLarge ? 'OTLP body too large once decompressed' : 'Corrupt gzip body'}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
     }
     let decoded: OtlpResourceMetrics[];
     try {
-      decoded = type === 'application/json' ? decodeOtlpJson(JSON.parse(new TextDecoder().decode(raw))) : decodeOtlpProtobuf(raw);
+      decoded =
+        type === 'application/json'
+          ? decodeOtlpJson(JSON.parse(new TextDecoder().decode(raw)))
+          : decodeOtlpProtobuf(raw);
     } catch (error) {
-      if (error instanceof ProtobufDecodeError) throw new PushRequestError('protobuf', 400, `Malformed OTLP protobuf body: ${error.message}. Expected an ExportMetricsServiceRequest.`, { cause: error });
-      if (error instanceof SyntaxError) throw new PushRequestError('json', 400, `Malformed OTLP/JSON body: ${error.message}.`, { cause: error });
+      if (error instanceof ProtobufDecodeError)
+        throw new PushRequestError(
+          'protobuf',
+          400,
+          `Malformed OTLP protobuf body: ${error.message}. Expected an ExportMetricsServiceRequest.`,
+          { cause: error },
+        );
+      if (error instanceof SyntaxError)
+        throw new PushRequestError('json', 400, `Malformed OTLP/JSON body: ${error.message}.`, { cause: error });
       throw error;
     }
-    const skippedBefore = stats.invalidValues + stats.noValue + stats.unsupported + stats.seriesCapDrops + stats.collisionDrops;
+    const skippedBefore =
+      stats.invalidValues + stats.noValue + stats.unsupported + stats.seriesCapDrops + stats.collisionDrops;
     const records: MetricSampleInput[] = [];
     for (const entry of decoded) {
       const resource = resourceOf(entry.resource) || 'otel';
@@ -254,7 +343,14 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
     if (records.length > 0) await sink.ingest(records);
     stats.requests++;
     stats.series = limiter.size;
-    return stats.invalidValues + stats.noValue + stats.unsupported + stats.seriesCapDrops + stats.collisionDrops - skippedBefore;
+    return (
+      stats.invalidValues +
+      stats.noValue +
+      stats.unsupported +
+      stats.seriesCapDrops +
+      stats.collisionDrops -
+      skippedBefore
+    );
   };
 
   const handler = ((request: IncomingMessage, response: ServerResponse) => {
@@ -272,20 +368,41 @@ export function createOtlpMetricsHandler(options: OtlpMetricsHandlerOptions): Ot
       .then((body) => {
         const headers: { contentType?: string; contentEncoding?: string } = {};
         if (contentType !== undefined) headers.contentType = contentType;
-        if (typeof request.headers['content-encoding'] === 'string') headers.contentEncoding = request.headers['content-encoding'];
+        if (typeof request.headers['content-encoding'] === 'string')
+          headers.contentEncoding = request.headers['content-encoding'];
         return write(body, headers);
       })
       .then(
         (rejected) => {
           const json = mediaType(contentType) === 'application/json';
           if (json) {
-            const body = rejected > 0 ? { partialSuccess: { rejectedDataPoints: String(rejected), errorMessage: 'points with NaN/Infinity values, no value, unsupported types or over the series cap were skipped' } } : {};
+            const body =
+              rejected > 0
+                ? {
+                    partialSuccess: {
+                      rejectedDataPoints: String(rejected),
+                      errorMessage:
+                        'points with NaN/Infinity values, no value, unsupported types or over the series cap were skipped',
+                    },
+                  }
+                : {};
             answer(response, 200, JSON.stringify(body), 'application/json');
             return;
           }
-          const payload = rejected > 0
-            ? new ProtobufWriter().message(1, (partial) => partial.tag(1, 0).varint(rejected).tag(2, 2).string('points with NaN/Infinity values, no value, unsupported types or over the series cap were skipped')).finish()
-            : new Uint8Array(0);
+          const payload =
+            rejected > 0
+              ? new ProtobufWriter()
+                  .message(1, (partial) =>
+                    partial
+                      .tag(1, 0)
+                      .varint(rejected)
+                      .tag(2, 2)
+                      .string(
+                        'points with NaN/Infinity values, no value, unsupported types or over the series cap were skipped',
+                      ),
+                  )
+                  .finish()
+              : new Uint8Array(0);
           if (response.headersSent) return;
           response.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': payload.length });
           response.end(Buffer.from(payload));

@@ -1,4 +1,12 @@
-import { noopLogger, systemClock, type Clock, type Finding, type FindingHandler, type Logger, type Severity } from '@iac-dharma/core/kernel';
+import {
+  noopLogger,
+  systemClock,
+  type Clock,
+  type Finding,
+  type FindingHandler,
+  type Logger,
+  type Severity,
+} from '@iac-dharma/core/kernel';
 import { postJson } from './http-post.js';
 import { findingKey, matches, NotificationGate, type FindingMatch } from './notification-policy.js';
 import type { NotifierStats } from './slack-handler.js';
@@ -34,10 +42,21 @@ export interface PagerDutyHandlerOptions extends FindingMatch {
 }
 
 /** PagerDuty's four severities from the SDK's five. */
-const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = { critical: 'critical', high: 'error', medium: 'warning', low: 'info', info: 'info' };
+const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
+  critical: 'critical',
+  high: 'error',
+  medium: 'warning',
+  low: 'info',
+  info: 'info',
+};
 
 /** The Events API v2 `trigger` event of a finding (payload per PagerDuty's docs). @internal */
-export function pagerDutyEvent(finding: Finding, routingKey: string, source: string, link?: string): Record<string, unknown> {
+export function pagerDutyEvent(
+  finding: Finding,
+  routingKey: string,
+  source: string,
+  link?: string,
+): Record<string, unknown> {
   const event: Record<string, unknown> = {
     routing_key: routingKey,
     event_action: 'trigger',
@@ -50,7 +69,14 @@ export function pagerDutyEvent(finding: Finding, routingKey: string, source: str
       component: finding.resource,
       group: finding.series ?? finding.resource,
       class: finding.kind,
-      custom_details: { finding_id: finding.id, analyzer: finding.analyzer, score: finding.score, severity: finding.severity, series: finding.series, labels: finding.labels },
+      custom_details: {
+        finding_id: finding.id,
+        analyzer: finding.analyzer,
+        score: finding.score,
+        severity: finding.severity,
+        series: finding.series,
+        labels: finding.labels,
+      },
     },
     client: 'IaC Dharma AIOps SDK',
   };
@@ -79,7 +105,12 @@ export function createPagerDutyHandler(options: PagerDutyHandlerOptions): PagerD
   const logger = options.logger ?? noopLogger;
   const url = options.url ?? 'https://events.pagerduty.com/v2/enqueue';
   const gate = new NotificationGate(options.dedupeMs ?? 300_000, options.maxPerMinute ?? 60, () => clock.now());
-  const post = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 500, ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const post = {
+    timeoutMs: options.timeoutMs ?? 5000,
+    retries: options.retries ?? 3,
+    backoffMs: options.backoffMs ?? 500,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
   const routingKeyOf = (finding: Finding) =>
     options.routes?.find((candidate) => matches(finding, candidate, options.minSeverity ?? 'high'))?.routingKey ??
     (matches(finding, options, 'high') ? options.routingKey : undefined);
@@ -105,13 +136,19 @@ export function createPagerDutyHandler(options: PagerDutyHandlerOptions): PagerD
         return;
       }
       if (!gate.admit(`${routingKey}|${findingKey(finding)}`, finding.severity)) return;
-      await deliver(pagerDutyEvent(finding, routingKey, options.source?.(finding) ?? finding.resource, options.link?.(finding)));
+      await deliver(
+        pagerDutyEvent(finding, routingKey, options.source?.(finding) ?? finding.resource, options.link?.(finding)),
+      );
     },
     async resolve(finding) {
       const routingKey = routingKeyOf(finding);
       if (!routingKey) return;
       gate.forget(`${routingKey}|${findingKey(finding)}`);
-      await deliver({ routing_key: routingKey, event_action: 'resolve', dedup_key: `iac-dharma:${findingKey(finding)}`.slice(0, 255) });
+      await deliver({
+        routing_key: routingKey,
+        event_action: 'resolve',
+        dedup_key: `iac-dharma:${findingKey(finding)}`.slice(0, 255),
+      });
     },
     stats: () => ({ ...gate.counts }),
     async flush() {

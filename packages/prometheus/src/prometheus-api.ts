@@ -46,7 +46,13 @@ export class PrometheusApi {
   }
 
   /** Runs a range query from `start` to `end` (epoch ms, inclusive) at `stepMs`, in chunks when long. */
-  async queryRange(query: string, start: number, end: number, stepMs: number, signal?: AbortSignal): Promise<RangeSeries[]> {
+  async queryRange(
+    query: string,
+    start: number,
+    end: number,
+    stepMs: number,
+    signal?: AbortSignal,
+  ): Promise<RangeSeries[]> {
     const raw = await this.queryRangeRaw(query, start, end, stepMs, signal);
     return raw.map((series) => {
       const points: Array<[number, number]> = [];
@@ -59,12 +65,23 @@ export class PrometheusApi {
    * Like {@link PrometheusApi.queryRange} but keeps each series' `values` as the API sent them
    * (`[unix seconds, "value"]` pairs): the pull source converts them on the fly, without an array per point. @internal
    */
-  async queryRangeRaw(query: string, start: number, end: number, stepMs: number, signal?: AbortSignal): Promise<RawRangeSeries[]> {
+  async queryRangeRaw(
+    query: string,
+    start: number,
+    end: number,
+    stepMs: number,
+    signal?: AbortSignal,
+  ): Promise<RawRangeSeries[]> {
     const bySeries = new Map<string, RawRangeSeries>();
     const chunkMs = stepMs * (MAX_POINTS_PER_QUERY - 1);
     for (let chunkStart = start; chunkStart <= end; chunkStart += chunkMs + stepMs) {
       const chunkEnd = Math.min(end, chunkStart + chunkMs);
-      const body = new URLSearchParams({ query, start: (chunkStart / 1000).toString(), end: (chunkEnd / 1000).toString(), step: (stepMs / 1000).toString() });
+      const body = new URLSearchParams({
+        query,
+        start: (chunkStart / 1000).toString(),
+        end: (chunkEnd / 1000).toString(),
+        step: (stepMs / 1000).toString(),
+      });
       const data = await this.request('/api/v1/query_range', body, signal);
       const series = parseMatrix(data);
       if (chunkStart === start && chunkEnd === end) return series;
@@ -88,7 +105,9 @@ export class PrometheusApi {
         if (!apiError.isRetryable || attempt >= this.options.retries || signal?.aborted) throw apiError;
         this.options.onRetry?.(apiError);
         const delay = Math.min(30_000, this.options.backoffMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-        this.logger.warn(`prometheus: ${apiError.message}; retrying in ${Math.round(delay)} ms`, { attempt: attempt + 1 });
+        this.logger.warn(`prometheus: ${apiError.message}; retrying in ${Math.round(delay)} ms`, {
+          attempt: attempt + 1,
+        });
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
           signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
@@ -104,19 +123,32 @@ export class PrometheusApi {
     try {
       response = await this.fetchImpl(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...this.options.headers },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          ...this.options.headers,
+        },
         body,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
-      if (timeout.aborted) throw new PrometheusApiError('timeout', `${url} did not answer within ${this.options.timeoutMs} ms (option timeout)`, { cause: error });
+      if (timeout.aborted)
+        throw new PrometheusApiError(
+          'timeout',
+          `${url} did not answer within ${this.options.timeoutMs} ms (option timeout)`,
+          { cause: error },
+        );
       throw new PrometheusApiError('unreachable', `cannot reach ${url}: ${(error as Error).message}`, { cause: error });
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      throw new PrometheusApiError(timeout.aborted ? 'timeout' : 'unreachable', `${url}: the answer was cut off: ${(error as Error).message}`, { cause: error });
+      throw new PrometheusApiError(
+        timeout.aborted ? 'timeout' : 'unreachable',
+        `${url}: the answer was cut off: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     let json: { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown } | undefined;
     try {
@@ -127,16 +159,27 @@ export class PrometheusApi {
     const errorType = typeof json?.errorType === 'string' ? json.errorType : undefined;
     const detail = typeof json?.error === 'string' ? json.error : text.slice(0, 200);
     if (response.status >= 500 || response.status === 429) {
-      throw new PrometheusApiError('server', `${url} answered ${response.status}: ${detail}`, { status: response.status, ...(errorType ? { errorType } : {}) });
-    }
-    if (json?.status === 'error' || response.status === 400 || response.status === 422) {
-      throw new PrometheusApiError('bad-query', `the query was refused (${response.status}${errorType ? `, ${errorType}` : ''}): ${detail}. Query: ${body.get('query')}`, {
+      throw new PrometheusApiError('server', `${url} answered ${response.status}: ${detail}`, {
         status: response.status,
         ...(errorType ? { errorType } : {}),
       });
     }
+    if (json?.status === 'error' || response.status === 400 || response.status === 422) {
+      throw new PrometheusApiError(
+        'bad-query',
+        `the query was refused (${response.status}${errorType ? `, ${errorType}` : ''}): ${detail}. Query: ${body.get('query')}`,
+        {
+          status: response.status,
+          ...(errorType ? { errorType } : {}),
+        },
+      );
+    }
     if (!response.ok || json?.status !== 'success') {
-      throw new PrometheusApiError('bad-response', `${url} answered ${response.status} without the Prometheus API's JSON shape: ${text.slice(0, 200)}`, { status: response.status });
+      throw new PrometheusApiError(
+        'bad-response',
+        `${url} answered ${response.status} without the Prometheus API's JSON shape: ${text.slice(0, 200)}`,
+        { status: response.status },
+      );
     }
     return json.data;
   }
@@ -171,10 +214,16 @@ export function forEachPoint(values: readonly unknown[], visit: (timestamp: numb
 export function parseMatrix(data: unknown): RawRangeSeries[] {
   const shape = data as { resultType?: unknown; result?: unknown };
   if (typeof shape !== 'object' || shape === null || !Array.isArray(shape.result)) {
-    throw new PrometheusApiError('bad-response', 'query_range answered without data.result: not a Prometheus-compatible API?');
+    throw new PrometheusApiError(
+      'bad-response',
+      'query_range answered without data.result: not a Prometheus-compatible API?',
+    );
   }
   if (shape.resultType !== 'matrix') {
-    throw new PrometheusApiError('bad-response', `query_range answered resultType "${String(shape.resultType)}", expected "matrix"`);
+    throw new PrometheusApiError(
+      'bad-response',
+      `query_range answered resultType "${String(shape.resultType)}", expected "matrix"`,
+    );
   }
   return shape.result.map((item: { metric?: unknown; values?: unknown }) => ({
     labels: (typeof item.metric === 'object' && item.metric !== null ? item.metric : {}) as Record<string, string>,

@@ -1,4 +1,12 @@
-import { noopLogger, parseWith, systemClock, type Clock, type ComponentHealth, type Logger, type MetricSampleInput } from '@iac-dharma/core/kernel';
+import {
+  noopLogger,
+  parseWith,
+  systemClock,
+  type Clock,
+  type ComponentHealth,
+  type Logger,
+  type MetricSampleInput,
+} from '@iac-dharma/core/kernel';
 import { z } from 'zod';
 import { DurationSchema } from './duration.js';
 import { forEachPoint, PrometheusApi } from './prometheus-api.js';
@@ -22,14 +30,22 @@ export const PrometheusSourceOptionsSchema = z.object({
   url: z.url({ error: 'expected the base URL of a Prometheus HTTP API, e.g. http://localhost:9090' }),
   /** The queries: a list (e.g. `nodeExporterPack()`) or `{ name: promql }`. */
   queries: z
-    .union([z.array(QuerySchema), z.record(z.string(), z.string().min(1)).transform((map) => Object.entries(map).map(([name, promql]) => ({ name, promql })))])
+    .union([
+      z.array(QuerySchema),
+      z
+        .record(z.string(), z.string().min(1))
+        .transform((map) => Object.entries(map).map(([name, promql]) => ({ name, promql }))),
+    ])
     .refine((list) => list.length > 0, 'give at least one query'),
   /** Resolution of the series: the range-query step and how often the source steps forward. @default '15s' */
   step: DurationSchema.default(15_000),
   /** History read at start, so detectors are warm at once. @default '6h' */
   lookback: DurationSchema.default(6 * 3_600_000),
   /** How far behind now the live edge stays, so the last scrape has landed. @default '0s' (step aligned) */
-  delay: z.union([z.number().nonnegative(), z.string()]).default(0).transform((value) => (value === 0 || value === '0' || value === '0s' ? 0 : DurationSchema.parse(value))),
+  delay: z
+    .union([z.number().nonnegative(), z.string()])
+    .default(0)
+    .transform((value) => (value === 0 || value === '0' || value === '0s' ? 0 : DurationSchema.parse(value))),
   /** Default label mapping (a query's `mapping` overrides fields of it). */
   mapping: SeriesMappingSchema.default(SeriesMappingSchema.parse({})),
   /** Most distinct series; more are counted (`dropped.seriesCap`) and skipped. @default 10000 */
@@ -178,7 +194,11 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Promet
           stats.dropped.invalidValues++;
           return;
         }
-        batch.push(labels === undefined ? { resource, metric, value, timestamp } : { resource, metric, value, timestamp, labels });
+        batch.push(
+          labels === undefined
+            ? { resource, metric, value, timestamp }
+            : { resource, metric, value, timestamp, labels },
+        );
       });
     }
     // Each series' points come oldest first from the API and stay in that order in the batch and its
@@ -245,9 +265,12 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Promet
     if (stopped) return;
     const now = clock.now();
     const next = (Math.floor((now - resolved.delay) / step) + 1) * step + resolved.delay;
-    timer = setTimeout(() => {
-      void serial(poll).finally(schedule);
-    }, Math.max(10, next - now + 5));
+    timer = setTimeout(
+      () => {
+        void serial(poll).finally(schedule);
+      },
+      Math.max(10, next - now + 5),
+    );
   };
 
   return {
@@ -273,9 +296,18 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Promet
     async health() {
       const lagMs = stats.cursor === undefined ? undefined : clock.now() - stats.cursor;
       const maxLag = resolved.maxLag ?? step * 3;
-      if (consecutiveFailures > 0 && stats.steps === 0) return { status: 'down', detail: stats.lastError ?? 'no step succeeded yet', ...(lagMs === undefined ? {} : { lagMs }) };
+      if (consecutiveFailures > 0 && stats.steps === 0)
+        return {
+          status: 'down',
+          detail: stats.lastError ?? 'no step succeeded yet',
+          ...(lagMs === undefined ? {} : { lagMs }),
+        };
       if (consecutiveFailures > 0 || lagMs === undefined || lagMs > maxLag) {
-        return { status: 'degraded', detail: consecutiveFailures > 0 ? (stats.lastError ?? 'failing') : `lagging ${lagMs ?? '?'} ms behind now`, ...(lagMs === undefined ? {} : { lagMs }) };
+        return {
+          status: 'degraded',
+          detail: consecutiveFailures > 0 ? (stats.lastError ?? 'failing') : `lagging ${lagMs ?? '?'} ms behind now`,
+          ...(lagMs === undefined ? {} : { lagMs }),
+        };
       }
       return { status: 'ok', lagMs };
     },

@@ -85,7 +85,8 @@ export class ProtobufReader {
   lengthDelimitedEnd(): number {
     const length = this.varint();
     const end = this.position + length;
-    if (end > this.end) throw new ProtobufDecodeError(`length-delimited field of ${length} bytes runs past the end of its message`);
+    if (end > this.end)
+      throw new ProtobufDecodeError(`length-delimited field of ${length} bytes runs past the end of its message`);
     return end;
   }
 

@@ -36,7 +36,11 @@ export function nodeExporterPack(options: QueryPackOptions = {}): PrometheusQuer
   const window = options.rateWindow ?? '1m';
   const extra = options.selector ?? '';
   const perDevice: SeriesMappingInput = { extraLabelsOn: 'resource' };
-  const filesystems = join('fstype!~"squashfs|nsfs|autofs|rootfs|fuse.lxcfs"', 'mountpoint!~"/(run|dev|sys|proc)($|/).*"', extra);
+  const filesystems = join(
+    'fstype!~"squashfs|nsfs|autofs|rootfs|fuse.lxcfs"',
+    'mountpoint!~"/(run|dev|sys|proc)($|/).*"',
+    extra,
+  );
   return [
     {
       name: 'cpu_busy_ratio',

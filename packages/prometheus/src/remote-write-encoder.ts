@@ -13,7 +13,10 @@ export interface WriteRequestSeries {
  * Encodes a remote-write 1.0 `WriteRequest` and snappy-compresses it: the body Prometheus POSTs. For
  * tests and load generators (send it with `content-type: application/x-protobuf`, `content-encoding: snappy`).
  */
-export function encodeWriteRequest(series: readonly WriteRequestSeries[], options: { compress?: boolean } = {}): Uint8Array {
+export function encodeWriteRequest(
+  series: readonly WriteRequestSeries[],
+  options: { compress?: boolean } = {},
+): Uint8Array {
   const writer = new ProtobufWriter();
   for (const item of series) {
     writer.message(1, (timeSeries) => {

@@ -8,13 +8,24 @@ import { snappyCompress, snappyDecompress } from './snappy.js';
 
 function collector() {
   const records: MetricSampleInput[] = [];
-  return { records, ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) };
+  return {
+    records,
+    ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])),
+  };
 }
 
 const headers = { contentType: 'application/x-protobuf', contentEncoding: 'snappy' };
-const cpu = (instance: string, value: number, timestamp = 1_700_000_000_000) => ({ labels: { __name__: 'node_load1', instance, job: 'node' }, samples: [[timestamp, value]] as Array<[number, number]> });
+const cpu = (instance: string, value: number, timestamp = 1_700_000_000_000) => ({
+  labels: { __name__: 'node_load1', instance, job: 'node' },
+  samples: [[timestamp, value]] as Array<[number, number]>,
+});
 
-async function post(url: string, body: Uint8Array, extraHeaders: Record<string, string>, method = 'POST'): Promise<{ status: number; text: string }> {
+async function post(
+  url: string,
+  body: Uint8Array,
+  extraHeaders: Record<string, string>,
+  method = 'POST',
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method, headers: extraHeaders }, (response) => {
       let text = '';
@@ -50,13 +61,29 @@ describe('createRemoteWriteHandler', () => {
     const handler = createRemoteWriteHandler({ sink });
     const body = encodeWriteRequest([
       cpu('web-1:9100', 0.5),
-      { labels: { __name__: 'node_filesystem_avail_bytes', instance: 'web-1:9100', job: 'node', mountpoint: '/' }, samples: [[1_700_000_000_000, 1e9], [1_700_000_015_000, 9e8]] },
+      {
+        labels: { __name__: 'node_filesystem_avail_bytes', instance: 'web-1:9100', job: 'node', mountpoint: '/' },
+        samples: [
+          [1_700_000_000_000, 1e9],
+          [1_700_000_015_000, 9e8],
+        ],
+      },
     ]);
     const counters = await handler.write(body, headers);
     expect(counters.samples).toBe(3);
     expect(sink.records).toEqual([
-      { resource: 'web-1:9100', metric: 'node_load1', value: 0.5, timestamp: 1_700_000_000_000, labels: { __name__: 'node_load1', instance: 'web-1:9100', job: 'node' } },
-      expect.objectContaining({ resource: 'web-1:9100', metric: 'node_filesystem_avail_bytes{mountpoint="/"}', value: 1e9 }),
+      {
+        resource: 'web-1:9100',
+        metric: 'node_load1',
+        value: 0.5,
+        timestamp: 1_700_000_000_000,
+        labels: { __name__: 'node_load1', instance: 'web-1:9100', job: 'node' },
+      },
+      expect.objectContaining({
+        resource: 'web-1:9100',
+        metric: 'node_filesystem_avail_bytes{mountpoint="/"}',
+        value: 1e9,
+      }),
       expect.objectContaining({ value: 9e8, timestamp: 1_700_000_015_000 }),
     ]);
   });
@@ -64,7 +91,17 @@ describe('createRemoteWriteHandler', () => {
   it('counts and skips NaN, Infinity and stale markers; keeps the finite samples', async () => {
     const sink = collector();
     const handler = createRemoteWriteHandler({ sink });
-    const body = encodeWriteRequest([{ labels: { __name__: 'm', instance: 'a' }, samples: [[1, Number.NaN], [2, Number.POSITIVE_INFINITY], [3, 'stale'], [4, 7]] }]);
+    const body = encodeWriteRequest([
+      {
+        labels: { __name__: 'm', instance: 'a' },
+        samples: [
+          [1, Number.NaN],
+          [2, Number.POSITIVE_INFINITY],
+          [3, 'stale'],
+          [4, 7],
+        ],
+      },
+    ]);
     const counters = await handler.write(body, headers);
     expect(counters).toMatchObject({ samples: 1, invalidValues: 2, staleMarkers: 1 });
     expect(sink.records.map((record) => record.value)).toEqual([7]);
@@ -90,16 +127,32 @@ describe('createRemoteWriteHandler', () => {
     const answer = await post(url, truncated, ok);
     expect(answer.status).toBe(400);
     expect(answer.text).toMatch(/Malformed remote-write body/);
-    expect(handler.stats().refused).toEqual({ method: 1, 'content-type': 1, 'content-encoding': 1, 'too-large': 2, snappy: 1, protobuf: 1 });
+    expect(handler.stats().refused).toEqual({
+      method: 1,
+      'content-type': 1,
+      'content-encoding': 1,
+      'too-large': 2,
+      snappy: 1,
+      protobuf: 1,
+    });
     expect(sink.records).toHaveLength(1);
-    await expect(handler.write(truncated, headers)).rejects.toSatisfy((error: unknown) => error instanceof PushRequestError && error.reason === 'protobuf' && error.status === 400);
+    await expect(handler.write(truncated, headers)).rejects.toSatisfy(
+      (error: unknown) => error instanceof PushRequestError && error.reason === 'protobuf' && error.status === 400,
+    );
     await server.close();
   });
 
   it('answers 500 when the sink fails, so Prometheus retries the batch', async () => {
     let failing = true;
     const records: unknown[] = [];
-    const handler = createRemoteWriteHandler({ sink: { ingest: async (batch) => { if (failing) throw new Error('disk full'); records.push(...batch); } } });
+    const handler = createRemoteWriteHandler({
+      sink: {
+        ingest: async (batch) => {
+          if (failing) throw new Error('disk full');
+          records.push(...batch);
+        },
+      },
+    });
     const server = await listen(handler);
     const body = encodeWriteRequest([cpu('a', 1)]);
     const ok = { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' };
@@ -114,7 +167,10 @@ describe('createRemoteWriteHandler', () => {
     const sink = collector();
     const handler = createRemoteWriteHandler({ sink, maxSeries: 100 });
     for (let batch = 0; batch < 20; batch++) {
-      const series = Array.from({ length: 1000 }, (_, index) => ({ labels: { __name__: 'requests', instance: 'api', request_id: `${batch}-${index}` }, samples: [[1000, 1]] as Array<[number, number]> }));
+      const series = Array.from({ length: 1000 }, (_, index) => ({
+        labels: { __name__: 'requests', instance: 'api', request_id: `${batch}-${index}` },
+        samples: [[1000, 1]] as Array<[number, number]>,
+      }));
       await handler.write(encodeWriteRequest(series), headers);
     }
     const stats = handler.stats();
@@ -127,10 +183,19 @@ describe('createRemoteWriteHandler', () => {
   it('refuses a second label set that maps onto the same series (collision) and counts it', async () => {
     const sink = collector();
     const handler = createRemoteWriteHandler({ sink, mapping: { ignoreLabels: ['pod'] } });
-    const counters = await handler.write(encodeWriteRequest([
-      { labels: { __name__: 'm', instance: 'a', pod: 'x' }, samples: [[1, 1]] },
-      { labels: { __name__: 'm', instance: 'a', pod: 'y' }, samples: [[1, 2], [2, 3]] },
-    ]), headers);
+    const counters = await handler.write(
+      encodeWriteRequest([
+        { labels: { __name__: 'm', instance: 'a', pod: 'x' }, samples: [[1, 1]] },
+        {
+          labels: { __name__: 'm', instance: 'a', pod: 'y' },
+          samples: [
+            [1, 2],
+            [2, 3],
+          ],
+        },
+      ]),
+      headers,
+    );
     expect(counters).toMatchObject({ samples: 1, collisionDrops: 2 });
   });
 

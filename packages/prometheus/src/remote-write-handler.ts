@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { PushRequestError } from './errors.js';
 import { answer, mediaType, readBody } from './http-body.js';
 import type { RecordSink } from './record-sink.js';
-import { decodeWriteRequest, decompressBody, emptyDecodeCounters, SeriesResolver, type DecodeCounters } from './remote-write.js';
+import {
+  decodeWriteRequest,
+  decompressBody,
+  emptyDecodeCounters,
+  SeriesResolver,
+  type DecodeCounters,
+} from './remote-write.js';
 import { SeriesLimiter } from './series-limiter.js';
 import { SeriesMappingSchema } from './series-mapping.js';
 
@@ -15,9 +21,17 @@ export const RemoteWriteOptionsSchema = z.object({
   /** Most distinct series accepted; samples of further series are counted (`seriesCapDrops`) and skipped. @default 10000 */
   maxSeries: z.number().int().positive().default(10_000),
   /** Largest compressed body accepted, in bytes; larger ones get 413. @default 16777216 (16 MiB) */
-  maxBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   /** Largest decompressed body accepted, in bytes (checked from the snappy preamble before decoding). @default 67108864 */
-  maxDecodedBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  maxDecodedBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
 });
 
 /** Options of {@link createRemoteWriteHandler}. */
@@ -65,14 +79,25 @@ export function createRemoteWriteHandler(options: RemoteWriteHandlerOptions): Re
   const refused: Record<string, number> = {};
   let requests = 0;
 
-  const write = async (body: Uint8Array, headers: { contentType?: string; contentEncoding?: string }): Promise<DecodeCounters> => {
+  const write = async (
+    body: Uint8Array,
+    headers: { contentType?: string; contentEncoding?: string },
+  ): Promise<DecodeCounters> => {
     const type = mediaType(headers.contentType);
     if (type !== 'application/x-protobuf') {
-      throw new PushRequestError('content-type', 415, `Unsupported content-type "${headers.contentType ?? ''}": remote-write 1.0 sends "application/x-protobuf".`);
+      throw new PushRequestError(
+        'content-type',
+        415,
+        `Unsupported content-type "${headers.contentType ?? ''}": remote-write 1.0 sends "application/x-protobuf".`,
+      );
     }
     const encoding = (headers.contentEncoding ?? '').trim().toLowerCase();
     if (encoding !== 'snappy') {
-      throw new PushRequestError('content-encoding', 415, `Unsupported content-encoding "${headers.contentEncoding ?? ''}": remote-write 1.0 bodies are "snappy" compressed.`);
+      throw new PushRequestError(
+        'content-encoding',
+        415,
+        `Unsupported content-encoding "${headers.contentEncoding ?? ''}": remote-write 1.0 bodies are "snappy" compressed.`,
+      );
     }
     const decoded = decompressBody(body, resolved.maxDecodedBytes);
     const counters = emptyDecodeCounters();
@@ -95,7 +120,8 @@ export function createRemoteWriteHandler(options: RemoteWriteHandlerOptions): Re
       .then((body) => {
         const headers: { contentType?: string; contentEncoding?: string } = {};
         if (request.headers['content-type'] !== undefined) headers.contentType = request.headers['content-type'];
-        if (typeof request.headers['content-encoding'] === 'string') headers.contentEncoding = request.headers['content-encoding'];
+        if (typeof request.headers['content-encoding'] === 'string')
+          headers.contentEncoding = request.headers['content-encoding'];
         return write(body, headers);
       })
       .then(

@@ -25,7 +25,15 @@ export interface DecodeCounters {
 
 /** Fresh zeroed counters. */
 export function emptyDecodeCounters(): DecodeCounters {
-  return { samples: 0, invalidValues: 0, staleMarkers: 0, seriesCapDrops: 0, collisionDrops: 0, histograms: 0, unnamedSeries: 0 };
+  return {
+    samples: 0,
+    invalidValues: 0,
+    staleMarkers: 0,
+    seriesCapDrops: 0,
+    collisionDrops: 0,
+    histograms: 0,
+    unnamedSeries: 0,
+  };
 }
 
 /** What a series resolved to, cached per label set so repeated pushes skip the mapping work. */
@@ -75,7 +83,11 @@ const STALE_LOW = 2;
  * Decodes an uncompressed remote-write 1.0 `WriteRequest` into metric records. Malformed protobuf throws
  * {@link PushRequestError} (`reason: 'protobuf'`, status 400); bad values are counted and skipped.
  */
-export function decodeWriteRequest(body: Uint8Array, resolver: SeriesResolver, counters: DecodeCounters): MetricSampleInput[] {
+export function decodeWriteRequest(
+  body: Uint8Array,
+  resolver: SeriesResolver,
+  counters: DecodeCounters,
+): MetricSampleInput[] {
   const records: MetricSampleInput[] = [];
   const reader = new ProtobufReader(body);
   try {
@@ -89,14 +101,25 @@ export function decodeWriteRequest(body: Uint8Array, resolver: SeriesResolver, c
     }
   } catch (error) {
     if (error instanceof ProtobufDecodeError) {
-      throw new PushRequestError('protobuf', 400, `Malformed remote-write body: ${error.message}. Expected a snappy-compressed prometheus.WriteRequest (remote-write 1.0).`, { cause: error });
+      throw new PushRequestError(
+        'protobuf',
+        400,
+        `Malformed remote-write body: ${error.message}. Expected a snappy-compressed prometheus.WriteRequest (remote-write 1.0).`,
+        { cause: error },
+      );
     }
     throw error;
   }
   return records;
 }
 
-function decodeTimeSeries(reader: ProtobufReader, end: number, resolver: SeriesResolver, counters: DecodeCounters, records: MetricSampleInput[]): void {
+function decodeTimeSeries(
+  reader: ProtobufReader,
+  end: number,
+  resolver: SeriesResolver,
+  counters: DecodeCounters,
+  records: MetricSampleInput[],
+): void {
   const labels: Record<string, string> = {};
   const sampleStarts: number[] = [];
   while (reader.position < end) {
@@ -172,7 +195,12 @@ export function decompressBody(body: Uint8Array, maxDecodedBytes: number): Uint8
   } catch (error) {
     if (error instanceof SnappyDecodeError) {
       const tooLarge = error.message.includes('exceeds the limit');
-      throw new PushRequestError(tooLarge ? 'too-large' : 'snappy', tooLarge ? 413 : 400, `${tooLarge ? 'Remote-write body too large' : 'Corrupt snappy body'}: ${error.message}.`, { cause: error });
+      throw new PushRequestError(
+        tooLarge ? 'too-large' : 'snappy',
+        tooLarge ? 413 : 400,
+        `${tooLarge ? 'Remote-write body too large' : 'Corrupt snappy body'}: ${error.message}.`,
+        { cause: error },
+      );
     }
     throw error;
   }

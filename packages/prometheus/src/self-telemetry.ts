@@ -1,4 +1,10 @@
-import type { Analyzer, EngineMetrics, FindingHandler, IngestRecordInput, RemediationPlugin } from '@iac-dharma/core/kernel';
+import type {
+  Analyzer,
+  EngineMetrics,
+  FindingHandler,
+  IngestRecordInput,
+  RemediationPlugin,
+} from '@iac-dharma/core/kernel';
 import type { RecordSink } from './record-sink.js';
 
 /** The part of `@opentelemetry/api` self-telemetry uses (so this package never needs it at compile time by name). */
@@ -14,11 +20,21 @@ interface OtelSpan {
   end(): void;
 }
 interface OtelTracer {
-  startActiveSpan<T>(name: string, options: { attributes?: Record<string, string | number | boolean> }, fn: (span: OtelSpan) => T): T;
+  startActiveSpan<T>(
+    name: string,
+    options: { attributes?: Record<string, string | number | boolean> },
+    fn: (span: OtelSpan) => T,
+  ): T;
 }
 interface OtelMeter {
-  createCounter(name: string, options?: { description?: string; unit?: string }): { add(value: number, attributes?: Record<string, string>): void };
-  createHistogram(name: string, options?: { description?: string; unit?: string }): { record(value: number, attributes?: Record<string, string>): void };
+  createCounter(
+    name: string,
+    options?: { description?: string; unit?: string },
+  ): { add(value: number, attributes?: Record<string, string>): void };
+  createHistogram(
+    name: string,
+    options?: { description?: string; unit?: string },
+  ): { record(value: number, attributes?: Record<string, string>): void };
 }
 
 /** Wrappers that add OpenTelemetry spans and metrics, or return their input unchanged when the API is absent. */
@@ -47,11 +63,20 @@ const identity: SelfTelemetry = {
 };
 
 /** Runs `fn` in a span; records a thrown error or rejection on it. */
-function inSpan<T>(api: OtelApi, tracer: OtelTracer, name: string, attributes: Record<string, string | number | boolean>, fn: () => T): T {
+function inSpan<T>(
+  api: OtelApi,
+  tracer: OtelTracer,
+  name: string,
+  attributes: Record<string, string | number | boolean>,
+  fn: () => T,
+): T {
   return tracer.startActiveSpan(name, { attributes }, (span) => {
     const fail = (error: unknown) => {
       span.recordException(error instanceof Error ? error : new Error(String(error)));
-      span.setStatus({ code: api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.setStatus({
+        code: api.SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
     };
     try {
       const result = fn();
@@ -84,27 +109,46 @@ export function createSelfTelemetry(api: unknown): SelfTelemetry {
   const ingested = meter.createCounter('dharma.records.ingested', { description: 'Records accepted by the engine' });
   const rejected = meter.createCounter('dharma.records.rejected', { description: 'Records rejected by the engine' });
   const findings = meter.createCounter('dharma.findings', { description: 'Findings produced' });
-  const duration = meter.createHistogram('dharma.analyzer.duration', { description: 'Time spent in one analyzer call', unit: 's' });
+  const duration = meter.createHistogram('dharma.analyzer.duration', {
+    description: 'Time spent in one analyzer call',
+    unit: 's',
+  });
   const errors = meter.createCounter('dharma.errors', { description: 'Errors by source' });
   return {
     enabled: true,
     traceSink: (sink) => {
       const wrapped = Object.create(sink) as typeof sink;
-      wrapped.ingest = (records: IngestRecordInput[]) => inSpan(otel, tracer, 'dharma.ingest', { 'dharma.records': records.length }, () => sink.ingest(records));
+      wrapped.ingest = (records: IngestRecordInput[]) =>
+        inSpan(otel, tracer, 'dharma.ingest', { 'dharma.records': records.length }, () => sink.ingest(records));
       return wrapped;
     },
     traceAnalyzer: (analyzer) => {
       const wrapped = Object.create(analyzer) as typeof analyzer;
       const attributes = { 'dharma.analyzer': analyzer.name };
       (wrapped as { analyze: Analyzer['analyze'] }).analyze = (records, context) =>
-        inSpan(otel, tracer, 'dharma.analyze', { ...attributes, 'dharma.records': records.length }, () => analyzer.analyze(records, context));
-      if (analyzer.tick) (wrapped as { tick: NonNullable<Analyzer['tick']> }).tick = (context) => inSpan(otel, tracer, 'dharma.tick', attributes, () => analyzer.tick!(context));
+        inSpan(otel, tracer, 'dharma.analyze', { ...attributes, 'dharma.records': records.length }, () =>
+          analyzer.analyze(records, context),
+        );
+      if (analyzer.tick)
+        (wrapped as { tick: NonNullable<Analyzer['tick']> }).tick = (context) =>
+          inSpan(otel, tracer, 'dharma.tick', attributes, () => analyzer.tick!(context));
       return wrapped;
     },
     traceHandler: (handler) => {
       const wrapped = Object.create(handler) as typeof handler;
       (wrapped as { handleFinding: FindingHandler['handleFinding'] }).handleFinding = (finding, context) =>
-        inSpan(otel, tracer, 'dharma.handle', { 'dharma.handler': handler.name, 'dharma.finding.kind': finding.kind, 'dharma.finding.severity': finding.severity, 'dharma.resource': finding.resource }, () => handler.handleFinding(finding, context));
+        inSpan(
+          otel,
+          tracer,
+          'dharma.handle',
+          {
+            'dharma.handler': handler.name,
+            'dharma.finding.kind': finding.kind,
+            'dharma.finding.severity': finding.severity,
+            'dharma.resource': finding.resource,
+          },
+          () => handler.handleFinding(finding, context),
+        );
       return wrapped;
     },
     tracePlugin: (plugin) => {
@@ -113,9 +157,22 @@ export function createSelfTelemetry(api: unknown): SelfTelemetry {
         const attributes = { 'dharma.plugin': plugin.name, 'dharma.action': name };
         actions[name] = {
           ...action,
-          execute: (params, context) => inSpan(otel, tracer, 'dharma.remediation.execute', attributes, () => action.execute(params, context)),
-          ...(action.verify ? { verify: (params: unknown, context: Parameters<NonNullable<typeof action.verify>>[1]) => inSpan(otel, tracer, 'dharma.remediation.verify', attributes, () => action.verify!(params, context)) } : {}),
-          ...(action.rollback ? { rollback: (params: unknown, context: Parameters<NonNullable<typeof action.rollback>>[1]) => inSpan(otel, tracer, 'dharma.remediation.rollback', attributes, () => action.rollback!(params, context)) } : {}),
+          execute: (params, context) =>
+            inSpan(otel, tracer, 'dharma.remediation.execute', attributes, () => action.execute(params, context)),
+          ...(action.verify
+            ? {
+                verify: (params: unknown, context: Parameters<NonNullable<typeof action.verify>>[1]) =>
+                  inSpan(otel, tracer, 'dharma.remediation.verify', attributes, () => action.verify!(params, context)),
+              }
+            : {}),
+          ...(action.rollback
+            ? {
+                rollback: (params: unknown, context: Parameters<NonNullable<typeof action.rollback>>[1]) =>
+                  inSpan(otel, tracer, 'dharma.remediation.rollback', attributes, () =>
+                    action.rollback!(params, context),
+                  ),
+              }
+            : {}),
         };
       }
       return { ...plugin, actions };

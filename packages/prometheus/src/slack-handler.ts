@@ -1,4 +1,12 @@
-import { noopLogger, systemClock, type Clock, type Finding, type FindingHandler, type Logger, type Severity } from '@iac-dharma/core/kernel';
+import {
+  noopLogger,
+  systemClock,
+  type Clock,
+  type Finding,
+  type FindingHandler,
+  type Logger,
+  type Severity,
+} from '@iac-dharma/core/kernel';
 import { postJson } from './http-post.js';
 import { findingKey, matches, NotificationGate, type FindingMatch } from './notification-policy.js';
 
@@ -27,7 +35,13 @@ export interface SlackHandlerOptions extends FindingMatch {
   fetch?: typeof fetch;
 }
 
-const EMOJI: Record<Severity, string> = { critical: ':red_circle:', high: ':large_orange_circle:', medium: ':large_yellow_circle:', low: ':large_blue_circle:', info: ':white_circle:' };
+const EMOJI: Record<Severity, string> = {
+  critical: ':red_circle:',
+  high: ':large_orange_circle:',
+  medium: ':large_yellow_circle:',
+  low: ':large_blue_circle:',
+  info: ':white_circle:',
+};
 
 /** Escapes Slack mrkdwn control characters (`&`, `<`, `>`). */
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -45,13 +59,19 @@ export function slackMessage(finding: Finding, link?: string): { text: string; b
     `*Score*\n${finding.score.toFixed(2)}`,
   ];
   if (finding.series) fields.push(`*Series*\n${escape(finding.series)}`);
-  fields.push(`*When*\n<!date^${Math.floor(finding.timestamp / 1000)}^{date_short_pretty} {time_secs}|${new Date(finding.timestamp).toISOString()}>`);
+  fields.push(
+    `*When*\n<!date^${Math.floor(finding.timestamp / 1000)}^{date_short_pretty} {time_secs}|${new Date(finding.timestamp).toISOString()}>`,
+  );
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: escape(finding.summary).slice(0, 3000) } },
     { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: text.slice(0, 2000) })) },
   ];
-  if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open> · finding ${escape(finding.id)}` }] });
+  if (link)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `<${link}|Open> · finding ${escape(finding.id)}` }],
+    });
   return { text: `${title}: ${finding.summary}`.slice(0, 3000), blocks };
 }
 
@@ -79,7 +99,12 @@ export function createSlackHandler(options: SlackHandlerOptions): SlackHandler {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? noopLogger;
   const gate = new NotificationGate(options.dedupeMs ?? 900_000, options.maxPerMinute ?? 30, () => clock.now());
-  const post = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 500, ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const post = {
+    timeoutMs: options.timeoutMs ?? 5000,
+    retries: options.retries ?? 3,
+    backoffMs: options.backoffMs ?? 500,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
   const inFlight = new Set<Promise<unknown>>();
   return {
     specificationVersion: 'v1',

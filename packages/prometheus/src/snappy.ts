@@ -27,7 +27,8 @@ export function snappyUncompressedLength(input: Uint8Array): number {
 /** Decompresses a snappy block; refuses output longer than `maxLength`. @internal */
 export function snappyDecompress(input: Uint8Array, maxLength: number): Uint8Array {
   const length = snappyUncompressedLength(input);
-  if (length > maxLength) throw new SnappyDecodeError(`uncompressed length ${length} exceeds the limit of ${maxLength} bytes`);
+  if (length > maxLength)
+    throw new SnappyDecodeError(`uncompressed length ${length} exceeds the limit of ${maxLength} bytes`);
   let position = 0;
   while (input[position]! >= 0x80) position++;
   position++;
@@ -68,10 +69,13 @@ export function snappyDecompress(input: Uint8Array, maxLength: number): Uint8Arr
     } else {
       if (position + 4 > end) throw new SnappyDecodeError('truncated copy');
       copyLength = (tag >>> 2) + 1;
-      offset = (input[position]! | (input[position + 1]! << 8) | (input[position + 2]! << 16)) + input[position + 3]! * 2 ** 24;
+      offset =
+        (input[position]! | (input[position + 1]! << 8) | (input[position + 2]! << 16)) +
+        input[position + 3]! * 2 ** 24;
       position += 4;
     }
-    if (offset === 0 || offset > written) throw new SnappyDecodeError(`copy offset ${offset} points before the start of the output`);
+    if (offset === 0 || offset > written)
+      throw new SnappyDecodeError(`copy offset ${offset} points before the start of the output`);
     if (written + copyLength > length) throw new SnappyDecodeError('copy runs past the declared length');
     if (offset >= copyLength) output.copyWithin(written, written - offset, written - offset + copyLength);
     else for (let index = 0; index < copyLength; index++) output[written + index] = output[written - offset + index]!;
@@ -110,18 +114,27 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
   let literalStart = 0;
   let position = 0;
   while (position + 4 <= input.length) {
-    const word = input[position]! | (input[position + 1]! << 8) | (input[position + 2]! << 16) | (input[position + 3]! << 24);
+    const word =
+      input[position]! | (input[position + 1]! << 8) | (input[position + 2]! << 16) | (input[position + 3]! << 24);
     const hash = (Math.imul(word, 0x1e35a7bd) >>> 18) & 0x3fff;
     const candidate = table[hash]!;
     table[hash] = position;
     if (
-      candidate >= 0 && position - candidate < 65_536 &&
-      input[candidate] === input[position] && input[candidate + 1] === input[position + 1] &&
-      input[candidate + 2] === input[position + 2] && input[candidate + 3] === input[position + 3]
+      candidate >= 0 &&
+      position - candidate < 65_536 &&
+      input[candidate] === input[position] &&
+      input[candidate + 1] === input[position + 1] &&
+      input[candidate + 2] === input[position + 2] &&
+      input[candidate + 3] === input[position + 3]
     ) {
       emitLiteral(literalStart, position);
       let matched = 4;
-      while (position + matched < input.length && input[candidate + matched] === input[position + matched] && matched < 64) matched++;
+      while (
+        position + matched < input.length &&
+        input[candidate + matched] === input[position + matched] &&
+        matched < 64
+      )
+        matched++;
       const offset = position - candidate;
       out.push(((matched - 1) << 2) | 2, offset & 0xff, offset >>> 8);
       position += matched;

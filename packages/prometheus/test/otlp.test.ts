@@ -2,7 +2,12 @@ import type { IngestRecordInput, MetricSampleInput } from '@iac-dharma/core';
 import { OTLPMetricExporter as HttpJsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtobufExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { createOtlpMetricsHandler } from '../src/index.js';
 import { listen } from './prometheus-env.js';
@@ -10,14 +15,25 @@ import { listen } from './prometheus-env.js';
 /** Sends a few export rounds with the real OpenTelemetry JS SDK and returns what the receiver delivered. */
 async function exportWith(makeExporter: (url: string) => PushMetricExporter, delta: boolean) {
   const records: MetricSampleInput[] = [];
-  const handler = createOtlpMetricsHandler({ sink: { ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) } });
+  const handler = createOtlpMetricsHandler({
+    sink: { ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) },
+  });
   const server = await listen(handler);
-  const reader = new PeriodicExportingMetricReader({ exporter: makeExporter(`${server.url}/v1/metrics`), exportIntervalMillis: 60_000 });
-  const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'checkout', 'service.instance.id': 'pod-7' }), readers: [reader] });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: makeExporter(`${server.url}/v1/metrics`),
+    exportIntervalMillis: 60_000,
+  });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': 'checkout', 'service.instance.id': 'pod-7' }),
+    readers: [reader],
+  });
   const meter = provider.getMeter('test');
   const requests = meter.createCounter('http.requests');
   const inflight = meter.createUpDownCounter('http.inflight');
-  const latency = meter.createHistogram('http.duration', { unit: 'ms', advice: { explicitBucketBoundaries: [10, 50, 100, 500] } });
+  const latency = meter.createHistogram('http.duration', {
+    unit: 'ms',
+    advice: { explicitBucketBoundaries: [10, 50, 100, 500] },
+  });
   let temperature = 20;
   meter.createObservableGauge('room.temperature').addCallback((result) => result.observe(temperature, { room: 'a' }));
   for (let round = 0; round < 3; round++) {
@@ -69,13 +85,21 @@ describe('OTLP/HTTP metrics receiver with the real OpenTelemetry JS SDK', () => 
 
   it('delta temporality: counters become value / interval', async () => {
     const records: MetricSampleInput[] = [];
-    const handler = createOtlpMetricsHandler({ sink: { ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) } });
+    const handler = createOtlpMetricsHandler({
+      sink: { ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) },
+    });
     const server = await listen(handler);
     const reader = new PeriodicExportingMetricReader({
-      exporter: new ProtobufExporter({ url: `${server.url}/v1/metrics`, temporalityPreference: AggregationTemporality.DELTA }),
+      exporter: new ProtobufExporter({
+        url: `${server.url}/v1/metrics`,
+        temporalityPreference: AggregationTemporality.DELTA,
+      }),
       exportIntervalMillis: 60_000,
     });
-    const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'billing' }), readers: [reader] });
+    const provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'billing' }),
+      readers: [reader],
+    });
     const counter = provider.getMeter('test').createCounter('jobs');
     counter.add(5);
     await new Promise((done) => setTimeout(done, 50));

@@ -11,9 +11,19 @@ import { waitFor } from '@iac-dharma/core/testing';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The monitoring stack started by scripts/services/start-prometheus.sh (throws, never skips, when absent). */
-export function prometheusEnv(): { prometheus: string; nodeExporter: string; alertmanager: string; fillDir: string; fillDir2: string; textfileDir: string } {
+export function prometheusEnv(): {
+  prometheus: string;
+  nodeExporter: string;
+  alertmanager: string;
+  fillDir: string;
+  fillDir2: string;
+  textfileDir: string;
+} {
   const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'prometheus.env');
-  if (!existsSync(file)) throw new Error(`No Prometheus: ${file} does not exist. Run npm test (it starts one with scripts/services/start-prometheus.sh).`);
+  if (!existsSync(file))
+    throw new Error(
+      `No Prometheus: ${file} does not exist. Run npm test (it starts one with scripts/services/start-prometheus.sh).`,
+    );
   const values: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
@@ -30,17 +40,20 @@ export function prometheusEnv(): { prometheus: string; nodeExporter: string; ale
 }
 
 /** Starts an HTTP server on a free local port. */
-export async function listen(handler: RequestListener): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+export async function listen(
+  handler: RequestListener,
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
     server,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }
 
@@ -58,9 +71,21 @@ export async function startPrivatePrometheus(config: string): Promise<{ url: str
       probe.close(() => done(free));
     });
   });
-  const child: ChildProcess = spawn('prometheus', [`--config.file=${join(folder, 'prometheus.yml')}`, `--storage.tsdb.path=${join(folder, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(folder, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(folder, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: 'ignore' },
+  );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok, { timeoutMs: 30_000, intervalMs: 100, message: 'private Prometheus ready' });
+  await waitFor(async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok, {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    message: 'private Prometheus ready',
+  });
   return {
     url,
     stop: async () => {

@@ -11,7 +11,10 @@ const env = prometheusEnv();
 /** A sink that keeps what it gets. */
 function collector() {
   const records: MetricSampleInput[] = [];
-  return { records, ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) };
+  return {
+    records,
+    ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])),
+  };
 }
 
 describe('createPrometheusSource against the real Prometheus + node_exporter', () => {
@@ -22,7 +25,13 @@ describe('createPrometheusSource against the real Prometheus + node_exporter', (
 
   it('backfills the node_exporter pack, maps labels to resources and steps forward live', async () => {
     const sink = collector();
-    const source = createPrometheusSource({ url: env.prometheus, queries: nodeExporterPack({ rateWindow: '5s' }), step: '1s', lookback: '20s', sink });
+    const source = createPrometheusSource({
+      url: env.prometheus,
+      queries: nodeExporterPack({ rateWindow: '5s' }),
+      step: '1s',
+      lookback: '20s',
+      sink,
+    });
     await source.backfill();
     const instance = new URL(env.nodeExporter).host;
     const cpu = sink.records.filter((record) => record.metric === 'cpu_busy_ratio' && record.resource === instance);
@@ -33,15 +42,20 @@ describe('createPrometheusSource against the real Prometheus + node_exporter', (
     expect(memory!.value).toBeGreaterThan(0);
     expect(memory!.value).toBeLessThan(1);
     // Filesystems are resources of their own (extraLabelsOn: 'resource'), one metric name for all.
-    const filesystems = new Set(sink.records.filter((record) => record.metric === 'filesystem_free_ratio').map((record) => record.resource));
+    const filesystems = new Set(
+      sink.records.filter((record) => record.metric === 'filesystem_free_ratio').map((record) => record.resource),
+    );
     expect([...filesystems].some((resource) => resource.startsWith(`${instance}{mountpoint=`))).toBe(true);
     const firstCursor = source.stats().cursor!;
     expect(source.stats().steps).toBe(1);
 
-    await waitFor(async () => {
-      await source.poll();
-      return source.stats().cursor! > firstCursor;
-    }, { timeoutMs: 10_000, intervalMs: 300 });
+    await waitFor(
+      async () => {
+        await source.poll();
+        return source.stats().cursor! > firstCursor;
+      },
+      { timeoutMs: 10_000, intervalMs: 300 },
+    );
     const after = sink.records.filter((record) => record.metric === 'cpu_busy_ratio' && record.resource === instance);
     expect(Math.max(...after.map((record) => record.timestamp as number))).toBeGreaterThan(firstCursor);
     expect((await source.health()).status).toBe('ok');
@@ -52,15 +66,24 @@ describe('createPrometheusSource against the real Prometheus + node_exporter', (
     expect(env.fillDir, 'start-prometheus.sh mounts a tmpfs for this test (root needed)').not.toBe('');
     const sink = collector();
     const resource = `${new URL(env.nodeExporter).host}{mountpoint=${JSON.stringify(env.fillDir)}}`;
-    const source = createPrometheusSource({ url: env.prometheus, queries: nodeExporterPack().filter((query) => query.name === 'filesystem_free_ratio'), step: '1s', lookback: '5s', sink });
+    const source = createPrometheusSource({
+      url: env.prometheus,
+      queries: nodeExporterPack().filter((query) => query.name === 'filesystem_free_ratio'),
+      step: '1s',
+      lookback: '5s',
+      sink,
+    });
     await source.backfill();
     const before = sink.records.filter((record) => record.resource === resource).at(-1)!.value;
     writeFileSync(fillFile, Buffer.alloc(32 * 1024 * 1024, 1));
-    const dropped = await waitFor(async () => {
-      await source.poll();
-      const last = sink.records.filter((record) => record.resource === resource).at(-1)!.value;
-      return last < before - 0.4 ? last : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 500, message: 'free ratio of the filled tmpfs drops' });
+    const dropped = await waitFor(
+      async () => {
+        await source.poll();
+        const last = sink.records.filter((record) => record.resource === resource).at(-1)!.value;
+        return last < before - 0.4 ? last : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 500, message: 'free ratio of the filled tmpfs drops' },
+    );
     expect(dropped).toBeLessThan(0.55);
     await source.stop();
   });
@@ -91,7 +114,13 @@ describe('createPrometheusSource against the real Prometheus + node_exporter', (
 
   it('reports PromQL errors as bad-query failures and keeps the other queries going', async () => {
     const sink = collector();
-    const source = createPrometheusSource({ url: env.prometheus, queries: { broken: 'rate(up[', up: 'up' }, step: '1s', lookback: '3s', sink });
+    const source = createPrometheusSource({
+      url: env.prometheus,
+      queries: { broken: 'rate(up[', up: 'up' },
+      step: '1s',
+      lookback: '3s',
+      sink,
+    });
     await source.backfill();
     const stats = source.stats();
     expect(stats.failures.broken).toBe(1);
@@ -114,13 +143,26 @@ describe('createPrometheusSource against the real Prometheus + node_exporter', (
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', async () => {
-        const upstream = await fetch(env.prometheus + request.url!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.concat(chunks) });
+        const upstream = await fetch(env.prometheus + request.url!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: Buffer.concat(chunks),
+        });
         response.writeHead(upstream.status, { 'content-type': 'application/json' });
         response.end(await upstream.text());
       });
     });
     const sink = collector();
-    const source = createPrometheusSource({ url: flaky.url, queries: { up: 'up' }, step: '1s', lookback: '5s', timeout: '300ms', backoff: '20ms', retries: 4, sink });
+    const source = createPrometheusSource({
+      url: flaky.url,
+      queries: { up: 'up' },
+      step: '1s',
+      lookback: '5s',
+      timeout: '300ms',
+      backoff: '20ms',
+      retries: 4,
+      sink,
+    });
     await source.backfill();
     const stats = source.stats();
     expect(stats.retries).toBe(3);

@@ -9,7 +9,9 @@ const env = prometheusEnv();
 describe('remote-write from a real Prometheus', () => {
   it('receives node_exporter samples that Prometheus scraped and pushed (snappy + protobuf, remote-write 1.0)', async () => {
     const records: MetricSampleInput[] = [];
-    const handler = createRemoteWriteHandler({ sink: { ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) } });
+    const handler = createRemoteWriteHandler({
+      sink: { ingest: async (batch: IngestRecordInput[]) => void records.push(...(batch as MetricSampleInput[])) },
+    });
     const receiver = await listen(handler);
     const nodeTarget = new URL(env.nodeExporter).host;
     const prometheus = await startPrivatePrometheus(`
@@ -26,11 +28,17 @@ remote_write:
       max_samples_per_send: 2000
 `);
     try {
-      await waitFor(() => records.some((record) => record.metric.startsWith('node_filesystem_avail_bytes{') && record.resource === nodeTarget), {
-        timeoutMs: 30_000,
-        intervalMs: 200,
-        message: 'node_exporter samples arrive through remote-write',
-      });
+      await waitFor(
+        () =>
+          records.some(
+            (record) => record.metric.startsWith('node_filesystem_avail_bytes{') && record.resource === nodeTarget,
+          ),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+          message: 'node_exporter samples arrive through remote-write',
+        },
+      );
       const load = records.find((record) => record.metric === 'node_load1')!;
       expect(load.resource).toBe(nodeTarget);
       expect(load.labels).toMatchObject({ job: 'node', instance: nodeTarget });

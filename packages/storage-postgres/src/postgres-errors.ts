@@ -11,5 +11,8 @@ export function toStorageError(error: unknown, operation: string): DharmaError {
   const code = String((error as { code?: unknown }).code ?? '');
   const isRetryable = RETRYABLE_CODES.has(code) || code.startsWith('08') || RETRYABLE_NETWORK.has(code);
   const detail = code === '23505' ? ' (a record with this key already exists)' : '';
-  return new StorageError(`PostgreSQL ${operation} failed${code ? ` [${code}]` : ''}: ${(error as Error).message ?? String(error)}${detail}`, { cause: error, isRetryable });
+  return new StorageError(
+    `PostgreSQL ${operation} failed${code ? ` [${code}]` : ''}: ${(error as Error).message ?? String(error)}${detail}`,
+    { cause: error, isRetryable },
+  );
 }

@@ -123,13 +123,21 @@ export async function migratePostgres(
   const migrations = postgresMigrations(s);
   await client.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`@iac-dharma/storage-postgres:${options.schema}`]);
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `@iac-dharma/storage-postgres:${options.schema}`,
+    ]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_version`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${s}.schema_version`,
+    );
     const current = rows[0]?.version ?? 0;
     if (current > migrations.length) {
-      throw new StateError(`PostgreSQL schema "${options.schema}" is at version ${current}, newer than this @iac-dharma/storage-postgres supports (${migrations.length}); upgrade the package.`);
+      throw new StateError(
+        `PostgreSQL schema "${options.schema}" is at version ${current}, newer than this @iac-dharma/storage-postgres supports (${migrations.length}); upgrade the package.`,
+      );
     }
     for (let version = current + 1; version <= migrations.length; version++) {
       await client.query(migrations[version - 1]!);
@@ -138,7 +146,9 @@ export async function migratePostgres(
     }
     const timescale = await enableTimescale(client, options.schema, options.timescale);
     if (options.timescale === 'require' && !timescale.timescale) {
-      throw new StateError(`TimescaleDB was required (timescale: 'require') but cannot be used: ${timescale.timescaleDetail}. Install the timescaledb extension or use timescale: 'auto'.`);
+      throw new StateError(
+        `TimescaleDB was required (timescale: 'require') but cannot be used: ${timescale.timescaleDetail}. Install the timescaledb extension or use timescale: 'auto'.`,
+      );
     }
     await client.query('COMMIT');
     return { schemaVersion: migrations.length, ...timescale };
@@ -149,15 +159,22 @@ export async function migratePostgres(
 }
 
 /** Makes `points` a hypertable when TimescaleDB can be used; never fails the transaction. */
-async function enableTimescale(client: pg.PoolClient, schema: string, mode: 'auto' | 'require' | 'off'): Promise<Omit<PostgresSchemaInfo, 'schemaVersion'>> {
+async function enableTimescale(
+  client: pg.PoolClient,
+  schema: string,
+  mode: 'auto' | 'require' | 'off',
+): Promise<Omit<PostgresSchemaInfo, 'schemaVersion'>> {
   if (mode === 'off') return { timescale: false, timescaleDetail: 'disabled (timescale: off)' };
   const available = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
-  if (available.rowCount === 0) return { timescale: false, timescaleDetail: 'the timescaledb extension is not available on this server' };
+  if (available.rowCount === 0)
+    return { timescale: false, timescaleDetail: 'the timescaledb extension is not available on this server' };
   // A failure inside a transaction aborts it; the savepoint confines it to this attempt.
   await client.query('SAVEPOINT dharma_timescale');
   try {
     await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
-    await client.query(`SELECT create_hypertable($1::regclass, 'ts', if_not_exists => TRUE, migrate_data => TRUE)`, [`${quoteIdentifier(schema)}.points`]);
+    await client.query(`SELECT create_hypertable($1::regclass, 'ts', if_not_exists => TRUE, migrate_data => TRUE)`, [
+      `${quoteIdentifier(schema)}.points`,
+    ]);
     await client.query('RELEASE SAVEPOINT dharma_timescale');
     return { timescale: true };
   } catch (error) {

@@ -30,18 +30,32 @@ export interface PostgresStorageOptions {
 
 const OptionsSchema = z
   .object({
-    connectionString: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
-    pool: z.custom<pg.Pool>((value) => typeof value === 'object' && value !== null && typeof (value as { connect?: unknown }).connect === 'function', {
-      message: 'expected a pg.Pool',
-    }).optional(),
+    connectionString: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    pool: z
+      .custom<pg.Pool>(
+        (value) =>
+          typeof value === 'object' && value !== null && typeof (value as { connect?: unknown }).connect === 'function',
+        {
+          message: 'expected a pg.Pool',
+        },
+      )
+      .optional(),
     schema: z
       .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and _, start with a letter or _, and be at most 63 characters')
+      .regex(
+        /^[a-z_][a-z0-9_]{0,62}$/,
+        'must be lower-case letters, digits and _, start with a letter or _, and be at most 63 characters',
+      )
       .optional(),
     timescale: z.enum(['auto', 'require', 'off']).optional(),
     maxConnections: z.number().int().min(1).max(1000).optional(),
     closePool: z.boolean().optional(),
-    logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null, { message: 'expected a Logger' }).optional(),
+    logger: z
+      .custom<Logger>((value) => typeof value === 'object' && value !== null, { message: 'expected a Logger' })
+      .optional(),
   })
   .refine((options) => (options.connectionString === undefined) !== (options.pool === undefined), {
     message: 'give exactly one of `connectionString` (a postgres:// URL) and `pool` (a pg.Pool)',

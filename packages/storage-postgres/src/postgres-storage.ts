@@ -70,7 +70,9 @@ export class PostgresStorage implements Storage {
       this.pool = new pg.Pool({ connectionString: parsed.connectionString, max: parsed.maxConnections ?? 10 });
       this.closePool = parsed.closePool ?? true;
       // An idle client losing its connection must not crash the host: report it; the pool replaces the client.
-      this.pool.on('error', (error) => this.logger.error('storage-postgres: idle connection failed', { error: error.message }));
+      this.pool.on('error', (error) =>
+        this.logger.error('storage-postgres: idle connection failed', { error: error.message }),
+      );
     }
   }
 
@@ -79,7 +81,11 @@ export class PostgresStorage implements Storage {
     this.info ??= (async () => {
       const client = await this.pool.connect();
       try {
-        return await migratePostgres(client, { schema: this.schema, timescale: this.timescaleMode, logger: this.logger });
+        return await migratePostgres(client, {
+          schema: this.schema,
+          timescale: this.timescaleMode,
+          logger: this.logger,
+        });
       } finally {
         client.release();
       }
@@ -92,7 +98,8 @@ export class PostgresStorage implements Storage {
 
   /** Runs `work` after the closed/abort checks and schema creation, turning driver errors into `StorageError`. */
   private async run<T>(operation: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new StateError(`PostgresStorage is closed: ${operation} needs a new storage (new PostgresStorage).`);
+    if (this.closed)
+      throw new StateError(`PostgresStorage is closed: ${operation} needs a new storage (new PostgresStorage).`);
     signal?.throwIfAborted();
     await this.ready();
     try {
@@ -126,7 +133,11 @@ export class PostgresStorage implements Storage {
   queryFindings(query: FindingQuery): Promise<Finding[]> {
     return this.run('queryFindings', query.signal, async () => {
       storageInput.checkFindingQuery(query);
-      const filter = new SqlFilter().add('resource = ?', query.resource).add('kind = ?', query.kind).add('ts >= ?', query.from).add('ts < ?', query.to);
+      const filter = new SqlFilter()
+        .add('resource = ?', query.resource)
+        .add('kind = ?', query.kind)
+        .add('ts >= ?', query.from)
+        .add('ts < ?', query.to);
       const rows = await this.rows<{ body: Finding }>(
         `SELECT body FROM ${this.s}.findings ${filter.where()} ORDER BY ts DESC, id COLLATE "C" DESC LIMIT ${filter.next()}`,
         [...filter.values, query.limit ?? 1000],
@@ -145,7 +156,11 @@ export class PostgresStorage implements Storage {
         `INSERT INTO ${this.s}.points (series, ts, value)
          SELECT series, ${TO_TIME('ms')}, value FROM unnest($1::text[], $2::float8[], $3::float8[]) AS p (series, ms, value)
          ON CONFLICT (series, ts) DO UPDATE SET value = excluded.value`,
-        [unique.map((point) => point.series), unique.map((point) => point.timestamp), unique.map((point) => point.value)],
+        [
+          unique.map((point) => point.series),
+          unique.map((point) => point.timestamp),
+          unique.map((point) => point.value),
+        ],
       );
     });
   }
@@ -153,7 +168,10 @@ export class PostgresStorage implements Storage {
   rangePoints(query: PointRangeQuery): Promise<SeriesPoint[]> {
     return this.run('rangePoints', query.signal, async () => {
       storageInput.checkPointRangeQuery(query);
-      const filter = new SqlFilter().add('series = ?', query.series).add(`ts >= ${TO_TIME('?')}`, query.from).add(`ts < ${TO_TIME('?')}`, query.to);
+      const filter = new SqlFilter()
+        .add('series = ?', query.series)
+        .add(`ts >= ${TO_TIME('?')}`, query.from)
+        .add(`ts < ${TO_TIME('?')}`, query.to);
       const rows = await this.rows<{ timestamp: number; value: number }>(
         `SELECT ${FROM_TIME} AS timestamp, value FROM ${this.s}.points ${filter.where()} ORDER BY ts DESC LIMIT ${filter.next()}`,
         [...filter.values, query.limit ?? null],
@@ -170,13 +188,24 @@ export class PostgresStorage implements Storage {
         await client.query('BEGIN');
         // Writers take turns (across processes) so "next seq" is decided against committed history;
         // the primary key on seq still refuses a duplicate from any writer that skips the lock.
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`@iac-dharma/storage-postgres:${this.schema}:history`]);
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `@iac-dharma/storage-postgres:${this.schema}:history`,
+        ]);
         const { rows } = await client.query<{ seq: string | null }>(`SELECT max(seq) AS seq FROM ${this.s}.history`);
         const expected = Number(rows[0]?.seq ?? 0) + 1;
-        if (valid.seq !== expected) throw new StorageError(`History is append-only: record seq ${valid.seq} given, ${expected} expected.`);
+        if (valid.seq !== expected)
+          throw new StorageError(`History is append-only: record seq ${valid.seq} given, ${expected} expected.`);
         await client.query(
           `INSERT INTO ${this.s}.history (seq, id, ts, remediation_id, resource, outcome, body) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [valid.seq, valid.id, valid.timestamp, valid.remediationId, valid.resource, valid.outcome ?? null, JSON.stringify(valid)],
+          [
+            valid.seq,
+            valid.id,
+            valid.timestamp,
+            valid.remediationId,
+            valid.resource,
+            valid.outcome ?? null,
+            JSON.stringify(valid),
+          ],
         );
         await client.query('COMMIT');
       } catch (error) {
@@ -200,10 +229,10 @@ export class PostgresStorage implements Storage {
         .add('seq > ?', query.afterSeq)
         .add('seq < ?', query.beforeSeq);
       const latest = query.latest === true && query.limit !== undefined;
-      const rows = await this.rows<{ body: HistoryRecord }>(`SELECT body FROM ${this.s}.history ${filter.where()} ORDER BY seq ${latest ? 'DESC' : 'ASC'} LIMIT ${filter.next()}`, [
-        ...filter.values,
-        query.limit ?? null,
-      ]);
+      const rows = await this.rows<{ body: HistoryRecord }>(
+        `SELECT body FROM ${this.s}.history ${filter.where()} ORDER BY seq ${latest ? 'DESC' : 'ASC'} LIMIT ${filter.next()}`,
+        [...filter.values, query.limit ?? null],
+      );
       if (latest) rows.reverse();
       return rows.map((row) => row.body);
     });
@@ -220,19 +249,31 @@ export class PostgresStorage implements Storage {
   }
 
   getResource({ id, signal }: { id: string } & CallOptions): Promise<Resource | undefined> {
-    return this.run('getResource', signal, async () => (await this.rows<{ body: Resource }>(`SELECT body FROM ${this.s}.resources WHERE id = $1`, [id]))[0]?.body);
+    return this.run(
+      'getResource',
+      signal,
+      async () =>
+        (await this.rows<{ body: Resource }>(`SELECT body FROM ${this.s}.resources WHERE id = $1`, [id]))[0]?.body,
+    );
   }
 
   listResources(query: ResourceQuery): Promise<Resource[]> {
     return this.run('listResources', query.signal, async () => {
       const filter = new SqlFilter().add('type = ?', query.type);
-      const rows = await this.rows<{ body: Resource }>(`SELECT body FROM ${this.s}.resources ${filter.where()} ORDER BY id COLLATE "C"`, filter.values);
+      const rows = await this.rows<{ body: Resource }>(
+        `SELECT body FROM ${this.s}.resources ${filter.where()} ORDER BY id COLLATE "C"`,
+        filter.values,
+      );
       return rows.map((row) => row.body);
     });
   }
 
   deleteResource({ id, signal }: { id: string } & CallOptions): Promise<boolean> {
-    return this.run('deleteResource', signal, async () => ((await this.pool.query(`DELETE FROM ${this.s}.resources WHERE id = $1`, [id])).rowCount ?? 0) > 0);
+    return this.run(
+      'deleteResource',
+      signal,
+      async () => ((await this.pool.query(`DELETE FROM ${this.s}.resources WHERE id = $1`, [id])).rowCount ?? 0) > 0,
+    );
   }
 
   putState({ key, value, signal }: { key: string; value: unknown } & CallOptions): Promise<void> {
@@ -278,12 +319,19 @@ export class PostgresStorage implements Storage {
     const { key, head, base, version } = await this.run('writeStateParts', write.signal, async () => {
       const key = storageInput.parseStateKey(write.key);
       const head = storageInput.stateToJson(key, write.head);
-      if (this.writingKeys.has(key)) throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
+      if (this.writingKeys.has(key))
+        throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
       this.writingKeys.add(key);
       try {
         return await this.transaction(async (client) => {
-          await client.query(`INSERT INTO ${this.s}.state_heads (key, version, next_version) VALUES ($1, 0, 1) ON CONFLICT (key) DO NOTHING`, [key]);
-          const { rows } = await client.query<{ version: string; next_version: string }>(`SELECT version, next_version FROM ${this.s}.state_heads WHERE key = $1 FOR UPDATE`, [key]);
+          await client.query(
+            `INSERT INTO ${this.s}.state_heads (key, version, next_version) VALUES ($1, 0, 1) ON CONFLICT (key) DO NOTHING`,
+            [key],
+          );
+          const { rows } = await client.query<{ version: string; next_version: string }>(
+            `SELECT version, next_version FROM ${this.s}.state_heads WHERE key = $1 FOR UPDATE`,
+            [key],
+          );
           const base = Number(rows[0]!.version);
           const version = Math.max(Number(rows[0]!.next_version), base + 1);
           // Rows above the head are a write that never committed (a crash or a failure): drop them.
@@ -320,12 +368,22 @@ export class PostgresStorage implements Storage {
       }
       await this.run('writeStateParts', write.signal, () =>
         this.transaction(async (client) => {
-          const { rows } = await client.query<{ version: string }>(`SELECT version FROM ${this.s}.state_heads WHERE key = $1 FOR UPDATE`, [key]);
-          const count = await client.query<{ count: string }>(`SELECT count(*) AS count FROM ${this.s}.state_parts WHERE key = $1 AND version = $2`, [key, version]);
+          const { rows } = await client.query<{ version: string }>(
+            `SELECT version FROM ${this.s}.state_heads WHERE key = $1 FOR UPDATE`,
+            [key],
+          );
+          const count = await client.query<{ count: string }>(
+            `SELECT count(*) AS count FROM ${this.s}.state_parts WHERE key = $1 AND version = $2`,
+            [key, version],
+          );
           if (Number(rows[0]?.version) !== base || Number(count.rows[0]!.count) !== written) {
-            throw new StorageError(`Chunked state "${key}" was written by another writer meanwhile; this write (version ${version}) was not committed.`, { isRetryable: true });
+            throw new StorageError(
+              `Chunked state "${key}" was written by another writer meanwhile; this write (version ${version}) was not committed.`,
+              { isRetryable: true },
+            );
           }
-          if (write.replace) await client.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version < $2`, [key, version]);
+          if (write.replace)
+            await client.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version < $2`, [key, version]);
           else {
             await client.query(
               `DELETE FROM ${this.s}.state_parts AS old USING ${this.s}.state_parts AS new
@@ -333,24 +391,42 @@ export class PostgresStorage implements Storage {
               [key, version],
             );
           }
-          await client.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version = $2 AND value IS NULL`, [key, version]);
-          await client.query(`UPDATE ${this.s}.state_heads SET version = $2, head = $3, updated_at = now() WHERE key = $1`, [key, version, head]);
+          await client.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version = $2 AND value IS NULL`, [
+            key,
+            version,
+          ]);
+          await client.query(
+            `UPDATE ${this.s}.state_heads SET version = $2, head = $3, updated_at = now() WHERE key = $1`,
+            [key, version, head],
+          );
           await client.query(`DELETE FROM ${this.s}.state WHERE key = $1`, [key]);
         }),
       );
       return { version, parts: written };
     } catch (error) {
-      if (!this.closed) await this.pool.query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version = $2`, [key, version]).catch(() => undefined);
+      if (!this.closed)
+        await this.pool
+          .query(`DELETE FROM ${this.s}.state_parts WHERE key = $1 AND version = $2`, [key, version])
+          .catch(() => undefined);
       throw error;
     } finally {
       this.writingKeys.delete(key);
     }
   }
 
-  readStateParts({ key, batchSize, signal }: { key: string; batchSize?: number } & CallOptions): Promise<StoredStateParts | undefined> {
+  readStateParts({
+    key,
+    batchSize,
+    signal,
+  }: { key: string; batchSize?: number } & CallOptions): Promise<StoredStateParts | undefined> {
     return this.run('readStateParts', signal, async () => {
       const size = storageInput.parseStateBatchSize(batchSize);
-      const row = (await this.rows<{ version: string; head: string | null }>(`SELECT version, head FROM ${this.s}.state_heads WHERE key = $1`, [key]))[0];
+      const row = (
+        await this.rows<{ version: string; head: string | null }>(
+          `SELECT version, head FROM ${this.s}.state_heads WHERE key = $1`,
+          [key],
+        )
+      )[0];
       if (row === undefined || Number(row.version) === 0 || row.head === null) return undefined;
       const run = this.run.bind(this);
       const rows = this.rows.bind(this);
@@ -364,7 +440,8 @@ export class PostgresStorage implements Storage {
               [key, after, size],
             ),
           );
-          if (page.length > 0) yield page.map((entry) => ({ id: entry.part, value: JSON.parse(entry.value) as unknown }));
+          if (page.length > 0)
+            yield page.map((entry) => ({ id: entry.part, value: JSON.parse(entry.value) as unknown }));
           if (page.length < size) return;
           after = page.at(-1)!.part;
         }

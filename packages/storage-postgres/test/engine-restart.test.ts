@@ -33,8 +33,13 @@ afterAll(() => dropSchemas([schema]));
 describe('Engine on PostgresStorage', () => {
   it('gets its analyzer state and series back after a restart', async () => {
     const first = new MeanAnalyzer();
-    const engine = await createEngine({ storage: createPostgresStorage({ connectionString: postgresUrl(), schema }), analyzers: [first] }).start();
-    await engine.ingest([1, 2, 3, 4].map((value, index) => ({ resource: 'web-1', metric: 'cpu', value, timestamp: 1000 * (index + 1) })));
+    const engine = await createEngine({
+      storage: createPostgresStorage({ connectionString: postgresUrl(), schema }),
+      analyzers: [first],
+    }).start();
+    await engine.ingest(
+      [1, 2, 3, 4].map((value, index) => ({ resource: 'web-1', metric: 'cpu', value, timestamp: 1000 * (index + 1) })),
+    );
     await engine.close();
 
     const second = new MeanAnalyzer();

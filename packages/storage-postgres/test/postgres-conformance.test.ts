@@ -13,5 +13,10 @@ runStorageConformance('postgres', {
     schemas.push(schema);
     return createPostgresStorage({ connectionString: postgresUrl(), schema, maxConnections: 3 });
   },
-  reopen: async (previous: Storage) => createPostgresStorage({ connectionString: postgresUrl(), schema: (previous as PostgresStorage).schema, maxConnections: 3 }),
+  reopen: async (previous: Storage) =>
+    createPostgresStorage({
+      connectionString: postgresUrl(),
+      schema: (previous as PostgresStorage).schema,
+      maxConnections: 3,
+    }),
 });

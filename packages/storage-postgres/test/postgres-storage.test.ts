@@ -34,16 +34,22 @@ describe('PostgresStorage', () => {
   it('migrates series keys written by the old resource/metric scheme (schema 1 → 2)', async () => {
     const schema = uniqueSchema('series_keys');
     const storage = open({ schema });
-    await storage.appendPoints({ points: [
-      { series: 'default/web-1/cpu', timestamp: 1000, value: 1 },
-      { series: 'web-2/cpu', timestamp: 1000, value: 2 },
-      { series: '50%/cpu', timestamp: 1000, value: 3 },
-    ] });
+    await storage.appendPoints({
+      points: [
+        { series: 'default/web-1/cpu', timestamp: 1000, value: 1 },
+        { series: 'web-2/cpu', timestamp: 1000, value: 2 },
+        { series: '50%/cpu', timestamp: 1000, value: 3 },
+      ],
+    });
     // (and without the tables of the later migrations)
-    await storage.pool.query(`DELETE FROM "${schema}".schema_version WHERE version >= 2; DROP TABLE "${schema}".state_heads; DROP TABLE "${schema}".state_parts`);
+    await storage.pool.query(
+      `DELETE FROM "${schema}".schema_version WHERE version >= 2; DROP TABLE "${schema}".state_heads; DROP TABLE "${schema}".state_parts`,
+    );
     const migrated = open({ schema });
     expect((await migrated.ready()).schemaVersion).toBe(3);
-    expect(await migrated.rangePoints({ series: seriesKey({ resource: 'default/web-1', metric: 'cpu' }) })).toEqual([{ series: 'default%2Fweb-1/cpu', timestamp: 1000, value: 1 }]);
+    expect(await migrated.rangePoints({ series: seriesKey({ resource: 'default/web-1', metric: 'cpu' }) })).toEqual([
+      { series: 'default%2Fweb-1/cpu', timestamp: 1000, value: 1 },
+    ]);
     expect(await migrated.rangePoints({ series: seriesKey({ resource: 'web-2', metric: 'cpu' }) })).toHaveLength(1);
     expect(await migrated.rangePoints({ series: seriesKey({ resource: '50%', metric: 'cpu' }) })).toHaveLength(1);
     expect(await migrated.rangePoints({ series: 'default/web-1/cpu' })).toEqual([]);
@@ -53,7 +59,8 @@ describe('PostgresStorage', () => {
     const storage = open();
     const health = await storage.health();
     expect(health.status).toBe('ok');
-    const available = (await storage.pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`)).rowCount! > 0;
+    const available =
+      (await storage.pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`)).rowCount! > 0;
     expect(health.data).toMatchObject({ timescale: available, schemaVersion: 3 });
     if (!available) expect(health.detail).toMatch(/not available/);
     const off = await open({ timescale: 'off' }).health();
@@ -83,21 +90,29 @@ describe('PostgresStorage', () => {
     const storage = open();
     await storage.appendHistory({ record: makeHistoryRecord(1) });
     const table = `"${storage.schema}".history`;
-    await expect(storage.pool.query(`UPDATE ${table} SET resource = 'tampered'`)).rejects.toThrow(/append-only: UPDATE/);
+    await expect(storage.pool.query(`UPDATE ${table} SET resource = 'tampered'`)).rejects.toThrow(
+      /append-only: UPDATE/,
+    );
     await expect(storage.pool.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only: DELETE/);
     await expect(storage.pool.query(`TRUNCATE ${table}`)).rejects.toThrow(/append-only: TRUNCATE/);
     // A writer that bypasses the adapter still cannot duplicate a seq: the primary key refuses it.
-    await expect(storage.pool.query(`INSERT INTO ${table} (seq, id, ts, remediation_id, resource, body) VALUES (1, 'x', 0, 'r', 'w', '{}')`)).rejects.toThrow(/duplicate key/);
+    await expect(
+      storage.pool.query(
+        `INSERT INTO ${table} (seq, id, ts, remediation_id, resource, body) VALUES (1, 'x', 0, 'r', 'w', '{}')`,
+      ),
+    ).rejects.toThrow(/duplicate key/);
     expect((await storage.readHistory({})).map((record) => record.id)).toEqual(['record-1']);
   });
 
   it('keeps fractional-millisecond timestamps and the last of duplicate points in one batch', async () => {
     const storage = open();
-    await storage.appendPoints({ points: [
-      { series: 's', timestamp: 1_769_904_004_123.5, value: 1 },
-      { series: 's', timestamp: 5, value: 2 },
-      { series: 's', timestamp: 5, value: 3 },
-    ] });
+    await storage.appendPoints({
+      points: [
+        { series: 's', timestamp: 1_769_904_004_123.5, value: 1 },
+        { series: 's', timestamp: 5, value: 2 },
+        { series: 's', timestamp: 5, value: 3 },
+      ],
+    });
     expect(await storage.rangePoints({ series: 's' })).toEqual([
       { series: 's', timestamp: 5, value: 3 },
       { series: 's', timestamp: 1_769_904_004_123.5, value: 1 },
@@ -111,7 +126,9 @@ describe('PostgresStorage', () => {
     expect(() => createPostgresStorage({ connectionString: postgresUrl(), schema: 'Bad-Name' })).toThrow(/schema/);
     expect(() => createPostgresStorage({})).toThrow(ValidationError);
     const storage = open();
-    const error = await storage.saveFindings({ findings: [{ ...makeAnomalyFinding(), severity: 'extreme' as never }] }).catch((caught: unknown) => caught);
+    const error = await storage
+      .saveFindings({ findings: [{ ...makeAnomalyFinding(), severity: 'extreme' as never }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).message).toContain('findings.0.severity');
     await expect(storage.rangePoints({ series: '' })).rejects.toBeInstanceOf(ValidationError);

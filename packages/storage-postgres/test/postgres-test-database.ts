@@ -14,7 +14,9 @@ export function postgresUrl(): string {
   const servicesDir = process.env.DHARMA_SERVICES_DIR ?? join(repositoryRoot, '.services');
   const envFile = join(servicesDir, 'postgres.env');
   if (existsSync(envFile)) {
-    const line = readFileSync(envFile, 'utf8').split('\n').find((entry) => entry.startsWith('DHARMA_PG_URL='));
+    const line = readFileSync(envFile, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('DHARMA_PG_URL='));
     if (line) return line.slice('DHARMA_PG_URL='.length).trim();
   }
   throw new Error(

@@ -29,7 +29,11 @@ function newSchema(): string {
 /** Runs the crasher and kills it with SIGKILL as soon as it prints `signal`; resolves once it is gone. */
 function killWhen(schema: string, out: string, mode: 'midway' | 'close', signal: string): Promise<{ killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', crasher, postgresUrl(), schema, out, String(SERIES), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@iac-dharma/source', '--import', 'tsx', crasher, postgresUrl(), schema, out, String(SERIES), mode],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let printed = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -37,13 +41,20 @@ function killWhen(schema: string, out: string, mode: 'midway' | 'close', signal:
       if (printed.includes(`${signal}\n`)) child.kill('SIGKILL');
     });
     child.on('error', reject);
-    child.on('exit', (code, killSignal) => (killSignal === 'SIGKILL' || code === 0 ? resolve({ killed: killSignal === 'SIGKILL' }) : reject(new Error(`crasher exited with ${code}`))));
+    child.on('exit', (code, killSignal) =>
+      killSignal === 'SIGKILL' || code === 0
+        ? resolve({ killed: killSignal === 'SIGKILL' })
+        : reject(new Error(`crasher exited with ${code}`)),
+    );
   });
 }
 
 async function restoredState(schema: string): Promise<unknown> {
   const detector = new AnomalyDetector();
-  const engine = await createEngine({ storage: createPostgresStorage({ connectionString: postgresUrl(), schema, maxConnections: 2 }), analyzers: [detector] }).start();
+  const engine = await createEngine({
+    storage: createPostgresStorage({ connectionString: postgresUrl(), schema, maxConnections: 2 }),
+    analyzers: [detector],
+  }).start();
   const state = detector.snapshot();
   await engine.close();
   return state;
@@ -91,14 +102,19 @@ describe('PostgresStorage chunked snapshots under kill -9', () => {
     const schema = newSchema();
     const s = `"${schema}"`;
     const old = new AnomalyDetector();
-    for (let step = 0; step < 5; step += 1) for (let row = 0; row < 40; row += 1) old.score(`host-${row}/cpu`, 60_000 * (step + 1), 40 + ((row + step) % 7));
+    for (let step = 0; step < 5; step += 1)
+      for (let row = 0; row < 40; row += 1) old.score(`host-${row}/cpu`, 60_000 * (step + 1), 40 + ((row + step) % 7));
     // The schema as version 2 of this package left it, with the analyzer state in one row of "state".
-    await query(`CREATE SCHEMA ${s}; CREATE TABLE ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await query(
+      `CREATE SCHEMA ${s}; CREATE TABLE ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     for (const [index, migration] of postgresMigrations(s).slice(0, 2).entries()) {
       await query(migration);
       await query(`INSERT INTO ${s}.schema_version (version) VALUES ($1)`, [index + 1]);
     }
-    await query(`INSERT INTO ${s}.state (key, value) VALUES ('analyzer:anomaly', $1)`, [JSON.stringify(old.snapshot())]);
+    await query(`INSERT INTO ${s}.state (key, value) VALUES ('analyzer:anomaly', $1)`, [
+      JSON.stringify(old.snapshot()),
+    ]);
 
     const storage = createPostgresStorage({ connectionString: postgresUrl(), schema, maxConnections: 2 });
     expect((await storage.ready()).schemaVersion).toBe(3);

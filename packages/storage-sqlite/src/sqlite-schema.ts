@@ -70,7 +70,9 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   // keys written before, reading their last `/` as the separator. The rewritten rows are moved out and back
   // in, so no intermediate key can collide with another.
   (database) => {
-    database.function('dharma_series_key_v2', { deterministic: true }, (key: unknown) => migrateLegacySeriesKey(String(key)));
+    database.function('dharma_series_key_v2', { deterministic: true }, (key: unknown) =>
+      migrateLegacySeriesKey(String(key)),
+    );
     database.exec(`
       CREATE TEMP TABLE dharma_moved_points AS SELECT dharma_series_key_v2(series) AS series, timestamp, value FROM points WHERE ${LEGACY_KEYS};
       DELETE FROM points WHERE ${LEGACY_KEYS};
@@ -113,7 +115,9 @@ export function migrateSqlite(database: Database.Database): number {
       version INTEGER PRIMARY KEY,
       applied_at INTEGER NOT NULL
     )`);
-    const row = database.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null };
+    const row = database.prepare('SELECT MAX(version) AS version FROM schema_version').get() as {
+      version: number | null;
+    };
     const current = row.version ?? 0;
     if (current > SQLITE_SCHEMA_VERSION) {
       throw new StateError(

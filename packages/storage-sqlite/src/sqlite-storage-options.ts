@@ -31,13 +31,21 @@ export interface SqliteStorageOptions {
 const OptionsSchema = z
   .object({
     path: z.string().min(1, 'must be a file path or ":memory:"').optional(),
-    database: z.custom<Database.Database>((value) => typeof value === 'object' && value !== null && typeof (value as { prepare?: unknown }).prepare === 'function', {
-      message: 'expected an open better-sqlite3 Database',
-    }).optional(),
+    database: z
+      .custom<Database.Database>(
+        (value) =>
+          typeof value === 'object' && value !== null && typeof (value as { prepare?: unknown }).prepare === 'function',
+        {
+          message: 'expected an open better-sqlite3 Database',
+        },
+      )
+      .optional(),
     closeDatabase: z.boolean().optional(),
     busyTimeoutMs: z.number().int().nonnegative().max(2_147_483_647).optional(),
     synchronous: z.enum(['off', 'normal', 'full', 'extra']).optional(),
-    logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null, { message: 'expected a Logger' }).optional(),
+    logger: z
+      .custom<Logger>((value) => typeof value === 'object' && value !== null, { message: 'expected a Logger' })
+      .optional(),
   })
   .refine((options) => (options.path === undefined) !== (options.database === undefined), {
     message: 'give exactly one of `path` (a file or ":memory:") and `database` (an open better-sqlite3 Database)',

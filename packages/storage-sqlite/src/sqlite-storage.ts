@@ -29,7 +29,10 @@ type Parameter = string | number | null;
 /** Builds `WHERE a AND b` from the filters that are set. */
 function where(conditions: Array<[string, Parameter | undefined]>): { sql: string; parameters: Parameter[] } {
   const used = conditions.filter(([, value]) => value !== undefined) as Array<[string, Parameter]>;
-  return { sql: used.length === 0 ? '' : `WHERE ${used.map(([sql]) => sql).join(' AND ')}`, parameters: used.map(([, value]) => value) };
+  return {
+    sql: used.length === 0 ? '' : `WHERE ${used.map(([sql]) => sql).join(' AND ')}`,
+    parameters: used.map(([, value]) => value),
+  };
 }
 
 /**
@@ -61,7 +64,10 @@ export class SqliteStorage implements Storage {
     try {
       this.database = parsed.database ?? new Database(parsed.path!, { timeout: parsed.busyTimeoutMs ?? 5000 });
     } catch (error) {
-      throw new StorageError(`Cannot open the SQLite database at "${parsed.path}": ${(error as Error).message}. Check the path and that its directory exists and is writable.`, { cause: error });
+      throw new StorageError(
+        `Cannot open the SQLite database at "${parsed.path}": ${(error as Error).message}. Check the path and that its directory exists and is writable.`,
+        { cause: error },
+      );
     }
     this.ownsDatabase = parsed.database === undefined || parsed.closeDatabase !== false;
     try {
@@ -73,13 +79,20 @@ export class SqliteStorage implements Storage {
       logger.debug('sqlite storage ready', { path: this.database.name, schemaVersion: this.schemaVersion });
     } catch (error) {
       if (this.ownsDatabase) this.database.close();
-      throw DharmaError.isInstance(error) ? error : new StorageError(`Cannot prepare the SQLite database "${this.database.name}": ${(error as Error).message}`, { cause: error });
+      throw DharmaError.isInstance(error)
+        ? error
+        : new StorageError(`Cannot prepare the SQLite database "${this.database.name}": ${(error as Error).message}`, {
+            cause: error,
+          });
     }
   }
 
   /** Runs `work` after the closed/abort checks, turning driver errors into `StorageError`. */
   private run<T>(operation: string, signal: AbortSignal | undefined, work: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new StateError(`SqliteStorage is closed: ${operation} needs a new storage (new SqliteStorage).`));
+    if (this.closed)
+      return Promise.reject(
+        new StateError(`SqliteStorage is closed: ${operation} needs a new storage (new SqliteStorage).`),
+      );
     if (signal?.aborted) return Promise.reject(signal.reason);
     try {
       return Promise.resolve(work());
@@ -87,7 +100,10 @@ export class SqliteStorage implements Storage {
       if (DharmaError.isInstance(error)) return Promise.reject(error);
       const code = (error as { code?: string }).code ?? '';
       return Promise.reject(
-        new StorageError(`SQLite ${operation} failed: ${(error as Error).message}`, { cause: error, isRetryable: code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') }),
+        new StorageError(`SQLite ${operation} failed: ${(error as Error).message}`, {
+          cause: error,
+          isRetryable: code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'),
+        }),
       );
     }
   }
@@ -107,7 +123,8 @@ export class SqliteStorage implements Storage {
           'ON CONFLICT (id) DO UPDATE SET resource = excluded.resource, kind = excluded.kind, timestamp = excluded.timestamp, body = excluded.body',
       );
       this.database.transaction(() => {
-        for (const finding of valid) insert.run(finding.id, finding.resource, finding.kind, finding.timestamp, JSON.stringify(finding));
+        for (const finding of valid)
+          insert.run(finding.id, finding.resource, finding.kind, finding.timestamp, JSON.stringify(finding));
       })();
     });
   }
@@ -122,7 +139,9 @@ export class SqliteStorage implements Storage {
         ['timestamp < ?', query.to],
       ]);
       // The most recent `limit` matches, returned oldest first.
-      const rows = this.statement(`SELECT body FROM findings ${filter.sql} ORDER BY timestamp DESC, id DESC LIMIT ?`).all(...filter.parameters, query.limit ?? 1000) as Array<{ body: string }>;
+      const rows = this.statement(
+        `SELECT body FROM findings ${filter.sql} ORDER BY timestamp DESC, id DESC LIMIT ?`,
+      ).all(...filter.parameters, query.limit ?? 1000) as Array<{ body: string }>;
       return rows.reverse().map((row) => JSON.parse(row.body) as Finding);
     });
   }
@@ -130,7 +149,9 @@ export class SqliteStorage implements Storage {
   appendPoints({ points, signal }: { points: readonly SeriesPoint[] } & CallOptions): Promise<void> {
     return this.run('appendPoints', signal, () => {
       const valid = storageInput.parsePoints(points);
-      const upsert = this.statement('INSERT INTO points (series, timestamp, value) VALUES (?, ?, ?) ON CONFLICT (series, timestamp) DO UPDATE SET value = excluded.value');
+      const upsert = this.statement(
+        'INSERT INTO points (series, timestamp, value) VALUES (?, ?, ?) ON CONFLICT (series, timestamp) DO UPDATE SET value = excluded.value',
+      );
       this.database.transaction(() => {
         for (const point of valid) upsert.run(point.series, point.timestamp, point.value);
       })();
@@ -146,7 +167,9 @@ export class SqliteStorage implements Storage {
         ['timestamp < ?', query.to],
       ]);
       // LIMIT -1 means no limit in SQLite.
-      const rows = this.statement(`SELECT timestamp, value FROM points ${filter.sql} ORDER BY timestamp DESC LIMIT ?`).all(...filter.parameters, query.limit ?? -1) as Array<{ timestamp: number; value: number }>;
+      const rows = this.statement(
+        `SELECT timestamp, value FROM points ${filter.sql} ORDER BY timestamp DESC LIMIT ?`,
+      ).all(...filter.parameters, query.limit ?? -1) as Array<{ timestamp: number; value: number }>;
       return rows.reverse().map((row) => ({ series: query.series, timestamp: row.timestamp, value: row.value }));
     });
   }
@@ -155,13 +178,24 @@ export class SqliteStorage implements Storage {
     return this.run('appendHistory', signal, () => {
       const valid = storageInput.parseHistoryRecord(record);
       const last = this.statement('SELECT MAX(seq) AS seq FROM history');
-      const insert = this.statement('INSERT INTO history (seq, id, timestamp, remediation_id, resource, outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const insert = this.statement(
+        'INSERT INTO history (seq, id, timestamp, remediation_id, resource, outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
       // IMMEDIATE takes the write lock first, so another process cannot slip a record in between the check and the insert.
       this.database
         .transaction(() => {
           const expected = ((last.get() as { seq: number | null }).seq ?? 0) + 1;
-          if (valid.seq !== expected) throw new StorageError(`History is append-only: record seq ${valid.seq} given, ${expected} expected.`);
-          insert.run(valid.seq, valid.id, valid.timestamp, valid.remediationId, valid.resource, valid.outcome ?? null, JSON.stringify(valid));
+          if (valid.seq !== expected)
+            throw new StorageError(`History is append-only: record seq ${valid.seq} given, ${expected} expected.`);
+          insert.run(
+            valid.seq,
+            valid.id,
+            valid.timestamp,
+            valid.remediationId,
+            valid.resource,
+            valid.outcome ?? null,
+            JSON.stringify(valid),
+          );
         })
         .immediate();
     });
@@ -180,7 +214,9 @@ export class SqliteStorage implements Storage {
         ['seq < ?', query.beforeSeq],
       ]);
       const latest = query.latest === true && query.limit !== undefined;
-      const rows = this.statement(`SELECT body FROM history ${filter.sql} ORDER BY seq ${latest ? 'DESC' : 'ASC'} LIMIT ?`).all(...filter.parameters, query.limit ?? -1) as Array<{ body: string }>;
+      const rows = this.statement(
+        `SELECT body FROM history ${filter.sql} ORDER BY seq ${latest ? 'DESC' : 'ASC'} LIMIT ?`,
+      ).all(...filter.parameters, query.limit ?? -1) as Array<{ body: string }>;
       if (latest) rows.reverse();
       return rows.map((row) => JSON.parse(row.body) as HistoryRecord);
     });
@@ -189,7 +225,9 @@ export class SqliteStorage implements Storage {
   putResource({ resource, signal }: { resource: Resource } & CallOptions): Promise<void> {
     return this.run('putResource', signal, () => {
       const valid = storageInput.parseResource(resource);
-      this.statement('INSERT INTO resources (id, type, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, body = excluded.body').run(valid.id, valid.type, JSON.stringify(valid));
+      this.statement(
+        'INSERT INTO resources (id, type, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, body = excluded.body',
+      ).run(valid.id, valid.type, JSON.stringify(valid));
     });
   }
 
@@ -203,19 +241,27 @@ export class SqliteStorage implements Storage {
   listResources(query: ResourceQuery): Promise<Resource[]> {
     return this.run('listResources', query.signal, () => {
       const filter = where([['type = ?', query.type]]);
-      const rows = this.statement(`SELECT body FROM resources ${filter.sql} ORDER BY id`).all(...filter.parameters) as Array<{ body: string }>;
+      const rows = this.statement(`SELECT body FROM resources ${filter.sql} ORDER BY id`).all(
+        ...filter.parameters,
+      ) as Array<{ body: string }>;
       return rows.map((row) => JSON.parse(row.body) as Resource);
     });
   }
 
   deleteResource({ id, signal }: { id: string } & CallOptions): Promise<boolean> {
-    return this.run('deleteResource', signal, () => this.statement('DELETE FROM resources WHERE id = ?').run(id).changes > 0);
+    return this.run(
+      'deleteResource',
+      signal,
+      () => this.statement('DELETE FROM resources WHERE id = ?').run(id).changes > 0,
+    );
   }
 
   putState({ key, value, signal }: { key: string; value: unknown } & CallOptions): Promise<void> {
     return this.run('putState', signal, () => {
       const validKey = storageInput.parseStateKey(key);
-      this.statement('INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(validKey, storageInput.stateToJson(validKey, value), Date.now());
+      this.statement(
+        'INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      ).run(validKey, storageInput.stateToJson(validKey, value), Date.now());
     });
   }
 
@@ -236,9 +282,11 @@ export class SqliteStorage implements Storage {
     const begun = await this.run('writeStateParts', write.signal, () => {
       const key = storageInput.parseStateKey(write.key);
       const head = storageInput.stateToJson(key, write.head);
-      if (this.writingKeys.has(key)) throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
+      if (this.writingKeys.has(key))
+        throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
       const start = this.database.transaction(() => {
-        const row = this.statement('SELECT version, next_version FROM state_heads WHERE key = ?').get(key) as { version: number; next_version: number } | undefined;
+        const row = this.statement('SELECT version, next_version FROM state_heads WHERE key = ?').get(key) as
+          { version: number; next_version: number } | undefined;
         const base = row?.version ?? 0;
         const version = Math.max(row?.next_version ?? 1, base + 1);
         // Rows above the head are a write that never committed (a crash or a failure): drop them.
@@ -255,7 +303,9 @@ export class SqliteStorage implements Storage {
     const { key, head, base, version } = begun;
     let written = 0;
     try {
-      const insert = this.statement('INSERT INTO state_parts (key, part, version, value) VALUES (?, ?, ?, ?) ON CONFLICT (key, part, version) DO NOTHING');
+      const insert = this.statement(
+        'INSERT INTO state_parts (key, part, version, value) VALUES (?, ?, ?, ?) ON CONFLICT (key, part, version) DO NOTHING',
+      );
       const update = this.statement('UPDATE state_parts SET value = ? WHERE key = ? AND part = ? AND version = ?');
       for await (const batch of write.batches) {
         await this.run('writeStateParts', write.signal, () => {
@@ -272,15 +322,33 @@ export class SqliteStorage implements Storage {
       await this.run('writeStateParts', write.signal, () => {
         this.database
           .transaction(() => {
-            const row = this.statement('SELECT version FROM state_heads WHERE key = ?').get(key) as { version: number } | undefined;
-            const count = (this.statement('SELECT count(*) AS count FROM state_parts WHERE key = ? AND version = ?').get(key, version) as { count: number }).count;
+            const row = this.statement('SELECT version FROM state_heads WHERE key = ?').get(key) as
+              { version: number } | undefined;
+            const count = (
+              this.statement('SELECT count(*) AS count FROM state_parts WHERE key = ? AND version = ?').get(
+                key,
+                version,
+              ) as { count: number }
+            ).count;
             if (row?.version !== base || count !== written) {
-              throw new StorageError(`Chunked state "${key}" was written by another writer meanwhile; this write (version ${version}) was not committed.`, { isRetryable: true });
+              throw new StorageError(
+                `Chunked state "${key}" was written by another writer meanwhile; this write (version ${version}) was not committed.`,
+                { isRetryable: true },
+              );
             }
-            if (write.replace) this.statement('DELETE FROM state_parts WHERE key = ? AND version < ?').run(key, version);
-            else this.statement('DELETE FROM state_parts WHERE key = @key AND version < @version AND part IN (SELECT part FROM state_parts WHERE key = @key AND version = @version)').run({ key, version });
+            if (write.replace)
+              this.statement('DELETE FROM state_parts WHERE key = ? AND version < ?').run(key, version);
+            else
+              this.statement(
+                'DELETE FROM state_parts WHERE key = @key AND version < @version AND part IN (SELECT part FROM state_parts WHERE key = @key AND version = @version)',
+              ).run({ key, version });
             this.statement('DELETE FROM state_parts WHERE key = ? AND version = ? AND value IS NULL').run(key, version);
-            this.statement('UPDATE state_heads SET version = ?, head = ?, updated_at = ? WHERE key = ?').run(version, head, Date.now(), key);
+            this.statement('UPDATE state_heads SET version = ?, head = ?, updated_at = ? WHERE key = ?').run(
+              version,
+              head,
+              Date.now(),
+              key,
+            );
             this.statement('DELETE FROM state WHERE key = ?').run(key);
           })
           .immediate();
@@ -300,10 +368,15 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  readStateParts({ key, batchSize, signal }: { key: string; batchSize?: number } & CallOptions): Promise<StoredStateParts | undefined> {
+  readStateParts({
+    key,
+    batchSize,
+    signal,
+  }: { key: string; batchSize?: number } & CallOptions): Promise<StoredStateParts | undefined> {
     return this.run('readStateParts', signal, () => {
       const size = storageInput.parseStateBatchSize(batchSize);
-      const row = this.statement('SELECT version, head FROM state_heads WHERE key = ?').get(key) as { version: number; head: string | null } | undefined;
+      const row = this.statement('SELECT version, head FROM state_heads WHERE key = ?').get(key) as
+        { version: number; head: string | null } | undefined;
       if (row === undefined || row.version === 0 || row.head === null) return undefined;
       const page = this.statement(
         'SELECT part, value FROM state_parts WHERE key = @key AND part > @after AND version <= (SELECT version FROM state_heads WHERE key = @key) ORDER BY part LIMIT @size',
@@ -312,8 +385,13 @@ export class SqliteStorage implements Storage {
       async function* batches(): AsyncGenerator<StatePart[]> {
         let after = '';
         for (;;) {
-          const rows = await run('readStateParts', signal, () => page.all({ key, after, size }) as Array<{ part: string; value: string }>);
-          if (rows.length > 0) yield rows.map((entry) => ({ id: entry.part, value: JSON.parse(entry.value) as unknown }));
+          const rows = await run(
+            'readStateParts',
+            signal,
+            () => page.all({ key, after, size }) as Array<{ part: string; value: string }>,
+          );
+          if (rows.length > 0)
+            yield rows.map((entry) => ({ id: entry.part, value: JSON.parse(entry.value) as unknown }));
           if (rows.length < size) return;
           after = rows.at(-1)!.part;
         }

@@ -37,7 +37,9 @@ describe('Engine on SqliteStorage', () => {
     const path = join(directory, 'engine.db');
     const first = new MeanAnalyzer();
     const engine = await createEngine({ storage: createSqliteStorage({ path }), analyzers: [first] }).start();
-    await engine.ingest([1, 2, 3, 4].map((value, index) => ({ resource: 'web-1', metric: 'cpu', value, timestamp: 1000 * (index + 1) })));
+    await engine.ingest(
+      [1, 2, 3, 4].map((value, index) => ({ resource: 'web-1', metric: 'cpu', value, timestamp: 1000 * (index + 1) })),
+    );
     await engine.close();
 
     const second = new MeanAnalyzer();

@@ -20,7 +20,13 @@ class CountingAnalyzer implements Analyzer {
   }
 }
 
-const batch = (offset: number) => Array.from({ length: 10 }, (_, index) => ({ resource: 'web-1', metric: 'cpu', value: index, timestamp: 1_700_000_000_000 + offset + index }));
+const batch = (offset: number) =>
+  Array.from({ length: 10 }, (_, index) => ({
+    resource: 'web-1',
+    metric: 'cpu',
+    value: index,
+    timestamp: 1_700_000_000_000 + offset + index,
+  }));
 
 describe('Engine on SqliteStorage while another connection holds the write lock', () => {
   it('rejects ingest with a retryable StorageError instead of reporting unstored records as accepted', async () => {

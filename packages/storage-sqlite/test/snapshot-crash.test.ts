@@ -16,9 +16,18 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const SERIES = 2500;
 
 /** Runs the crasher and kills it with SIGKILL as soon as it prints `signal`; resolves once it is gone. */
-function killWhen(path: string, out: string, mode: 'midway' | 'close', signal: string): Promise<{ printed: string; killed: boolean }> {
+function killWhen(
+  path: string,
+  out: string,
+  mode: 'midway' | 'close',
+  signal: string,
+): Promise<{ printed: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', crasher, path, out, String(SERIES), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@iac-dharma/source', '--import', 'tsx', crasher, path, out, String(SERIES), mode],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let printed = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -26,7 +35,11 @@ function killWhen(path: string, out: string, mode: 'midway' | 'close', signal: s
       if (printed.includes(`${signal}\n`)) child.kill('SIGKILL');
     });
     child.on('error', reject);
-    child.on('exit', (code, killSignal) => (killSignal === 'SIGKILL' || code === 0 ? resolve({ printed, killed: killSignal === 'SIGKILL' }) : reject(new Error(`crasher exited with ${code}`))));
+    child.on('exit', (code, killSignal) =>
+      killSignal === 'SIGKILL' || code === 0
+        ? resolve({ printed, killed: killSignal === 'SIGKILL' })
+        : reject(new Error(`crasher exited with ${code}`)),
+    );
   });
 }
 
@@ -46,8 +59,12 @@ describe('SqliteStorage chunked snapshots under kill -9', () => {
     expect(killed).toBe(true);
     // The killed write left uncommitted rows behind (two batches): readers must not see them.
     const storage = createSqliteStorage({ path });
-    const head = storage.database.prepare(`SELECT version FROM state_heads WHERE key = 'analyzer:anomaly'`).get() as { version: number };
-    const above = storage.database.prepare(`SELECT count(*) AS count FROM state_parts WHERE key = 'analyzer:anomaly' AND version > ?`).get(head.version) as { count: number };
+    const head = storage.database.prepare(`SELECT version FROM state_heads WHERE key = 'analyzer:anomaly'`).get() as {
+      version: number;
+    };
+    const above = storage.database
+      .prepare(`SELECT count(*) AS count FROM state_parts WHERE key = 'analyzer:anomaly' AND version > ?`)
+      .get(head.version) as { count: number };
     expect(above.count).toBeGreaterThan(0);
     await storage.close();
 
@@ -55,7 +72,12 @@ describe('SqliteStorage chunked snapshots under kill -9', () => {
     expect(await restoredState(path)).toEqual(previous);
     // The next save (one changed series) drops the uncommitted rows.
     const after = createSqliteStorage({ path });
-    const engine = await createEngine({ storage: after, analyzers: [new AnomalyDetector()], closeAdapters: false, persistSamples: false }).start();
+    const engine = await createEngine({
+      storage: after,
+      analyzers: [new AnomalyDetector()],
+      closeAdapters: false,
+      persistSamples: false,
+    }).start();
     await engine.ingest({ resource: 'host-0', metric: 'cpu', timestamp: 3_600_000, value: 50 });
     await engine.close();
     const rows = after.database.prepare(`SELECT count(*) AS count FROM state_parts`).get() as { count: number };
@@ -78,7 +100,8 @@ describe('SqliteStorage schema 3 (chunked state)', () => {
   it('upgrades a version-2 database and restores the single-row snapshot saved in it', async () => {
     const path = join(directory, 'version-2.db');
     const old = new AnomalyDetector();
-    for (let step = 0; step < 5; step += 1) for (let row = 0; row < 40; row += 1) old.score(`host-${row}/cpu`, 60_000 * (step + 1), 40 + ((row + step) % 7));
+    for (let step = 0; step < 5; step += 1)
+      for (let row = 0; row < 40; row += 1) old.score(`host-${row}/cpu`, 60_000 * (step + 1), 40 + ((row + step) % 7));
     // The file as version 2 of this package left it, with the analyzer state in one row of `state`.
     const database = new Database(path);
     database.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
@@ -87,7 +110,9 @@ describe('SqliteStorage schema 3 (chunked state)', () => {
       else migration(database);
       database.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(index + 1, Date.now());
     }
-    database.prepare('INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?)').run('analyzer:anomaly', JSON.stringify(old.snapshot()), Date.now());
+    database
+      .prepare('INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?)')
+      .run('analyzer:anomaly', JSON.stringify(old.snapshot()), Date.now());
     database.close();
 
     const storage = createSqliteStorage({ path });
@@ -98,7 +123,9 @@ describe('SqliteStorage schema 3 (chunked state)', () => {
     await engine.close();
     // Saved again as one part per series; the old single row is gone.
     expect(storage.database.prepare('SELECT key FROM state').all()).toEqual([]);
-    expect((storage.database.prepare('SELECT count(*) AS count FROM state_parts').get() as { count: number }).count).toBe(40);
+    expect(
+      (storage.database.prepare('SELECT count(*) AS count FROM state_parts').get() as { count: number }).count,
+    ).toBe(40);
     await storage.close();
     expect(await restoredState(path)).toEqual(old.snapshot());
   });

@@ -16,7 +16,11 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 /** Runs the writer in a real child Node process (TypeScript through tsx, workspace packages from source). */
 async function writeFromChild(path: string, firstSeq: number): Promise<void> {
-  const { stdout } = await run(process.execPath, ['--conditions=@iac-dharma/source', '--import', 'tsx', writer, path, String(firstSeq)], { timeout: 30_000 });
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=@iac-dharma/source', '--import', 'tsx', writer, path, String(firstSeq)],
+    { timeout: 30_000 },
+  );
   expect(stdout.trim()).toBe('written');
 }
 
@@ -28,14 +32,21 @@ describe('SqliteStorage across processes', () => {
     // This process opens the file while it is closed by the child, then keeps it open while a second child writes.
     const storage = createSqliteStorage({ path });
     try {
-      expect((await storage.queryFindings({ resource: 'child' })).map((finding) => finding.id)).toEqual(['child-finding-1']);
-      expect(await storage.rangePoints({ series: 'child/cpu' })).toEqual([{ series: 'child/cpu', timestamp: 1000, value: 1 }]);
+      expect((await storage.queryFindings({ resource: 'child' })).map((finding) => finding.id)).toEqual([
+        'child-finding-1',
+      ]);
+      expect(await storage.rangePoints({ series: 'child/cpu' })).toEqual([
+        { series: 'child/cpu', timestamp: 1000, value: 1 },
+      ]);
       expect(await storage.getState({ key: 'child' })).toMatchObject({ seq: 1 });
       await storage.appendHistory({ record: makeHistoryRecord(2) });
 
       await writeFromChild(path, 3);
       expect((await storage.readHistory({})).map((record) => record.id)).toEqual(['child-1', 'record-2', 'child-3']);
-      expect((await storage.queryFindings({ resource: 'child' })).map((finding) => finding.id)).toEqual(['child-finding-1', 'child-finding-3']);
+      expect((await storage.queryFindings({ resource: 'child' })).map((finding) => finding.id)).toEqual([
+        'child-finding-1',
+        'child-finding-3',
+      ]);
       // The child took seq 3: this process's stale idea of the next seq is refused, not duplicated.
       await expect(storage.appendHistory({ record: makeHistoryRecord(3) })).rejects.toBeInstanceOf(StorageError);
     } finally {

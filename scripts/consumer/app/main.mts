@@ -22,7 +22,10 @@ import { createGateway } from '@iac-dharma/gateway';
 import { createClient } from '@iac-dharma/client';
 import { commands } from '@iac-dharma/cli';
 
-const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta.url), 'utf8')) as { raw: Record<string, unknown>; probabilities: number[] };
+const fixture = JSON.parse(readFileSync(new URL('./threat-row.json', import.meta.url), 'utf8')) as {
+  raw: Record<string, unknown>;
+  probabilities: number[];
+};
 
 assert.equal(typeof choleskyFactor, 'function');
 // The kernel is the root entry's own code (shared chunks in ESM): the same classes.
@@ -56,11 +59,19 @@ assert.equal(await runtime.backend(), 'wasm');
 const detector = new ThreatDetector({ model: await loadModel({ id: 'threat', runtime }) });
 const [verdict] = await detector.classify([fixture.raw]);
 const got = Object.values(verdict!.probabilities);
-fixture.probabilities.forEach((want, index) => assert.ok(Math.abs(got[index]! - want) <= 1e-5, `probability ${index}: ${got[index]} vs ${want}`));
+fixture.probabilities.forEach((want, index) =>
+  assert.ok(Math.abs(got[index]! - want) <= 1e-5, `probability ${index}: ${got[index]} vs ${want}`),
+);
 
 // The text models' package finds its own artifacts (the encoder's vocabulary) from the installed package.
 const vocabulary = new TextDecoder().decode(await defaultEncoderSource().readFile(DEFAULT_ENCODER_ID, 'vocab.txt'));
-assert.deepEqual(new WordPieceTokenizer(vocabulary).encode('Disk full!').tokens, ['[CLS]', 'disk', 'full', '!', '[SEP]']);
+assert.deepEqual(new WordPieceTokenizer(vocabulary).encode('Disk full!').tokens, [
+  '[CLS]',
+  'disk',
+  'full',
+  '!',
+  '[SEP]',
+]);
 
 // The gateway over the engine, driven by the typed client.
 const gateway = createGateway({ engine, apiKeys: [{ key: 'consumer-key', role: 'operator' }] });

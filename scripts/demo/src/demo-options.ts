@@ -5,7 +5,12 @@ import { z } from 'zod';
 /** The demo's command-line options, validated. */
 export const DemoOptionsSchema = z.object({
   /** Seed of every random draw (metrics noise, traffic, which service gets which incident). @default 7 */
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(7),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(7),
   /** Simulated hours; the first 3 are a quiet warm-up. @default 24 */
   hours: z.coerce.number().int().min(6, 'at least 6: 3 hours of warm-up and 3 with incidents').max(168).default(24),
   /** Where the HTML report is written. @default './dharma-report.html' */
@@ -46,8 +51,14 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     strict: true,
     allowPositionals: false,
     options: {
-      seed: { type: 'string' }, hours: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' },
-      db: { type: 'string' }, models: { type: 'string' }, strategy: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      seed: { type: 'string' },
+      hours: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean' },
+      db: { type: 'string' },
+      models: { type: 'string' },
+      strategy: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   return parseWith(DemoOptionsSchema, values, 'demo options');

@@ -10,27 +10,45 @@ const VERIFY = { windowMs: 15 * MINUTE, intervalMs: MINUTE, consecutive: 3 };
  */
 export const DEMO_POLICIES: RemediationPolicyInput[] = [
   {
-    name: 'restart-on-memory-growth', mode: 'enforce', selection: 'ordered',
-    match: { kinds: ['anomaly'], metrics: ['memory_utilization'], minSeverity: 'medium', resourceTypes: ['deployment'] },
-    actions: [{ plugin: 'fleet', action: 'restart' }], verify: VERIFY,
+    name: 'restart-on-memory-growth',
+    mode: 'enforce',
+    selection: 'ordered',
+    match: {
+      kinds: ['anomaly'],
+      metrics: ['memory_utilization'],
+      minSeverity: 'medium',
+      resourceTypes: ['deployment'],
+    },
+    actions: [{ plugin: 'fleet', action: 'restart' }],
+    verify: VERIFY,
   },
   {
-    name: 'scale-out-on-cpu-saturation', mode: 'enforce', selection: 'ordered',
+    name: 'scale-out-on-cpu-saturation',
+    mode: 'enforce',
+    selection: 'ordered',
     match: { kinds: ['anomaly'], metrics: ['cpu_utilization'], minSeverity: 'medium', resourceTypes: ['deployment'] },
-    actions: [{ plugin: 'fleet', action: 'scale-out', params: { replicas: 2 } }], verify: VERIFY,
+    actions: [{ plugin: 'fleet', action: 'scale-out', params: { replicas: 2 } }],
+    verify: VERIFY,
   },
   {
-    name: 'roll-back-on-error-spike', mode: 'enforce', selection: 'ordered',
+    name: 'roll-back-on-error-spike',
+    mode: 'enforce',
+    selection: 'ordered',
     match: { kinds: ['anomaly'], metrics: ['error_rate'], minSeverity: 'medium', resourceTypes: ['deployment'] },
-    actions: [{ plugin: 'fleet', action: 'rollback-deploy' }], verify: VERIFY,
+    actions: [{ plugin: 'fleet', action: 'rollback-deploy' }],
+    verify: VERIFY,
   },
   {
-    name: 'migrate-off-noisy-host', mode: 'enforce', selection: 'ordered',
+    name: 'migrate-off-noisy-host',
+    mode: 'enforce',
+    selection: 'ordered',
     match: { kinds: ['anomaly'], metrics: ['cpu_steal'], minSeverity: 'medium', resourceTypes: ['deployment'] },
-    actions: [{ plugin: 'fleet', action: 'migrate' }], verify: VERIFY,
+    actions: [{ plugin: 'fleet', action: 'migrate' }],
+    verify: VERIFY,
   },
   {
-    name: 'clean-disk-before-full', mode: 'dry-run',
+    name: 'clean-disk-before-full',
+    mode: 'dry-run',
     match: { kinds: ['forecast'], metrics: ['disk_utilization'] },
     actions: [{ plugin: 'fleet', action: 'clean-disk' }],
   },
@@ -59,15 +77,25 @@ export interface ApprovalDecision {
  * The simulated on-call engineer: approves scaling out and rolling back, declines moving a service to
  * another host outside a maintenance window; approves what an operator asks for by hand.
  */
-export function createOnCallApprover(now: () => number, decisions: ApprovalDecision[]): (request: ApprovalRequest) => boolean {
+export function createOnCallApprover(
+  now: () => number,
+  decisions: ApprovalDecision[],
+): (request: ApprovalRequest) => boolean {
   return (request) => {
     const action = `${request.action.plugin}.${request.action.action}`;
     const manual = request.requestedBy !== undefined;
     const approved = manual || request.action.action !== 'migrate';
     decisions.push({
-      at: now(), resource: request.resourceId, action, approved,
+      at: now(),
+      resource: request.resourceId,
+      action,
+      approved,
       by: manual ? `on-call, for ${request.requestedBy}` : 'on-call',
-      reason: manual ? 'requested by hand in the maintenance window' : approved ? `${request.risk}-risk action, approved` : 'a host move waits for the maintenance window',
+      reason: manual
+        ? 'requested by hand in the maintenance window'
+        : approved
+          ? `${request.risk}-risk action, approved`
+          : 'a host move waits for the maintenance window',
     });
     return approved;
   };

@@ -59,7 +59,11 @@ export function createDemoScenario(options: { seed: number; hours: number; cycle
   const span = durationMs - warmupMs;
   const at = (fraction: number) => start + warmupMs + Math.round((span * fraction) / MINUTE) * MINUTE;
   const kinds: IncidentKind[] = ['memory-leak', 'cpu-saturation', 'bad-deploy', 'noisy-neighbour'];
-  const incidents = kinds.map((kind, index) => ({ at: at([0.1, 0.3, 0.5, 0.75][index]!), service: shuffled[index]!, kind }));
+  const incidents = kinds.map((kind, index) => ({
+    at: at([0.1, 0.3, 0.5, 0.75][index]!),
+    service: shuffled[index]!,
+    kind,
+  }));
   const noisy = incidents[3]!;
   return {
     seed: options.seed,
@@ -71,7 +75,12 @@ export function createDemoScenario(options: { seed: number; hours: number; cycle
     incidents,
     manualMigration: { at: noisy.at + 20 * MINUTE, service: noisy.service },
     // Logs grow all day: from a ~40 % baseline the disk reaches 85 % some 15 % after the end of the run.
-    diskFill: { service: shuffled[4]!, startAt: start, ratePerHour: 0.45 / ((durationMs * 1.15) / HOUR), threshold: DISK_THRESHOLD },
+    diskFill: {
+      service: shuffled[4]!,
+      startAt: start,
+      ratePerHour: 0.45 / ((durationMs * 1.15) / HOUR),
+      threshold: DISK_THRESHOLD,
+    },
     portScan: { at: at(0.6), source: '203.0.113.66', target: 'edge-gw', connections: 240, durationMs: 12_000 },
     turbofan: { resource: 'turbofan-1', cycleMs: Math.floor((durationMs * 0.97) / options.cycles) },
     forecastEveryMs: 15 * MINUTE,

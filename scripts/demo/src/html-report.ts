@@ -11,16 +11,25 @@ import { summaryText } from './summary-table.js';
 function uPlotAssets(): { script: string; style: string } {
   const require = createRequire(import.meta.url);
   const folder = join(dirname(require.resolve('uplot/package.json')), 'dist');
-  return { script: readFileSync(join(folder, 'uPlot.iife.min.js'), 'utf8'), style: readFileSync(join(folder, 'uPlot.min.css'), 'utf8') };
+  return {
+    script: readFileSync(join(folder, 'uPlot.iife.min.js'), 'utf8'),
+    style: readFileSync(join(folder, 'uPlot.min.css'), 'utf8'),
+  };
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+  return text.replace(
+    /[&<>"']/g,
+    (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!,
+  );
 }
 
 /** JSON that is safe inside a `<script>` element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null);
@@ -36,7 +45,9 @@ function chartedSeries(result: DemoRunResult) {
     const scored = result.scored.get(key)!;
     const [resource, metric] = key.split('/') as [string, string];
     const findings = result.findings.filter((finding) => finding.kind === 'anomaly' && finding.series === key);
-    const incident = result.incidents.find((candidate) => candidate.service === resource && INCIDENT_CATALOG[candidate.kind].primaryMetric === metric);
+    const incident = result.incidents.find(
+      (candidate) => candidate.service === resource && INCIDENT_CATALOG[candidate.kind].primaryMetric === metric,
+    );
     return {
       id: `series-${index}`,
       key,
@@ -46,14 +57,22 @@ function chartedSeries(result: DemoRunResult) {
       values: scored.values.map(round),
       scores: scored.scores.map(round),
       findings: findings.map((finding) => finding.timestamp),
-      remediations: result.remediations.filter((remediation) => remediation.resource === resource && remediation.outcome !== 'dry-run').map((remediation) => remediation.startedAt),
+      remediations: result.remediations
+        .filter((remediation) => remediation.resource === resource && remediation.outcome !== 'dry-run')
+        .map((remediation) => remediation.startedAt),
     };
   });
 }
 
 function reportData(result: DemoRunResult) {
   const lanes = [...new Set(result.remediations.map((remediation) => remediation.resource))].sort();
-  const points = [...result.remediations].sort((a, b) => a.startedAt - b.startedAt).map((remediation) => ({ at: remediation.startedAt, lane: lanes.indexOf(remediation.resource), outcome: remediation.outcome }));
+  const points = [...result.remediations]
+    .sort((a, b) => a.startedAt - b.startedAt)
+    .map((remediation) => ({
+      at: remediation.startedAt,
+      lane: lanes.indexOf(remediation.resource),
+      outcome: remediation.outcome,
+    }));
   const forecast = result.forecast;
   const turbofan = result.turbofan;
   return {
@@ -61,14 +80,28 @@ function reportData(result: DemoRunResult) {
     hours: result.scenario.durationMs / 3_600_000,
     series: chartedSeries(result),
     forecast: forecast && {
-      series: forecast.series, threshold: forecast.finding.threshold, level: forecast.finding.level, method: forecast.finding.method ?? '',
-      madeAt: clockTime(result, forecast.finding.timestamp), exhaustionAt: forecast.finding.exhaustionUpperAt,
+      series: forecast.series,
+      threshold: forecast.finding.threshold,
+      level: forecast.finding.level,
+      method: forecast.finding.method ?? '',
+      madeAt: clockTime(result, forecast.finding.timestamp),
+      exhaustionAt: forecast.finding.exhaustionUpperAt,
       history: { timestamps: forecast.history.timestamps, values: forecast.history.values.map(round) },
-      forecast: { timestamps: forecast.forecast.timestamps, point: forecast.forecast.point.map(round), lower: forecast.forecast.lower.map(round), upper: forecast.forecast.upper.map(round) },
+      forecast: {
+        timestamps: forecast.forecast.timestamps,
+        point: forecast.forecast.point.map(round),
+        lower: forecast.forecast.lower.map(round),
+        upper: forecast.forecast.upper.map(round),
+      },
     },
     turbofan: turbofan && {
-      engine: turbofan.engine, horizon: turbofan.horizon, cycles: turbofan.curve.cycles, probability: turbofan.curve.probability.map(round),
-      rul: turbofan.curve.rul.map(round), trueRul: turbofan.curve.trueRul, warningCycle: turbofan.firstWarning?.cycle ?? null,
+      engine: turbofan.engine,
+      horizon: turbofan.horizon,
+      cycles: turbofan.curve.cycles,
+      probability: turbofan.curve.probability.map(round),
+      rul: turbofan.curve.rul.map(round),
+      trueRul: turbofan.curve.trueRul,
+      warningCycle: turbofan.firstWarning?.cycle ?? null,
     },
     threat: result.threat && result.threat.perStep,
     timeline: { lanes, points, outcomes: [...new Set(points.map((point) => point.outcome))] },
@@ -85,12 +118,34 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 export function renderHtmlReport(result: DemoRunResult): string {
   const assets = uPlotAssets();
   const data = reportData(result);
-  const rows = incidentRows(result).map((row) => [row.incident, row.resource, clockTime(result, row.startedAt), row.detectedAt === undefined ? '—' : clockTime(result, row.detectedAt), row.detectedBy, row.lead, row.remediation, row.outcome]);
-  const remediationRows = result.remediations.map((remediation) => [
-    clockTime(result, remediation.startedAt), remediation.resource, remediation.action ? `${remediation.action.plugin}.${remediation.action.action}` : '—', remediation.outcome, remediation.reason ?? '',
+  const rows = incidentRows(result).map((row) => [
+    row.incident,
+    row.resource,
+    clockTime(result, row.startedAt),
+    row.detectedAt === undefined ? '—' : clockTime(result, row.detectedAt),
+    row.detectedBy,
+    row.lead,
+    row.remediation,
+    row.outcome,
   ]);
-  const approvalRows = result.approvals.map((decision) => [clockTime(result, decision.at), decision.resource, decision.action, decision.approved ? 'approved' : 'declined', decision.by, decision.reason]);
-  const summary = summaryText(result, '(this file)').split('\n').filter((line) => /^(Detectors|Findings|Remediations|Approvals|Audit|Engine|Turbofan|Skipped) /.test(line));
+  const remediationRows = result.remediations.map((remediation) => [
+    clockTime(result, remediation.startedAt),
+    remediation.resource,
+    remediation.action ? `${remediation.action.plugin}.${remediation.action.action}` : '—',
+    remediation.outcome,
+    remediation.reason ?? '',
+  ]);
+  const approvalRows = result.approvals.map((decision) => [
+    clockTime(result, decision.at),
+    decision.resource,
+    decision.action,
+    decision.approved ? 'approved' : 'declined',
+    decision.by,
+    decision.reason,
+  ]);
+  const summary = summaryText(result, '(this file)')
+    .split('\n')
+    .filter((line) => /^(Detectors|Findings|Remediations|Approvals|Audit|Engine|Turbofan|Skipped) /.test(line));
   const section = (title: string, body: string) => `<section><h2>${escapeHtml(title)}</h2>${body}</section>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

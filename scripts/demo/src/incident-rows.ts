@@ -38,55 +38,108 @@ export function incidentRows(result: DemoRunResult): IncidentRow[] {
   const end = result.scenario.start + result.scenario.durationMs;
   for (const incident of result.incidents) {
     const until = (incident.resolvedAt ?? end) + SETTLE_MS;
-    const first = result.findings.find((finding) => finding.resource === incident.service && finding.kind === 'anomaly' && finding.timestamp >= incident.startedAt && finding.timestamp <= until);
+    const first = result.findings.find(
+      (finding) =>
+        finding.resource === incident.service &&
+        finding.kind === 'anomaly' &&
+        finding.timestamp >= incident.startedAt &&
+        finding.timestamp <= until,
+    );
     const breach = result.breaches[incident.id];
     const metric = first?.series?.split('/')[1] ?? first?.kind;
     let lead = 'not detected';
     if (first) {
       if (breach === undefined) lead = incident.resolvedAt !== undefined ? 'breach prevented' : 'no breach';
       else if (first.timestamp === breach) lead = 'at the breach (same sample)';
-      else lead = first.timestamp < breach ? `${duration(breach - first.timestamp)} before the breach` : `${duration(first.timestamp - breach)} after the breach`;
+      else
+        lead =
+          first.timestamp < breach
+            ? `${duration(breach - first.timestamp)} before the breach`
+            : `${duration(first.timestamp - breach)} after the breach`;
     }
-    const attempts = result.remediations.filter((remediation) => remediation.resource === incident.service && remediation.startedAt >= incident.startedAt && remediation.startedAt <= until);
+    const attempts = result.remediations.filter(
+      (remediation) =>
+        remediation.resource === incident.service &&
+        remediation.startedAt >= incident.startedAt &&
+        remediation.startedAt <= until,
+    );
     rows.push({
-      incident: incident.kind, resource: incident.service, startedAt: incident.startedAt,
+      incident: incident.kind,
+      resource: incident.service,
+      startedAt: incident.startedAt,
       ...(first ? { detectedAt: first.timestamp } : {}),
       detectedBy: first ? `anomaly: ${metric}` : '—',
       lead,
-      remediation: grouped(attempts.map((attempt) => `${attempt.action ? attempt.action.action : 'no action'}${attempt.findingId.startsWith('manual:') ? ' by hand' : ''} ${attempt.outcome}`)),
-      outcome: incident.resolvedAt !== undefined ? `fixed ${clockTime(result, incident.resolvedAt)} by ${incident.resolvedBy}` : `open (fix: ${INCIDENT_CATALOG[incident.kind].fixedBy.join('/')})`,
+      remediation: grouped(
+        attempts.map(
+          (attempt) =>
+            `${attempt.action ? attempt.action.action : 'no action'}${attempt.findingId.startsWith('manual:') ? ' by hand' : ''} ${attempt.outcome}`,
+        ),
+      ),
+      outcome:
+        incident.resolvedAt !== undefined
+          ? `fixed ${clockTime(result, incident.resolvedAt)} by ${incident.resolvedBy}`
+          : `open (fix: ${INCIDENT_CATALOG[incident.kind].fixedBy.join('/')})`,
     });
   }
   const fill = result.scenario.diskFill;
   const forecast = result.forecast;
-  const forecastRemediations = result.remediations.filter((remediation) => remediation.resource === fill.service && remediation.action?.action === 'clean-disk');
+  const forecastRemediations = result.remediations.filter(
+    (remediation) => remediation.resource === fill.service && remediation.action?.action === 'clean-disk',
+  );
   rows.push({
-    incident: 'disk filling slowly', resource: fill.service, startedAt: fill.startAt,
+    incident: 'disk filling slowly',
+    resource: fill.service,
+    startedAt: fill.startAt,
     ...(forecast ? { detectedAt: forecast.finding.timestamp } : {}),
-    detectedBy: forecast ? `forecast: ${Math.round(fill.threshold * 100)}% by ${clockTime(result, forecast.finding.exhaustionUpperAt!)}${forecast.finding.exhaustionAt !== undefined ? ` (point ${clockTime(result, forecast.finding.exhaustionAt)})` : ' (pessimistic)'}` : 'not forecast',
-    lead: forecast ? `${duration(forecast.trueCrossingAt - forecast.finding.timestamp)} before it is full (true crossing ${clockTime(result, forecast.trueCrossingAt)})` : '—',
-    remediation: forecastRemediations.length === 0 ? 'none' : grouped(forecastRemediations.map((remediation) => `clean-disk ${remediation.outcome}`)),
+    detectedBy: forecast
+      ? `forecast: ${Math.round(fill.threshold * 100)}% by ${clockTime(result, forecast.finding.exhaustionUpperAt!)}${forecast.finding.exhaustionAt !== undefined ? ` (point ${clockTime(result, forecast.finding.exhaustionAt)})` : ' (pessimistic)'}`
+      : 'not forecast',
+    lead: forecast
+      ? `${duration(forecast.trueCrossingAt - forecast.finding.timestamp)} before it is full (true crossing ${clockTime(result, forecast.trueCrossingAt)})`
+      : '—',
+    remediation:
+      forecastRemediations.length === 0
+        ? 'none'
+        : grouped(forecastRemediations.map((remediation) => `clean-disk ${remediation.outcome}`)),
     outcome: 'planned only (dry-run policy)',
   });
   const turbofan = result.turbofan;
   if (turbofan) {
     const warning = turbofan.firstWarning;
     rows.push({
-      incident: `turbofan wear (C-MAPSS ${turbofan.engine})`, resource: result.scenario.turbofan.resource, startedAt: result.scenario.start,
+      incident: `turbofan wear (C-MAPSS ${turbofan.engine})`,
+      resource: result.scenario.turbofan.resource,
+      startedAt: result.scenario.start,
       ...(warning ? { detectedAt: warning.finding.timestamp } : {}),
-      detectedBy: warning && warning.finding.kind === 'prediction' ? `prediction: P(fail ≤ ${turbofan.horizon} cycles) = ${warning.finding.probability.toFixed(2)}` : 'no warning',
-      lead: warning ? `cycle ${warning.cycle}: ${turbofan.cycles - warning.cycle} cycles (${duration(turbofan.endOfLifeAt - warning.finding.timestamp)}) before failure` : '—',
-      remediation: 'none (reported)', outcome: `fails at cycle ${turbofan.cycles}`,
+      detectedBy:
+        warning && warning.finding.kind === 'prediction'
+          ? `prediction: P(fail ≤ ${turbofan.horizon} cycles) = ${warning.finding.probability.toFixed(2)}`
+          : 'no warning',
+      lead: warning
+        ? `cycle ${warning.cycle}: ${turbofan.cycles - warning.cycle} cycles (${duration(turbofan.endOfLifeAt - warning.finding.timestamp)}) before failure`
+        : '—',
+      remediation: 'none (reported)',
+      outcome: `fails at cycle ${turbofan.cycles}`,
     });
   }
   const threat = result.threat;
   if (threat) {
     rows.push({
-      incident: 'port scan', resource: result.scenario.portScan.target, startedAt: result.scenario.portScan.at,
+      incident: 'port scan',
+      resource: result.scenario.portScan.target,
+      startedAt: result.scenario.portScan.at,
       ...(threat.firstFlagAt !== undefined ? { detectedAt: threat.firstFlagAt } : {}),
-      detectedBy: threat.flaggedScan > 0 ? `threat: ${Object.keys(threat.categories).join('/')}, ${threat.flaggedScan}/${threat.scanConnections} flagged` : 'not detected',
-      lead: threat.firstFlagAt !== undefined ? `${duration(threat.firstFlagAt - result.scenario.portScan.at)} after it began` : '—',
-      remediation: 'none (reported)', outcome: `${threat.flaggedNormal} of ${threat.normalConnections} normal flagged`,
+      detectedBy:
+        threat.flaggedScan > 0
+          ? `threat: ${Object.keys(threat.categories).join('/')}, ${threat.flaggedScan}/${threat.scanConnections} flagged`
+          : 'not detected',
+      lead:
+        threat.firstFlagAt !== undefined
+          ? `${duration(threat.firstFlagAt - result.scenario.portScan.at)} after it began`
+          : '—',
+      remediation: 'none (reported)',
+      outcome: `${threat.flaggedNormal} of ${threat.normalConnections} normal flagged`,
     });
   }
   return rows;
@@ -97,8 +150,18 @@ export function unexplainedAnomalies(result: DemoRunResult): number {
   const end = result.scenario.start + result.scenario.durationMs;
   return result.findings.filter((finding) => {
     if (finding.kind !== 'anomaly' || !result.scenario.services.includes(finding.resource)) return false;
-    if (finding.resource === result.scenario.diskFill.service && finding.series?.endsWith('/disk_utilization') && finding.timestamp >= result.scenario.diskFill.startAt) return false;
-    return !result.incidents.some((incident) => incident.service === finding.resource && finding.timestamp >= incident.startedAt && finding.timestamp <= (incident.resolvedAt ?? end) + SETTLE_MS);
+    if (
+      finding.resource === result.scenario.diskFill.service &&
+      finding.series?.endsWith('/disk_utilization') &&
+      finding.timestamp >= result.scenario.diskFill.startAt
+    )
+      return false;
+    return !result.incidents.some(
+      (incident) =>
+        incident.service === finding.resource &&
+        finding.timestamp >= incident.startedAt &&
+        finding.timestamp <= (incident.resolvedAt ?? end) + SETTLE_MS,
+    );
   }).length;
 }
 

@@ -1,7 +1,8 @@
 import { createBundledModelSource, loadModel, type Model, type ModelSource } from '@iac-dharma/models';
 
 /** Whether a bundled model could be loaded, and why not. */
-export type ModelStatus = { id: string; ready: true; model: Model; source: ModelSource } | { id: string; ready: false; reason: string };
+export type ModelStatus =
+  { id: string; ready: true; model: Model; source: ModelSource } | { id: string; ready: false; reason: string };
 
 /**
  * Loads a model (verifying its sha256) from `directory` or the bundled artifacts. A missing artifact is

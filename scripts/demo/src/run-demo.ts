@@ -57,21 +57,49 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
 
   const fleet = new FleetSimulator({ clock, seed: options.seed, services: scenario.services });
   for (const resource of fleet.resources()) await storage.putResource({ resource });
-  await storage.putResource({ resource: { type: 'infrastructure', id: scenario.turbofan.resource, name: `turbofan (C-MAPSS ${trajectory.engine})`, provider: 'simulated', status: 'running', labels: {}, spec: {} } });
-  await storage.putResource({ resource: { type: 'infrastructure', id: scenario.portScan.target, name: 'edge gateway', provider: 'simulated', status: 'running', labels: {}, spec: {} } });
+  await storage.putResource({
+    resource: {
+      type: 'infrastructure',
+      id: scenario.turbofan.resource,
+      name: `turbofan (C-MAPSS ${trajectory.engine})`,
+      provider: 'simulated',
+      status: 'running',
+      labels: {},
+      spec: {},
+    },
+  });
+  await storage.putResource({
+    resource: {
+      type: 'infrastructure',
+      id: scenario.portScan.target,
+      name: 'edge gateway',
+      provider: 'simulated',
+      status: 'running',
+      labels: {},
+      spec: {},
+    },
+  });
 
   // The simulated fleet's metrics are steady with Gaussian noise: the z-score strategy at 0.8 (about 8
   // standard deviations) suits them; `--strategy ensemble` shows the SDK default on the same data.
-  const detector = options.strategy === 'ensemble' ? new RecordingAnomalyDetector() : new RecordingAnomalyDetector({ strategy: zScoreStrategy(), threshold: 0.8 });
+  const detector =
+    options.strategy === 'ensemble'
+      ? new RecordingAnomalyDetector()
+      : new RecordingAnomalyDetector({ strategy: zScoreStrategy(), threshold: 0.8 });
   const forecaster = new CapacityForecaster({
     targets: [{ metric: 'disk_utilization', threshold: scenario.diskFill.threshold }],
-    horizon: scenario.forecastHorizon, stepMs: FORECAST_STEP_MS, level: 0.95, renotifyMs: 6 * 3_600_000,
+    horizon: scenario.forecastHorizon,
+    stepMs: FORECAST_STEP_MS,
+    level: 0.95,
+    renotifyMs: 6 * 3_600_000,
   });
   const analyzers: Analyzer[] = [detector, forecaster];
   const missingModels: MissingModel[] = [];
   const failureModel = await loadDemoModel('failure', options.models);
   const threatModel = await loadDemoModel('threat', options.models);
-  const predictor = failureModel.ready ? new FailurePredictor({ model: failureModel.model, threshold: 0.5, cooldownMs: 6 * 3_600_000 }) : undefined;
+  const predictor = failureModel.ready
+    ? new FailurePredictor({ model: failureModel.model, threshold: 0.5, cooldownMs: 6 * 3_600_000 })
+    : undefined;
   const threatDetector = threatModel.ready ? new ThreatDetector({ model: threatModel.model }) : undefined;
   if (predictor) analyzers.push(predictor);
   else if (!failureModel.ready) missingModels.push({ id: 'failure', reason: failureModel.reason });
@@ -81,17 +109,33 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
 
   const approvals: ApprovalDecision[] = [];
   const remediator = new Remediator({
-    storage, clock, plugins: [fleet.plugin()], policies: DEMO_POLICIES, guards: DEMO_GUARDS,
-    approve: createOnCallApprover(() => clock.now(), approvals), learner: { seed: options.seed },
+    storage,
+    clock,
+    plugins: [fleet.plugin()],
+    policies: DEMO_POLICIES,
+    guards: DEMO_GUARDS,
+    approve: createOnCallApprover(() => clock.now(), approvals),
+    learner: { seed: options.seed },
   });
   const engine = new Engine({ storage, clock, analyzers, handlers: [remediator] });
   await engine.start();
   if (failureModel.ready) {
     const heldOut = isValidationEngine(failureModel.model.card, trajectory.engine);
-    const status = heldOut === true ? 'held out from the failure model\'s training' : heldOut === false ? 'NOT a validation engine of this model' : 'the model card does not list its split';
-    emit('setup', `${scenario.turbofan.resource} replays C-MAPSS ${trajectory.engine} (${trajectory.cycles.length} cycles, run to failure; ${status}), one cycle every ${Math.round(scenario.turbofan.cycleMs / 60_000)} simulated min`);
+    const status =
+      heldOut === true
+        ? "held out from the failure model's training"
+        : heldOut === false
+          ? 'NOT a validation engine of this model'
+          : 'the model card does not list its split';
+    emit(
+      'setup',
+      `${scenario.turbofan.resource} replays C-MAPSS ${trajectory.engine} (${trajectory.cycles.length} cycles, run to failure; ${status}), one cycle every ${Math.round(scenario.turbofan.cycleMs / 60_000)} simulated min`,
+    );
   }
-  emit('setup', `${scenario.diskFill.service}'s disk fills slowly all day; the forecaster re-forecasts every ${scenario.forecastEveryMs / 60_000} simulated min`);
+  emit(
+    'setup',
+    `${scenario.diskFill.service}'s disk fills slowly all day; the forecaster re-forecasts every ${scenario.forecastEveryMs / 60_000} simulated min`,
+  );
 
   const findings: Finding[] = [];
   const remediations: RemediationResult[] = [];
@@ -106,9 +150,14 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
   remediator.on('remediation', (result) => {
     remediations.push(result);
     const action = result.action ? `${result.action.plugin}.${result.action.action}` : 'no action';
-    emit('remediation', `${result.outcome.padEnd(9)} ${action} on ${result.resource}${result.reason ? ` — ${result.reason}` : ''}`);
+    emit(
+      'remediation',
+      `${result.outcome.padEnd(9)} ${action} on ${result.resource}${result.reason ? ` — ${result.reason}` : ''}`,
+    );
   });
-  engine.on('error', (error, context) => emit('error', `${context.source}${context.component ? ` (${context.component})` : ''}: ${error.message}`));
+  engine.on('error', (error, context) =>
+    emit('error', `${context.source}${context.component ? ` (${context.component})` : ''}: ${error.message}`),
+  );
 
   const connections = new ConnectionGenerator(options.seed, scenario.portScan.target);
   const threat = new ThreatTally(scenario.portScan.source);
@@ -132,32 +181,66 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
     if (manualPending && scenario.manualMigration.at <= now) {
       manualPending = false;
       emit('manual', `operator asks to migrate ${scenario.manualMigration.service} in the maintenance window`);
-      void remediator.execute({ action: { plugin: 'fleet', action: 'migrate', params: {} }, resourceId: scenario.manualMigration.service, requestedBy: 'operator', reason: 'noisy neighbour: move in the maintenance window' });
+      void remediator.execute({
+        action: { plugin: 'fleet', action: 'migrate', params: {} },
+        resourceId: scenario.manualMigration.service,
+        requestedBy: 'operator',
+        reason: 'noisy neighbour: move in the maintenance window',
+      });
     }
 
     const records: IngestRecordInput[] = fleet.sample();
     for (const sample of records as Array<{ resource: string; metric: string; value: number }>) {
-      if (sample.resource === scenario.diskFill.service && sample.metric === 'disk_utilization' && now > scenario.diskFill.startAt) {
-        sample.value = Math.min(1, sample.value + (scenario.diskFill.ratePerHour * (now - scenario.diskFill.startAt)) / 3_600_000);
+      if (
+        sample.resource === scenario.diskFill.service &&
+        sample.metric === 'disk_utilization' &&
+        now > scenario.diskFill.startAt
+      ) {
+        sample.value = Math.min(
+          1,
+          sample.value + (scenario.diskFill.ratePerHour * (now - scenario.diskFill.startAt)) / 3_600_000,
+        );
       }
       for (const incident of fleet.activeIncidents()) {
-        if (incident.service !== sample.resource || INCIDENT_CATALOG[incident.kind].primaryMetric !== sample.metric) continue;
-        if (breaches[incident.id] === undefined && sample.value > thresholds.get(sample.metric as never)!) breaches[incident.id] = now;
+        if (incident.service !== sample.resource || INCIDENT_CATALOG[incident.kind].primaryMetric !== sample.metric)
+          continue;
+        if (breaches[incident.id] === undefined && sample.value > thresholds.get(sample.metric as never)!)
+          breaches[incident.id] = now;
       }
     }
     if (predictor) {
-      while (nextCycle < trajectory.cycles.length && scenario.start + (nextCycle + 1) * scenario.turbofan.cycleMs <= now) {
+      while (
+        nextCycle < trajectory.cycles.length &&
+        scenario.start + (nextCycle + 1) * scenario.turbofan.cycleMs <= now
+      ) {
         const timestamp = scenario.start + (nextCycle + 1) * scenario.turbofan.cycleMs;
-        records.push(...cycleSamples({ resource: scenario.turbofan.resource, row: trajectory.cycles[nextCycle]!, sensors, timestamp }));
+        records.push(
+          ...cycleSamples({
+            resource: scenario.turbofan.resource,
+            row: trajectory.cycles[nextCycle]!,
+            sensors,
+            timestamp,
+          }),
+        );
         nextCycle++;
       }
     }
     if (threatDetector) {
       const normal = connections.normal(previous, scenario.stepMs);
-      const scan = scenario.portScan.at >= previous && scenario.portScan.at < now
-        ? connections.scan(scenario.portScan.at, scenario.portScan.durationMs, scenario.portScan.connections, scenario.portScan.source)
-        : [];
-      if (scan.length > 0) emit('attack', `port scan from ${scenario.portScan.source}: ${scan.length} connections to ${new Set(scan.map((event) => event.attributes?.['service'])).size} services in ${scenario.portScan.durationMs / 1000} s`);
+      const scan =
+        scenario.portScan.at >= previous && scenario.portScan.at < now
+          ? connections.scan(
+              scenario.portScan.at,
+              scenario.portScan.durationMs,
+              scenario.portScan.connections,
+              scenario.portScan.source,
+            )
+          : [];
+      if (scan.length > 0)
+        emit(
+          'attack',
+          `port scan from ${scenario.portScan.source}: ${scan.length} connections to ${new Set(scan.map((event) => event.attributes?.['service'])).size} services in ${scenario.portScan.durationMs / 1000} s`,
+        );
       threat.traffic(now, normal, scan);
       records.push(...[...normal, ...scan].sort((a, b) => Number(a.timestamp) - Number(b.timestamp)));
     }
@@ -170,21 +253,43 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRunResult> {
     }
     // Let remediations finish what they can (history hashing, SQLite) before simulated time moves on.
     const settleBy = performance.now() + 30_000;
-    while (remediator.pendingWork() > 0 && performance.now() < settleBy) await new Promise((resolve) => setImmediate(resolve));
+    while (remediator.pendingWork() > 0 && performance.now() < settleBy)
+      await new Promise((resolve) => setImmediate(resolve));
     options.onProgress?.({ now, done: step, total, findings: findings.length, remediations: remediations.length });
   }
 
   await engine.flush();
-  const forecastFinding = findings.find((finding) => finding.kind === 'forecast' && finding.resource === scenario.diskFill.service);
-  const forecast = forecastFinding?.kind === 'forecast' ? await snapshotForecast({ storage, finding: forecastFinding, scenario, stepMs: FORECAST_STEP_MS }) : undefined;
-  const turbofan = predictor && failureModel.ready ? await turbofanOutcome({ predictor, card: failureModel.model.card, trajectory, sensors, scenario, findings }) : undefined;
+  const forecastFinding = findings.find(
+    (finding) => finding.kind === 'forecast' && finding.resource === scenario.diskFill.service,
+  );
+  const forecast =
+    forecastFinding?.kind === 'forecast'
+      ? await snapshotForecast({ storage, finding: forecastFinding, scenario, stepMs: FORECAST_STEP_MS })
+      : undefined;
+  const turbofan =
+    predictor && failureModel.ready
+      ? await turbofanOutcome({ predictor, card: failureModel.model.card, trajectory, sensors, scenario, findings })
+      : undefined;
   const historyCheck = await remediator.verifyHistory();
   const records = (await remediator.history({})).length;
   const result: DemoRunResult = {
-    scenario, strategy: options.strategy ?? 'z-score', elapsedMs: 0, findings, remediations, approvals, incidents: fleet.incidents(), breaches, actions: fleet.actionLog(),
-    scored: detector.scored, ...(forecast ? { forecast } : {}), ...(turbofan ? { turbofan } : {}), ...(threatDetector ? { threat: threat.outcome } : {}),
-    missingModels, historyVerified: { ok: historyCheck.ok, ...(historyCheck.reason ? { reason: historyCheck.reason } : {}), records },
-    engineStats: engine.stats(), storage: options.db ? `SQLite file ${options.db}` : 'SQLite (temporary file, deleted)',
+    scenario,
+    strategy: options.strategy ?? 'z-score',
+    elapsedMs: 0,
+    findings,
+    remediations,
+    approvals,
+    incidents: fleet.incidents(),
+    breaches,
+    actions: fleet.actionLog(),
+    scored: detector.scored,
+    ...(forecast ? { forecast } : {}),
+    ...(turbofan ? { turbofan } : {}),
+    ...(threatDetector ? { threat: threat.outcome } : {}),
+    missingModels,
+    historyVerified: { ok: historyCheck.ok, ...(historyCheck.reason ? { reason: historyCheck.reason } : {}), records },
+    engineStats: engine.stats(),
+    storage: options.db ? `SQLite file ${options.db}` : 'SQLite (temporary file, deleted)',
   };
   await engine.close();
   if (failureModel.ready) await failureModel.model.release();

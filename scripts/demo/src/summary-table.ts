@@ -3,8 +3,14 @@ import { clockTime, incidentRows, unexplainedAnomalies } from './incident-rows.j
 
 /** Lays out rows as a plain-text table with a header and aligned columns. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '─'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -19,7 +25,14 @@ function counts(values: readonly string[]): string {
 export function summaryText(result: DemoRunResult, reportPath: string): string {
   const { scenario } = result;
   const rows = incidentRows(result).map((row) => [
-    row.incident, row.resource, clockTime(result, row.startedAt), row.detectedAt === undefined ? '—' : clockTime(result, row.detectedAt), row.detectedBy, row.lead, row.remediation, row.outcome,
+    row.incident,
+    row.resource,
+    clockTime(result, row.startedAt),
+    row.detectedAt === undefined ? '—' : clockTime(result, row.detectedAt),
+    row.detectedBy,
+    row.lead,
+    row.remediation,
+    row.outcome,
   ]);
   const lines = [
     '',
@@ -36,10 +49,20 @@ export function summaryText(result: DemoRunResult, reportPath: string): string {
     `Engine        ${result.engineStats.ingested} records ingested, ${result.engineStats.rejected} rejected, ${result.engineStats.errors} errors`,
   ];
   if (result.turbofan) {
-    const validation = result.turbofan.validationEngine === true ? 'a validation engine the failure model never trained on' : result.turbofan.validationEngine === false ? 'NOT listed among the model card\'s validation engines' : 'validation status unknown (the model card does not list its split)';
-    lines.push(`Turbofan      replays C-MAPSS ${result.turbofan.engine} (${result.turbofan.cycles} cycles, run to failure; ${validation}), sensor by sensor, into the failure predictor`);
+    const validation =
+      result.turbofan.validationEngine === true
+        ? 'a validation engine the failure model never trained on'
+        : result.turbofan.validationEngine === false
+          ? "NOT listed among the model card's validation engines"
+          : 'validation status unknown (the model card does not list its split)';
+    lines.push(
+      `Turbofan      replays C-MAPSS ${result.turbofan.engine} (${result.turbofan.cycles} cycles, run to failure; ${validation}), sensor by sensor, into the failure predictor`,
+    );
   }
-  for (const missing of result.missingModels) lines.push(`Skipped       the ${missing.id} model is not available, so that analyzer is not part of this run: ${missing.reason}`);
+  for (const missing of result.missingModels)
+    lines.push(
+      `Skipped       the ${missing.id} model is not available, so that analyzer is not part of this run: ${missing.reason}`,
+    );
   lines.push(`Report        ${reportPath}`, '');
   return lines.join('\n');
 }

@@ -7,7 +7,12 @@ export class ThreatTally {
 
   constructor(scanSource: string) {
     this.outcome = {
-      scanSource, scanConnections: 0, normalConnections: 0, flaggedScan: 0, flaggedNormal: 0, categories: {},
+      scanSource,
+      scanConnections: 0,
+      normalConnections: 0,
+      flaggedScan: 0,
+      flaggedNormal: 0,
+      categories: {},
       perStep: { timestamps: [], normal: [], scan: [], flagged: [] },
     };
   }

@@ -23,7 +23,9 @@ export async function turbofanOutcome(options: {
   const histories = rows.map((_, index) => rows.slice(Math.max(0, index + 1 - length), index + 1));
   const predictions = await options.predictor.predictBatch(histories, { explain: false });
   const timeOf = (index: number) => scenario.start + (index + 1) * scenario.turbofan.cycleMs;
-  const first = options.findings.find((finding) => finding.kind === 'prediction' && finding.resource === scenario.turbofan.resource);
+  const first = options.findings.find(
+    (finding) => finding.kind === 'prediction' && finding.resource === scenario.turbofan.resource,
+  );
   const last = trajectory.cycles.length;
   return {
     engine: trajectory.engine,
@@ -38,7 +40,14 @@ export async function turbofanOutcome(options: {
       trueRul: trajectory.cycles.map((_, index) => last - (index + 1)),
     },
     horizon: predictions[0]?.horizon ?? 30,
-    ...(first ? { firstWarning: { finding: first, cycle: Math.round((first.timestamp - scenario.start) / scenario.turbofan.cycleMs) } } : {}),
+    ...(first
+      ? {
+          firstWarning: {
+            finding: first,
+            cycle: Math.round((first.timestamp - scenario.start) / scenario.turbofan.cycleMs),
+          },
+        }
+      : {}),
   };
 }
 

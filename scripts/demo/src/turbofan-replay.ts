@@ -34,6 +34,16 @@ export function readTurbofanTrajectory(path = TURBOFAN_TRAJECTORY, subset = 'FD0
 }
 
 /** The samples of one cycle: one metric per sensor the model uses, all with the same timestamp (one row). */
-export function cycleSamples(options: { resource: string; row: TurbofanTrajectory['cycles'][number]; sensors: readonly string[]; timestamp: number }): MetricSampleInput[] {
-  return options.sensors.map((sensor) => ({ resource: options.resource, metric: sensor, value: options.row.sensors[sensor]!, timestamp: options.timestamp }));
+export function cycleSamples(options: {
+  resource: string;
+  row: TurbofanTrajectory['cycles'][number];
+  sensors: readonly string[];
+  timestamp: number;
+}): MetricSampleInput[] {
+  return options.sensors.map((sensor) => ({
+    resource: options.resource,
+    metric: sensor,
+    value: options.row.sensors[sensor]!,
+    timestamp: options.timestamp,
+  }));
 }

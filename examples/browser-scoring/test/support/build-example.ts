@@ -8,7 +8,9 @@ import { build } from 'vite';
 export const EXAMPLE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The model artifacts the page serves: `DHARMA_ARTIFACTS_DIR`, else the models package's `artifacts/`. */
-export const ARTIFACTS_DIRECTORY = process.env['DHARMA_ARTIFACTS_DIR'] ?? fileURLToPath(new URL('../../../../packages/models/artifacts/', import.meta.url));
+export const ARTIFACTS_DIRECTORY =
+  process.env['DHARMA_ARTIFACTS_DIR'] ??
+  fileURLToPath(new URL('../../../../packages/models/artifacts/', import.meta.url));
 
 /**
  * Builds the example with its own vite.config.ts into a fresh temp folder, adding the test harness page
@@ -23,7 +25,9 @@ export async function buildExample(): Promise<string> {
     build: {
       outDir,
       emptyOutDir: true,
-      rollupOptions: { input: { index: join(EXAMPLE_ROOT, 'index.html'), harness: join(EXAMPLE_ROOT, 'test/harness.html') } },
+      rollupOptions: {
+        input: { index: join(EXAMPLE_ROOT, 'index.html'), harness: join(EXAMPLE_ROOT, 'test/harness.html') },
+      },
     },
   });
   return outDir;

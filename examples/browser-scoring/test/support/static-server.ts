@@ -65,7 +65,12 @@ export async function startStaticServer(root: string, options: StaticServerOptio
     }
     // Revalidate on every load (no-cache) but answer 304 when unchanged, like a typical static host; this
     // also lets Chromium reuse its cached compiled wasm on repeat visits.
-    const headers = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', ETag: etag, ...options.headers };
+    const headers = {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-cache',
+      ETag: etag,
+      ...options.headers,
+    };
     if (request.headers['if-none-match'] === etag) {
       response.writeHead(304, headers).end();
       return;
@@ -80,9 +85,10 @@ export async function startStaticServer(root: string, options: StaticServerOptio
     url: `http://127.0.0.1:${port}/`,
     sent,
     resetCounts: () => sent.clear(),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

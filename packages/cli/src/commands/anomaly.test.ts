@@ -9,7 +9,10 @@ import { AnomalyDetector } from '@iac-dharma/core';
 const run = promisify(execFile);
 const root = new URL('../../../../', import.meta.url).pathname;
 const nab = join(process.env.NAB_DIR ?? '/work/shared/datasets/nab', 'data');
-const NAB_FILES = ['realKnownCause/ec2_request_latency_system_failure.csv', 'artificialWithAnomaly/art_daily_jumpsup.csv'];
+const NAB_FILES = [
+  'realKnownCause/ec2_request_latency_system_failure.csv',
+  'artificialWithAnomaly/art_daily_jumpsup.csv',
+];
 const work = mkdtempSync(join(tmpdir(), 'dharma-anomaly-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -25,12 +28,19 @@ function dharma(options: { fromSource?: boolean }, ...args: string[]) {
     : [join(root, 'packages/cli/bin/dharma.js')];
   return run(process.execPath, [...entry, 'anomaly', ...args], { cwd: root }).then(
     (result) => ({ code: 0, ...result }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 }
 
 function readCsv(path: string): string[][] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((line) => line.split(','));
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
 }
 
 describe.skipIf(!existsSync(nab))('dharma anomaly (child process)', () => {
@@ -57,7 +67,9 @@ describe.skipIf(!existsSync(nab))('dharma anomaly (child process)', () => {
         const score = Number(written[row]![2]);
         expect(score).toBeGreaterThanOrEqual(0);
         expect(score).toBeLessThanOrEqual(1);
-        expect(score).toBe(detector.score('series', Date.parse(`${source[row]![0]!.replace(' ', 'T')}Z`), Number(source[row]![1])));
+        expect(score).toBe(
+          detector.score('series', Date.parse(`${source[row]![0]!.replace(' ', 'T')}Z`), Number(source[row]![1])),
+        );
       }
       expect(detector.stats().scored).toBe(file.includes('latency') ? 4021 : 4032);
       expect(written.slice(1).some((row) => Number(row[2]) > 0.5)).toBe(true);
@@ -86,12 +98,32 @@ describe.skipIf(!existsSync(nab))('dharma anomaly (child process)', () => {
     const out = join(work, 'bad-out');
     const result = await dharma({}, '--input', input, '--out', out);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('3 rows scored, 8 skipped (invalid-value 4, invalid-timestamp 1, out-of-order 1, duplicate-timestamp 1, malformed-row 1)');
+    expect(result.stderr).toContain(
+      '3 rows scored, 8 skipped (invalid-value 4, invalid-timestamp 1, out-of-order 1, duplicate-timestamp 1, malformed-row 1)',
+    );
     const written = readCsv(join(out, 'bad.csv'));
     // One output row per input row; unscored rows carry score 0.
-    expect(written.map((row) => row[1])).toEqual(['value', '1', 'abc', '2', '3', '4', '5', '', 'NaN', 'Infinity', '', '7']);
+    expect(written.map((row) => row[1])).toEqual([
+      'value',
+      '1',
+      'abc',
+      '2',
+      '3',
+      '4',
+      '5',
+      '',
+      'NaN',
+      'Infinity',
+      '',
+      '7',
+    ]);
     expect(written.slice(1).every((row) => row.length === 3 && Number.isFinite(Number(row[2])))).toBe(true);
-    expect(written.slice(1).map((row) => Number(row[2])).filter((_, index) => ![0, 2, 10].includes(index))).toEqual(new Array(8).fill(0));
+    expect(
+      written
+        .slice(1)
+        .map((row) => Number(row[2]))
+        .filter((_, index) => ![0, 2, 10].includes(index)),
+    ).toEqual(new Array(8).fill(0));
   });
 
   it('fails clearly on a file without the columns and on missing options', async () => {

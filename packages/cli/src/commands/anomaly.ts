@@ -2,16 +2,32 @@ import { accessSync, constants, createReadStream, mkdirSync, readdirSync, statSy
 import { dirname, join, relative, basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { AnomalyDetector, MAX_TIMESTAMP, MAX_VALUE_MAGNITUDE, ValidationError, ensembleStrategy, parseWith, robustZScoreStrategy, zScoreStrategy, type SkipReason } from '@iac-dharma/core';
+import {
+  AnomalyDetector,
+  MAX_TIMESTAMP,
+  MAX_VALUE_MAGNITUDE,
+  ValidationError,
+  ensembleStrategy,
+  parseWith,
+  robustZScoreStrategy,
+  zScoreStrategy,
+  type SkipReason,
+} from '@iac-dharma/core';
 import { AtomicFile } from '../io/atomic-output.js';
 import type { Command } from './command.js';
 
-const STRATEGIES = { ensemble: ensembleStrategy, 'z-score': zScoreStrategy, 'robust-z-score': robustZScoreStrategy } as const;
+const STRATEGIES = {
+  ensemble: ensembleStrategy,
+  'z-score': zScoreStrategy,
+  'robust-z-score': robustZScoreStrategy,
+} as const;
 
 const OptionsSchema = z.object({
   input: z.string({ error: 'required: a CSV file or a directory of CSV files' }).min(1),
   out: z.string({ error: 'required: the output directory' }).min(1),
-  strategy: z.enum(Object.keys(STRATEGIES) as [keyof typeof STRATEGIES, ...Array<keyof typeof STRATEGIES>]).default('ensemble'),
+  strategy: z
+    .enum(Object.keys(STRATEGIES) as [keyof typeof STRATEGIES, ...Array<keyof typeof STRATEGIES>])
+    .default('ensemble'),
 });
 
 /** Why a CSV row was not scored (the detector's reasons plus a row without the two columns). */
@@ -26,7 +42,13 @@ const NAIVE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/;
  */
 function parseTimestamp(text: string): number {
   const naive = NAIVE_TIME.exec(text);
-  const parsed = NUMBER.test(text) ? Number(text) : naive ? Date.parse(`${naive[1]}T${naive[2]}Z`) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  const parsed = NUMBER.test(text)
+    ? Number(text)
+    : naive
+      ? Date.parse(`${naive[1]}T${naive[2]}Z`)
+      : /^\d{4}-\d{2}-\d{2}/.test(text)
+        ? Date.parse(text)
+        : Number.NaN;
   // 1970-01-01 to 2200-01-01, as everywhere in the SDK.
   return parsed >= 0 && parsed <= MAX_TIMESTAMP ? parsed : Number.NaN;
 }
@@ -60,7 +82,16 @@ interface FileSummary {
 /** Scores one CSV as a live stream, row by row, writing `timestamp,value,anomaly_score` rows. */
 async function scoreFile(path: string, outPath: string, strategy: keyof typeof STRATEGIES): Promise<FileSummary> {
   const detector = new AnomalyDetector({ strategy: STRATEGIES[strategy]() });
-  const summary: FileSummary = { scored: 0, skipped: { 'invalid-value': 0, 'invalid-timestamp': 0, 'out-of-order': 0, 'duplicate-timestamp': 0, 'malformed-row': 0 } };
+  const summary: FileSummary = {
+    scored: 0,
+    skipped: {
+      'invalid-value': 0,
+      'invalid-timestamp': 0,
+      'out-of-order': 0,
+      'duplicate-timestamp': 0,
+      'malformed-row': 0,
+    },
+  };
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   mkdirSync(dirname(outPath), { recursive: true });
   // Written atomically: a file that fails half-way leaves nothing at outPath.
@@ -76,7 +107,10 @@ async function scoreFile(path: string, outPath: string, strategy: keyof typeof S
       if (columns.timestamp < 0 || columns.value < 0) {
         lines.close();
         output.discard();
-        throw new ValidationError(`${path}: the header must name a "timestamp" and a "value" column (found: ${cells.join(', ')})`, [{ path: 'header', message: 'missing timestamp or value column', code: 'custom' }]);
+        throw new ValidationError(
+          `${path}: the header must name a "timestamp" and a "value" column (found: ${cells.join(', ')})`,
+          [{ path: 'header', message: 'missing timestamp or value column', code: 'custom' }],
+        );
       }
       continue;
     }
@@ -101,7 +135,9 @@ async function scoreFile(path: string, outPath: string, strategy: keyof typeof S
   }
   if (!columns) {
     output.discard();
-    throw new ValidationError(`${path}: the file is empty (expected a header with "timestamp" and "value" columns)`, [{ path: 'header', message: 'empty file', code: 'custom' }]);
+    throw new ValidationError(`${path}: the file is empty (expected a header with "timestamp" and "value" columns)`, [
+      { path: 'header', message: 'empty file', code: 'custom' },
+    ]);
   }
   output.write(buffer);
   output.commit();
@@ -142,10 +178,21 @@ Exit code: 0 when every file was scored, 1 when a file could not be read or was 
       mkdirSync(options.out, { recursive: true });
       accessSync(options.out, constants.W_OK);
     } catch (error) {
-      process.stderr.write(`dharma anomaly: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+      process.stderr.write(
+        `dharma anomaly: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+      );
       return 2;
     }
-    const totals: FileSummary = { scored: 0, skipped: { 'invalid-value': 0, 'invalid-timestamp': 0, 'out-of-order': 0, 'duplicate-timestamp': 0, 'malformed-row': 0 } };
+    const totals: FileSummary = {
+      scored: 0,
+      skipped: {
+        'invalid-value': 0,
+        'invalid-timestamp': 0,
+        'out-of-order': 0,
+        'duplicate-timestamp': 0,
+        'malformed-row': 0,
+      },
+    };
     let failed = 0;
     for (const [index, input] of inputs.entries()) {
       try {
@@ -156,15 +203,24 @@ Exit code: 0 when every file was scored, 1 when a file could not be read or was 
           totals.skipped[reason] += summary.skipped[reason];
           skipped += summary.skipped[reason];
         }
-        process.stderr.write(`[${index + 1}/${inputs.length}] ${input.relativePath}: ${summary.scored} rows scored, ${skipped} skipped\n`);
+        process.stderr.write(
+          `[${index + 1}/${inputs.length}] ${input.relativePath}: ${summary.scored} rows scored, ${skipped} skipped\n`,
+        );
       } catch (error) {
         failed += 1;
-        process.stderr.write(`[${index + 1}/${inputs.length}] ${input.relativePath}: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `[${index + 1}/${inputs.length}] ${input.relativePath}: failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
       }
     }
     const skippedTotal = Object.values(totals.skipped).reduce((sum, count) => sum + count, 0);
-    const reasons = Object.entries(totals.skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${reason} ${count}`).join(', ');
-    process.stderr.write(`dharma anomaly: ${inputs.length - failed} of ${inputs.length} files, ${totals.scored} rows scored, ${skippedTotal} skipped${reasons ? ` (${reasons})` : ''}\n`);
+    const reasons = Object.entries(totals.skipped)
+      .filter(([, count]) => count > 0)
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ');
+    process.stderr.write(
+      `dharma anomaly: ${inputs.length - failed} of ${inputs.length} files, ${totals.scored} rows scored, ${skippedTotal} skipped${reasons ? ` (${reasons})` : ''}\n`,
+    );
     return failed > 0 ? 1 : 0;
   },
 };

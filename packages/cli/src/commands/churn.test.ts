@@ -8,9 +8,13 @@ describe('dharma churn (child process)', () => {
     const parity = parityOf('churn');
     const names = cardOf('churn').features.map((feature) => feature.name);
     const header = ['customerID', ...names, 'Churn'];
-    const lines = parity.rows.map((row, index) => [`C-${index}`, ...names.map((name) => String((row.raw as Record<string, unknown>)[name])), 'No'].join(','));
+    const lines = parity.rows.map((row, index) =>
+      [`C-${index}`, ...names.map((name) => String((row.raw as Record<string, unknown>)[name])), 'No'].join(','),
+    );
     lines.splice(3, 0, 'C-bad,too,few');
-    const blanks = parity.rows.filter((row) => String((row.raw as Record<string, unknown>)['TotalCharges']).trim() === '').length;
+    const blanks = parity.rows.filter(
+      (row) => String((row.raw as Record<string, unknown>)['TotalCharges']).trim() === '',
+    ).length;
     const folder = temporaryFolder();
     const input = join(folder, 'customers.csv');
     const out = join(folder, 'churn.csv');

@@ -50,7 +50,11 @@ export const churnCommand: Command = {
       let ids: string[] = [];
       const flush = async () => {
         if (ids.length === 0) return;
-        const probabilities = await predictor.scoreEncoded(model, batch.subarray(0, ids.length * extractor.width), ids.length);
+        const probabilities = await predictor.scoreEncoded(
+          model,
+          batch.subarray(0, ids.length * extractor.width),
+          ids.length,
+        );
         for (const [index, id] of ids.entries()) await output.write([id, probabilities[index]!]);
         report.progress(ids.length);
         ids = [];
@@ -68,7 +72,10 @@ export const churnCommand: Command = {
           continue;
         }
         if (!fields || fields.length !== header.length) {
-          report.reject(line.number, `expected ${header.length} fields like the header, found ${fields?.length ?? 'an unterminated quote'}`);
+          report.reject(
+            line.number,
+            `expected ${header.length} fields like the header, found ${fields?.length ?? 'an unterminated quote'}`,
+          );
           continue;
         }
         const row: Record<string, string> = {};
@@ -90,7 +97,8 @@ export const churnCommand: Command = {
         const value = rule?.kind === 'numeric' ? rule.missing?.value : undefined;
         report.note(`${count} rows had a blank or unparseable ${feature}, imputed as ${value} per the model card`);
       }
-      for (const [feature, count] of notes.unknownCategories) report.note(`${count} rows had a ${feature} value the model never saw (encoded as all zeros)`);
+      for (const [feature, count] of notes.unknownCategories)
+        report.note(`${count} rows had a ${feature} value the model never saw (encoded as all zeros)`);
       await model.release();
       return report.finish(out);
     }),

@@ -22,7 +22,15 @@ describe('dharma CLI: usage errors, outputs and exit codes', () => {
     const folder = temporaryFolder();
     const input = join(folder, 'series.csv');
     writeFileSync(input, '"V1","V2","V3","V4"\n"H1",1,2,3\n');
-    const forecast = await runCli(['forecast', '--input', input, '--out', join(folder, 'missing-dir', 'out.csv'), '--horizon', '2']);
+    const forecast = await runCli([
+      'forecast',
+      '--input',
+      input,
+      '--out',
+      join(folder, 'missing-dir', 'out.csv'),
+      '--horizon',
+      '2',
+    ]);
     expect(forecast.code).toBe(2);
     expect(forecast.stderr).toMatch(/--out/);
     expectOneLineErrors(forecast.stderr);

@@ -45,16 +45,22 @@ Exit status: 0 nothing drifted, 1 something drifted, 2 bad arguments or the clus
       // Loaded only when this command runs: the other commands do not pay for the Kubernetes client.
       const { DriftDetector } = await import('@iac-dharma/kubernetes');
       const detector = new DriftDetector({
-        client: options.kubeconfig, manifests: options.manifests, fieldManager: options['field-manager'],
+        client: options.kubeconfig,
+        manifests: options.manifests,
+        fieldManager: options['field-manager'],
         ...(options.namespace ? { namespace: options.namespace } : {}),
       });
       const report = await detector.detect();
       for (const entry of report.drifted) {
         if (options.json) {
           const { id, apiVersion, kind, namespace, name, drift, risk } = entry;
-          process.stdout.write(`${JSON.stringify({ id, apiVersion, kind, namespace, name, drift, fields: entry.fields.map(({ steps: _steps, ...field }) => field), risk })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ id, apiVersion, kind, namespace, name, drift, fields: entry.fields.map(({ steps: _steps, ...field }) => field), risk })}\n`,
+          );
         } else {
-          const fields = entry.fields.map((field) => `${field.path}: ${show(field.desired)} -> ${show(field.live)}`).join('; ');
+          const fields = entry.fields
+            .map((field) => `${field.path}: ${show(field.desired)} -> ${show(field.live)}`)
+            .join('; ');
           process.stdout.write(`${entry.drift} ${entry.id}${fields ? ` ${fields}` : ''}\n`);
         }
       }

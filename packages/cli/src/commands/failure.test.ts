@@ -46,6 +46,8 @@ describe('dharma failure (child process)', () => {
     expect(help.stdout).not.toContain('threat-rf');
     const result = await runCli(['failure', '--input', '-', '--out', '-', '--model', 'threat']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--model threat is a multiclass-classification model; this command needs a sensor-window regression model');
+    expect(result.stderr).toContain(
+      '--model threat is a multiclass-classification model; this command needs a sensor-window regression model',
+    );
   });
 });

@@ -60,7 +60,10 @@ export const failureCommand: Command = {
         }
         const [unit, cycle] = numbers as [number, number];
         if (!Number.isInteger(unit) || !Number.isInteger(cycle) || unit < 0 || cycle < 0) {
-          report.reject(line.number, `unit and cycle must be non-negative integers, found ${fields[0]} and ${fields[1]}`);
+          report.reject(
+            line.number,
+            `unit and cycle must be non-negative integers, found ${fields[0]} and ${fields[1]}`,
+          );
           continue;
         }
         let state = units.get(unit);
@@ -76,7 +79,10 @@ export const failureCommand: Command = {
       const ordered = [...units.entries()].sort((a, b) => a[0] - b[0]);
       for (let start = 0; start < ordered.length; start += BATCH) {
         const chunk = ordered.slice(start, start + BATCH);
-        const predictions = await predictor.predictBatch(chunk.map(([, state]) => state.rows), { explain: false });
+        const predictions = await predictor.predictBatch(
+          chunk.map(([, state]) => state.rows),
+          { explain: false },
+        );
         for (const [index, [unit]] of chunk.entries()) {
           const prediction = predictions[index]!;
           await output.write([unit, prediction.timeToFailure ?? '', prediction.probability]);
@@ -92,7 +98,10 @@ export const failureCommand: Command = {
 /** 0-based column of a card feature in a C-MAPSS row: `sensor_k` → 4 + k, `setting_k` → 1 + k. */
 function cmapssColumn(feature: string): number {
   const match = /^(sensor|setting)_(\d+)$/.exec(feature);
-  if (!match) throw new UsageError(`the model's feature "${feature}" is not a C-MAPSS column (expected sensor_<k> or setting_<k>)`);
+  if (!match)
+    throw new UsageError(
+      `the model's feature "${feature}" is not a C-MAPSS column (expected sensor_<k> or setting_<k>)`,
+    );
   const index = Number(match[2]);
   return match[1] === 'sensor' ? 4 + index : 1 + index;
 }

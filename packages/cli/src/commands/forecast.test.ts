@@ -14,7 +14,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function dharma(...args: string[]) {
   return run(process.execPath, [join(root, 'packages/cli/bin/dharma.js'), 'forecast', ...args], { cwd: root }).then(
     (result) => ({ code: 0, ...result }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 }
 
@@ -26,7 +30,8 @@ function writeM4(path: string, rows: Array<{ id: string; values: Array<number | 
   writeFileSync(path, `${header}\n${lines.join('\n')}\n`);
 }
 
-const daily = (length: number, level: number) => Array.from({ length }, (_, t) => Math.round(level + 20 * Math.sin((2 * Math.PI * t) / 24) + (t % 5)));
+const daily = (length: number, level: number) =>
+  Array.from({ length }, (_, t) => Math.round(level + 20 * Math.sin((2 * Math.PI * t) / 24) + (t % 5)));
 
 describe('dharma forecast (child process)', () => {
   it('writes id,F1..Fh for every series with a progress bar on stderr', async () => {
@@ -40,7 +45,10 @@ describe('dharma forecast (child process)', () => {
     const result = await dharma('--format', 'm4', '--input', input, '--horizon', '48', '--out', out);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('[##############################] 3/3 series');
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(','));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
     expect(lines[0]).toEqual(['id', ...Array.from({ length: 48 }, (_, index) => `F${index + 1}`)]);
     expect(lines.map((line) => line[0])).toEqual(['id', 'H1', 'H2', 'H3']);
     for (const line of lines.slice(1)) {
@@ -79,9 +87,28 @@ describe('dharma forecast (child process)', () => {
       { id: 'H1', values: daily(24 * 30, 100) },
       { id: 'H2', values: daily(24 * 20, 30) },
     ]);
-    const result = await dharma('--format', 'm4', '--input', input, '--horizon', '48', '--out', out, '--level', '95', '--lower-out', lowerOut, '--upper-out', upperOut);
+    const result = await dharma(
+      '--format',
+      'm4',
+      '--input',
+      input,
+      '--horizon',
+      '48',
+      '--out',
+      out,
+      '--level',
+      '95',
+      '--lower-out',
+      lowerOut,
+      '--upper-out',
+      upperOut,
+    );
     expect(result.code).toBe(0);
-    const read = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => line.split(','));
+    const read = (path: string) =>
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(','));
     const [point, lower, upper] = [read(out), read(lowerOut), read(upperOut)];
     const header = ['id', ...Array.from({ length: 48 }, (_, index) => `F${index + 1}`)];
     for (const table of [point, lower, upper]) {

@@ -9,7 +9,9 @@ import type { Command } from './command.js';
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 const OptionsSchema = z.object({
-  format: z.literal('m4', { error: 'only "m4" (wide format: id,V2,V3,... one series per row) is supported' }).default('m4'),
+  format: z
+    .literal('m4', { error: 'only "m4" (wide format: id,V2,V3,... one series per row) is supported' })
+    .default('m4'),
   input: z.string({ error: 'required: an M4 wide-format CSV, e.g. Hourly-train.csv' }).min(1),
   out: z.string({ error: 'required: the output CSV path' }).min(1),
   horizon: z.coerce.number().int().positive().max(10_000).default(48),
@@ -17,7 +19,14 @@ const OptionsSchema = z.object({
     .string()
     .regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of periods in steps, e.g. 24,168')
     .default('24,168')
-    .transform((text) => (text === '' ? [] : text.split(',').map(Number).filter((period) => period >= 2))),
+    .transform((text) =>
+      text === ''
+        ? []
+        : text
+            .split(',')
+            .map(Number)
+            .filter((period) => period >= 2),
+    ),
   strategy: z.string().min(1).default('select'),
   level: z.coerce
     .number({ error: 'a percentage between 0 and 100, e.g. 95' })
@@ -128,13 +137,26 @@ or an unreadable input.`,
     let series: InputSeries[];
     let files: AtomicFile[] = [];
     try {
-      options = parseWith(OptionsSchema, { ...values, lowerOut: values['lower-out'], upperOut: values['upper-out'] }, 'options');
+      options = parseWith(
+        OptionsSchema,
+        { ...values, lowerOut: values['lower-out'], upperOut: values['upper-out'] },
+        'options',
+      );
       // Outputs are opened (so checked writable) before the work, and written atomically at the end.
-      files = [new AtomicFile(options.out, '--out'), ...(options.lowerOut ? [new AtomicFile(options.lowerOut, '--lower-out')] : []), ...(options.upperOut ? [new AtomicFile(options.upperOut, '--upper-out')] : [])];
+      files = [
+        new AtomicFile(options.out, '--out'),
+        ...(options.lowerOut ? [new AtomicFile(options.lowerOut, '--lower-out')] : []),
+        ...(options.upperOut ? [new AtomicFile(options.upperOut, '--upper-out')] : []),
+      ];
       series = readM4(options.input);
     } catch (error) {
       discardPendingOutputs();
-      const message = error instanceof UsageError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
+      const message =
+        error instanceof UsageError
+          ? error.message
+          : error instanceof Error
+            ? error.message.split('\n')[0]
+            : String(error);
       process.stderr.write(`dharma forecast: ${message}\n`);
       return 2;
     }
@@ -150,14 +172,22 @@ or an unreadable input.`,
     for (const [index, entry] of series.entries()) {
       let isBad = entry.badCell !== undefined;
       if (entry.badCell !== undefined) {
-        process.stderr.write(`dharma forecast: line ${entry.line} (${entry.id}): column ${entry.badCell} is not a number (or beyond ±1e18); forecasting from the numeric cells\n`);
+        process.stderr.write(
+          `dharma forecast: line ${entry.line} (${entry.id}): column ${entry.badCell} is not a number (or beyond ±1e18); forecasting from the numeric cells\n`,
+        );
       }
       let point: number[];
       let lower: number[];
       let upper: number[];
       try {
-        ({ point, lower, upper } = forecastSeries(entry.values, { horizon, level, seasonLengths: options.seasons, strategy: options.strategy }));
-        if (![...point, ...lower, ...upper].every(Number.isFinite)) throw new Error('the forecast overflowed (non-finite values)');
+        ({ point, lower, upper } = forecastSeries(entry.values, {
+          horizon,
+          level,
+          seasonLengths: options.seasons,
+          strategy: options.strategy,
+        }));
+        if (![...point, ...lower, ...upper].every(Number.isFinite))
+          throw new Error('the forecast overflowed (non-finite values)');
         if (entry.values.every((value) => value >= 0)) {
           point = point.map((value) => Math.max(0, value));
           lower = lower.map((value) => Math.max(0, value));
@@ -169,7 +199,9 @@ or an unreadable input.`,
           return 2;
         }
         isBad = true;
-        process.stderr.write(`dharma forecast: line ${entry.line} (${entry.id}): ${error instanceof Error ? error.message : String(error)}; writing the last value\n`);
+        process.stderr.write(
+          `dharma forecast: line ${entry.line} (${entry.id}): ${error instanceof Error ? error.message : String(error)}; writing the last value\n`,
+        );
         point = new Array<number>(horizon).fill(entry.values[entry.values.length - 1] ?? 0);
         lower = point;
         upper = point;
@@ -181,12 +213,17 @@ or an unreadable input.`,
       draw(index + 1);
     }
     if (series.length === 0) draw(0);
-    [rows, lowerRows, upperRows].slice(0, 1).concat(options.lowerOut ? [lowerRows] : [], options.upperOut ? [upperRows] : []).forEach((lines, position) => {
-      files[position]!.write(`${lines.join('\n')}\n`);
-      files[position]!.commit();
-    });
+    [rows, lowerRows, upperRows]
+      .slice(0, 1)
+      .concat(options.lowerOut ? [lowerRows] : [], options.upperOut ? [upperRows] : [])
+      .forEach((lines, position) => {
+        files[position]!.write(`${lines.join('\n')}\n`);
+        files[position]!.commit();
+      });
     const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`dharma forecast: ${series.length} series forecast ${horizon} steps in ${seconds.toFixed(1)} s, ${bad} with bad input; wrote ${[options.out, options.lowerOut, options.upperOut].filter(Boolean).join(', ')}\n`);
+    process.stderr.write(
+      `dharma forecast: ${series.length} series forecast ${horizon} steps in ${seconds.toFixed(1)} s, ${bad} with bad input; wrote ${[options.out, options.lowerOut, options.upperOut].filter(Boolean).join(', ')}\n`,
+    );
     return bad > 0 ? 1 : 0;
   },
 };

@@ -17,7 +17,10 @@ const OPENSSH_LINES = [
 ];
 
 function rows(path: string): string[][] {
-  return readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => parseCsvLine(line)!);
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => parseCsvLine(line)!);
 }
 
 describe('dharma logparse (child process)', () => {
@@ -26,7 +29,17 @@ describe('dharma logparse (child process)', () => {
     const input = join(folder, 'OpenSSH.log');
     const out = join(folder, 'out.csv');
     writeFileSync(input, OPENSSH_LINES.join('\r\n'));
-    const result = await runCli(['logparse', '--format', 'loghub', '--system', 'OpenSSH', '--input', input, '--out', out]);
+    const result = await runCli([
+      'logparse',
+      '--format',
+      'loghub',
+      '--system',
+      'OpenSSH',
+      '--input',
+      input,
+      '--out',
+      out,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('8 lines');
     expect(result.stderr).toContain('1 lines did not match');
@@ -44,8 +57,23 @@ describe('dharma logparse (child process)', () => {
     const folder = temporaryFolder();
     const input = join(folder, 'app.log');
     const out = join(folder, 'out.csv');
-    writeFileSync(input, ['2026-12-04 10:00:01 WARN: disk /dev/sda1 is 91% full', '2026-12-04 10:05:01 WARN: disk /dev/sdb1 is 95% full', '2026-12-04 10:06:00 INFO: backup, done'].join('\n'));
-    const result = await runCli(['logparse', '--log-format', '<Date> <Time> <Level>: <Content>', '--input', input, '--out', out]);
+    writeFileSync(
+      input,
+      [
+        '2026-12-04 10:00:01 WARN: disk /dev/sda1 is 91% full',
+        '2026-12-04 10:05:01 WARN: disk /dev/sdb1 is 95% full',
+        '2026-12-04 10:06:00 INFO: backup, done',
+      ].join('\n'),
+    );
+    const result = await runCli([
+      'logparse',
+      '--log-format',
+      '<Date> <Time> <Level>: <Content>',
+      '--input',
+      input,
+      '--out',
+      out,
+    ]);
     expect(result.code).toBe(0);
     const data = rows(out).slice(1);
     expect(data.map((row) => row[2])).toEqual(['disk <*> is <*>% full', 'disk <*> is <*>% full', 'backup, done']);

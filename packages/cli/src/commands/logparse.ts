@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { LOGHUB_LOG_FORMATS, LogFormat, LogTemplateMiner, ValidationError, loghubSystem, parseWith } from '@iac-dharma/core';
+import {
+  LOGHUB_LOG_FORMATS,
+  LogFormat,
+  LogTemplateMiner,
+  ValidationError,
+  loghubSystem,
+  parseWith,
+} from '@iac-dharma/core';
 import { CsvOutput } from '../io/csv-output.js';
 import { readLines } from '../io/read-lines.js';
 import type { Command } from './command.js';
@@ -15,20 +22,25 @@ const OptionsSchema = z.object({
 /** The header format from `--system` or `--log-format` (the whole line is the message when neither is given). */
 function headerFormat(options: z.output<typeof OptionsSchema>): LogFormat | undefined {
   if (options.system !== undefined && options['log-format'] !== undefined) {
-    throw new ValidationError('give either --system or --log-format, not both', [{ path: 'system', message: 'conflicts with --log-format', code: 'custom' }]);
+    throw new ValidationError('give either --system or --log-format, not both', [
+      { path: 'system', message: 'conflicts with --log-format', code: 'custom' },
+    ]);
   }
   if (options['log-format'] !== undefined) return new LogFormat(options['log-format']);
   if (options.system !== undefined) {
     const system = loghubSystem(options.system);
     if (!system) {
-      throw new ValidationError(`--system "${options.system}" is not a Loghub system; use one of ${Object.keys(LOGHUB_LOG_FORMATS).join(', ')} or --log-format`, [
-        { path: 'system', message: 'unknown system', code: 'custom' },
-      ]);
+      throw new ValidationError(
+        `--system "${options.system}" is not a Loghub system; use one of ${Object.keys(LOGHUB_LOG_FORMATS).join(', ')} or --log-format`,
+        [{ path: 'system', message: 'unknown system', code: 'custom' }],
+      );
     }
     return LogFormat.loghub(system);
   }
   if (options.format === 'loghub') {
-    throw new ValidationError('--format loghub needs --system NAME or --log-format FORMAT', [{ path: 'system', message: 'required with --format loghub', code: 'custom' }]);
+    throw new ValidationError('--format loghub needs --system NAME or --log-format FORMAT', [
+      { path: 'system', message: 'required with --format loghub', code: 'custom' },
+    ]);
   }
   return undefined;
 }
@@ -54,7 +66,13 @@ Options:
                 <Content>; text between fields is matched literally, runs of spaces match any whitespace)
 
 Exit code: 0 when every line was written, 1 when the input could not be read, 2 for bad options.`,
-  options: { input: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, system: { type: 'string' }, 'log-format': { type: 'string' } },
+  options: {
+    input: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    system: { type: 'string' },
+    'log-format': { type: 'string' },
+  },
   async run(values) {
     let options: z.output<typeof OptionsSchema>;
     let format: LogFormat | undefined;
@@ -82,7 +100,9 @@ Exit code: 0 when every line was written, 1 when the input could not be read, 2 
         if (options.input === '-') contents.push(content);
       }
     } catch (error) {
-      process.stderr.write(`dharma logparse: cannot read ${options.input}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `dharma logparse: cannot read ${options.input}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       return 1;
     }
     const output = new CsvOutput(options.out, ['LineId', 'EventId', 'EventTemplate', 'Content']);

@@ -19,7 +19,12 @@ function labels(root: string): Map<string, string> {
   const out = new Map<string, string>();
   walk(root, (file) => {
     if (!file.endsWith('target.json')) return;
-    const id = file.slice(root.length).replace(/^[/\\]/, '').split(/[/\\]/).slice(0, 3).join('/');
+    const id = file
+      .slice(root.length)
+      .replace(/^[/\\]/, '')
+      .split(/[/\\]/)
+      .slice(0, 3)
+      .join('/');
     out.set(id, JSON.parse(readFileSync(file, 'utf8')).root_cause.node);
   });
   return out;
@@ -35,15 +40,30 @@ function seal(root: string, into: string): Map<string, string> {
   };
   walk(into, (file) => {
     if (file.endsWith('graph.csv')) {
-      const rows = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => line.split(','));
+      const rows = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(','));
       const size = rows.length - 1;
       const order = Array.from({ length: size }, (_, index) => size - 1 - index);
-      const out = [['', ...order.map((c) => opaque(rows[0]![c + 1]!))], ...order.map((r) => [opaque(rows[r + 1]![0]!), ...order.map((c) => rows[r + 1]![c + 1]!)])];
+      const out = [
+        ['', ...order.map((c) => opaque(rows[0]![c + 1]!))],
+        ...order.map((r) => [opaque(rows[r + 1]![0]!), ...order.map((c) => rows[r + 1]![c + 1]!)]),
+      ];
       writeFileSync(file, `${out.map((row) => row.join(',')).join('\n')}\n`);
     } else if (file.endsWith('metrics.csv')) {
-      const rows = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => line.split(','));
-      const columns = rows[0]!.map((_, index) => index).slice(1).reverse();
-      writeFileSync(file, `${rows.map((row, r) => [row[0], ...columns.map((c) => (r === 0 ? opaque(row[c]!) : row[c]))].join(',')).join('\n')}\n`);
+      const rows = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(','));
+      const columns = rows[0]!
+        .map((_, index) => index)
+        .slice(1)
+        .reverse();
+      writeFileSync(
+        file,
+        `${rows.map((row, r) => [row[0], ...columns.map((c) => (r === 0 ? opaque(row[c]!) : row[c]))].join(',')).join('\n')}\n`,
+      );
     } else if (file.endsWith('target.json')) {
       const { target } = JSON.parse(readFileSync(file, 'utf8'));
       writeFileSync(file, JSON.stringify({ target: { ...target, node: opaque(target.node) } }));
@@ -74,9 +94,15 @@ describe('dharma rca --format petshop (child process)', () => {
     const sealedOut = join(folder, 'sealed.csv');
     expect((await runCli(['rca', '--format', 'petshop', '--input', FIXTURE, '--out', plainOut])).code).toBe(0);
     expect((await runCli(['rca', '--format', 'petshop', '--input', sealed, '--out', sealedOut])).code).toBe(0);
-    const plain = readCsv(plainOut).slice(1).sort((a, b) => a[0]!.localeCompare(b[0]!));
-    const opaque = readCsv(sealedOut).slice(1).sort((a, b) => a[0]!.localeCompare(b[0]!));
-    expect(opaque.map(([id, ...ranking]) => [id, ...ranking])).toEqual(plain.map(([id, ...ranking]) => [id, ...ranking.map((name) => names.get(name!))]));
+    const plain = readCsv(plainOut)
+      .slice(1)
+      .sort((a, b) => a[0]!.localeCompare(b[0]!));
+    const opaque = readCsv(sealedOut)
+      .slice(1)
+      .sort((a, b) => a[0]!.localeCompare(b[0]!));
+    expect(opaque.map(([id, ...ranking]) => [id, ...ranking])).toEqual(
+      plain.map(([id, ...ranking]) => [id, ...ranking.map((name) => names.get(name!))]),
+    );
   });
 
   it('exits with 2 on an unknown format and 1 naming the field of a bad target.json', async () => {
@@ -86,8 +112,14 @@ describe('dharma rca --format petshop (child process)', () => {
     const folder = temporaryFolder();
     mkdirSync(join(folder, 's', 'test', 'issue_0'), { recursive: true });
     cpSync(join(FIXTURE, 'low_traffic', 'graph.csv'), join(folder, 's', 'graph.csv'));
-    cpSync(join(FIXTURE, 'low_traffic', 'test', 'issue_0', 'metrics.csv'), join(folder, 's', 'test', 'issue_0', 'metrics.csv'));
-    writeFileSync(join(folder, 's', 'test', 'issue_0', 'target.json'), JSON.stringify({ target: { node: 'PetSite', metric: 'latency' } }));
+    cpSync(
+      join(FIXTURE, 'low_traffic', 'test', 'issue_0', 'metrics.csv'),
+      join(folder, 's', 'test', 'issue_0', 'metrics.csv'),
+    );
+    writeFileSync(
+      join(folder, 's', 'test', 'issue_0', 'target.json'),
+      JSON.stringify({ target: { node: 'PetSite', metric: 'latency' } }),
+    );
     const bad = await runCli(['rca', '--format', 'petshop', '--input', folder, '--out', '-']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('target.timestamp');

@@ -30,7 +30,13 @@ const PETSHOP_METRICS = ['^(latency|availability|requests)$'];
 export const rcaCommand: Command = {
   summary: 'rank root causes of performance issues over a service call graph (PetShop format)',
   usage: USAGE,
-  options: { format: { type: 'string' }, input: { type: 'string' }, out: { type: 'string' }, method: { type: 'string' }, ranks: { type: 'string' } },
+  options: {
+    format: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    method: { type: 'string' },
+    ranks: { type: 'string' },
+  },
   run: (values) =>
     guardCommand('rca', async () => {
       const format = requireOption(values, 'format', USAGE);
@@ -38,23 +44,36 @@ export const rcaCommand: Command = {
       const input = requireOption(values, 'input', USAGE);
       const out = requireOption(values, 'out', USAGE);
       const method = (typeof values['method'] === 'string' ? values['method'] : 'blame') as RootCauseMethod;
-      if (!ROOT_CAUSE_METHODS.includes(method)) throw new UsageError(`--method ${method} is unknown: use one of ${ROOT_CAUSE_METHODS.join(', ')}.`);
+      if (!ROOT_CAUSE_METHODS.includes(method))
+        throw new UsageError(`--method ${method} is unknown: use one of ${ROOT_CAUSE_METHODS.join(', ')}.`);
       const ranks = typeof values['ranks'] === 'string' ? Number(values['ranks']) : 5;
-      if (!Number.isInteger(ranks) || ranks < 5) throw new UsageError(`--ranks ${String(values['ranks'])} must be an integer ≥ 5.`);
+      if (!Number.isInteger(ranks) || ranks < 5)
+        throw new UsageError(`--ranks ${String(values['ranks'])} must be an integer ≥ 5.`);
       const scenarios = loadPetshopDataset(input);
       if (scenarios.length === 0) throw new UsageError(`${input} holds no scenario folder (a folder with graph.csv).`);
       const analyzer = new RootCauseAnalyzer({ method, include: PETSHOP_METRICS, maxCandidates: ranks });
       const report = new RunReport('rca');
-      const output = new CsvOutput(out, ['issue_id', ...Array.from({ length: ranks }, (_, index) => `rank${index + 1}`)]);
+      const output = new CsvOutput(out, [
+        'issue_id',
+        ...Array.from({ length: ranks }, (_, index) => `rank${index + 1}`),
+      ]);
       for (const scenario of scenarios) {
         const baseline = scenario.baseline ?? pooledBaseline(scenario.issues);
-        if (scenario.baseline === undefined) report.note(`${scenario.name}: no noissue/metrics.csv, normal behaviour taken from the ${scenario.issues.length} issue windows' pre-incident rows`);
+        if (scenario.baseline === undefined)
+          report.note(
+            `${scenario.name}: no noissue/metrics.csv, normal behaviour taken from the ${scenario.issues.length} issue windows' pre-incident rows`,
+          );
         for (const issue of scenario.issues) {
           if (!scenario.graph.has(issue.target.node)) {
             report.reject(0, `${issue.id}: target node "${issue.target.node}" is not in ${scenario.name}/graph.csv`);
             continue;
           }
-          const { ranking } = analyzer.analyze({ graph: scenario.graph, metrics: issue.metrics, baseline, target: issue.target });
+          const { ranking } = analyzer.analyze({
+            graph: scenario.graph,
+            metrics: issue.metrics,
+            baseline,
+            target: issue.target,
+          });
           const row = ranking.slice(0, ranks);
           while (row.length < ranks) row.push('');
           await output.write([issue.id, ...row]);

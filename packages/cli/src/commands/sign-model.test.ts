@@ -22,15 +22,20 @@ describe('dharma sign-model and --model-key (child process)', () => {
     const folder = temporaryFolder();
     const models = join(folder, 'models');
     mkdirSync(join(models, 'churn'), { recursive: true });
-    for (const file of ['model-card.json', 'model.onnx']) copyFileSync(join(ARTIFACTS, 'churn', file), join(models, 'churn', file));
+    for (const file of ['model-card.json', 'model.onnx'])
+      copyFileSync(join(ARTIFACTS, 'churn', file), join(models, 'churn', file));
     const keys = writeKeys(folder, 'signing');
     const stranger = writeKeys(folder, 'stranger');
     const names = cardOf('churn').features.map((feature) => feature.name);
     const rows = parityOf('churn').rows.slice(0, 3);
     const input = join(folder, 'customers.csv');
-    writeFileSync(input, `${['customerID', ...names].join(',')}\n${rows.map((row, index) => [`C-${index}`, ...names.map((name) => String((row.raw as Record<string, unknown>)[name]))].join(',')).join('\n')}\n`);
+    writeFileSync(
+      input,
+      `${['customerID', ...names].join(',')}\n${rows.map((row, index) => [`C-${index}`, ...names.map((name) => String((row.raw as Record<string, unknown>)[name]))].join(',')).join('\n')}\n`,
+    );
     const out = join(folder, 'churn.csv');
-    const score = (key: string) => runCli(['churn', '--input', input, '--out', out, '--model-dir', models, '--model', 'churn', '--model-key', key]);
+    const score = (key: string) =>
+      runCli(['churn', '--input', input, '--out', out, '--model-dir', models, '--model', 'churn', '--model-key', key]);
 
     const unsigned = await score(keys.publicPath);
     expect(unsigned.code).toBe(1);
@@ -40,7 +45,10 @@ describe('dharma sign-model and --model-key (child process)', () => {
     expect(signing.stderr).toContain('signed');
     expect(signing.code).toBe(0);
     const cardPath = join(models, 'churn', 'model-card.json');
-    const signed = JSON.parse(readFileSync(cardPath, 'utf8')) as { signature: { algorithm: string; value: string }; description: string };
+    const signed = JSON.parse(readFileSync(cardPath, 'utf8')) as {
+      signature: { algorithm: string; value: string };
+      description: string;
+    };
     expect(signed.signature.algorithm).toBe('Ed25519');
 
     const accepted = await score(keys.publicPath);
@@ -82,15 +90,32 @@ describe('dharma sign-model and --model-key (child process)', () => {
     const files = { 'model.onnx': 'not really onnx', 'vocab.txt': '[PAD]\n[UNK]\nhello\n' };
     for (const [file, text] of Object.entries(files)) writeFileSync(join(encoder, file), text);
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-    const card = { id: 'my-encoder', dimensions: 3, tokenizer: { type: 'wordpiece', lowercase: true, vocabulary: 'vocab.txt' }, sha256: { 'model.onnx': sha(files['model.onnx']), 'vocab.txt': sha(files['vocab.txt']) } };
+    const card = {
+      id: 'my-encoder',
+      dimensions: 3,
+      tokenizer: { type: 'wordpiece', lowercase: true, vocabulary: 'vocab.txt' },
+      sha256: { 'model.onnx': sha(files['model.onnx']), 'vocab.txt': sha(files['vocab.txt']) },
+    };
     writeFileSync(join(encoder, 'encoder-card.json'), JSON.stringify(card));
     const keys = writeKeys(folder, 'signing');
-    const result = await runCli(['sign-model', '--key', keys.privatePath, '--model-dir', join(folder, 'models'), '--model', 'my-encoder']);
+    const result = await runCli([
+      'sign-model',
+      '--key',
+      keys.privatePath,
+      '--model-dir',
+      join(folder, 'models'),
+      '--model',
+      'my-encoder',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('model.onnx sha256');
     expect(result.stderr).toContain('vocab.txt sha256');
     const signed = JSON.parse(readFileSync(join(encoder, 'encoder-card.json'), 'utf8')) as Record<string, unknown>;
-    await expect(verifyModelCardSignature(signed, readFileSync(keys.publicPath, 'utf8'), 'my-encoder')).resolves.toBeUndefined();
-    await expect(verifyModelCardSignature({ ...signed, dimensions: 4 }, readFileSync(keys.publicPath, 'utf8'), 'my-encoder')).rejects.toThrow('does not verify');
+    await expect(
+      verifyModelCardSignature(signed, readFileSync(keys.publicPath, 'utf8'), 'my-encoder'),
+    ).resolves.toBeUndefined();
+    await expect(
+      verifyModelCardSignature({ ...signed, dimensions: 4 }, readFileSync(keys.publicPath, 'utf8'), 'my-encoder'),
+    ).rejects.toThrow('does not verify');
   });
 });

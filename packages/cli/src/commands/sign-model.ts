@@ -37,7 +37,9 @@ function vouchedFiles(card: CardFiles): Array<{ file: string; sha256: string; by
     return [{ file: card.file, sha256: card.sha256, ...(typeof card.bytes === 'number' ? { bytes: card.bytes } : {}) }];
   }
   if (typeof card.sha256 === 'object' && card.sha256 !== null) {
-    return Object.entries(card.sha256 as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string').map(([file, sha256]) => ({ file, sha256 }));
+    return Object.entries(card.sha256 as Record<string, unknown>)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([file, sha256]) => ({ file, sha256 }));
   }
   return [];
 }
@@ -52,28 +54,39 @@ export const signModelCommand: Command = {
       requireOption(values, 'key', USAGE);
       const directory = requireOption(values, 'model-dir', USAGE);
       const id = requireOption(values, 'model', USAGE);
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) throw new UsageError(`--model "${id}" is not a model id (lower-case letters, digits, ".", "_" or "-").`);
+      if (!/^[a-z0-9][a-z0-9._-]*$/.test(id))
+        throw new UsageError(`--model "${id}" is not a model id (lower-case letters, digits, ".", "_" or "-").`);
       const privateKey = readKeyOption(values, 'key')!;
       const folder = join(directory, id);
-      const cardPath = ['model-card.json', 'encoder-card.json'].map((name) => join(folder, name)).find((path) => existsSync(path));
+      const cardPath = ['model-card.json', 'encoder-card.json']
+        .map((name) => join(folder, name))
+        .find((path) => existsSync(path));
       if (!cardPath) throw new UsageError(`${folder} holds no model-card.json or encoder-card.json.`);
       const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>;
       const files = vouchedFiles(card as unknown as CardFiles);
-      if (files.length === 0) throw new ModelIntegrityError(`${cardPath} names no model file with its sha256: refusing to sign a card that pins no bytes.`);
+      if (files.length === 0)
+        throw new ModelIntegrityError(
+          `${cardPath} names no model file with its sha256: refusing to sign a card that pins no bytes.`,
+        );
       for (const entry of files) {
         const path = join(folder, entry.file);
-        if (entry.file.includes('..') || !existsSync(path)) throw new ModelIntegrityError(`${cardPath} names ${entry.file}, which is not in ${folder}.`);
+        if (entry.file.includes('..') || !existsSync(path))
+          throw new ModelIntegrityError(`${cardPath} names ${entry.file}, which is not in ${folder}.`);
         const bytes = new Uint8Array(readFileSync(path));
         const actual = await sha256Hex(bytes);
         if (actual !== entry.sha256 || (entry.bytes !== undefined && entry.bytes !== bytes.byteLength)) {
-          throw new ModelIntegrityError(`${entry.file} has sha256 ${actual} (${bytes.byteLength} bytes) but the card says ${entry.sha256}${entry.bytes !== undefined ? ` (${entry.bytes} bytes)` : ''}: fix the card before signing it.`);
+          throw new ModelIntegrityError(
+            `${entry.file} has sha256 ${actual} (${bytes.byteLength} bytes) but the card says ${entry.sha256}${entry.bytes !== undefined ? ` (${entry.bytes} bytes)` : ''}: fix the card before signing it.`,
+          );
         }
       }
       const signed = await signModelCard(card, privateKey);
       const output = new AtomicFile(cardPath, '--model-dir');
       output.write(`${JSON.stringify(signed, null, 1)}\n`);
       output.commit();
-      process.stderr.write(`dharma sign-model: signed ${cardPath} (${files.map((entry) => `${entry.file} sha256 ${entry.sha256}`).join(', ')})\n`);
+      process.stderr.write(
+        `dharma sign-model: signed ${cardPath} (${files.map((entry) => `${entry.file} sha256 ${entry.sha256}`).join(', ')})\n`,
+      );
       return 0;
     }),
 };

@@ -8,7 +8,9 @@ describe('dharma threat (child process)', () => {
     const parity = parityOf('threat');
     const labels = cardOf('threat').labels!;
     const names = cardOf('threat').features.map((feature) => feature.name);
-    const lines = parity.rows.map((row) => [...names.map((name) => String((row.raw as Record<string, unknown>)[name])), 'neptune', '21'].join(','));
+    const lines = parity.rows.map((row) =>
+      [...names.map((name) => String((row.raw as Record<string, unknown>)[name])), 'neptune', '21'].join(','),
+    );
     const bad = 'this,is,not,a,connection';
     lines.splice(5, 0, bad);
     const folder = temporaryFolder();
@@ -49,8 +51,24 @@ describe('dharma threat (child process)', () => {
     const names = cardOf('threat').features.map((feature) => feature.name);
     const folder = temporaryFolder();
     const input = join(folder, 'kdd.txt');
-    writeFileSync(input, `${parity.rows.slice(0, 20).map((row) => names.map((name) => String((row.raw as Record<string, unknown>)[name])).join(',')).join('\n')}\n`);
-    const result = await runCli(['threat', '--format', 'nsl-kdd', '--input', input, '--out', join(folder, 'out.csv'), '--model', 'failure-lstm']);
+    writeFileSync(
+      input,
+      `${parity.rows
+        .slice(0, 20)
+        .map((row) => names.map((name) => String((row.raw as Record<string, unknown>)[name])).join(','))
+        .join('\n')}\n`,
+    );
+    const result = await runCli([
+      'threat',
+      '--format',
+      'nsl-kdd',
+      '--input',
+      input,
+      '--out',
+      join(folder, 'out.csv'),
+      '--model',
+      'failure-lstm',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       'dharma threat: --model failure-lstm is a regression model over a sensor window; this command needs a multiclass connection classifier (NSL-KDD). Compatible bundled models: threat, threat-rf.',

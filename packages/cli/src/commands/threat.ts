@@ -33,7 +33,8 @@ export const threatCommand: Command = {
   run: (values) =>
     guardCommand('threat', async () => {
       const format = values['format'] ?? 'nsl-kdd';
-      if (format !== 'nsl-kdd') throw new UsageError(`--format must be "nsl-kdd", got "${String(format)}".\n\n${USAGE}`);
+      if (format !== 'nsl-kdd')
+        throw new UsageError(`--format must be "nsl-kdd", got "${String(format)}".\n\n${USAGE}`);
       const input = requireOption(values, 'input', USAGE);
       const out = requireOption(values, 'out', USAGE);
       // The input must exist and the output be writable before the model loads and any work starts.
@@ -58,7 +59,10 @@ export const threatCommand: Command = {
         if (line.text.trim() === '') continue;
         const fields = parseCsvLine(line.text);
         if (!fields || fields.length < NSL_KDD_FEATURES.length || fields.length > NSL_KDD_FEATURES.length + 2) {
-          report.reject(line.number, `expected ${NSL_KDD_FEATURES.length} to ${NSL_KDD_FEATURES.length + 2} comma-separated fields, found ${fields?.length ?? 'an unterminated quote'}`);
+          report.reject(
+            line.number,
+            `expected ${NSL_KDD_FEATURES.length} to ${NSL_KDD_FEATURES.length + 2} comma-separated fields, found ${fields?.length ?? 'an unterminated quote'}`,
+          );
           continue;
         }
         const row: Record<string, string> = {};
@@ -74,7 +78,8 @@ export const threatCommand: Command = {
       }
       await flush();
       await output.close();
-      for (const [feature, count] of notes.unknownCategories) report.note(`${count} rows had a ${feature} value the model never saw (encoded as all zeros)`);
+      for (const [feature, count] of notes.unknownCategories)
+        report.note(`${count} rows had a ${feature} value the model never saw (encoded as all zeros)`);
       await model.release();
       return report.finish(out);
     }),

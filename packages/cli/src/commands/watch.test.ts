@@ -14,8 +14,14 @@ const repoRoot = resolve(fileURLToPath(new URL('../../../..', import.meta.url)))
 /** The stack started by scripts/services/start-prometheus.sh (the test fails, never skips, without it). */
 function prometheusEnv(): Record<string, string> {
   const file = join(process.env.DHARMA_SERVICES_DIR ?? join(repoRoot, '.services'), 'prometheus.env');
-  if (!existsSync(file)) throw new Error(`No Prometheus: ${file} does not exist. Run npm test (scripts/services/start-prometheus.sh).`);
-  return Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  if (!existsSync(file))
+    throw new Error(`No Prometheus: ${file} does not exist. Run npm test (scripts/services/start-prometheus.sh).`);
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 const SUMMARY = /^watched (\d+) series for (\d+)s: (\d+) findings$/;
@@ -43,8 +49,24 @@ describe('dharma watch against the real Prometheus + node_exporter', () => {
   it('watches the node_exporter pack, reports a disk that fills up, and stops after --for with the summary line', async () => {
     expect(fillDir, 'start-prometheus.sh mounts a tmpfs for this test (root needed)').not.toBe('');
     const out = join(folder, 'findings.jsonl');
-    const watch = startWatch(['--prometheus', env.DHARMA_PROMETHEUS_URL!, '--step', '1s', '--lookback', '1m', '--for', '40s', '--json', '--out', out]);
-    await waitFor(() => watch.output.stderr.includes('backfilling'), { timeoutMs: 30_000, intervalMs: 50, message: 'watch starts' });
+    const watch = startWatch([
+      '--prometheus',
+      env.DHARMA_PROMETHEUS_URL!,
+      '--step',
+      '1s',
+      '--lookback',
+      '1m',
+      '--for',
+      '40s',
+      '--json',
+      '--out',
+      out,
+    ]);
+    await waitFor(() => watch.output.stderr.includes('backfilling'), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      message: 'watch starts',
+    });
     // Fill the watched tmpfs (64 MiB) by 4 MiB every 600 ms up to 60 MiB: its free ratio falls from 1 to
     // about 0.06 over 9 s, across at least one re-forecast (every 10 steps).
     for (let index = 0; index < 15; index++) {
@@ -57,15 +79,33 @@ describe('dharma watch against the real Prometheus + node_exporter', () => {
     expect(summary, watch.output.stdout).not.toBeNull();
     expect(Number(summary![1])).toBeGreaterThanOrEqual(5);
     expect(Number(summary![2])).toBeGreaterThanOrEqual(39);
-    const findings = readFileSync(out, 'utf8').trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { kind: string; resource: string; series: string; severity: string });
+    const findings = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { kind: string; resource: string; series: string; severity: string });
     expect(findings.length).toBe(Number(summary![3]));
-    const onFill = findings.filter((finding) => finding.resource.includes(fillDir) && finding.series.endsWith('/filesystem_free_ratio'));
+    const onFill = findings.filter(
+      (finding) => finding.resource.includes(fillDir) && finding.series.endsWith('/filesystem_free_ratio'),
+    );
     expect(onFill.length, JSON.stringify(findings)).toBeGreaterThan(0);
     expect(['anomaly', 'forecast']).toContain(onFill[0]!.kind);
   }, 90_000);
 
   it('stops on Ctrl-C (SIGINT) with exit 0 and the summary line; --query replaces the pack', async () => {
-    const watch = startWatch(['--prometheus', env.DHARMA_PROMETHEUS_URL!, '--query', 'up=up', '--query', 'scrape_seconds=scrape_duration_seconds', '--step', '1s', '--lookback', '30s', '--json']);
+    const watch = startWatch([
+      '--prometheus',
+      env.DHARMA_PROMETHEUS_URL!,
+      '--query',
+      'up=up',
+      '--query',
+      'scrape_seconds=scrape_duration_seconds',
+      '--step',
+      '1s',
+      '--lookback',
+      '30s',
+      '--json',
+    ]);
     await waitFor(() => watch.output.stderr.includes('watching live'), { timeoutMs: 30_000, intervalMs: 50 });
     process.kill(-watch.child.pid!, 'SIGINT');
     expect(await watch.exited).toBe(0);
@@ -77,12 +117,29 @@ describe('dharma watch against the real Prometheus + node_exporter', () => {
 
   it('keeps the watched series in SQLite with --storage sqlite:FILE', async () => {
     const database = join(folder, 'watch.db');
-    const run = await runCli(['watch', '--prometheus', env.DHARMA_PROMETHEUS_URL!, '--query', 'up=up{job="node"}', '--step', '1s', '--lookback', '20s', '--for', '3s', '--storage', `sqlite:${database}`]);
+    const run = await runCli([
+      'watch',
+      '--prometheus',
+      env.DHARMA_PROMETHEUS_URL!,
+      '--query',
+      'up=up{job="node"}',
+      '--step',
+      '1s',
+      '--lookback',
+      '20s',
+      '--for',
+      '3s',
+      '--storage',
+      `sqlite:${database}`,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(lastLine(run.stdout)).toMatch(/^watched 1 series for \d+s: \d+ findings$/);
     const { createSqliteStorage } = await import('@iac-dharma/storage-sqlite');
     const storage = createSqliteStorage({ path: database });
-    const points = await storage.rangePoints({ series: `${new URL(env.DHARMA_NODE_EXPORTER_URL!).host}/up`, limit: 1000 });
+    const points = await storage.rangePoints({
+      series: `${new URL(env.DHARMA_NODE_EXPORTER_URL!).host}/up`,
+      limit: 1000,
+    });
     expect(points.length).toBeGreaterThanOrEqual(15);
     expect(points.every((point) => point.value === 1)).toBe(true);
     await storage.close();
@@ -103,7 +160,17 @@ describe('dharma watch against the real Prometheus + node_exporter', () => {
         probe.close(() => done(free));
       });
     });
-    const down = await runCli(['watch', '--prometheus', `http://127.0.0.1:${port}`, '--step', '1s', '--lookback', '10s', '--for', '3s']);
+    const down = await runCli([
+      'watch',
+      '--prometheus',
+      `http://127.0.0.1:${port}`,
+      '--step',
+      '1s',
+      '--lookback',
+      '10s',
+      '--for',
+      '3s',
+    ]);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/cannot reach/);
     expect(lastLine(down.stdout)).toMatch(/^watched 0 series for \d+s: 0 findings$/);

@@ -44,7 +44,8 @@ class UsageError extends Error {}
 function duration(name: string, value: string | undefined, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
   const ms = parseDuration(value);
-  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--${name}: expected a duration such as 30s, 5m or 6h, got "${value}"`);
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new UsageError(`--${name}: expected a duration such as 30s, 5m or 6h, got "${value}"`);
   return ms;
 }
 
@@ -54,20 +55,27 @@ function parseQueries(values: string[] | undefined): PrometheusQuery[] {
     const at = text.indexOf('=');
     const name = at > 0 ? text.slice(0, at).trim() : '';
     const promql = at > 0 ? text.slice(at + 1).trim() : '';
-    if (!/^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/.test(name) || promql === '') throw new UsageError(`--query: expected NAME=PROMQL (e.g. --query 'cpu=rate(process_cpu_seconds_total[1m])'), got "${text}"`);
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/.test(name) || promql === '')
+      throw new UsageError(
+        `--query: expected NAME=PROMQL (e.g. --query 'cpu=rate(process_cpu_seconds_total[1m])'), got "${text}"`,
+      );
     return { name, promql };
   });
 }
 
 async function openStorage(spec: string | undefined): Promise<Storage | undefined> {
   if (spec === undefined) return undefined;
-  if (!spec.startsWith('sqlite:') || spec.length <= 'sqlite:'.length) throw new UsageError(`--storage: expected sqlite:FILE, got "${spec}"`);
+  if (!spec.startsWith('sqlite:') || spec.length <= 'sqlite:'.length)
+    throw new UsageError(`--storage: expected sqlite:FILE, got "${spec}"`);
   const { SqliteStorage } = await import('@iac-dharma/storage-sqlite');
   return new SqliteStorage({ path: spec.slice('sqlite:'.length) });
 }
 
 function formatFinding(finding: Finding): string {
-  const time = new Date(finding.timestamp).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const time = new Date(finding.timestamp)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return `${time} ${finding.severity.toUpperCase().padEnd(8)} ${finding.kind.padEnd(8)} ${finding.series ?? finding.resource}: ${finding.summary}`;
 }
 
@@ -94,11 +102,16 @@ export const watchCommand: Command = {
     try {
       const url = values.prometheus as string | undefined;
       if (!url) throw new UsageError('--prometheus is required, e.g. --prometheus http://localhost:9090');
-      if (!/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`--prometheus: expected an http(s) URL such as http://localhost:9090, got "${url}"`);
+      if (!/^https?:\/\/[^\s/]+/.test(url))
+        throw new UsageError(`--prometheus: expected an http(s) URL such as http://localhost:9090, got "${url}"`);
       const alertmanager = values.alertmanager as string | undefined;
-      if (alertmanager !== undefined && !/^https?:\/\/[^\s/]+/.test(alertmanager)) throw new UsageError(`--alertmanager: expected an http(s) URL such as http://localhost:9093, got "${alertmanager}"`);
+      if (alertmanager !== undefined && !/^https?:\/\/[^\s/]+/.test(alertmanager))
+        throw new UsageError(
+          `--alertmanager: expected an http(s) URL such as http://localhost:9093, got "${alertmanager}"`,
+        );
       const maxSeries = values['max-series'] === undefined ? 10_000 : Number(values['max-series']);
-      if (!Number.isInteger(maxSeries) || maxSeries <= 0) throw new UsageError(`--max-series: expected a positive integer, got "${String(values['max-series'])}"`);
+      if (!Number.isInteger(maxSeries) || maxSeries <= 0)
+        throw new UsageError(`--max-series: expected a positive integer, got "${String(values['max-series'])}"`);
       const custom = parseQueries(values.query as string[] | undefined);
       settings = {
         url,
@@ -122,15 +135,35 @@ export const watchCommand: Command = {
     }
 
     const { step } = settings;
-    const targets = settings.queries.filter((query) => query.capacity).map((query) => ({ metric: query.name, threshold: query.capacity!.threshold, direction: query.capacity!.direction }));
-    const analyzers = [new AnomalyDetector(), ...(targets.length > 0 ? [new CapacityForecaster({ targets, stepMs: step, tickIntervalMs: Math.max(1000, step * 10), horizon: 48 })] : [])];
-    const engine = new Engine({ analyzers, ...(settings.storage ? { storage: settings.storage } : {}), publishFindings: false });
+    const targets = settings.queries
+      .filter((query) => query.capacity)
+      .map((query) => ({
+        metric: query.name,
+        threshold: query.capacity!.threshold,
+        direction: query.capacity!.direction,
+      }));
+    const analyzers = [
+      new AnomalyDetector(),
+      ...(targets.length > 0
+        ? [new CapacityForecaster({ targets, stepMs: step, tickIntervalMs: Math.max(1000, step * 10), horizon: 48 })]
+        : []),
+    ];
+    const engine = new Engine({
+      analyzers,
+      ...(settings.storage ? { storage: settings.storage } : {}),
+      publishFindings: false,
+    });
     let alertmanager: AlertmanagerHandler | undefined;
     if (settings.alertmanager) {
-      alertmanager = createAlertmanagerHandler({ url: settings.alertmanager, resendIntervalMs: Math.max(step, 15_000) });
+      alertmanager = createAlertmanagerHandler({
+        url: settings.alertmanager,
+        resendIntervalMs: Math.max(step, 15_000),
+      });
       engine.useHandler(alertmanager);
     }
-    const output: WriteStream | NodeJS.WriteStream = settings.out ? createWriteStream(settings.out, { flags: 'a' }) : process.stdout;
+    const output: WriteStream | NodeJS.WriteStream = settings.out
+      ? createWriteStream(settings.out, { flags: 'a' })
+      : process.stdout;
     const statusLine = process.stderr.isTTY === true;
     let findings = 0;
     const clearStatus = () => {
@@ -175,22 +208,29 @@ export const watchCommand: Command = {
     const onSignal = () => stop();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const deadline = settings.forMs === undefined ? undefined : setTimeout(stop, Math.max(0, settings.forMs - (Date.now() - started)));
+    const deadline =
+      settings.forMs === undefined ? undefined : setTimeout(stop, Math.max(0, settings.forMs - (Date.now() - started)));
     const status = statusLine
       ? setInterval(() => {
           const stats = source.stats();
           const lag = stats.lagMs === undefined ? '?' : `${(stats.lagMs / 1000).toFixed(1)}s`;
-          process.stderr.write(`\r\x1b[2Kwatching ${stats.series} series · ${findings} findings · lag ${lag} · ${settings.url}`);
+          process.stderr.write(
+            `\r\x1b[2Kwatching ${stats.series} series · ${findings} findings · lag ${lag} · ${settings.url}`,
+          );
         }, 1000)
       : undefined;
 
-    process.stderr.write(`dharma watch: ${settings.queries.length} queries on ${settings.url}, step ${step / 1000}s, backfilling ${Math.round(settings.lookback / 1000)}s\n`);
+    process.stderr.write(
+      `dharma watch: ${settings.queries.length} queries on ${settings.url}, step ${step / 1000}s, backfilling ${Math.round(settings.lookback / 1000)}s\n`,
+    );
     // Backfill then live stepping; a stop during backfill ends the run at once.
     await Promise.race([
       source.start().then(() => {
         const stats = source.stats();
         clearStatus();
-        process.stderr.write(`dharma watch: backfilled ${stats.series} series (${stats.samples} samples); watching live\n`);
+        process.stderr.write(
+          `dharma watch: backfilled ${stats.series} series (${stats.samples} samples); watching live\n`,
+        );
       }),
       stopped,
     ]);

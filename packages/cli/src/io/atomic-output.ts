@@ -24,7 +24,12 @@ export class AtomicFile {
       if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory');
       this.descriptor = openSync(this.temporaryPath, 'wx');
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'its folder does not exist'
+          : (error as NodeJS.ErrnoException).code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
       throw new UsageError(`${option} "${path}" cannot be written: ${reason}.`);
     }
     pending.add(this);
@@ -82,7 +87,12 @@ export function checkInput(path: string, option = '--input'): void {
     if (statSync(path).isDirectory()) throw new Error('it is a directory');
     accessSync(path, constants.R_OK);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : (error as NodeJS.ErrnoException).code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
     throw new UsageError(`${option} "${path}" cannot be read: ${reason}.`);
   }
 }

@@ -10,11 +10,11 @@ export function parseCsvLine(line: string): string[] | undefined {
   for (let index = 0; index < line.length; index++) {
     const character = line[index]!;
     if (quoted) {
-      if (character === '"' && line[index + 1] === '"') (field += '"'), index++;
+      if (character === '"' && line[index + 1] === '"') ((field += '"'), index++);
       else if (character === '"') quoted = false;
       else field += character;
     } else if (character === '"') quoted = true;
-    else if (character === ',') fields.push(field), (field = '');
+    else if (character === ',') (fields.push(field), (field = ''));
     else field += character;
   }
   if (quoted) return undefined;

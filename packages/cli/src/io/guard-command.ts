@@ -12,7 +12,11 @@ export async function guardCommand(command: string, body: () => Promise<number>)
       process.stderr.write(`dharma ${command}: ${error.message}\n`);
       return 2;
     }
-    const text = DharmaError.isInstance(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    const text = DharmaError.isInstance(error)
+      ? `${error.code}: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     // One line: file-system errors carry the path already ("ENOENT: no such file or directory, open 'x'").
     const message = text.split('\n')[0];
     process.stderr.write(`dharma ${command}: ${message}\n`);

@@ -19,15 +19,31 @@ interface ModelKind {
 }
 
 const KINDS: Record<string, ModelKind> = {
-  failure: { task: 'regression', windowed: true, what: 'a sensor-window regression model (remaining useful life)', bundled: ['failure', 'failure-lstm'] },
-  threat: { task: 'multiclass-classification', windowed: false, what: 'a multiclass connection classifier (NSL-KDD)', bundled: ['threat', 'threat-rf'] },
-  churn: { task: 'binary-classification', windowed: false, what: 'a binary customer classifier (churn)', bundled: ['churn'] },
+  failure: {
+    task: 'regression',
+    windowed: true,
+    what: 'a sensor-window regression model (remaining useful life)',
+    bundled: ['failure', 'failure-lstm'],
+  },
+  threat: {
+    task: 'multiclass-classification',
+    windowed: false,
+    what: 'a multiclass connection classifier (NSL-KDD)',
+    bundled: ['threat', 'threat-rf'],
+  },
+  churn: {
+    task: 'binary-classification',
+    windowed: false,
+    what: 'a binary customer classifier (churn)',
+    bundled: ['churn'],
+  },
 };
 
 /** Usage lines for {@link modelOptions} of the command whose default model is `defaultId`: lists only compatible bundled models. */
 export function modelUsage(defaultId: string): string {
   const others = (KINDS[defaultId]?.bundled ?? [defaultId]).filter((id) => id !== defaultId);
-  const alternatives = others.length > 0 ? `; bundled alternative${others.length > 1 ? 's' : ''}: ${others.join(', ')}` : '';
+  const alternatives =
+    others.length > 0 ? `; bundled alternative${others.length > 1 ? 's' : ''}: ${others.join(', ')}` : '';
   return `  --model <id>        model id to use (default: ${defaultId}${alternatives})
   --model-dir <dir>   folder with <id>/model-card.json + <id>/model.onnx (bring your own model; default: the bundled artifacts)
   --model-key <file>  pinned Ed25519 public key (PEM, or base64 of the 32 raw bytes): the model card must be
@@ -38,7 +54,10 @@ export function modelUsage(defaultId: string): string {
  * Loads the model the options name (verified against its card's sha256). A model of another kind than the
  * command's (e.g. `threat --model failure-lstm`) is refused once, before any input is read: a usage error (exit 2).
  */
-export async function loadCommandModel(values: Record<string, string | boolean | undefined>, defaultId: string): Promise<Model> {
+export async function loadCommandModel(
+  values: Record<string, string | boolean | undefined>,
+  defaultId: string,
+): Promise<Model> {
   const id = typeof values['model'] === 'string' ? values['model'] : defaultId;
   const directory = values['model-dir'];
   const publicKey = readKeyOption(values, 'model-key');
@@ -66,12 +85,18 @@ export function readKeyOption(values: Record<string, string | boolean | undefine
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--${name} "${path}" cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    throw new UsageError(
+      `--${name} "${path}" cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+    );
   }
 }
 
 /** Reads a required string option or throws a usage error naming it. */
-export function requireOption(values: Record<string, string | boolean | undefined>, name: string, usage: string): string {
+export function requireOption(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  usage: string,
+): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required.\n\n${usage}`);
   return value;

@@ -34,18 +34,28 @@ export function temporaryFolder(): string {
 }
 
 /** The parity file of a bundled model. */
-export function parityOf(id: string): { sensorNames?: string[]; rows: Array<{ raw: unknown; input: unknown[]; outputs: Record<string, unknown> }> } {
+export function parityOf(id: string): {
+  sensorNames?: string[];
+  rows: Array<{ raw: unknown; input: unknown[]; outputs: Record<string, unknown> }>;
+} {
   return JSON.parse(readFileSync(join(ARTIFACTS, id, 'parity.json'), 'utf8'));
 }
 
 /** The model card of a bundled model. */
-export function cardOf(id: string): { features: Array<{ name: string }>; labels?: string[]; window?: { length: number } } {
+export function cardOf(id: string): {
+  features: Array<{ name: string }>;
+  labels?: string[];
+  window?: { length: number };
+} {
   return JSON.parse(readFileSync(join(ARTIFACTS, id, 'model-card.json'), 'utf8'));
 }
 
 /** Parses a CSV written by the CLI (no quoted fields expected). */
 export function readCsv(path: string): string[][] {
-  return readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => line.split(','));
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(','));
 }
 
 /** Flattens nested arrays of numbers. */

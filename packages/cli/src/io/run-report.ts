@@ -38,7 +38,9 @@ export class RunReport {
   finish(output: string, what = 'rows'): number {
     const hidden = this.rejected - this.shownRejections;
     if (hidden > 0) process.stderr.write(`dharma ${this.command}: … and ${hidden} more rejected lines not shown\n`);
-    process.stderr.write(`dharma ${this.command}: scored ${this.scored} ${what}, rejected ${this.rejected} lines → ${output}\n`);
+    process.stderr.write(
+      `dharma ${this.command}: scored ${this.scored} ${what}, rejected ${this.rejected} lines → ${output}\n`,
+    );
     return this.scored > 0 ? 0 : 1;
   }
 }

@@ -7,6 +7,8 @@ export type Selection<T> = { [K in keyof T]-?: true | string };
 
 /** Renders a {@link Selection} as GraphQL selection text, e.g. `{ id name topFactors { feature weight } }`. */
 export function renderSelection<T>(selection: Selection<T>): string {
-  const fields = Object.entries(selection as Record<string, true | string>).map(([name, sub]) => (sub === true ? name : `${name} ${sub}`));
+  const fields = Object.entries(selection as Record<string, true | string>).map(([name, sub]) =>
+    sub === true ? name : `${name} ${sub}`,
+  );
   return `{ ${fields.join(' ')} }`;
 }

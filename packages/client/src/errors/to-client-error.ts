@@ -9,7 +9,11 @@ export interface RawGraphQLError {
 }
 
 /** Turns the errors array of a GraphQL response into the matching typed client error. */
-export function fromGraphQLErrors(rawErrors: readonly RawGraphQLError[], status?: number, cause?: unknown): DharmaClientError {
+export function fromGraphQLErrors(
+  rawErrors: readonly RawGraphQLError[],
+  status?: number,
+  cause?: unknown,
+): DharmaClientError {
   const errors: GatewayErrorDetail[] = rawErrors.map((raw) => {
     const code = typeof raw.extensions?.code === 'string' ? raw.extensions.code : undefined;
     const field = typeof raw.extensions?.field === 'string' ? raw.extensions.field : undefined;
@@ -22,10 +26,12 @@ export function fromGraphQLErrors(rawErrors: readonly RawGraphQLError[], status?
     };
   });
   const first = errors[0];
-  if (first?.code === 'UNAUTHENTICATED' || first?.code === 'FORBIDDEN') return new AuthError(first.code, first.message, { cause });
+  if (first?.code === 'UNAUTHENTICATED' || first?.code === 'FORBIDDEN')
+    return new AuthError(first.code, first.message, { cause });
   if (status === 401) return new AuthError('UNAUTHENTICATED', first?.message ?? 'Unauthenticated', { cause });
   if (status === 403) return new AuthError('FORBIDDEN', first?.message ?? 'Forbidden', { cause });
-  const retryable = status !== undefined && (status >= 500 || status === 429) && first?.code !== 'INTERNAL_SERVER_ERROR';
+  const retryable =
+    status !== undefined && (status >= 500 || status === 429) && first?.code !== 'INTERNAL_SERVER_ERROR';
   return new GraphQLRequestError(errors, { cause, isRetryable: retryable || first?.code === 'TIMEOUT_ERROR' });
 }
 
@@ -35,13 +41,21 @@ export function toClientError(error: unknown): DharmaClientError {
   const response = (error as { response?: { errors?: RawGraphQLError[]; status?: number } } | null)?.response;
   if (response && typeof response === 'object') {
     const status = typeof response.status === 'number' ? response.status : undefined;
-    if (Array.isArray(response.errors) && response.errors.length > 0) return fromGraphQLErrors(response.errors, status, error);
-    if (status === 401) return new AuthError('UNAUTHENTICATED', 'Unauthenticated: the gateway refused the API key.', { cause: error });
+    if (Array.isArray(response.errors) && response.errors.length > 0)
+      return fromGraphQLErrors(response.errors, status, error);
+    if (status === 401)
+      return new AuthError('UNAUTHENTICATED', 'Unauthenticated: the gateway refused the API key.', { cause: error });
     if (status === 403) return new AuthError('FORBIDDEN', 'Forbidden.', { cause: error });
-    if (status !== undefined && (status >= 500 || status === 429)) return new NetworkError(`The gateway answered HTTP ${status}.`, { status, cause: error });
-    return new DharmaClientError('BAD_RESPONSE', `Unexpected response from the gateway${status ? ` (HTTP ${status})` : ''}.`, { cause: error });
+    if (status !== undefined && (status >= 500 || status === 429))
+      return new NetworkError(`The gateway answered HTTP ${status}.`, { status, cause: error });
+    return new DharmaClientError(
+      'BAD_RESPONSE',
+      `Unexpected response from the gateway${status ? ` (HTTP ${status})` : ''}.`,
+      { cause: error },
+    );
   }
-  if ((error as { name?: string } | null)?.name === 'AbortError') return new DharmaClientError('ABORTED', 'The request was aborted.', { cause: error });
+  if ((error as { name?: string } | null)?.name === 'AbortError')
+    return new DharmaClientError('ABORTED', 'The request was aborted.', { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new NetworkError(`Could not reach the gateway: ${message}`, { cause: error });
 }
@@ -54,7 +68,8 @@ export function fromSocketError(error: unknown): DharmaClientError {
   const reason = (error as { reason?: unknown } | null)?.reason;
   if (typeof code === 'number') {
     const detail = typeof reason === 'string' && reason ? reason : `closed with code ${code}`;
-    if (code === 4403 || code === 4401) return new AuthError('UNAUTHENTICATED', `Subscription refused: ${detail}`, { cause: error });
+    if (code === 4403 || code === 4401)
+      return new AuthError('UNAUTHENTICATED', `Subscription refused: ${detail}`, { cause: error });
     if (code === 4400) return new GraphQLRequestError([{ message: detail, code: 'BAD_REQUEST' }], { cause: error });
     return new NetworkError(`Subscription connection closed: ${detail}`, { status: code, cause: error });
   }

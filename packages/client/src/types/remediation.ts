@@ -1,7 +1,8 @@
 import type { Deployment } from './resources.js';
 
 /** Final outcome of a remediation (GraphQL enum names: `rolled_back`, `dry_run`). */
-export type RemediationOutcome = 'succeeded' | 'failed' | 'rolled_back' | 'dry_run' | 'rejected' | 'skipped' | 'escalated';
+export type RemediationOutcome =
+  'succeeded' | 'failed' | 'rolled_back' | 'dry_run' | 'rejected' | 'skipped' | 'escalated';
 
 /** The result of one remediation attempt. */
 export interface RemediationResult {

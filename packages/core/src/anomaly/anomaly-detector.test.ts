@@ -80,7 +80,13 @@ describe('AnomalyDetector (default ensemble)', () => {
     series[7000]!.value = top + 0.5 * (top - bottom);
     const forgetting = new AnomalyDetector();
     const remembering = new AnomalyDetector({ strategy: ensembleStrategy({ outlierForgetting: 0 }) });
-    const scored = series.map((point) => [forgetting.score('s', point.timestamp, point.value), remembering.score('s', point.timestamp, point.value)] as const);
+    const scored = series.map(
+      (point) =>
+        [
+          forgetting.score('s', point.timestamp, point.value),
+          remembering.score('s', point.timestamp, point.value),
+        ] as const,
+    );
     expect(scored[7000]![0]).toBe(1);
     expect(scored[7000]![1]).toBeLessThan(forgetting.threshold);
   });
@@ -110,7 +116,13 @@ describe('AnomalyDetector (default ensemble)', () => {
 
   it('ignores snapshots it does not recognise', () => {
     const detector = new AnomalyDetector();
-    for (const bad of [null, 42, { version: 99 }, { version: 1, strategy: 'other', series: {} }, { version: 1, strategy: 'ensemble', series: { s: { state: 'junk', lastTimestamp: 1 } } }]) {
+    for (const bad of [
+      null,
+      42,
+      { version: 99 },
+      { version: 1, strategy: 'other', series: {} },
+      { version: 1, strategy: 'ensemble', series: { s: { state: 'junk', lastTimestamp: 1 } } },
+    ]) {
       detector.restore(bad);
     }
     expect(detector.stats().series).toBe(0);
@@ -169,11 +181,25 @@ describe('AnomalyDetector bad input', () => {
 describe('AnomalyDetector findings', () => {
   it('emits one de-duplicated finding with severity and expected value for an incident', () => {
     const detector = new AnomalyDetector({ dedupeMs: 3_600_000 });
-    const records = withAnomalies().map((point) => ({ kind: 'metric' as const, resource: 'web-1', metric: 'cpu', ...point }));
+    const records = withAnomalies().map((point) => ({
+      kind: 'metric' as const,
+      resource: 'web-1',
+      metric: 'cpu',
+      ...point,
+    }));
     const findings = detector.analyze(records) as AnomalyFinding[];
-    const spike = findings.filter((finding) => finding.timestamp >= records[SPIKE_AT]!.timestamp && finding.timestamp < records[SPIKE_AT]!.timestamp + 3_600_000);
+    const spike = findings.filter(
+      (finding) =>
+        finding.timestamp >= records[SPIKE_AT]!.timestamp &&
+        finding.timestamp < records[SPIKE_AT]!.timestamp + 3_600_000,
+    );
     expect(spike).toHaveLength(1);
-    expect(spike[0]).toMatchObject({ kind: 'anomaly', resource: 'web-1', series: 'web-1/cpu', value: records[SPIKE_AT]!.value });
+    expect(spike[0]).toMatchObject({
+      kind: 'anomaly',
+      resource: 'web-1',
+      series: 'web-1/cpu',
+      value: records[SPIKE_AT]!.value,
+    });
     expect(spike[0]!.expected).toBeGreaterThan(35);
     expect(spike[0]!.expected).toBeLessThan(65);
     expect(['low', 'medium', 'high', 'critical']).toContain(spike[0]!.severity);
@@ -192,7 +218,9 @@ describe('AnomalyDetector findings', () => {
       { kind: 'metric' as const, resource: 'db-1', metric: 'memory', ...memory[index]! },
       { kind: 'metric' as const, resource: 'db-1', metric: 'latency', ...latency[index]! },
     ]);
-    const findings = (detector.analyze(records) as AnomalyFinding[]).filter((finding) => finding.timestamp === cpu[2200]!.timestamp);
+    const findings = (detector.analyze(records) as AnomalyFinding[]).filter(
+      (finding) => finding.timestamp === cpu[2200]!.timestamp,
+    );
     expect(findings).toHaveLength(1);
     expect(findings[0]!.series).toBeUndefined();
     const names = findings[0]!.contributors!.map((contributor) => contributor.metric);
@@ -214,7 +242,11 @@ describe('AnomalyDetector findings', () => {
     await second.start();
     expect(restarted.stats().series).toBe(1);
     const result = await second.ingest(records.slice(1500, SPIKE_AT + 1));
-    expect(result.findings.some((finding) => finding.kind === 'anomaly' && finding.timestamp === records[SPIKE_AT]!.timestamp)).toBe(true);
+    expect(
+      result.findings.some(
+        (finding) => finding.kind === 'anomaly' && finding.timestamp === records[SPIKE_AT]!.timestamp,
+      ),
+    ).toBe(true);
     await second.close();
   });
 

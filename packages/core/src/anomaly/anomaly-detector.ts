@@ -3,7 +3,11 @@ import { seriesKey, type IngestRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerStateParts } from '../spec/analyzer.js';
 import type { StatePart } from '../spec/storage.js';
 import { resourceAnomalyFinding, seriesAnomalyFinding } from './anomaly-findings.js';
-import { AnomalyDetectorOptionsSchema, type AnomalyDetectorOptions, type ResolvedAnomalyDetectorOptions } from './anomaly-detector-options.js';
+import {
+  AnomalyDetectorOptionsSchema,
+  type AnomalyDetectorOptions,
+  type ResolvedAnomalyDetectorOptions,
+} from './anomaly-detector-options.js';
 import type { DetectorStrategy } from './detector-strategy.js';
 import { ensembleStrategy } from './ensemble-strategy.js';
 import { ResourceCombiner, type ResourceScore } from './resource-combiner.js';
@@ -24,7 +28,6 @@ interface SavedSeries {
 }
 
 const SNAPSHOT_VERSION = 1;
-
 
 /**
  * Streaming anomaly detection for metrics: one learned state per series (`resource/metric`), a score in
@@ -122,11 +125,17 @@ export class AnomalyDetector implements Analyzer {
         }
       }
       if (multivariate) {
-        const combined = this.combiner.update(record.resource, { metric: record.metric, score: outcome.score, value: record.value, timestamp: record.timestamp });
+        const combined = this.combiner.update(record.resource, {
+          metric: record.metric,
+          score: outcome.score,
+          value: record.value,
+          timestamp: record.timestamp,
+        });
         const pending = this.pending.get(record.resource);
         if (pending && pending.timestamp < record.timestamp) this.emitResource(record.resource, findings);
         // Hold the resource finding until the resource's other metrics of the same moment have been scored.
-        if (combined.score >= this.threshold) this.pending.set(record.resource, { timestamp: record.timestamp, ...combined });
+        if (combined.score >= this.threshold)
+          this.pending.set(record.resource, { timestamp: record.timestamp, ...combined });
       }
     }
     for (const resource of [...this.pending.keys()]) this.emitResource(resource, findings);
@@ -183,7 +192,8 @@ export class AnomalyDetector implements Analyzer {
 
   /** Restores parts written from {@link snapshotParts}; a head of another version or strategy, and unreadable series, are ignored. */
   restoreParts(head: unknown): ((part: StatePart) => void) | undefined {
-    if (typeof head !== 'object' || head === null || !this.readsHead(head as { version?: unknown; strategy?: unknown })) return undefined;
+    if (typeof head !== 'object' || head === null || !this.readsHead(head as { version?: unknown; strategy?: unknown }))
+      return undefined;
     return (part) => this.load(part.id, part.value);
   }
 
@@ -192,7 +202,11 @@ export class AnomalyDetector implements Analyzer {
   }
 
   private save(entry: SeriesEntry): SavedSeries {
-    return { state: this.strategy.serialize(entry.state), lastTimestamp: entry.lastTimestamp, lastFinding: Number.isFinite(entry.lastFinding) ? entry.lastFinding : null };
+    return {
+      state: this.strategy.serialize(entry.state),
+      lastTimestamp: entry.lastTimestamp,
+      lastFinding: Number.isFinite(entry.lastFinding) ? entry.lastFinding : null,
+    };
   }
 
   /** Loads one saved series; unreadable ones are skipped. Restored series are not changes to save. */
@@ -201,7 +215,11 @@ export class AnomalyDetector implements Analyzer {
     const saved = raw as { state?: unknown; lastTimestamp?: unknown; lastFinding?: unknown };
     const state = this.strategy.deserialize(saved.state);
     if (state === undefined || typeof saved.lastTimestamp !== 'number') return;
-    this.series.set(key, { state, lastTimestamp: saved.lastTimestamp, lastFinding: typeof saved.lastFinding === 'number' ? saved.lastFinding : -Infinity });
+    this.series.set(key, {
+      state,
+      lastTimestamp: saved.lastTimestamp,
+      lastFinding: typeof saved.lastFinding === 'number' ? saved.lastFinding : -Infinity,
+    });
     this.dirty.delete(key);
   }
 

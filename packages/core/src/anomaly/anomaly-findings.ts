@@ -7,7 +7,12 @@ import type { ResourceScore } from './resource-combiner.js';
 export type AnomalyFindingDraft = Omit<AnomalyFinding, 'id' | 'analyzer'>;
 
 /** The finding for one anomalous sample of one series (univariate mode). */
-export function seriesAnomalyFinding(record: MetricSample, seriesKey: string, score: number, expected: number | undefined): AnomalyFindingDraft {
+export function seriesAnomalyFinding(
+  record: MetricSample,
+  seriesKey: string,
+  score: number,
+  expected: number | undefined,
+): AnomalyFindingDraft {
   const hasExpected = expected !== undefined && Number.isFinite(expected);
   const around = hasExpected ? ` (expected about ${Number(expected.toPrecision(4))})` : '';
   return {
@@ -24,8 +29,15 @@ export function seriesAnomalyFinding(record: MetricSample, seriesKey: string, sc
 }
 
 /** The resource-level finding of multivariate mode, listing at most `maxContributors` metrics. */
-export function resourceAnomalyFinding(resource: string, timestamp: number, combined: ResourceScore, maxContributors: number): AnomalyFindingDraft {
-  const contributors = combined.contributors.slice(0, maxContributors).map(({ metric, score, value }) => ({ metric, score, value }));
+export function resourceAnomalyFinding(
+  resource: string,
+  timestamp: number,
+  combined: ResourceScore,
+  maxContributors: number,
+): AnomalyFindingDraft {
+  const contributors = combined.contributors
+    .slice(0, maxContributors)
+    .map(({ metric, score, value }) => ({ metric, score, value }));
   return {
     kind: 'anomaly',
     resource,

@@ -36,7 +36,15 @@ function remember(memory: Uint32Array, mask: number, key: number): number {
  * grid frozen after warm-up), so a new extreme is a new level. Learns the contexts as it goes; the grid
  * grows with `learned` (the value as the range learns it: a lone outlier is capped).
  */
-export function contextNovelty(values: Float64Array, memory: Uint32Array, config: ContextNoveltyConfig, value: number, min: number, max: number, learned = value): number {
+export function contextNovelty(
+  values: Float64Array,
+  memory: Uint32Array,
+  config: ContextNoveltyConfig,
+  value: number,
+  min: number,
+  max: number,
+  learned = value,
+): number {
   const range = max - min;
   const gridWidth = values[SLOT.gridWidth]!;
   let unseen = 0;
@@ -45,7 +53,8 @@ export function contextNovelty(values: Float64Array, memory: Uint32Array, config
     const base = config.history + lane * config.contextLength;
     let symbol: number;
     // A frozen grid: a new extreme adds levels instead of re-quantising the old ones.
-    if (config.stableGrid && gridWidth > 0) symbol = Math.floor((value - values[SLOT.gridAnchor]!) / (gridWidth / bins)) | 0;
+    if (config.stableGrid && gridWidth > 0)
+      symbol = Math.floor((value - values[SLOT.gridAnchor]!) / (gridWidth / bins)) | 0;
     else if (value > max) symbol = bins;
     else if (value < min) symbol = bins + 1;
     else symbol = range > 0 ? Math.min(bins - 1, Math.floor(((value - min) / range) * bins)) : 0;
@@ -58,9 +67,14 @@ export function contextNovelty(values: Float64Array, memory: Uint32Array, config
       // How long the value has stayed at this level: a level held unusually long is novel too.
       const run = symbol === values[base]! ? values[SLOT.run]! + 1 : 1;
       values[SLOT.run] = run;
-      unseen += remember(memory, config.mask, Math.imul(symbol + 1, 0x2545f491) ^ Math.imul(Math.floor(Math.log2(run)) + 97, 0x6c8e9cf5));
+      unseen += remember(
+        memory,
+        config.mask,
+        Math.imul(symbol + 1, 0x2545f491) ^ Math.imul(Math.floor(Math.log2(run)) + 97, 0x6c8e9cf5),
+      );
     }
-    for (let length = config.contextLength - 1; length > 0; length -= 1) values[base + length] = values[base + length - 1]!;
+    for (let length = config.contextLength - 1; length > 0; length -= 1)
+      values[base + length] = values[base + length - 1]!;
     values[base] = symbol;
   }
   if (config.stableGrid) {

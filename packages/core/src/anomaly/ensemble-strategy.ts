@@ -164,7 +164,8 @@ export function ensembleStrategy(options: EnsembleOptions = {}): DetectorStrateg
         const high = values[SLOT.smoothMax]!;
         const spread = high - low;
         const tolerance = spread * config.smoothSpatialTolerance;
-        if (count > config.warmupSamples && spread > 0 && (smooth > high + tolerance || smooth < low - tolerance)) score = 1;
+        if (count > config.warmupSamples && spread > 0 && (smooth > high + tolerance || smooth < low - tolerance))
+          score = 1;
         values[SLOT.smooth] = smooth;
         values[SLOT.smoothMin] = count === 0 ? smooth : Math.min(low, smooth);
         values[SLOT.smoothMax] = count === 0 ? smooth : Math.max(high, smooth);

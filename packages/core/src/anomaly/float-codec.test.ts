@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, bytesToBase64, decodeFloat64, decodeUint32, encodeFloat64, encodeUint32 } from './float-codec.js';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  decodeFloat64,
+  decodeUint32,
+  encodeFloat64,
+  encodeUint32,
+} from './float-codec.js';
 
 describe('float codec', () => {
   it('round-trips doubles bit for bit, including awkward values', () => {
-    const values = new Float64Array([0, -0, 1 / 3, Math.PI, -1e-300, 1.7976931348623157e308, Number.MIN_VALUE, 123456789.123456789]);
+    const values = new Float64Array([
+      0,
+      -0,
+      1 / 3,
+      Math.PI,
+      -1e-300,
+      1.7976931348623157e308,
+      Number.MIN_VALUE,
+      123456789.123456789,
+    ]);
     const decoded = decodeFloat64(encodeFloat64(values), values.length)!;
     expect(Array.from(decoded)).toEqual(Array.from(values));
     expect(Object.is(decoded[1], -0)).toBe(true);

@@ -1,5 +1,9 @@
 export { AnomalyDetector } from './anomaly-detector.js';
-export { AnomalyDetectorOptionsSchema, type AnomalyDetectorOptions, type ResolvedAnomalyDetectorOptions } from './anomaly-detector-options.js';
+export {
+  AnomalyDetectorOptionsSchema,
+  type AnomalyDetectorOptions,
+  type ResolvedAnomalyDetectorOptions,
+} from './anomaly-detector-options.js';
 export { anomalySeverity } from './anomaly-severity.js';
 export type { DetectorStrategy } from './detector-strategy.js';
 export { ensembleStrategy, type EnsembleOptions } from './ensemble-strategy.js';

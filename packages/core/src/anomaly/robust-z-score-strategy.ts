@@ -11,7 +11,10 @@ export interface RobustZScoreOptions {
   warmupSamples?: number;
 }
 
-const COUNT = 0, MEDIAN = 1, MAD = 2, EXPECTED = 3;
+const COUNT = 0,
+  MEDIAN = 1,
+  MAD = 2,
+  EXPECTED = 3;
 
 /**
  * A simple strategy robust to outliers: distance from a streaming median in units of a streaming median
@@ -50,6 +53,8 @@ export function robustZScoreStrategy(options: RobustZScoreOptions = {}): Detecto
     expected: (state) => (state[COUNT]! > 0 ? state[EXPECTED] : undefined),
     serialize: (state) => ({ v: signature, values: encodeFloat64(state) }),
     deserialize: (data) =>
-      typeof data === 'object' && data !== null && (data as { v?: unknown }).v === signature ? decodeFloat64((data as { values?: unknown }).values, 4) : undefined,
+      typeof data === 'object' && data !== null && (data as { v?: unknown }).v === signature
+        ? decodeFloat64((data as { values?: unknown }).values, 4)
+        : undefined,
   };
 }

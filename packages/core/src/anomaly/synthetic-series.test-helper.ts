@@ -13,11 +13,20 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** A 5-minute series with a daily cycle and noise: `length` points from 2026-01-01. */
-export function dailySeries(options: { length: number; seed?: number; level?: number; amplitude?: number; noise?: number }): Array<{ timestamp: number; value: number }> {
+export function dailySeries(options: {
+  length: number;
+  seed?: number;
+  level?: number;
+  amplitude?: number;
+  noise?: number;
+}): Array<{ timestamp: number; value: number }> {
   const random = seededRandom(options.seed ?? 1);
   const start = Date.UTC(2026, 0, 1);
   return Array.from({ length: options.length }, (_, index) => ({
     timestamp: start + index * 300_000,
-    value: (options.level ?? 50) + (options.amplitude ?? 10) * Math.sin((2 * Math.PI * index) / 288) + (options.noise ?? 1) * (random() - 0.5),
+    value:
+      (options.level ?? 50) +
+      (options.amplitude ?? 10) * Math.sin((2 * Math.PI * index) / 288) +
+      (options.noise ?? 1) * (random() - 0.5),
   }));
 }

@@ -11,7 +11,10 @@ export interface ZScoreOptions {
   warmupSamples?: number;
 }
 
-const COUNT = 0, MEAN = 1, VARIANCE = 2, EXPECTED = 3;
+const COUNT = 0,
+  MEAN = 1,
+  VARIANCE = 2,
+  EXPECTED = 3;
 
 /**
  * A simple strategy: distance from an exponentially weighted mean in exponentially weighted standard
@@ -44,6 +47,8 @@ export function zScoreStrategy(options: ZScoreOptions = {}): DetectorStrategy<Fl
     expected: (state) => (state[COUNT]! > 0 ? state[EXPECTED] : undefined),
     serialize: (state) => ({ v: signature, values: encodeFloat64(state) }),
     deserialize: (data) =>
-      typeof data === 'object' && data !== null && (data as { v?: unknown }).v === signature ? decodeFloat64((data as { values?: unknown }).values, 4) : undefined,
+      typeof data === 'object' && data !== null && (data as { v?: unknown }).v === signature
+        ? decodeFloat64((data as { values?: unknown }).values, 4)
+        : undefined,
   };
 }

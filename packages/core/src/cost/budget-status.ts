@@ -27,7 +27,14 @@ export interface BudgetStatus {
  * holdout error) and compares spent + forecast with the budget. Undefined when the latest spend lies
  * outside every period of a non-recurring budget. Throws `InsufficientDataError` below 3 buckets.
  */
-export function budgetStatus(input: { budget: Budget; scope: string; series: CostSeries; seasonLengths: number[]; level: number; augurs?: AugursRuntime }): BudgetStatus | undefined {
+export function budgetStatus(input: {
+  budget: Budget;
+  scope: string;
+  series: CostSeries;
+  seasonLengths: number[];
+  level: number;
+  augurs?: AugursRuntime;
+}): BudgetStatus | undefined {
   const { budget, series } = input;
   const last = series.lastBucketStart;
   if (last === undefined) return undefined;
@@ -41,11 +48,22 @@ export function budgetStatus(input: { budget: Budget; scope: string; series: Cos
   let forecastUpper = spent;
   let method = 'none';
   if (remaining > 0) {
-    const result = forecastSeries(series.buckets(), { horizon: remaining, level: input.level, seasonLengths: input.seasonLengths, nonNegative: true }, { augurs: input.augurs });
+    const result = forecastSeries(
+      series.buckets(),
+      { horizon: remaining, level: input.level, seasonLengths: input.seasonLengths, nonNegative: true },
+      { augurs: input.augurs },
+    );
     forecastTotal += result.point.reduce((sum, value) => sum + value, 0);
     forecastUpper += result.upper.reduce((sum, value) => sum + value, 0);
     method = result.method;
   }
-  const state = spent > budget.amount ? 'exceeded' : forecastTotal > budget.amount ? 'forecast' : forecastUpper > budget.amount ? 'at-risk' : 'ok';
+  const state =
+    spent > budget.amount
+      ? 'exceeded'
+      : forecastTotal > budget.amount
+        ? 'forecast'
+        : forecastUpper > budget.amount
+          ? 'at-risk'
+          : 'ok';
   return { budget, scope: input.scope, periodStart, periodEnd, spent, forecastTotal, forecastUpper, state, method };
 }

@@ -8,12 +8,17 @@ import type { WorkloadSavings } from './estimate-savings.js';
  * overruns, `medium` when only the pessimistic forecast does. Score: the forecast overrun as a fraction
  * of the budget (pessimistic one for `at-risk`), plus 0.5, capped at 1.
  */
-export function budgetFinding(status: BudgetStatus, now: number, currency: string): InsightFindingInput & { severity: Severity } {
+export function budgetFinding(
+  status: BudgetStatus,
+  now: number,
+  currency: string,
+): InsightFindingInput & { severity: Severity } {
   const severity: Severity = status.state === 'exceeded' ? 'critical' : status.state === 'forecast' ? 'high' : 'medium';
   const { amount } = status.budget;
   const projected = status.state === 'at-risk' ? status.forecastUpper : status.forecastTotal;
   const subject = status.budget.resource ?? status.budget.team!;
-  const verb = status.state === 'exceeded' ? 'has exceeded' : status.state === 'forecast' ? 'is forecast to exceed' : 'may exceed';
+  const verb =
+    status.state === 'exceeded' ? 'has exceeded' : status.state === 'forecast' ? 'is forecast to exceed' : 'may exceed';
   return {
     kind: 'insight',
     topic: 'cost',
@@ -27,7 +32,11 @@ export function budgetFinding(status: BudgetStatus, now: number, currency: strin
 }
 
 /** The `cost` insight for the savings of one right-sizing recommendation (`low` severity; score grows with the monthly amount, 1000/month → 0.5). */
-export function savingsFinding(savings: WorkloadSavings, now: number, currency: string): InsightFindingInput & { severity: Severity } {
+export function savingsFinding(
+  savings: WorkloadSavings,
+  now: number,
+  currency: string,
+): InsightFindingInput & { severity: Severity } {
   return {
     kind: 'insight',
     topic: 'cost',

@@ -22,11 +22,17 @@ export const BudgetSchema = z
     /** Start of the (first) period. */
     periodStart: TimestampSchema,
     /** Period length in ms. @default 2592000000 (30 days) */
-    periodMs: z.number().positive().default(30 * 86_400_000),
+    periodMs: z
+      .number()
+      .positive()
+      .default(30 * 86_400_000),
     /** The budget renews every period (the period holding the latest spend is checked). @default true */
     recurring: z.boolean().default(true),
   })
-  .refine((budget) => (budget.resource === undefined) !== (budget.team === undefined), { message: 'give exactly one of resource or team', path: ['resource'] });
+  .refine((budget) => (budget.resource === undefined) !== (budget.team === undefined), {
+    message: 'give exactly one of resource or team',
+    path: ['resource'],
+  });
 export type BudgetInput = z.input<typeof BudgetSchema>;
 export type Budget = z.output<typeof BudgetSchema>;
 
@@ -69,5 +75,8 @@ export type CostPredictorOptions = z.output<typeof CostPredictorOptionsSchema>;
 /** Which spend: one resource's or one team's. */
 export const CostScopeSchema = z
   .object({ resource: IdSchema.optional(), team: IdSchema.optional() })
-  .refine((scope) => (scope.resource === undefined) !== (scope.team === undefined), { message: 'give exactly one of resource or team', path: ['resource'] });
+  .refine((scope) => (scope.resource === undefined) !== (scope.team === undefined), {
+    message: 'give exactly one of resource or team',
+    path: ['resource'],
+  });
 export type CostScope = z.infer<typeof CostScopeSchema>;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage, ValidationError, createEngine, noopLogger, type InsightFinding, type MetricSample } from '../index.js';
+import {
+  MemoryStorage,
+  ValidationError,
+  createEngine,
+  noopLogger,
+  type InsightFinding,
+  type MetricSample,
+} from '../index.js';
 import { ManualClock } from '../testing/index.js';
 import { createSeededRandom } from '../simulator/seeded-random.js';
 import { ResourceOptimizer } from '../optimization/resource-optimizer.js';
@@ -10,11 +17,22 @@ const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 0, 1);
 
 /** Hourly spend of one resource: `base` + a daily cycle + a daily `trend` rise + noise; optional spike. */
-function hourlyCost(options: { resource: string; team?: string; hours: number; base: number; trend?: number; spikeAt?: number; seed?: number }): MetricSample[] {
+function hourlyCost(options: {
+  resource: string;
+  team?: string;
+  hours: number;
+  base: number;
+  trend?: number;
+  spikeAt?: number;
+  seed?: number;
+}): MetricSample[] {
   const random = createSeededRandom(options.seed ?? 1);
   return Array.from({ length: options.hours }, (_, hour) => {
     const daily = 0.2 * options.base * Math.sin((2 * Math.PI * hour) / 24);
-    const value = Math.max(0, options.base + daily + ((options.trend ?? 0) * hour) / 24 + 0.03 * options.base * random.normal());
+    const value = Math.max(
+      0,
+      options.base + daily + ((options.trend ?? 0) * hour) / 24 + 0.03 * options.base * random.normal(),
+    );
     return {
       kind: 'metric' as const,
       resource: options.resource,
@@ -38,7 +56,10 @@ describe('CostPredictor', () => {
       ],
     });
     const engine = createEngine({ analyzers: [predictor], clock, persistSamples: false });
-    await engine.ingest([...hourlyCost({ resource: 'db', team: 'payments', hours: 240, base: 10, trend: 2 }), ...hourlyCost({ resource: 'quiet', hours: 240, base: 10, seed: 2 })]);
+    await engine.ingest([
+      ...hourlyCost({ resource: 'db', team: 'payments', hours: 240, base: 10, trend: 2 }),
+      ...hourlyCost({ resource: 'quiet', hours: 240, base: 10, seed: 2 }),
+    ]);
     const statuses = predictor.budgets();
     const payments = statuses.find((status) => status.scope === 'team:payments')!;
     // Truth: spent ≈ Σ_{h<240} (10 + 2h/24) ≈ 2400 + 2·Σh/24 ≈ 4790; rest ≈ Σ_{240≤h<720} (10 + 2h/24) ≈ 4800 + 19180 ≈ 24000.
@@ -79,34 +100,60 @@ describe('CostPredictor', () => {
     expect(forecast.total).toBeLessThan(24 * 20 * 1.1);
     expect(forecast.totalUpper).toBeGreaterThan(forecast.total);
     expect(forecast.start).toBe(START + 24 * 7 * HOUR);
-    expect(() => predictor.forecast({ resource: 'vm', team: 'x' }, 24)).toThrowError(/give exactly one of resource or team/);
+    expect(() => predictor.forecast({ resource: 'vm', team: 'x' }, 24)).toThrowError(
+      /give exactly one of resource or team/,
+    );
   });
 
   it('prices a ResourceOptimizer’s recommendations', async () => {
     const clock = new ManualClock(START + DAY);
     const storage = new MemoryStorage();
-    await storage.putResource({ resource: { type: 'compute', id: 'vm-1', name: 'vm-1', cpu: 8, memoryMiB: 16_384, labels: {}, status: 'running' } });
+    await storage.putResource({
+      resource: { type: 'compute', id: 'vm-1', name: 'vm-1', cpu: 8, memoryMiB: 16_384, labels: {}, status: 'running' },
+    });
     const optimizer = new ResourceOptimizer();
     optimizer.analyze(
       Array.from({ length: 600 }, (_, minute) => [
-        { kind: 'metric' as const, resource: 'vm-1', metric: 'cpu_usage_cores', value: 1, timestamp: START + minute * 60_000 },
-        { kind: 'metric' as const, resource: 'vm-1', metric: 'memory_usage_bytes', value: 2 * 2 ** 30, timestamp: START + minute * 60_000 },
+        {
+          kind: 'metric' as const,
+          resource: 'vm-1',
+          metric: 'cpu_usage_cores',
+          value: 1,
+          timestamp: START + minute * 60_000,
+        },
+        {
+          kind: 'metric' as const,
+          resource: 'vm-1',
+          metric: 'memory_usage_bytes',
+          value: 2 * 2 ** 30,
+          timestamp: START + minute * 60_000,
+        },
       ]).flat(),
     );
-    const predictor = new CostPredictor({ prices: { cpuCoreHour: 0.05, memoryGiBHour: 0.01 } }, { resourceOptimizer: optimizer });
+    const predictor = new CostPredictor(
+      { prices: { cpuCoreHour: 0.05, memoryGiBHour: 0.01 } },
+      { resourceOptimizer: optimizer },
+    );
     const savings = (await predictor.savings({ storage, clock }))!;
     // Targets: 1 × 1.15 cores and 2 × 1.15 GiB → frees 6.85 cores and 13.7 GiB.
     expect(savings.workloads[0]!.cpuCores).toBeCloseTo(6.85, 1);
     expect(savings.workloads[0]!.memoryGiB).toBeCloseTo(13.7, 1);
     expect(savings.totalHourly).toBeCloseTo(6.85 * 0.05 + 13.7 * 0.01, 2);
-    const findings = (await predictor.tick({ storage, clock, logger: noopLogger, newId: () => 'x' })) as InsightFinding[];
+    const findings = (await predictor.tick({
+      storage,
+      clock,
+      logger: noopLogger,
+      newId: () => 'x',
+    })) as InsightFinding[];
     expect(findings).toHaveLength(1);
     expect(findings[0]!.data.type).toBe('savings');
     expect(findings[0]!.data.monthly).toBeCloseTo(savings.totalMonthly, 6);
   });
 
   it('validates options, skips bad samples and restores its state', () => {
-    expect(() => new CostPredictor({ budgets: [{ amount: 10, periodStart: START }] })).toThrowError(/CostPredictor options\.budgets\.0\.resource: give exactly one/);
+    expect(() => new CostPredictor({ budgets: [{ amount: 10, periodStart: START }] })).toThrowError(
+      /CostPredictor options\.budgets\.0\.resource: give exactly one/,
+    );
     expect(() => new CostPredictor({ stepMs: 0 })).toThrowError(ValidationError);
     const predictor = new CostPredictor();
     predictor.analyze(hourlyCost({ resource: 'vm', hours: 48, base: 5 }));

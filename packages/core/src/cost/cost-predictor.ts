@@ -11,7 +11,13 @@ import type { IngestRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
 import { budgetStatus, type BudgetStatus } from './budget-status.js';
 import { budgetFinding, savingsFinding } from './cost-findings.js';
-import { CostPredictorOptionsSchema, CostScopeSchema, type CostPredictorOptions, type CostPredictorOptionsInput, type CostScope } from './cost-predictor-options.js';
+import {
+  CostPredictorOptionsSchema,
+  CostScopeSchema,
+  type CostPredictorOptions,
+  type CostPredictorOptionsInput,
+  type CostScope,
+} from './cost-predictor-options.js';
 import { CostSeries } from './cost-series.js';
 import { estimateSavings, type SavingsEstimate } from './estimate-savings.js';
 
@@ -123,9 +129,23 @@ export class CostPredictor implements Analyzer {
     const checked = parseWith(CostScopeSchema, scope, 'cost scope');
     const key = checked.resource !== undefined ? `resource:${checked.resource}` : `team:${checked.team}`;
     const series = this.series.get(key) ?? new CostSeries(this.options.stepMs, this.options.historyLimit);
-    const result = forecastSeries(series.buckets(), { horizon, level: this.options.level, seasonLengths: this.options.seasonLengths, nonNegative: true }, { augurs: this.dependencies.augurs });
+    const result = forecastSeries(
+      series.buckets(),
+      { horizon, level: this.options.level, seasonLengths: this.options.seasonLengths, nonNegative: true },
+      { augurs: this.dependencies.augurs },
+    );
     const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-    return { scope: key, start: (series.lastBucketStart ?? 0) + this.options.stepMs, stepMs: this.options.stepMs, point: result.point, lower: result.lower, upper: result.upper, total: sum(result.point), totalUpper: sum(result.upper), method: result.method };
+    return {
+      scope: key,
+      start: (series.lastBucketStart ?? 0) + this.options.stepMs,
+      stepMs: this.options.stepMs,
+      point: result.point,
+      lower: result.lower,
+      upper: result.upper,
+      total: sum(result.point),
+      totalUpper: sum(result.upper),
+      method: result.method,
+    };
   }
 
   /** Every configured budget's status (budgets without enough history are logged and left out). */
@@ -136,10 +156,19 @@ export class CostPredictor implements Analyzer {
       const series = this.series.get(scope);
       if (!series) continue;
       try {
-        const status = budgetStatus({ budget, scope, series, seasonLengths: this.options.seasonLengths, level: this.options.level, augurs: this.dependencies.augurs });
+        const status = budgetStatus({
+          budget,
+          scope,
+          series,
+          seasonLengths: this.options.seasonLengths,
+          level: this.options.level,
+          augurs: this.dependencies.augurs,
+        });
         if (status) statuses.push(status);
       } catch (error) {
-        logger?.warn(`budget check skipped for ${scope}: ${error instanceof Error ? error.message : String(error)}`, { scope });
+        logger?.warn(`budget check skipped for ${scope}: ${error instanceof Error ? error.message : String(error)}`, {
+          scope,
+        });
       }
     }
     return statuses;
@@ -159,7 +188,8 @@ export class CostPredictor implements Analyzer {
     for (const status of this.budgets(context.logger)) {
       if (status.state === 'ok') continue;
       const finding = budgetFinding(status, now, this.options.currency);
-      if (this.shouldPublish(`budget:${status.scope}:${status.periodStart}`, finding.severity, now)) findings.push(insight(finding));
+      if (this.shouldPublish(`budget:${status.scope}:${status.periodStart}`, finding.severity, now))
+        findings.push(insight(finding));
     }
     const savings = await this.savings(context);
     for (const entry of savings?.workloads ?? []) {
@@ -173,20 +203,39 @@ export class CostPredictor implements Analyzer {
   snapshot(): unknown {
     const series: Record<string, unknown> = {};
     for (const [key, value] of this.series) series[key] = value.toJSON();
-    return { version: SNAPSHOT_VERSION, stepMs: this.options.stepMs, series, detector: this.detector.snapshot(), lastAnomaly: Object.fromEntries(this.lastAnomaly) };
+    return {
+      version: SNAPSHOT_VERSION,
+      stepMs: this.options.stepMs,
+      series,
+      detector: this.detector.snapshot(),
+      lastAnomaly: Object.fromEntries(this.lastAnomaly),
+    };
   }
 
   /** Restores a {@link snapshot} taken with the same `stepMs`; anything else is ignored. */
   restore(state: unknown): void {
     if (typeof state !== 'object' || state === null) return;
-    const data = state as { version?: unknown; stepMs?: unknown; series?: unknown; detector?: unknown; lastAnomaly?: unknown };
-    if (data.version !== SNAPSHOT_VERSION || data.stepMs !== this.options.stepMs || typeof data.series !== 'object' || data.series === null) return;
+    const data = state as {
+      version?: unknown;
+      stepMs?: unknown;
+      series?: unknown;
+      detector?: unknown;
+      lastAnomaly?: unknown;
+    };
+    if (
+      data.version !== SNAPSHOT_VERSION ||
+      data.stepMs !== this.options.stepMs ||
+      typeof data.series !== 'object' ||
+      data.series === null
+    )
+      return;
     for (const [key, raw] of Object.entries(data.series)) {
       const series = new CostSeries(this.options.stepMs, this.options.historyLimit);
       if (series.load(raw)) this.series.set(key, series);
     }
     this.detector.restore(data.detector);
-    for (const [key, value] of Object.entries((data.lastAnomaly as Record<string, unknown>) ?? {})) if (typeof value === 'number') this.lastAnomaly.set(key, value);
+    for (const [key, value] of Object.entries((data.lastAnomaly as Record<string, unknown>) ?? {}))
+      if (typeof value === 'number') this.lastAnomaly.set(key, value);
   }
 
   private seriesOf(scope: string): CostSeries {
@@ -205,22 +254,29 @@ export class CostPredictor implements Analyzer {
     this.lastAnomaly.set(scope, timestamp);
     const expected = outcome.expected !== undefined && Number.isFinite(outcome.expected) ? outcome.expected : undefined;
     const kind = scope.startsWith('team:') ? 'team' : 'resource';
-    findings.push(insight({
-      kind: 'insight',
-      topic: 'cost',
-      resource: subject,
-      timestamp,
-      severity: anomalySeverity(outcome.score),
-      score: outcome.score,
-      summary: `Unusual spend for ${kind} ${subject}: ${round(value)} ${this.options.currency}${expected === undefined ? '' : ` (expected about ${round(expected)})`}.`,
-      data: { type: 'anomaly', scope, value, ...(expected === undefined ? {} : { expected }) },
-    }));
+    findings.push(
+      insight({
+        kind: 'insight',
+        topic: 'cost',
+        resource: subject,
+        timestamp,
+        severity: anomalySeverity(outcome.score),
+        score: outcome.score,
+        summary: `Unusual spend for ${kind} ${subject}: ${round(value)} ${this.options.currency}${expected === undefined ? '' : ` (expected about ${round(expected)})`}.`,
+        data: { type: 'anomaly', scope, value, ...(expected === undefined ? {} : { expected }) },
+      }),
+    );
   }
 
   private shouldPublish(key: string, severity: Severity, now: number): boolean {
     const previous = this.published.get(key);
     const order = ['info', 'low', 'medium', 'high', 'critical'];
-    if (previous && order.indexOf(severity) <= order.indexOf(previous.severity) && now - previous.at < this.options.renotifyMs) return false;
+    if (
+      previous &&
+      order.indexOf(severity) <= order.indexOf(previous.severity) &&
+      now - previous.at < this.options.renotifyMs
+    )
+      return false;
     this.published.set(key, { severity, at: now });
     return true;
   }

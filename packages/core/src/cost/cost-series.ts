@@ -84,7 +84,14 @@ export class CostSeries {
   load(state: unknown): boolean {
     if (typeof state !== 'object' || state === null) return false;
     const { firstBucket, values, observed } = state as Partial<CostSeriesState>;
-    if (typeof firstBucket !== 'number' || !Array.isArray(values) || !Array.isArray(observed) || values.length !== observed.length || values.length === 0) return false;
+    if (
+      typeof firstBucket !== 'number' ||
+      !Array.isArray(values) ||
+      !Array.isArray(observed) ||
+      values.length !== observed.length ||
+      values.length === 0
+    )
+      return false;
     if (!values.every((value) => typeof value === 'number' && Number.isFinite(value))) return false;
     this.firstBucket = firstBucket;
     this.values = [...values];

@@ -9,9 +9,19 @@ describe('estimateSavings', () => {
     const estimate = estimateSavings(
       [
         // 3 replicas: 2 → 0.5 cores and 4 → 1.5 GiB each: 4.5 cores and 7.5 GiB freed.
-        { workload: 'api', replicas: 3, cpu: { target: 0.5, current: 2, lowerBound: 0, upperBound: 1, riskAtTarget: 0 }, memory: { target: 1.5 * GIB, current: 4 * GIB, lowerBound: 0, upperBound: 0, riskAtTarget: 0 } },
+        {
+          workload: 'api',
+          replicas: 3,
+          cpu: { target: 0.5, current: 2, lowerBound: 0, upperBound: 1, riskAtTarget: 0 },
+          memory: { target: 1.5 * GIB, current: 4 * GIB, lowerBound: 0, upperBound: 0, riskAtTarget: 0 },
+        },
         // Under-provisioned: needs 1 more core; memory request unknown → contributes nothing.
-        { workload: 'db', replicas: 1, cpu: { target: 3, current: 2, lowerBound: 0, upperBound: 1, riskAtTarget: 0 }, memory: { target: GIB, lowerBound: 0, upperBound: 0, riskAtTarget: 0 } },
+        {
+          workload: 'db',
+          replicas: 1,
+          cpu: { target: 3, current: 2, lowerBound: 0, upperBound: 1, riskAtTarget: 0 },
+          memory: { target: GIB, lowerBound: 0, upperBound: 0, riskAtTarget: 0 },
+        },
       ],
       { cpuCoreHour: 0.04, memoryGiBHour: 0.005 },
     );
@@ -28,6 +38,11 @@ describe('estimateSavings', () => {
 
   it('rejects bad prices and recommendations', () => {
     expect(() => estimateSavings([], { cpuCoreHour: -1, memoryGiBHour: 0 })).toThrowError(/prices\.cpuCoreHour/);
-    expect(() => estimateSavings([{ workload: 'x', replicas: 1, cpu: { target: Number.NaN }, memory: { target: 1 } } as never], { cpuCoreHour: 1, memoryGiBHour: 1 })).toThrowError(ValidationError);
+    expect(() =>
+      estimateSavings([{ workload: 'x', replicas: 1, cpu: { target: Number.NaN }, memory: { target: 1 } } as never], {
+        cpuCoreHour: 1,
+        memoryGiBHour: 1,
+      }),
+    ).toThrowError(ValidationError);
   });
 });

@@ -43,14 +43,30 @@ const RecommendationLikeSchema = z.object({
  * × 730 per month. A resource whose current request is unknown contributes nothing.
  * Throws `ValidationError` for bad prices or recommendations.
  */
-export function estimateSavings(recommendations: readonly Pick<Recommendation, 'workload' | 'replicas' | 'cpu' | 'memory'>[], prices: UnitPrices): SavingsEstimate {
+export function estimateSavings(
+  recommendations: readonly Pick<Recommendation, 'workload' | 'replicas' | 'cpu' | 'memory'>[],
+  prices: UnitPrices,
+): SavingsEstimate {
   const checkedPrices = parseWith(UnitPricesSchema, prices, 'prices');
   const checked = parseWith(z.array(RecommendationLikeSchema), recommendations, 'recommendations');
   const workloads = checked.map((recommendation): WorkloadSavings => {
-    const cpuCores = recommendation.cpu.current === undefined ? 0 : (recommendation.cpu.current - recommendation.cpu.target) * recommendation.replicas;
-    const memoryGiB = recommendation.memory.current === undefined ? 0 : ((recommendation.memory.current - recommendation.memory.target) / GIB) * recommendation.replicas;
+    const cpuCores =
+      recommendation.cpu.current === undefined
+        ? 0
+        : (recommendation.cpu.current - recommendation.cpu.target) * recommendation.replicas;
+    const memoryGiB =
+      recommendation.memory.current === undefined
+        ? 0
+        : ((recommendation.memory.current - recommendation.memory.target) / GIB) * recommendation.replicas;
     const hourly = cpuCores * checkedPrices.cpuCoreHour + memoryGiB * checkedPrices.memoryGiBHour;
-    return { workload: recommendation.workload, replicas: recommendation.replicas, cpuCores, memoryGiB, hourly, monthly: hourly * HOURS_PER_MONTH };
+    return {
+      workload: recommendation.workload,
+      replicas: recommendation.replicas,
+      cpuCores,
+      memoryGiB,
+      hourly,
+      monthly: hourly * HOURS_PER_MONTH,
+    };
   });
   const totalHourly = workloads.reduce((sum, entry) => sum + entry.hourly, 0);
   return { workloads, totalHourly, totalMonthly: totalHourly * HOURS_PER_MONTH };

@@ -17,7 +17,12 @@ class CountingStorage extends MemoryStorage {
 }
 
 function samples(series: number, step: number, from = 0) {
-  return Array.from({ length: series }, (_, index) => ({ resource: `host-${from + index}`, metric: 'cpu', timestamp: 60_000 * (step + 1), value: 40 + ((index * 7 + step * 13) % 20) }));
+  return Array.from({ length: series }, (_, index) => ({
+    resource: `host-${from + index}`,
+    metric: 'cpu',
+    timestamp: 60_000 * (step + 1),
+    value: 40 + ((index * 7 + step * 13) % 20),
+  }));
 }
 
 /** Bytes of the largest value the store holds for analyzer state (plain values and chunked parts). */
@@ -61,7 +66,8 @@ describe('Engine analyzer state at scale', () => {
   it('restores a single-value snapshot saved by an earlier version, then replaces it with parts', async () => {
     const store = createMemoryStore();
     const old = new AnomalyDetector();
-    for (let step = 0; step < 5; step += 1) for (const sample of samples(50, step)) old.score(`${sample.resource}/cpu`, sample.timestamp, sample.value);
+    for (let step = 0; step < 5; step += 1)
+      for (const sample of samples(50, step)) old.score(`${sample.resource}/cpu`, sample.timestamp, sample.value);
     await new MemoryStorage({ store }).putState({ key: 'analyzer:anomaly', value: old.snapshot() });
 
     const storage = new CountingStorage({ store });

@@ -20,8 +20,21 @@ export interface RejectedRecordLetter {
 }
 
 /** The dead-letter message of one rejected record: keyed like the message it came in. */
-export function deadLetterMessage(message: IncomingMessage, index: number, record: unknown, error: ValidationError): OutgoingMessage {
-  const value: RejectedRecordLetter = { reason: error.message, field: error.field, index, record, topic: message.topic, id: message.id, original: message.value };
+export function deadLetterMessage(
+  message: IncomingMessage,
+  index: number,
+  record: unknown,
+  error: ValidationError,
+): OutgoingMessage {
+  const value: RejectedRecordLetter = {
+    reason: error.message,
+    field: error.field,
+    index,
+    record,
+    topic: message.topic,
+    id: message.id,
+    original: message.value,
+  };
   return { key: message.key, value };
 }
 
@@ -32,7 +45,10 @@ export type CheckedRecord = { ok: true; record: IngestRecord } | { ok: false; er
  * Sorts delivered messages into accepted records and dead letters. Each message value is one record or an
  * array of records; `check` validates one (and reports a rejection).
  */
-export function sortDelivered(messages: readonly IncomingMessage[], check: (value: unknown, index: number) => CheckedRecord): { accepted: IngestRecord[]; deadLetters: OutgoingMessage[] } {
+export function sortDelivered(
+  messages: readonly IncomingMessage[],
+  check: (value: unknown, index: number) => CheckedRecord,
+): { accepted: IngestRecord[]; deadLetters: OutgoingMessage[] } {
   const accepted: IngestRecord[] = [];
   const deadLetters: OutgoingMessage[] = [];
   for (const message of messages) {

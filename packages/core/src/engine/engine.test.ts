@@ -25,13 +25,26 @@ class ThresholdAnalyzer implements Analyzer {
       if (record.kind !== 'metric') continue;
       this.seen++;
       if (record.value > this.limit) {
-        findings.push({ kind: 'anomaly', resource: record.resource, series: `${record.resource}/${record.metric}`, timestamp: record.timestamp, severity: 'high', score: 1, summary: `${record.metric} above ${this.limit}`, value: record.value });
+        findings.push({
+          kind: 'anomaly',
+          resource: record.resource,
+          series: `${record.resource}/${record.metric}`,
+          timestamp: record.timestamp,
+          severity: 'high',
+          score: 1,
+          summary: `${record.metric} above ${this.limit}`,
+          value: record.value,
+        });
       }
     }
     return findings;
   }
-  snapshot() { return { seen: this.seen }; }
-  restore(state: unknown) { this.seen = (state as { seen: number }).seen; }
+  snapshot() {
+    return { seen: this.seen };
+  }
+  restore(state: unknown) {
+    this.seen = (state as { seen: number }).seen;
+  }
 }
 
 describe('Engine', () => {
@@ -90,8 +103,18 @@ describe('Engine', () => {
   });
 
   it('keeps an analyzer that throws or returns garbage from breaking ingestion', async () => {
-    const broken: Analyzer = { name: 'broken', accepts: ['metric'], analyze: () => { throw new Error('boom'); } };
-    const garbage: Analyzer = { name: 'garbage', accepts: ['metric'], analyze: () => [{ kind: 'anomaly', score: 7 } as never] };
+    const broken: Analyzer = {
+      name: 'broken',
+      accepts: ['metric'],
+      analyze: () => {
+        throw new Error('boom');
+      },
+    };
+    const garbage: Analyzer = {
+      name: 'garbage',
+      accepts: ['metric'],
+      analyze: () => [{ kind: 'anomaly', score: 7 } as never],
+    };
     const engine = createEngine({ analyzers: [broken, garbage, new ThresholdAnalyzer(0)] });
     const errors: string[] = [];
     engine.on('error', (_error, context) => errors.push(`${context.source}:${context.component}`));
@@ -120,9 +143,25 @@ describe('Engine', () => {
     const dead: unknown[] = [];
     await transport.subscribe({ topic: 'dead-letter', handler: async (message) => void dead.push(message.value) });
     await engine.consume({ group: 'engines' });
-    await transport.publish({ topic: 'metrics', messages: [{ key: 'a', value: [{ resource: 'a', metric: 'cpu', value: 95 }, { resource: 'a', metric: 'cpu' }] }] });
+    await transport.publish({
+      topic: 'metrics',
+      messages: [
+        {
+          key: 'a',
+          value: [
+            { resource: 'a', metric: 'cpu', value: 95 },
+            { resource: 'a', metric: 'cpu' },
+          ],
+        },
+      ],
+    });
     await waitFor(() => engine.stats().ingested === 1 && dead.length === 1);
-    expect(dead[0]).toMatchObject({ field: 'value', topic: 'metrics', index: 1, record: { resource: 'a', metric: 'cpu' } });
+    expect(dead[0]).toMatchObject({
+      field: 'value',
+      topic: 'metrics',
+      index: 1,
+      record: { resource: 'a', metric: 'cpu' },
+    });
     expect(engine.stats().findings).toBe(1);
     await engine.close();
     await transport.close();
@@ -145,10 +184,21 @@ describe('Engine', () => {
       return analyze(records);
     };
     const findingBatches: number[] = [];
-    await transport.subscribeBatch({ topic: 'anomalies', handler: async (batch) => void findingBatches.push(batch.messages.length) });
+    await transport.subscribeBatch({
+      topic: 'anomalies',
+      handler: async (batch) => void findingBatches.push(batch.messages.length),
+    });
     const engine = createEngine({ transport, storage, analyzers: [analyzer], closeAdapters: false });
     await engine.consume({ group: 'engines', topics: ['metrics'] });
-    const messages = Array.from({ length: 100 }, (_, index) => ({ key: `web-${index % 5}`, value: { resource: `web-${index % 5}`, metric: 'cpu', value: index % 10 === 0 ? 95 : 50, timestamp: 1000 + index } }));
+    const messages = Array.from({ length: 100 }, (_, index) => ({
+      key: `web-${index % 5}`,
+      value: {
+        resource: `web-${index % 5}`,
+        metric: 'cpu',
+        value: index % 10 === 0 ? 95 : 50,
+        timestamp: 1000 + index,
+      },
+    }));
     await transport.publish({ topic: 'metrics', messages });
     await waitFor(() => engine.stats().ingested === 100 && findingBatches.reduce((a, b) => a + b, 0) === 10);
     expect(passes).toEqual([100]);
@@ -172,7 +222,12 @@ describe('Engine', () => {
     const errors: string[] = [];
     engine.on('error', (error, context) => errors.push(`${context.source}: ${error.message}`));
     await engine.consume({ topics: ['metrics'] });
-    await transport.publish({ topic: 'metrics', messages: Array.from({ length: 10 }, (_, index) => ({ value: { resource: 'a', metric: 'cpu', value: index, timestamp: 1000 + index } })) });
+    await transport.publish({
+      topic: 'metrics',
+      messages: Array.from({ length: 10 }, (_, index) => ({
+        value: { resource: 'a', metric: 'cpu', value: index, timestamp: 1000 + index },
+      })),
+    });
     await waitFor(() => engine.stats().ingested === 10);
     await transport.flush();
     expect(errors).toEqual(['storage: disk full']);
@@ -188,10 +243,20 @@ describe('Engine', () => {
   it('hands findings to handlers and emits their remediation results', async () => {
     const engine = createEngine({
       analyzers: [new ThresholdAnalyzer(90)],
-      handlers: [{
-        name: 'fixer',
-        handleFinding: async (finding, context) => context.reportRemediation({ id: 'r1', findingId: finding.id, resource: finding.resource, outcome: 'succeeded', startedAt: 1, finishedAt: 2 }),
-      }],
+      handlers: [
+        {
+          name: 'fixer',
+          handleFinding: async (finding, context) =>
+            context.reportRemediation({
+              id: 'r1',
+              findingId: finding.id,
+              resource: finding.resource,
+              outcome: 'succeeded',
+              startedAt: 1,
+              finishedAt: 2,
+            }),
+        },
+      ],
     });
     const outcomes: string[] = [];
     engine.on('remediation', (result) => outcomes.push(result.outcome));
@@ -200,7 +265,12 @@ describe('Engine', () => {
     expect(outcomes).toEqual(['succeeded']);
     const health = await engine.health();
     expect(health.status).toBe('ok');
-    expect(Object.keys(health.components)).toEqual(['storage:memory', 'transport:in-process', 'analyzer:threshold', 'handler:fixer']);
+    expect(Object.keys(health.components)).toEqual([
+      'storage:memory',
+      'transport:in-process',
+      'analyzer:threshold',
+      'handler:fixer',
+    ]);
     await engine.close();
     expect((await engine.health()).status).toBe('down');
     expect(() => engine.ingest({ resource: 'a', metric: 'cpu', value: 1 })).toThrow(/closed/);
@@ -211,13 +281,21 @@ describe('Engine', () => {
     const analyzer = engine.analyzer<ThresholdAnalyzer>('threshold')!;
     let expectedAccepted = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(fc.anything(), fc.record({ resource: fc.string(), metric: fc.string(), value: fc.double() }, { requiredKeys: [] }))), async (values) => {
-        const before = analyzer.seen;
-        const result = await engine.ingest(values as never);
-        expect(result.accepted + result.rejected).toBe(values.length);
-        expectedAccepted += result.accepted;
-        expect(analyzer.seen - before).toBe(result.accepted);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.anything(),
+            fc.record({ resource: fc.string(), metric: fc.string(), value: fc.double() }, { requiredKeys: [] }),
+          ),
+        ),
+        async (values) => {
+          const before = analyzer.seen;
+          const result = await engine.ingest(values as never);
+          expect(result.accepted + result.rejected).toBe(values.length);
+          expectedAccepted += result.accepted;
+          expect(analyzer.seen - before).toBe(result.accepted);
+        },
+      ),
       { numRuns: 300 },
     );
     expect(engine.stats().ingested).toBe(expectedAccepted);

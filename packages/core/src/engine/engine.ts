@@ -4,7 +4,13 @@ import { StateError, StorageError } from '../errors/errors.js';
 import { parseWith, ValidationError } from '../errors/validation-error.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import { FindingSchema, type Finding } from '../schemas/finding.js';
-import { IngestRecordSchema, seriesKey, type IngestRecord, type IngestRecordInput, type MetricSample } from '../schemas/records.js';
+import {
+  IngestRecordSchema,
+  seriesKey,
+  type IngestRecord,
+  type IngestRecordInput,
+  type MetricSample,
+} from '../schemas/records.js';
 import type { RemediationResult } from '../schemas/remediation.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
 import type { Clock, ComponentHealth, Logger } from '../spec/common.js';
@@ -15,7 +21,12 @@ import type { IncomingMessage, Subscription, Transport } from '../spec/transport
 import { randomId } from '../util/random-id.js';
 import { AnalyzerStateKeeper } from './analyzer-state.js';
 import { sortDelivered, type CheckedRecord } from './dead-letter.js';
-import { ConsumeOptionsSchema, EngineOptionsSchema, type EngineOptions, type ResolvedEngineOptions } from './engine-options.js';
+import {
+  ConsumeOptionsSchema,
+  EngineOptionsSchema,
+  type EngineOptions,
+  type ResolvedEngineOptions,
+} from './engine-options.js';
 import type { EngineErrorContext, EngineEvents, EngineHealth, EngineStats, IngestResult } from './engine-types.js';
 import { FindingPublisher } from './finding-publisher.js';
 import { linkResolvedRootCause } from './root-cause-link.js';
@@ -69,7 +80,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.clock = clock;
     this.metrics = metrics;
     this.publisher = this.options.publishFindings
-      ? new FindingPublisher({ transport, topics: this.options.topics, maxInFlight: this.options.maxInFlightPublishes, onError: (error) => this.report(toError(error), { source: 'transport' }) })
+      ? new FindingPublisher({
+          transport,
+          topics: this.options.topics,
+          maxInFlight: this.options.maxInFlightPublishes,
+          onError: (error) => this.report(toError(error), { source: 'transport' }),
+        })
       : undefined;
     this.analyzerState = new AnalyzerStateKeeper(this.storage, STATE_PREFIX);
     for (const analyzer of this.options.analyzers) this.use(analyzer);
@@ -80,7 +96,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   use(analyzer: Analyzer): this {
     this.assertOpen();
     if (this.analyzers.has(analyzer.name)) {
-      throw new StateError(`An analyzer named "${analyzer.name}" is already registered; give each analyzer a unique name.`);
+      throw new StateError(
+        `An analyzer named "${analyzer.name}" is already registered; give each analyzer a unique name.`,
+      );
     }
     this.analyzers.set(analyzer.name, analyzer);
     if (RECORD_KINDS.every((kind) => analyzer.accepts.includes(kind))) this.unfiltered.add(analyzer.name);
@@ -91,7 +109,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Registers a finding handler (e.g. a `Remediator`). */
   useHandler(handler: FindingHandler): this {
     this.assertOpen();
-    if (this.handlers.has(handler.name)) throw new StateError(`A handler named "${handler.name}" is already registered.`);
+    if (this.handlers.has(handler.name))
+      throw new StateError(`A handler named "${handler.name}" is already registered.`);
     this.handlers.set(handler.name, handler);
     return this;
   }
@@ -159,7 +178,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     const group = groupName === undefined ? {} : { group: groupName };
     for (const topic of topics) {
       const subscription = this.transport.subscribeBatch
-        ? await this.transport.subscribeBatch({ topic, ...group, handler: (batch) => this.handleMessages(batch.messages) })
+        ? await this.transport.subscribeBatch({
+            topic,
+            ...group,
+            handler: (batch) => this.handleMessages(batch.messages),
+          })
         : await this.transport.subscribe({ topic, ...group, handler: (message) => this.handleMessages([message]) });
       this.subscriptions.push(subscription);
     }
@@ -225,12 +248,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     };
     await probe(`storage:${this.storage.name}`, () => this.storage.health());
     await probe(`transport:${this.transport.name}`, () => this.transport.health());
-    for (const analyzer of this.analyzers.values()) components[`analyzer:${analyzer.name}`] = { status: this.closed ? 'down' : 'ok' };
+    for (const analyzer of this.analyzers.values())
+      components[`analyzer:${analyzer.name}`] = { status: this.closed ? 'down' : 'ok' };
     for (const handler of this.handlers.values()) {
       await probe(`handler:${handler.name}`, async () => (handler.health ? handler.health() : { status: 'ok' }));
     }
     const statuses = Object.values(components).map((component) => component.status);
-    const status = this.closed || statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'ok';
+    const status =
+      this.closed || statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'ok';
     return { status, components, stats: this.stats() };
   }
 
@@ -283,14 +308,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private enqueue(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[]): Promise<IngestResult> {
+  private enqueue(
+    records: IngestRecord[],
+    errors: ValidationError[],
+    rejectedIndexes: number[],
+  ): Promise<IngestResult> {
     const run = this.queue.then(() => this.process(records, errors, rejectedIndexes));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /** A failed sample write rejects before the analyzers run, for every caller (ingest and consume alike). */
-  private async process(records: IngestRecord[], errors: ValidationError[], rejectedIndexes: number[]): Promise<IngestResult> {
+  private async process(
+    records: IngestRecord[],
+    errors: ValidationError[],
+    rejectedIndexes: number[],
+  ): Promise<IngestResult> {
     if (records.length === 0) return { accepted: 0, rejected: errors.length, findings: [], errors, rejectedIndexes };
     if (this.options.persistSamples) {
       const points = records
@@ -316,7 +349,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     const produced: Finding[] = [];
     const context = this.context();
     for (const analyzer of this.analyzers.values()) {
-      const input = this.unfiltered.has(analyzer.name) ? records : records.filter((record) => analyzer.accepts.includes(record.kind));
+      const input = this.unfiltered.has(analyzer.name)
+        ? records
+        : records.filter((record) => analyzer.accepts.includes(record.kind));
       if (input.length === 0) continue;
       const started = performance.now();
       try {
@@ -373,9 +408,17 @@ export class Engine extends EventEmitter<EngineEvents> {
   private complete(analyzerName: string, findings: AnalyzerFinding[]): Finding[] {
     const valid: Finding[] = [];
     for (const raw of findings) {
-      const result = FindingSchema.safeParse({ ...raw, id: raw.id ?? randomId(), analyzer: raw.analyzer ?? analyzerName });
+      const result = FindingSchema.safeParse({
+        ...raw,
+        id: raw.id ?? randomId(),
+        analyzer: raw.analyzer ?? analyzerName,
+      });
       if (result.success) valid.push(result.data);
-      else this.report(ValidationError.fromZod(result.error, `finding from analyzer "${analyzerName}"`), { source: 'analyzer', component: analyzerName });
+      else
+        this.report(ValidationError.fromZod(result.error, `finding from analyzer "${analyzerName}"`), {
+          source: 'analyzer',
+          component: analyzerName,
+        });
     }
     return valid;
   }
@@ -400,7 +443,10 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private dispatchToHandlers(finding: Finding): void {
     if (this.handlers.size === 0) return;
-    const context: FindingHandlerContext = { ...this.context(), reportRemediation: (result) => this.reportRemediation(result) };
+    const context: FindingHandlerContext = {
+      ...this.context(),
+      reportRemediation: (result) => this.reportRemediation(result),
+    };
     for (const handler of this.handlers.values()) {
       const promise = handler
         .handleFinding(finding, context)
@@ -445,7 +491,10 @@ export class Engine extends EventEmitter<EngineEvents> {
  */
 function storeFailure(error: unknown, count: number): DharmaError {
   if (DharmaError.isInstance(error) && error.code === 'STORAGE_ERROR') return error;
-  return new StorageError(`Storing ${count} ingested record(s) failed, none was accepted; retry the call: ${toError(error).message}`, { cause: error, isRetryable: true });
+  return new StorageError(
+    `Storing ${count} ingested record(s) failed, none was accepted; retry the call: ${toError(error).message}`,
+    { cause: error, isRetryable: true },
+  );
 }
 
 function toError(error: unknown): Error {

@@ -5,7 +5,16 @@ import { FindingPublisher, findingMessagesByTopic } from './finding-publisher.js
 
 const topics = EngineOptionsSchema.parse({}).topics;
 const finding = (severity: 'low' | 'critical', resource = 'web-1'): Finding =>
-  FindingSchema.parse({ kind: 'anomaly', id: `${severity}-${resource}`, analyzer: 'a', resource, timestamp: 1, severity, score: 1, summary: 's' });
+  FindingSchema.parse({
+    kind: 'anomaly',
+    id: `${severity}-${resource}`,
+    analyzer: 'a',
+    resource,
+    timestamp: 1,
+    severity,
+    score: 1,
+    summary: 's',
+  });
 
 describe('FindingPublisher', () => {
   it('puts each finding on its kind topic and high or critical ones also on the alert topic, once', () => {
@@ -21,7 +30,12 @@ describe('FindingPublisher', () => {
     const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
     const transport = { publish: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })) };
     const errors: unknown[] = [];
-    const publisher = new FindingPublisher({ transport, topics, maxInFlight: 2, onError: (error) => errors.push(error) });
+    const publisher = new FindingPublisher({
+      transport,
+      topics,
+      maxInFlight: 2,
+      onError: (error) => errors.push(error),
+    });
     await publisher.publishFindings([finding('low')]);
     await publisher.publishFindings([finding('low')]);
     let thirdStarted = false;

@@ -17,7 +17,10 @@ export interface FindingPublisherOptions {
  * The messages of a batch of findings, by topic: each finding on its kind's topic and, when it is high or
  * critical, also on the alert topic (once, when its kind's topic is the alert topic).
  */
-export function findingMessagesByTopic(findings: readonly Finding[], topics: EngineTopics): Map<string, OutgoingMessage[]> {
+export function findingMessagesByTopic(
+  findings: readonly Finding[],
+  topics: EngineTopics,
+): Map<string, OutgoingMessage[]> {
   const byTopic = new Map<string, OutgoingMessage[]>();
   const add = (topic: string, finding: Finding) => {
     let list = byTopic.get(topic);
@@ -27,7 +30,8 @@ export function findingMessagesByTopic(findings: readonly Finding[], topics: Eng
   for (const finding of findings) {
     const topic = topics[finding.kind];
     add(topic, finding);
-    if ((finding.severity === 'high' || finding.severity === 'critical') && topic !== topics.alert) add(topics.alert, finding);
+    if ((finding.severity === 'high' || finding.severity === 'critical') && topic !== topics.alert)
+      add(topics.alert, finding);
   }
   return byTopic;
 }

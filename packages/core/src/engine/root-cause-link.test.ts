@@ -27,12 +27,23 @@ function latencies(step: number, extra: number): Record<string, number> {
 
 async function run(rootCause: boolean) {
   const storage = new MemoryStorage();
-  const engine = new Engine({ storage, analyzers: [createThresholdAnalyzer({ rules: [{ metric: 'latency', resource: 'frontend', above: 0.2 }] })], ...(rootCause ? { rootCause: { graph } } : {}) });
+  const engine = new Engine({
+    storage,
+    analyzers: [createThresholdAnalyzer({ rules: [{ metric: 'latency', resource: 'frontend', above: 0.2 }] })],
+    ...(rootCause ? { rootCause: { graph } } : {}),
+  });
   const findings: Finding[] = [];
   const step = 60_000;
   for (let index = 0; index < 40; index += 1) {
     const values = latencies(index, index >= 36 ? 0.4 : 0);
-    const result = await engine.ingest(Object.entries(values).map(([resource, value]) => ({ resource, metric: 'latency', value, timestamp: index * step })));
+    const result = await engine.ingest(
+      Object.entries(values).map(([resource, value]) => ({
+        resource,
+        metric: 'latency',
+        value,
+        timestamp: index * step,
+      })),
+    );
     findings.push(...result.findings);
   }
   await engine.close();
@@ -65,7 +76,9 @@ describe('engine root-cause step', () => {
       storage: new MemoryStorage(),
       clock: new ManualClock(),
       plugins: [createRecordingPlugin({ restart: { describe: () => 'would restart' } })],
-      policies: [{ name: 'origin', match: { kinds: ['root-cause'] }, actions: [{ plugin: 'test', action: 'restart' }] }],
+      policies: [
+        { name: 'origin', match: { kinds: ['root-cause'] }, actions: [{ plugin: 'test', action: 'restart' }] },
+      ],
     });
     const result = await remediator.remediate(cause);
     expect(result?.resource).toBe('db');
@@ -73,7 +86,11 @@ describe('engine root-cause step', () => {
   });
 
   it('builds the graph from inventory labels', () => {
-    const built = serviceGraphFromInventory([{ id: 'web', labels: { calls: 'api, cache' } }, { id: 'api', labels: { calls: 'db' } }, { id: 'db' }]);
+    const built = serviceGraphFromInventory([
+      { id: 'web', labels: { calls: 'api, cache' } },
+      { id: 'api', labels: { calls: 'db' } },
+      { id: 'db' },
+    ]);
     expect(built.callees('web')).toEqual(['api', 'cache']);
     expect(built.callers('db')).toEqual(['api']);
   });

@@ -8,23 +8,43 @@ import type { Finding, FindingKind, RootCauseFinding } from '../schemas/finding.
 import { seriesKey } from '../schemas/records.js';
 import type { Storage } from '../spec/storage.js';
 
-const FINDING_KINDS = ['anomaly', 'prediction', 'threat', 'forecast', 'insight', 'root-cause'] as const satisfies readonly FindingKind[];
-const isGraphSource = (value: unknown): boolean => typeof value === 'function' || (typeof value === 'object' && value !== null);
+const FINDING_KINDS = [
+  'anomaly',
+  'prediction',
+  'threat',
+  'forecast',
+  'insight',
+  'root-cause',
+] as const satisfies readonly FindingKind[];
+const isGraphSource = (value: unknown): boolean =>
+  typeof value === 'function' || (typeof value === 'object' && value !== null);
 
 /** Options of the engine's root-cause step (`EngineOptions.rootCause`), with their defaults. */
 export const RootCauseLinkOptionsSchema = z.object({
   /** The service graph, or a function returning the current one (from configuration, inventory or spans). */
-  graph: z.custom<ServiceGraph | (() => ServiceGraph | Promise<ServiceGraph>)>(isGraphSource, { message: 'expected a ServiceGraph or a function returning one' }),
+  graph: z.custom<ServiceGraph | (() => ServiceGraph | Promise<ServiceGraph>)>(isGraphSource, {
+    message: 'expected a ServiceGraph or a function returning one',
+  }),
   /** The analyzer to use. @default new RootCauseAnalyzer() */
-  analyzer: z.custom<RootCauseAnalyzer>((value) => typeof (value as { analyze?: unknown } | null)?.analyze === 'function', { message: 'expected a RootCauseAnalyzer' }).default(() => new RootCauseAnalyzer()),
+  analyzer: z
+    .custom<RootCauseAnalyzer>((value) => typeof (value as { analyze?: unknown } | null)?.analyze === 'function', {
+      message: 'expected a RootCauseAnalyzer',
+    })
+    .default(() => new RootCauseAnalyzer()),
   /** Metrics read for every node; the anomaly's own metric is always read. @default [] */
-  metrics: z.array(z.string().min(1)).readonly().default(() => []),
+  metrics: z
+    .array(z.string().min(1))
+    .readonly()
+    .default(() => []),
   /** How far before the anomaly the incident window starts, ms. @default 900_000 (15 min) */
   windowMs: z.number().nonnegative().finite().default(900_000),
   /** How much history before the window serves as the normal baseline, ms. @default 21_600_000 (6 h) */
   baselineMs: z.number().nonnegative().finite().default(21_600_000),
   /** Finding kinds that trigger the analysis. @default ['anomaly'] */
-  kinds: z.array(z.enum(FINDING_KINDS)).readonly().default(() => ['anomaly' as const]),
+  kinds: z
+    .array(z.enum(FINDING_KINDS))
+    .readonly()
+    .default(() => ['anomaly' as const]),
 });
 
 /** Options of the engine's root-cause step (`EngineOptions.rootCause`): only `graph` is required. */
@@ -33,11 +53,18 @@ export interface RootCauseLinkOptions extends z.input<typeof RootCauseLinkOption
 export type ResolvedRootCauseLinkOptions = z.output<typeof RootCauseLinkOptionsSchema>;
 
 const metricOf = (finding: Finding): string | undefined => {
-  if (finding.series !== undefined && finding.series.startsWith(`${finding.resource}/`)) return finding.series.slice(finding.resource.length + 1);
+  if (finding.series !== undefined && finding.series.startsWith(`${finding.resource}/`))
+    return finding.series.slice(finding.resource.length + 1);
   return finding.kind === 'anomaly' ? finding.contributors?.[0]?.metric : undefined;
 };
 
-async function readSeries(storage: Storage, node: string, metric: string, from: number, to: number): Promise<{ timestamps: number[]; values: number[] }> {
+async function readSeries(
+  storage: Storage,
+  node: string,
+  metric: string,
+  from: number,
+  to: number,
+): Promise<{ timestamps: number[]; values: number[] }> {
   const points = await storage.rangePoints({ series: seriesKey({ resource: node, metric }), from, to });
   return { timestamps: points.map((point) => point.timestamp), values: points.map((point) => point.value) };
 }
@@ -48,12 +75,27 @@ async function readSeries(storage: Storage, node: string, metric: string, from: 
  * node is not in the graph, no metric is known, or nothing below it moved). Throws `ValidationError` naming
  * a wrong option.
  */
-export async function linkRootCause(finding: Finding, storage: Storage, options: RootCauseLinkOptions, newId: () => string): Promise<RootCauseFinding | undefined> {
-  return linkResolvedRootCause(finding, storage, parseWith(RootCauseLinkOptionsSchema, options, 'rootCause options'), newId);
+export async function linkRootCause(
+  finding: Finding,
+  storage: Storage,
+  options: RootCauseLinkOptions,
+  newId: () => string,
+): Promise<RootCauseFinding | undefined> {
+  return linkResolvedRootCause(
+    finding,
+    storage,
+    parseWith(RootCauseLinkOptionsSchema, options, 'rootCause options'),
+    newId,
+  );
 }
 
 /** {@link linkRootCause} with options already resolved (the engine parses them once). */
-export async function linkResolvedRootCause(finding: Finding, storage: Storage, options: ResolvedRootCauseLinkOptions, newId: () => string): Promise<RootCauseFinding | undefined> {
+export async function linkResolvedRootCause(
+  finding: Finding,
+  storage: Storage,
+  options: ResolvedRootCauseLinkOptions,
+  newId: () => string,
+): Promise<RootCauseFinding | undefined> {
   if (!options.kinds.includes(finding.kind)) return undefined;
   const graph = typeof options.graph === 'function' ? await options.graph() : options.graph;
   const metric = metricOf(finding);
@@ -87,7 +129,12 @@ export async function linkResolvedRootCause(finding: Finding, storage: Storage, 
   }
   if (!window.has(finding.resource)) return undefined;
   const { analyzer } = options;
-  const result = analyzer.analyze({ graph, metrics: window, baseline, target: { node: finding.resource, metric, time } });
+  const result = analyzer.analyze({
+    graph,
+    metrics: window,
+    baseline,
+    target: { node: finding.resource, metric, time },
+  });
   const top = result.candidates[0];
   if (top === undefined || top.changes.every((change) => change.score < analyzer.options.threshold)) return undefined;
   const route = top.path.join(' → ');
@@ -100,11 +147,16 @@ export async function linkResolvedRootCause(finding: Finding, storage: Storage, 
     analyzer: 'root-cause',
     severity: finding.severity,
     score: Math.min(1, Math.max(0, finding.score)),
-    summary: top.node === finding.resource ? `${finding.resource} itself is the most likely origin of its ${metric} anomaly` : `${metric} anomaly on ${finding.resource} most likely started at ${top.node} (${route})`,
+    summary:
+      top.node === finding.resource
+        ? `${finding.resource} itself is the most likely origin of its ${metric} anomaly`
+        : `${metric} anomaly on ${finding.resource} most likely started at ${top.node} (${route})`,
     symptomFindingId: finding.id,
     symptomResource: finding.resource,
     path: top.path,
-    candidates: result.candidates.slice(0, 5).map((candidate) => ({ node: candidate.node, score: candidate.score, explanation: candidate.explanation })),
+    candidates: result.candidates
+      .slice(0, 5)
+      .map((candidate) => ({ node: candidate.node, score: candidate.score, explanation: candidate.explanation })),
     method: result.method,
   };
 }

@@ -45,10 +45,17 @@ export class DharmaError extends Error {
    */
   static override [Symbol.hasInstance](this: abstract new (...args: never[]) => unknown, value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    const kind: unknown = Object.hasOwn(this.prototype as object, KIND) ? (this.prototype as Record<symbol, unknown>)[KIND] : undefined;
+    const kind: unknown = Object.hasOwn(this.prototype as object, KIND)
+      ? (this.prototype as Record<symbol, unknown>)[KIND]
+      : undefined;
     if (kind === undefined || !DharmaError.isInstance(value)) return false;
-    for (let prototype: unknown = Object.getPrototypeOf(value); prototype !== null; prototype = Object.getPrototypeOf(prototype)) {
-      if (Object.hasOwn(prototype as object, KIND) && (prototype as Record<symbol, unknown>)[KIND] === kind) return true;
+    for (
+      let prototype: unknown = Object.getPrototypeOf(value);
+      prototype !== null;
+      prototype = Object.getPrototypeOf(prototype)
+    ) {
+      if (Object.hasOwn(prototype as object, KIND) && (prototype as Record<symbol, unknown>)[KIND] === kind)
+        return true;
     }
     return false;
   }

@@ -16,7 +16,10 @@ export interface AugursRuntime {
 /** A fitted-or-not augurs model (MSTL, AutoETS). */
 export interface AugursModel {
   fit(values: number[] | Float64Array): void;
-  predict(horizon: number, level?: number | null): { point: number[]; intervals?: { level: number; lower: number[]; upper: number[] } | undefined };
+  predict(
+    horizon: number,
+    level?: number | null,
+  ): { point: number[]; intervals?: { level: number; lower: number[]; upper: number[] } | undefined };
   /** Releases the WASM memory. */
   free(): void;
 }

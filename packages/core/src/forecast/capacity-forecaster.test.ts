@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, InProcessTransport, MemoryStorage, ValidationError, type Finding, type ForecastFinding } from '../index.js';
+import {
+  createEngine,
+  InProcessTransport,
+  MemoryStorage,
+  ValidationError,
+  type Finding,
+  type ForecastFinding,
+} from '../index.js';
 import { ManualClock, waitFor } from '../testing/index.js';
 import { CapacityForecaster } from './capacity-forecaster.js';
 
@@ -28,7 +35,11 @@ function setup(options: ConstructorParameters<typeof CapacityForecaster>[0]) {
 
 describe('CapacityForecaster in an Engine', () => {
   it('publishes and emits a forecast finding when exhaustion falls within the warning window', async () => {
-    const { clock, storage, transport, engine, forecaster } = setup({ seasonLengths: [24], horizon: 48, targets: [{ metric: 'disk_used_gb', threshold: 500 }] });
+    const { clock, storage, transport, engine, forecaster } = setup({
+      seasonLengths: [24],
+      horizon: 48,
+      targets: [{ metric: 'disk_used_gb', threshold: 500 }],
+    });
     const published: unknown[] = [];
     await transport.subscribe({ topic: 'predictions', handler: async (message) => void published.push(message.value) });
     const emitted: ForecastFinding[] = [];
@@ -43,7 +54,16 @@ describe('CapacityForecaster in an Engine', () => {
     const findings = await engine.tick();
     expect(findings).toHaveLength(1);
     const finding = findings[0] as ForecastFinding;
-    expect(finding).toMatchObject({ kind: 'forecast', resource: 'db-1', series: 'db-1/disk_used_gb', threshold: 500, level: 0.95, horizon: 48, analyzer: 'capacity-forecaster', severity: 'high' });
+    expect(finding).toMatchObject({
+      kind: 'forecast',
+      resource: 'db-1',
+      series: 'db-1/disk_used_gb',
+      threshold: 500,
+      level: 0.95,
+      horizon: 48,
+      analyzer: 'capacity-forecaster',
+      severity: 'high',
+    });
     const last = start + 179 * HOUR;
     expect((finding.exhaustionAt! - last) / HOUR).toBeGreaterThan(17);
     expect((finding.exhaustionAt! - last) / HOUR).toBeLessThan(26);
@@ -62,7 +82,11 @@ describe('CapacityForecaster in an Engine', () => {
   });
 
   it('publishes nothing when the threshold is beyond the warning window', async () => {
-    const { clock, engine } = setup({ seasonLengths: [24], targets: [{ metric: 'disk_used_gb', resource: 'db-1', threshold: 5000 }], warningWindowMs: 24 * HOUR });
+    const { clock, engine } = setup({
+      seasonLengths: [24],
+      targets: [{ metric: 'disk_used_gb', resource: 'db-1', threshold: 5000 }],
+      warningWindowMs: 24 * HOUR,
+    });
     await engine.ingest(diskSamples('db-1', clock.now(), 180));
     const findings: Finding[] = await engine.tick();
     expect(findings).toHaveLength(0);
@@ -80,7 +104,10 @@ describe('CapacityForecaster in an Engine', () => {
   });
 
   it('fills gaps in the stored history and restores tracked series from a snapshot', async () => {
-    const { clock, engine, forecaster } = setup({ seasonLengths: [24], targets: [{ metric: 'disk_used_gb', threshold: 500 }] });
+    const { clock, engine, forecaster } = setup({
+      seasonLengths: [24],
+      targets: [{ metric: 'disk_used_gb', threshold: 500 }],
+    });
     const samples = diskSamples('db-1', clock.now(), 180).filter((_, index) => index % 17 !== 3);
     await engine.ingest(samples);
     expect(await engine.tick()).toHaveLength(1);
@@ -92,7 +119,9 @@ describe('CapacityForecaster in an Engine', () => {
   });
 
   it('rejects bad options with ValidationError naming the field', () => {
-    expect(() => new CapacityForecaster({ targets: [{ metric: 'disk', threshold: Number.NaN }] })).toThrow(ValidationError);
+    expect(() => new CapacityForecaster({ targets: [{ metric: 'disk', threshold: Number.NaN }] })).toThrow(
+      ValidationError,
+    );
     expect(() => new CapacityForecaster({ level: 2 })).toThrow(/level/);
   });
 });

@@ -4,7 +4,12 @@ import { seriesKey, type IngestRecord } from '../schemas/records.js';
 import type { Severity } from '../schemas/common.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
 import type { AugursRuntime } from './augurs-runtime.js';
-import { CapacityForecasterOptionsSchema, type CapacityForecasterOptions, type CapacityForecasterOptionsInput, type ForecastTarget } from './capacity-forecaster-options.js';
+import {
+  CapacityForecasterOptionsSchema,
+  type CapacityForecasterOptions,
+  type CapacityForecasterOptionsInput,
+  type ForecastTarget,
+} from './capacity-forecaster-options.js';
 import { forecastSeries } from './forecast-series.js';
 import { toRegularGrid } from './regular-grid.js';
 
@@ -57,7 +62,10 @@ export class CapacityForecaster implements Analyzer {
       if (record.kind !== 'metric') continue;
       const key = seriesKey(record);
       if (this.tracked.has(key)) continue;
-      const target = this.options.targets.find((candidate) => candidate.metric === record.metric && (candidate.resource ?? record.resource) === record.resource);
+      const target = this.options.targets.find(
+        (candidate) =>
+          candidate.metric === record.metric && (candidate.resource ?? record.resource) === record.resource,
+      );
       if (target) this.track(record.resource, record.metric, target);
     }
     return [];
@@ -71,20 +79,33 @@ export class CapacityForecaster implements Analyzer {
         const finding = await this.forecastOne(key, entry, context);
         if (finding) findings.push(finding);
       } catch (error) {
-        context.logger.warn(`capacity forecast skipped for ${key}: ${error instanceof Error ? error.message : String(error)}`, { series: key });
+        context.logger.warn(
+          `capacity forecast skipped for ${key}: ${error instanceof Error ? error.message : String(error)}`,
+          { series: key },
+        );
       }
     }
     return findings;
   }
 
   snapshot(): unknown {
-    return { version: 1, series: [...this.tracked.entries()].map(([key, entry]) => ({ key, resource: entry.resource, metric: entry.metric })), published: Object.fromEntries(this.published) };
+    return {
+      version: 1,
+      series: [...this.tracked.entries()].map(([key, entry]) => ({
+        key,
+        resource: entry.resource,
+        metric: entry.metric,
+      })),
+      published: Object.fromEntries(this.published),
+    };
   }
 
   restore(state: unknown): void {
     if (typeof state !== 'object' || state === null || (state as { version?: unknown }).version !== 1) return;
     for (const item of (state as { series?: Array<{ resource: string; metric: string }> }).series ?? []) {
-      const target = this.options.targets.find((candidate) => candidate.metric === item.metric && (candidate.resource ?? item.resource) === item.resource);
+      const target = this.options.targets.find(
+        (candidate) => candidate.metric === item.metric && (candidate.resource ?? item.resource) === item.resource,
+      );
       if (target) this.track(item.resource, item.metric, target);
     }
   }
@@ -93,20 +114,38 @@ export class CapacityForecaster implements Analyzer {
     this.tracked.set(seriesKey({ resource, metric }), { resource, metric, target });
   }
 
-  private async forecastOne(key: string, entry: { resource: string; target: ForecastTarget }, context: AnalyzerContext): Promise<AnalyzerFinding | undefined> {
+  private async forecastOne(
+    key: string,
+    entry: { resource: string; target: ForecastTarget },
+    context: AnalyzerContext,
+  ): Promise<AnalyzerFinding | undefined> {
     const points = await context.storage.rangePoints({ series: key, limit: this.options.historyLimit });
     if (points.length < 3) return undefined;
     const span = points[points.length - 1]!.timestamp - points[0]!.timestamp;
     if (this.options.stepMs !== undefined && span / this.options.stepMs > MAX_GRID) {
-      throw new InsufficientDataError(`series ${key}: ${points.length} points spread over ${Math.round(span / this.options.stepMs)} steps of stepMs; too sparse to forecast.`);
+      throw new InsufficientDataError(
+        `series ${key}: ${points.length} points spread over ${Math.round(span / this.options.stepMs)} steps of stepMs; too sparse to forecast.`,
+      );
     }
     const grid = toRegularGrid(points, this.options.stepMs);
-    if (grid.values.length > MAX_GRID) throw new InsufficientDataError(`series ${key}: irregular timestamps give ${grid.values.length} grid steps; set stepMs.`);
+    if (grid.values.length > MAX_GRID)
+      throw new InsufficientDataError(
+        `series ${key}: irregular timestamps give ${grid.values.length} grid steps; set stepMs.`,
+      );
     const { target, resource } = { target: entry.target, resource: entry.resource };
     const { horizon, level } = this.options;
     const result = forecastSeries(
       grid.values,
-      { horizon, level, seasonLengths: this.options.seasonLengths, methods: this.options.methods, strategy: this.options.strategy, nonNegative: target.nonNegative, threshold: target.threshold, direction: target.direction },
+      {
+        horizon,
+        level,
+        seasonLengths: this.options.seasonLengths,
+        methods: this.options.methods,
+        strategy: this.options.strategy,
+        nonNegative: target.nonNegative,
+        threshold: target.threshold,
+        direction: target.direction,
+      },
       { augurs: this.augurs },
     );
     const exhaustion = result.exhaustion!;
@@ -116,12 +155,16 @@ export class CapacityForecaster implements Analyzer {
     const boundIn = exhaustion.boundStep * grid.stepMs;
     if (boundIn > window) return undefined;
     const pointIn = exhaustion.step === undefined ? undefined : exhaustion.step * grid.stepMs;
-    const severity: Severity = exhaustion.step === 0 ? 'critical' : pointIn !== undefined && pointIn <= window ? 'high' : 'medium';
+    const severity: Severity =
+      exhaustion.step === 0 ? 'critical' : pointIn !== undefined && pointIn <= window ? 'high' : 'medium';
     const now = context.clock.now();
     const previous = this.published.get(key);
     if (previous && previous.severity === severity && now - previous.at < this.options.renotifyMs) return undefined;
     this.published.set(key, { severity, at: now });
-    const score = Math.min(1, Math.max(0, (pointIn !== undefined && pointIn <= window ? 0.5 : 0) + 0.5 * (1 - boundIn / window)));
+    const score = Math.min(
+      1,
+      Math.max(0, (pointIn !== undefined && pointIn <= window ? 0.5 : 0) + 0.5 * (1 - boundIn / window)),
+    );
     const side = target.direction === 'above' ? 'rise above' : 'fall below';
     const when = pointIn === undefined ? 'not within the horizon' : `in ${formatDuration(pointIn)}`;
     return {

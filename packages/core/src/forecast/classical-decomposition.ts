@@ -32,7 +32,11 @@ export function additiveSeasonalIndices(values: ArrayLike<number>, period: numbe
   return offsets.map((value) => value - average);
 }
 
-function phaseAverages(values: ArrayLike<number>, period: number, detrend: (value: number, trend: number) => number): number[] {
+function phaseAverages(
+  values: ArrayLike<number>,
+  period: number,
+  detrend: (value: number, trend: number) => number,
+): number[] {
   const n = values.length;
   const sums = new Array<number>(period).fill(0);
   const counts = new Array<number>(period).fill(0);

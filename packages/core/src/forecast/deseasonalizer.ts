@@ -25,8 +25,12 @@ export class Deseasonalizer {
     for (const period of periods) {
       if (!isSeasonal(current, period)) continue;
       const multiplicative = positive;
-      const indices = multiplicative ? multiplicativeSeasonalIndices(current, period) : additiveSeasonalIndices(current, period);
-      current = current.map((value, t) => (multiplicative ? value / indices[t % period]! : value - indices[t % period]!));
+      const indices = multiplicative
+        ? multiplicativeSeasonalIndices(current, period)
+        : additiveSeasonalIndices(current, period);
+      current = current.map((value, t) =>
+        multiplicative ? value / indices[t % period]! : value - indices[t % period]!,
+      );
       this.components.push({ period, multiplicative, indices });
     }
     this.adjusted = current;

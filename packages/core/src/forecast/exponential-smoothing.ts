@@ -38,7 +38,14 @@ export interface DampedHoltFit {
 export function fitDampedHolt(values: readonly number[]): DampedHoltFit {
   const n = values.length;
   const initialTrend = n > 1 ? (values[Math.min(n - 1, 10)]! - values[0]!) / Math.min(n - 1, 10) : 0;
-  let best: DampedHoltFit & { error: number } = { level: values[n - 1] ?? 0, trend: 0, alpha: 1, beta: 0, phi: 0.9, error: Number.POSITIVE_INFINITY };
+  let best: DampedHoltFit & { error: number } = {
+    level: values[n - 1] ?? 0,
+    trend: 0,
+    alpha: 1,
+    beta: 0,
+    phi: 0.9,
+    error: Number.POSITIVE_INFINITY,
+  };
   for (const alpha of [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1]) {
     for (const beta of [0.001, 0.01, 0.05, 0.1, 0.2]) {
       if (beta > alpha) continue;

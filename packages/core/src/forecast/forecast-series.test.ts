@@ -51,7 +51,10 @@ describe('forecastSeries: exhaustion', () => {
 
 describe('forecastSeries: intervals and model selection', () => {
   const random = noise(11);
-  const seasonal = Array.from({ length: 24 * 21 }, (_, t) => 200 + 80 * Math.sin((2 * Math.PI * t) / 24) + 30 * Math.cos((2 * Math.PI * t) / 8) + 5 * random());
+  const seasonal = Array.from(
+    { length: 24 * 21 },
+    (_, t) => 200 + 80 * Math.sin((2 * Math.PI * t) / 24) + 30 * Math.cos((2 * Math.PI * t) / 8) + 5 * random(),
+  );
 
   it('intervals contain the point forecast and widen with the horizon (at the same phase of the season)', () => {
     const result = forecastSeries(seasonal, { horizon: 48, seasonLengths: [24], level: 0.9 });
@@ -66,7 +69,7 @@ describe('forecastSeries: intervals and model selection', () => {
     expect(result.level).toBe(0.9);
   });
 
-  it("blends in the seasonal naive interval: bounds lean towards the seasonal naive forecast, and intervalBlend 0 turns it off", () => {
+  it('blends in the seasonal naive interval: bounds lean towards the seasonal naive forecast, and intervalBlend 0 turns it off', () => {
     // drift ignores the daily cycle: the seasonal naive forecast sits above it at the peak hours and below at the troughs.
     const options = { horizon: 24, seasonLengths: [24], strategy: 'drift' };
     const blended = forecastSeries(seasonal, options);
@@ -92,7 +95,11 @@ describe('forecastSeries: intervals and model selection', () => {
   });
 
   it('picks a seasonal method on a clearly seasonal series', () => {
-    const result = forecastSeries(seasonal.slice(0, -24), { horizon: 24, seasonLengths: [24], methods: ['naive', 'drift', 'seasonal-naive-24', 'theta'] });
+    const result = forecastSeries(seasonal.slice(0, -24), {
+      horizon: 24,
+      seasonLengths: [24],
+      methods: ['naive', 'drift', 'seasonal-naive-24', 'theta'],
+    });
     expect(['seasonal-naive-24', 'theta']).toContain(result.method);
     const byDefault = forecastSeries(seasonal.slice(0, -24), { horizon: 24, seasonLengths: [24] });
     expect(['naive', 'drift']).not.toContain(byDefault.method);
@@ -108,7 +115,8 @@ describe('forecastSeries: intervals and model selection', () => {
     const selected = forecastSeries(seasonal, { horizon: 24, seasonLengths: [24], strategy: 'ensemble' });
     expect(selected.method).toMatch(/^ensemble\(/);
     expect(selected.candidates.length).toBeGreaterThan(3);
-    for (let index = 1; index < selected.candidates.length; index++) expect(selected.candidates[index]!.error).toBeGreaterThanOrEqual(selected.candidates[index - 1]!.error);
+    for (let index = 1; index < selected.candidates.length; index++)
+      expect(selected.candidates[index]!.error).toBeGreaterThanOrEqual(selected.candidates[index - 1]!.error);
   });
 });
 
@@ -172,14 +180,19 @@ describe('forecastSeries: bad input', () => {
     expect(() => forecastSeries([1, 2, 3, 4], { horizon: 0 })).toThrow(/horizon/);
     expect(() => forecastSeries([1, 2, 3, 4], { horizon: 2, level: 1.5 })).toThrow(/level/);
     const values = Array.from({ length: 40 }, (_, t) => t);
-    expect(() => forecastSeries(values, { horizon: 2, strategy: 'crystal-ball' })).toThrow(/strategy: unknown method "crystal-ball"/);
+    expect(() => forecastSeries(values, { horizon: 2, strategy: 'crystal-ball' })).toThrow(
+      /strategy: unknown method "crystal-ball"/,
+    );
     expect(() => forecastSeries(values, { horizon: 2, methods: ['theta', 'nope'] })).toThrow(/methods\.1/);
   });
 
   it('never returns NaN or Infinity for any finite input', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.constant(0), fc.integer({ min: 0, max: 5 })), { minLength: 3, maxLength: 120 }),
+        fc.array(
+          fc.oneof(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.constant(0), fc.integer({ min: 0, max: 5 })),
+          { minLength: 3, maxLength: 120 },
+        ),
         fc.integer({ min: 1, max: 30 }),
         (values, horizon) => {
           const result = forecastSeries(values, { horizon, seasonLengths: [7, 24], threshold: 1 });

@@ -3,8 +3,19 @@ import type { AugursRuntime } from './augurs-runtime.js';
 import { builtInMethods, defaultMethodNames } from './built-in-methods.js';
 import { findExhaustion } from './exhaustion.js';
 import type { ForecastMethod, ForecastMethodContext } from './forecast-method.js';
-import { ForecastOptionsSchema, type ForecastOptions, type ForecastOptionsInput, type ForecastResult } from './forecast-options.js';
-import { holdoutErrors, medianForecast, safeForecast, scoreCandidates, type ScoredCandidate } from './model-selection.js';
+import {
+  ForecastOptionsSchema,
+  type ForecastOptions,
+  type ForecastOptionsInput,
+  type ForecastResult,
+} from './forecast-options.js';
+import {
+  holdoutErrors,
+  medianForecast,
+  safeForecast,
+  scoreCandidates,
+  type ScoredCandidate,
+} from './model-selection.js';
 import { BLENDED_INTERVAL_CALIBRATION, blendIntervals, predictionIntervals } from './prediction-intervals.js';
 import { prepareSeries } from './prepare-series.js';
 
@@ -32,7 +43,11 @@ const MINIMUM_FOR_SELECTION = 8;
  * negatives for a `nonNegative` metric) and `InsufficientDataError` (fewer than 3 observed values).
  * The result never contains NaN or Infinity.
  */
-export function forecastSeries(values: readonly (number | null)[], optionsInput: ForecastOptionsInput, dependencies: ForecastDependencies = {}): ForecastResult {
+export function forecastSeries(
+  values: readonly (number | null)[],
+  optionsInput: ForecastOptionsInput,
+  dependencies: ForecastDependencies = {},
+): ForecastResult {
   const options = parseWith(ForecastOptionsSchema, optionsInput, 'forecast options');
   const { values: history, notes } = prepareSeries(values, { nonNegative: options.nonNegative });
   const { horizon, level } = options;
@@ -58,29 +73,44 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     method = 'naive';
     notes.push(`only ${history.length} values: used the naive forecast without model selection`);
   } else {
-    const names = options.strategy === 'select' || options.strategy === 'ensemble' ? (options.methods ?? defaultMethodNames(options.seasonLengths)) : [options.strategy];
+    const names =
+      options.strategy === 'select' || options.strategy === 'ensemble'
+        ? (options.methods ?? defaultMethodNames(options.seasonLengths))
+        : [options.strategy];
     const methods = names.map((name, index) => {
       const found = available.get(name);
       if (!found) {
         const field = options.strategy === name ? 'strategy' : `methods.${index}`;
-        throw new ValidationError(`Invalid forecast options.${field}: unknown method "${name}". Allowed: ${[...available.keys(), 'select', 'ensemble'].join(', ')}.`, [
-          { path: field, message: `unknown method "${name}"`, code: 'invalid_value' },
-        ]);
+        throw new ValidationError(
+          `Invalid forecast options.${field}: unknown method "${name}". Allowed: ${[...available.keys(), 'select', 'ensemble'].join(', ')}.`,
+          [{ path: field, message: `unknown method "${name}"`, code: 'invalid_value' }],
+        );
       }
       return found;
     });
     const validationLength = Math.max(1, Math.min(options.validationLength ?? horizon, Math.floor(history.length / 4)));
-    candidates = scoreCandidates({ values: history, methods, validationLength, origins: options.validationOrigins, context });
+    candidates = scoreCandidates({
+      values: history,
+      methods,
+      validationLength,
+      origins: options.validationOrigins,
+      context,
+    });
     let usable = candidates.filter((candidate) => Number.isFinite(candidate.error));
     // The first usable candidate in the caller's order is preferred: a noisy holdout should only move
     // us off it when another method is clearly better (error below switchRatio × its error).
-    const preferred = methods.map((method) => usable.find((candidate) => candidate.method === method.name)).find((candidate) => candidate !== undefined);
+    const preferred = methods
+      .map((method) => usable.find((candidate) => candidate.method === method.name))
+      .find((candidate) => candidate !== undefined);
     if (preferred && options.strategy === 'select' && usable[0]!.error >= options.switchRatio * preferred.error) {
       usable = [preferred, ...usable.filter((candidate) => candidate !== preferred)];
     }
     const chosen = options.strategy === 'ensemble' ? usable.slice(0, ENSEMBLE_SIZE) : usable.slice(0, 1);
     const forecasts = chosen
-      .map((candidate) => ({ candidate, forecast: safeForecast(available.get(candidate.method)!, history, horizon, context) }))
+      .map((candidate) => ({
+        candidate,
+        forecast: safeForecast(available.get(candidate.method)!, history, horizon, context),
+      }))
       .filter((entry): entry is { candidate: ScoredCandidate; forecast: number[] } => entry.forecast !== undefined);
     if (forecasts.length === 0) {
       point = new Array<number>(horizon).fill(last);
@@ -92,13 +122,25 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
       errors = forecasts[0]!.candidate.errors;
       // Intervals are calibrated on more holdout windows than selection needs (the chosen method only).
       if (errors.length > 0 && errors.length < options.intervalOrigins) {
-        errors = [...errors, ...holdoutErrors(available.get(method)!, history, validationLength, errors.length, options.intervalOrigins, context)];
+        errors = [
+          ...errors,
+          ...holdoutErrors(
+            available.get(method)!,
+            history,
+            validationLength,
+            errors.length,
+            options.intervalOrigins,
+            context,
+          ),
+        ];
       }
       seasonal = seasonalComponent(options, method, errors, available, history, validationLength, context);
     } else {
       point = medianForecast(forecasts.map((entry) => entry.forecast));
       method = `ensemble(${forecasts.map((entry) => entry.candidate.method).join(',')})`;
-      errors = forecasts[0]!.candidate.errors.map((_, origin) => medianForecast(forecasts.map((entry) => entry.candidate.errors[origin]!)));
+      errors = forecasts[0]!.candidate.errors.map((_, origin) =>
+        medianForecast(forecasts.map((entry) => entry.candidate.errors[origin]!)),
+      );
     }
   }
 
@@ -108,12 +150,30 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     notes.push('the chosen forecast overflowed: used the naive forecast');
   }
   const period = options.seasonLengths[0];
-  let { lower, upper } = predictionIntervals({ point, errors, level, fallbackScale: method === 'constant' ? 0 : fallbackScale, period, calibration: seasonal ? BLENDED_INTERVAL_CALIBRATION : undefined });
+  let { lower, upper } = predictionIntervals({
+    point,
+    errors,
+    level,
+    fallbackScale: method === 'constant' ? 0 : fallbackScale,
+    period,
+    calibration: seasonal ? BLENDED_INTERVAL_CALIBRATION : undefined,
+  });
   if (seasonal) {
-    const alternative = predictionIntervals({ point: seasonal.point, errors: seasonal.errors, level, fallbackScale, period, calibration: BLENDED_INTERVAL_CALIBRATION });
+    const alternative = predictionIntervals({
+      point: seasonal.point,
+      errors: seasonal.errors,
+      level,
+      fallbackScale,
+      period,
+      calibration: BLENDED_INTERVAL_CALIBRATION,
+    });
     // The worse the chosen method did on the holdouts relative to the seasonal naive, the more the latter counts.
-    const weight = Math.min(MAX_BLEND_WEIGHT, options.intervalBlend * (meanAbsolute(errors) / meanAbsolute(seasonal.errors)));
-    if (Number.isFinite(weight) && weight > 0) ({ lower, upper } = blendIntervals({ lower, upper }, alternative, weight));
+    const weight = Math.min(
+      MAX_BLEND_WEIGHT,
+      options.intervalBlend * (meanAbsolute(errors) / meanAbsolute(seasonal.errors)),
+    );
+    if (Number.isFinite(weight) && weight > 0)
+      ({ lower, upper } = blendIntervals({ lower, upper }, alternative, weight));
     // The interval still contains the point forecast.
     lower = lower.map((value, index) => Math.min(value, point[index]!));
     upper = upper.map((value, index) => Math.max(value, point[index]!));
@@ -126,7 +186,15 @@ export function forecastSeries(values: readonly (number | null)[], optionsInput:
     lower = lower.map((value) => Math.max(0, value));
     upper = upper.map((value) => Math.max(0, value));
   }
-  const result: ForecastResult = { point, lower, upper, level, method, candidates: candidates.map(({ method: name, error }) => ({ method: name, error })), notes };
+  const result: ForecastResult = {
+    point,
+    lower,
+    upper,
+    level,
+    method,
+    candidates: candidates.map(({ method: name, error }) => ({ method: name, error })),
+    notes,
+  };
   if (options.threshold !== undefined) {
     result.exhaustion = findExhaustion({
       last,
@@ -154,7 +222,13 @@ function seasonalComponent(
   context: ForecastMethodContext,
 ): { point: number[]; errors: number[][] } | undefined {
   const period = options.seasonLengths[0];
-  if (options.intervalBlend === 0 || period === undefined || errors.length === 0 || method === `seasonal-naive-${period}`) return undefined;
+  if (
+    options.intervalBlend === 0 ||
+    period === undefined ||
+    errors.length === 0 ||
+    method === `seasonal-naive-${period}`
+  )
+    return undefined;
   const seasonalNaive = available.get(`seasonal-naive-${period}`);
   if (!seasonalNaive) return undefined;
   const point = safeForecast(seasonalNaive, history, options.horizon, context);

@@ -45,7 +45,14 @@ export function scoreCandidates(options: {
  * `validationLength` points, 1 = the window before, …), stopping early when the history gets shorter than
  * two windows or the method fails. Used to calibrate prediction intervals on more origins than selection needs.
  */
-export function holdoutErrors(method: ForecastMethod, values: readonly number[], validationLength: number, from: number, to: number, context: ForecastMethodContext): number[][] {
+export function holdoutErrors(
+  method: ForecastMethod,
+  values: readonly number[],
+  validationLength: number,
+  from: number,
+  to: number,
+  context: ForecastMethodContext,
+): number[][] {
   const errors: number[][] = [];
   const last = Math.min(to, Math.floor(values.length / validationLength) - 2);
   for (let origin = from; origin < last; origin++) {
@@ -58,7 +65,12 @@ export function holdoutErrors(method: ForecastMethod, values: readonly number[],
 }
 
 /** Runs a method, returning undefined when it cannot handle the history or produces non-finite values. */
-export function safeForecast(method: ForecastMethod, values: readonly number[], horizon: number, context: ForecastMethodContext): number[] | undefined {
+export function safeForecast(
+  method: ForecastMethod,
+  values: readonly number[],
+  horizon: number,
+  context: ForecastMethodContext,
+): number[] | undefined {
   if (!method.supports(values.length, context)) return undefined;
   try {
     const forecast = method.forecast(values, horizon, context);

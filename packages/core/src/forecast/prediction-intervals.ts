@@ -15,7 +15,11 @@ export const BLENDED_INTERVAL_CALIBRATION = 0.95;
  * interval leans and widens towards the alternative; where they agree it stays as sharp as the chosen one.
  * `forecastSeries` blends the seasonal naive interval in this way (see its `intervalBlend` option).
  */
-export function blendIntervals(first: { lower: readonly number[]; upper: readonly number[] }, second: { lower: readonly number[]; upper: readonly number[] }, weight: number): { lower: number[]; upper: number[] } {
+export function blendIntervals(
+  first: { lower: readonly number[]; upper: readonly number[] },
+  second: { lower: readonly number[]; upper: readonly number[] },
+  weight: number,
+): { lower: number[]; upper: number[] } {
   return {
     lower: first.lower.map((value, index) => (1 - weight) * value + weight * second.lower[index]!),
     upper: first.upper.map((value, index) => (1 - weight) * value + weight * second.upper[index]!),
@@ -75,12 +79,19 @@ export function predictionIntervals(options: {
         counts[index % period]! += 1;
       });
     }
-    for (let phase = 0; phase < period; phase++) phaseVariance.push(counts[phase]! > 0 ? sums[phase]! / counts[phase]! : variance);
+    for (let phase = 0; phase < period; phase++)
+      phaseVariance.push(counts[phase]! > 0 ? sums[phase]! / counts[phase]! : variance);
   }
   const halfWidth = point.map((_, index) => {
-    const stepVariance = phased ? (1 - INTERVAL_PHASE_WEIGHT) * variance + INTERVAL_PHASE_WEIGHT * phaseVariance[index % period]! : variance;
-    const width = (options.calibration ?? INTERVAL_CALIBRATION) * z * Math.sqrt(stepVariance) * (index + 1) ** INTERVAL_GROWTH;
+    const stepVariance = phased
+      ? (1 - INTERVAL_PHASE_WEIGHT) * variance + INTERVAL_PHASE_WEIGHT * phaseVariance[index % period]!
+      : variance;
+    const width =
+      (options.calibration ?? INTERVAL_CALIBRATION) * z * Math.sqrt(stepVariance) * (index + 1) ** INTERVAL_GROWTH;
     return Number.isFinite(width) ? width : 0;
   });
-  return { lower: point.map((value, index) => value - halfWidth[index]!), upper: point.map((value, index) => value + halfWidth[index]!) };
+  return {
+    lower: point.map((value, index) => value - halfWidth[index]!),
+    upper: point.map((value, index) => value + halfWidth[index]!),
+  };
 }

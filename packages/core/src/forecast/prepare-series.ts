@@ -13,13 +13,18 @@ const ValuesSchema = z.array(z.number({ error: 'expected a finite number or null
  * {@link ValidationError} for non-numbers and for negatives when `nonNegative`, and
  * {@link InsufficientDataError} when fewer than {@link MINIMUM_HISTORY} values are observed.
  */
-export function prepareSeries(input: unknown, options: { nonNegative: boolean }): { values: number[]; notes: string[] } {
+export function prepareSeries(
+  input: unknown,
+  options: { nonNegative: boolean },
+): { values: number[]; notes: string[] } {
   const raw = parseWith(ValuesSchema, input, 'values');
   const notes: string[] = [];
   const first = raw.findIndex((value) => value !== null);
   const observed = raw.filter((value) => value !== null).length;
   if (observed < MINIMUM_HISTORY) {
-    throw new InsufficientDataError(`values: need at least ${MINIMUM_HISTORY} observed values to forecast, got ${observed}.`);
+    throw new InsufficientDataError(
+      `values: need at least ${MINIMUM_HISTORY} observed values to forecast, got ${observed}.`,
+    );
   }
   if (options.nonNegative) {
     const negative = raw.findIndex((value) => value !== null && value < 0);

@@ -4,11 +4,15 @@ import type { SeriesPoint } from '../schemas/records.js';
  * Places stored points on an even grid of `stepMs` (default: the median gap), oldest first, with `null`
  * for missing slots (gaps) and the later point winning when two land in one slot.
  */
-export function toRegularGrid(points: readonly SeriesPoint[], stepMs?: number): { values: (number | null)[]; stepMs: number; start: number } {
+export function toRegularGrid(
+  points: readonly SeriesPoint[],
+  stepMs?: number,
+): { values: (number | null)[]; stepMs: number; start: number } {
   const sorted = [...points].sort((a, b) => a.timestamp - b.timestamp);
   const step = stepMs ?? medianGap(sorted);
   const start = sorted[0]?.timestamp ?? 0;
-  if (sorted.length === 0 || !(step > 0)) return { values: sorted.map((point) => point.value), stepMs: step > 0 ? step : 1, start };
+  if (sorted.length === 0 || !(step > 0))
+    return { values: sorted.map((point) => point.value), stepMs: step > 0 ? step : 1, start };
   const slots = Math.round((sorted[sorted.length - 1]!.timestamp - start) / step) + 1;
   const values = new Array<number | null>(slots).fill(null);
   for (const point of sorted) values[Math.round((point.timestamp - start) / step)] = point.value;

@@ -28,9 +28,18 @@ export { ResourceCombiner } from '../anomaly/resource-combiner.js';
 
 // Optimisation internals
 export { candidateGrid } from '../optimization/candidate-grid.js';
-export { DecayingHistogram, type DecayingHistogramOptions, type DecayingHistogramState } from '../optimization/decaying-histogram.js';
+export {
+  DecayingHistogram,
+  type DecayingHistogramOptions,
+  type DecayingHistogramState,
+} from '../optimization/decaying-histogram.js';
 export { expectedImprovement, normalCdf, normalDensity } from '../optimization/expected-improvement.js';
-export { GaussianProcess, fitBestGaussianProcess, type GaussianProcessHyperparameters, type GaussianProcessPrediction } from '../optimization/gaussian-process.js';
+export {
+  GaussianProcess,
+  fitBestGaussianProcess,
+  type GaussianProcessHyperparameters,
+  type GaussianProcessPrediction,
+} from '../optimization/gaussian-process.js';
 
 // Remediation internals
 export { canonicalJson } from '../remediation/canonical-json.js';

@@ -99,15 +99,51 @@ export {
 } from '../schemas/remediation.js';
 
 // Adapter interfaces (contracts)
-export { noopLogger, systemClock, type CallOptions, type Clock, type ComponentHealth, type Logger } from '../spec/common.js';
+export {
+  noopLogger,
+  systemClock,
+  type CallOptions,
+  type Clock,
+  type ComponentHealth,
+  type Logger,
+} from '../spec/common.js';
 export { adaptLogger, type LoggerCallShape, type LoggerLike } from '../spec/adapt-logger.js';
-export type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, StatePart, StatePartsWrite, StatePartsWriteResult, Storage, StoredStateParts } from '../spec/storage.js';
-export { DEAD_LETTER_TOPIC, INPUT_TOPICS, TOPICS, type IncomingMessage, type MessageBatch, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Topic, type Transport } from '../spec/transport.js';
+export type {
+  FindingQuery,
+  HistoryQuery,
+  PointRangeQuery,
+  ResourceQuery,
+  StatePart,
+  StatePartsWrite,
+  StatePartsWriteResult,
+  Storage,
+  StoredStateParts,
+} from '../spec/storage.js';
+export {
+  DEAD_LETTER_TOPIC,
+  INPUT_TOPICS,
+  TOPICS,
+  type IncomingMessage,
+  type MessageBatch,
+  type MessageBatchHandler,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Subscription,
+  type Topic,
+  type Transport,
+} from '../spec/transport.js';
 export type { ModelRuntime, ModelSession, TensorData, TensorType } from '../spec/model-runtime.js';
 export type { Analyzer, AnalyzerContext, AnalyzerFinding, AnalyzerStateParts } from '../spec/analyzer.js';
 export type { FindingHandler, FindingHandlerContext } from '../spec/finding-handler.js';
 export type { LogFindingClassifier } from '../spec/log-finding-classifier.js';
-export { defineRemediationAction, type RemediationActionDefinition, type RemediationContext, type RemediationPlugin, type RollbackReport, type VerificationResult } from '../spec/remediation-plugin.js';
+export {
+  defineRemediationAction,
+  type RemediationActionDefinition,
+  type RemediationContext,
+  type RemediationPlugin,
+  type RollbackReport,
+  type VerificationResult,
+} from '../spec/remediation-plugin.js';
 export { noopMetrics, type EngineMetrics } from '../metrics/engine-metrics.js';
 
 // Plumbing adapters share: storage input checks, ids, retry with backoff, canonical JSON

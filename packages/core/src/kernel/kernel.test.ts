@@ -18,12 +18,22 @@ function runtimeImports(file: string): string[] {
       const clause = statement.importClause;
       if (clause?.isTypeOnly) continue;
       const bindings = clause?.namedBindings;
-      const onlyTypes = clause !== undefined && clause.name === undefined && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
+      const onlyTypes =
+        clause !== undefined &&
+        clause.name === undefined &&
+        bindings !== undefined &&
+        ts.isNamedImports(bindings) &&
+        bindings.elements.length > 0 &&
+        bindings.elements.every((element) => element.isTypeOnly);
       if (!onlyTypes) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
     } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined) {
       if (statement.isTypeOnly) continue;
       const clause = statement.exportClause;
-      const onlyTypes = clause !== undefined && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly);
+      const onlyTypes =
+        clause !== undefined &&
+        ts.isNamedExports(clause) &&
+        clause.elements.length > 0 &&
+        clause.elements.every((element) => element.isTypeOnly);
       if (!onlyTypes) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
     }
   }
@@ -51,7 +61,16 @@ function runtimeClosure(entry: string): { modules: string[]; packages: string[] 
 describe('@iac-dharma/core/kernel', () => {
   it('loads only contracts and plumbing at run time: no engine, analyzer, remediator or storage/transport implementation', () => {
     const { modules, packages } = runtimeClosure(resolve(sourceRoot, 'kernel/index.ts'));
-    const allowed = [/^kernel\/index\.ts$/, /^errors\//, /^schemas\//, /^spec\//, /^metrics\/engine-metrics\.ts$/, /^storage\/storage-input\.ts$/, /^util\/(random-id|retry)\.ts$/, /^remediation\/canonical-json\.ts$/];
+    const allowed = [
+      /^kernel\/index\.ts$/,
+      /^errors\//,
+      /^schemas\//,
+      /^spec\//,
+      /^metrics\/engine-metrics\.ts$/,
+      /^storage\/storage-input\.ts$/,
+      /^util\/(random-id|retry)\.ts$/,
+      /^remediation\/canonical-json\.ts$/,
+    ];
     expect(modules.filter((module) => !allowed.some((pattern) => pattern.test(module)))).toEqual([]);
     expect(modules).toContain('storage/storage-input.ts');
     expect(packages).toEqual(['zod']);
@@ -59,16 +78,33 @@ describe('@iac-dharma/core/kernel', () => {
 
   it('the walk sees through to analytics when they are imported (the root entry loads them)', () => {
     const { modules, packages } = runtimeClosure(resolve(sourceRoot, 'index.ts'));
-    expect(modules).toEqual(expect.arrayContaining(['anomaly/anomaly-detector.ts', 'engine/engine.ts', 'forecast/capacity-forecaster.ts']));
+    expect(modules).toEqual(
+      expect.arrayContaining(['anomaly/anomaly-detector.ts', 'engine/engine.ts', 'forecast/capacity-forecaster.ts']),
+    );
     expect(packages).toContain('eventemitter3');
   });
 
   it('exports every name (values and types) the root entry exports from a kernel module', () => {
-    const program = ts.createProgram([resolve(sourceRoot, 'index.ts'), resolve(sourceRoot, 'kernel/index.ts')], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true });
+    const program = ts.createProgram([resolve(sourceRoot, 'index.ts'), resolve(sourceRoot, 'kernel/index.ts')], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      noEmit: true,
+      skipLibCheck: true,
+    });
     const checker = program.getTypeChecker();
-    const exportsOf = (file: string) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(resolve(sourceRoot, file))!)!);
+    const exportsOf = (file: string) =>
+      checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(resolve(sourceRoot, file))!)!);
     const kernelNames = new Set(exportsOf('kernel/index.ts').map((symbol) => symbol.getName()));
-    const kernelModules = new Set(runtimeClosure(resolve(sourceRoot, 'kernel/index.ts')).modules.concat(['spec/analyzer.ts', 'spec/finding-handler.ts', 'spec/model-runtime.ts', 'spec/storage.ts', 'spec/log-finding-classifier.ts']));
+    const kernelModules = new Set(
+      runtimeClosure(resolve(sourceRoot, 'kernel/index.ts')).modules.concat([
+        'spec/analyzer.ts',
+        'spec/finding-handler.ts',
+        'spec/model-runtime.ts',
+        'spec/storage.ts',
+        'spec/log-finding-classifier.ts',
+      ]),
+    );
     const missing = exportsOf('index.ts')
       .filter((symbol) => {
         const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;

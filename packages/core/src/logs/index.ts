@@ -8,6 +8,15 @@ export {
   type LogTemplateMinerOptions,
   type LogTemplateMinerSnapshot,
 } from './log-template-miner.js';
-export { LOG_FINDING_TOPIC, LogAnomalyDetector, type LogAnomalyDetectorDependencies, type LogFindingType } from './log-anomaly-detector.js';
+export {
+  LOG_FINDING_TOPIC,
+  LogAnomalyDetector,
+  type LogAnomalyDetectorDependencies,
+  type LogFindingType,
+} from './log-anomaly-detector.js';
 export type { LogFindingClassifier } from '../spec/log-finding-classifier.js';
-export { LogAnomalyDetectorOptionsSchema, type LogAnomalyDetectorOptions, type LogAnomalyDetectorOptionsInput } from './log-anomaly-detector-options.js';
+export {
+  LogAnomalyDetectorOptionsSchema,
+  type LogAnomalyDetectorOptions,
+  type LogAnomalyDetectorOptionsInput,
+} from './log-anomaly-detector-options.js';

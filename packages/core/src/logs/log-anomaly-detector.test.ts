@@ -16,7 +16,13 @@ const NEW_ERROR = '10.251.194.213:50010:Got exception while serving blk_-7057732
 const WINDOW = 60_000;
 
 function window(start: number, messages: readonly string[], level: LogRecordInput['level'] = 'info'): LogRecordInput[] {
-  return messages.map((message, index) => ({ kind: 'log', resource: 'datanode-1', timestamp: start + index * 10, level, message }));
+  return messages.map((message, index) => ({
+    kind: 'log',
+    resource: 'datanode-1',
+    timestamp: start + index * 10,
+    level,
+    message,
+  }));
 }
 
 function logFindings(findings: readonly Finding[]): InsightFinding[] {
@@ -35,14 +41,22 @@ describe('LogAnomalyDetector (through the engine)', () => {
 
     // Minute 8: a never-seen exception, 12 of them at error level, and no "Receiving block" lines.
     const burst = Array.from({ length: 12 }, () => NEW_ERROR);
-    found.push(...(await engine.ingest([...window(8 * WINDOW, HDFS.slice(0, 3)), ...window(8 * WINDOW + 1000, burst, 'error')])).findings);
+    found.push(
+      ...(await engine.ingest([...window(8 * WINDOW, HDFS.slice(0, 3)), ...window(8 * WINDOW + 1000, burst, 'error')]))
+        .findings,
+    );
     const fresh = logFindings(found).filter((finding) => finding.data['type'] === 'new-template');
     expect(fresh).toHaveLength(1);
-    expect(fresh[0]).toMatchObject({ resource: 'datanode-1', severity: 'high', data: { template: '<*>:Got exception while serving <*> to <*>:', examples: [NEW_ERROR], count: 1 } });
+    expect(fresh[0]).toMatchObject({
+      resource: 'datanode-1',
+      severity: 'high',
+      data: { template: '<*>:Got exception while serving <*> to <*>:', examples: [NEW_ERROR], count: 1 },
+    });
 
     // Minutes 9-11 without "Receiving block": the window of minute 8 closes with the error-rate rise; the
     // "Receiving block" template is silent after three windows.
-    for (let minute = 9; minute < 12; minute += 1) found.push(...(await engine.ingest(window(minute * WINDOW, HDFS.slice(0, 3)))).findings);
+    for (let minute = 9; minute < 12; minute += 1)
+      found.push(...(await engine.ingest(window(minute * WINDOW, HDFS.slice(0, 3)))).findings);
     const types = logFindings(found).map((finding) => finding.data['type']);
     expect(types).toContain('error-rate');
     const silence = logFindings(found).find((finding) => finding.data['type'] === 'silence');
@@ -55,7 +69,10 @@ describe('LogAnomalyDetector (through the engine)', () => {
     const detector = new LogAnomalyDetector({ windowMs: WINDOW, warmupWindows: 5 });
     const engine = createEngine({ analyzers: [detector] });
     for (let minute = 0; minute < 8; minute += 1) await engine.ingest(window(minute * WINDOW, HDFS));
-    const flood = Array.from({ length: 40 }, (_, index) => `PacketResponder ${index % 3} for block blk_${1000 + index} terminating`);
+    const flood = Array.from(
+      { length: 40 },
+      (_, index) => `PacketResponder ${index % 3} for block blk_${1000 + index} terminating`,
+    );
     await engine.ingest(window(8 * WINDOW, flood));
     const result = await engine.ingest(window(9 * WINDOW, HDFS));
     const burst = logFindings(result.findings).find((finding) => finding.data['type'] === 'burst');
@@ -67,7 +84,11 @@ describe('LogAnomalyDetector (through the engine)', () => {
 
   it('keeps its templates and statistics across a restart through Storage', async () => {
     const storage = new MemoryStorage();
-    const first = createEngine({ storage, analyzers: [new LogAnomalyDetector({ windowMs: WINDOW, warmupWindows: 2 })], closeAdapters: false });
+    const first = createEngine({
+      storage,
+      analyzers: [new LogAnomalyDetector({ windowMs: WINDOW, warmupWindows: 2 })],
+      closeAdapters: false,
+    });
     await first.start();
     for (let minute = 0; minute < 4; minute += 1) await first.ingest(window(minute * WINDOW, HDFS));
     await first.close();

@@ -4,7 +4,11 @@ import type { Severity } from '../schemas/common.js';
 import type { IngestRecord, LogRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerContext, AnalyzerFinding } from '../spec/analyzer.js';
 import type { LogFindingClassifier } from '../spec/log-finding-classifier.js';
-import { LogAnomalyDetectorOptionsSchema, type LogAnomalyDetectorOptions, type LogAnomalyDetectorOptionsInput } from './log-anomaly-detector-options.js';
+import {
+  LogAnomalyDetectorOptionsSchema,
+  type LogAnomalyDetectorOptions,
+  type LogAnomalyDetectorOptionsInput,
+} from './log-anomaly-detector-options.js';
 import { LogTemplateMiner } from './log-template-miner.js';
 
 /** Kinds of log finding, in `finding.data.type` (insight findings with topic `log`). */
@@ -79,13 +83,26 @@ export class LogAnomalyDetector implements Analyzer {
       const match = this.miner.add(record.message);
       state.counts.set(match.id, (state.counts.get(match.id) ?? 0) + 1);
       const examples = state.examples.get(match.id) ?? [];
-      if (examples.length < this.options.maxExamples && !examples.includes(record.message)) examples.push(record.message);
+      if (examples.length < this.options.maxExamples && !examples.includes(record.message))
+        examples.push(record.message);
       state.examples.set(match.id, examples);
       state.records += 1;
       if (ERROR_LEVELS.has(record.level)) state.errors += 1;
       if (match.isNew && state.windowsSeen >= this.options.warmupWindows) {
         findings.push(
-          this.#finding(record.resource, record.timestamp, 'new-template', match.id, [record.message], 1, 0, levelSeverity(record.level), 0.8, `new log template on ${record.resource}: "${match.template}"`, { level: record.level }),
+          this.#finding(
+            record.resource,
+            record.timestamp,
+            'new-template',
+            match.id,
+            [record.message],
+            1,
+            0,
+            levelSeverity(record.level),
+            0.8,
+            `new log template on ${record.resource}: "${match.template}"`,
+            { level: record.level },
+          ),
         );
       }
     }
@@ -107,7 +124,10 @@ export class LogAnomalyDetector implements Analyzer {
     return Promise.all(
       findings.map(async (finding) => {
         const insightFinding = finding as AnalyzerFinding & { data: Record<string, unknown> };
-        const classification = await classifier.classifyFinding({ summary: finding.summary, data: insightFinding.data });
+        const classification = await classifier.classifyFinding({
+          summary: finding.summary,
+          data: insightFinding.data,
+        });
         return { ...finding, data: { ...insightFinding.data, classification } } as AnalyzerFinding;
       }),
     );
@@ -123,16 +143,36 @@ export class LogAnomalyDetector implements Analyzer {
         windowsSeen: state.windowsSeen,
         errorMean: state.errorMean,
         errorVariance: state.errorVariance,
-        stats: [...state.stats].map(([id, stats]) => [id, stats.mean, stats.variance, stats.windows, stats.silentFor, stats.meanBeforeSilence]),
+        stats: [...state.stats].map(([id, stats]) => [
+          id,
+          stats.mean,
+          stats.variance,
+          stats.windows,
+          stats.silentFor,
+          stats.meanBeforeSilence,
+        ]),
       })),
     };
   }
 
   restore(state: unknown): void {
     const saved = state as { version?: unknown; miner?: unknown; resources?: unknown } | undefined;
-    if (!saved || saved.version !== SNAPSHOT_VERSION || !Array.isArray(saved.resources) || !this.miner.restore(saved.miner)) return;
+    if (
+      !saved ||
+      saved.version !== SNAPSHOT_VERSION ||
+      !Array.isArray(saved.resources) ||
+      !this.miner.restore(saved.miner)
+    )
+      return;
     this.#resources.clear();
-    for (const entry of saved.resources as Array<{ resource: string; windowStart: number; windowsSeen: number; errorMean: number; errorVariance: number; stats: number[][] }>) {
+    for (const entry of saved.resources as Array<{
+      resource: string;
+      windowStart: number;
+      windowsSeen: number;
+      errorMean: number;
+      errorVariance: number;
+      stats: number[][];
+    }>) {
       this.#resources.set(entry.resource, {
         windowStart: entry.windowStart,
         windowsSeen: entry.windowsSeen,
@@ -142,7 +182,18 @@ export class LogAnomalyDetector implements Analyzer {
         errorVariance: entry.errorVariance,
         counts: new Map(),
         examples: new Map(),
-        stats: new Map(entry.stats.map(([id, mean, variance, windows, silentFor, meanBeforeSilence]) => [id!, { mean: mean!, variance: variance!, windows: windows!, silentFor: silentFor!, meanBeforeSilence: meanBeforeSilence! }])),
+        stats: new Map(
+          entry.stats.map(([id, mean, variance, windows, silentFor, meanBeforeSilence]) => [
+            id!,
+            {
+              mean: mean!,
+              variance: variance!,
+              windows: windows!,
+              silentFor: silentFor!,
+              meanBeforeSilence: meanBeforeSilence!,
+            },
+          ]),
+        ),
       });
     }
   }
@@ -150,7 +201,17 @@ export class LogAnomalyDetector implements Analyzer {
   #state(resource: string, timestamp: number): ResourceState {
     let state = this.#resources.get(resource);
     if (!state) {
-      state = { windowStart: timestamp, windowsSeen: 0, records: 0, errors: 0, errorMean: 0, errorVariance: 0, counts: new Map(), examples: new Map(), stats: new Map() };
+      state = {
+        windowStart: timestamp,
+        windowsSeen: 0,
+        records: 0,
+        errors: 0,
+        errorMean: 0,
+        errorVariance: 0,
+        counts: new Map(),
+        examples: new Map(),
+        stats: new Map(),
+      };
       this.#resources.set(resource, state);
     }
     return state;
@@ -181,7 +242,10 @@ export class LogAnomalyDetector implements Analyzer {
     for (const [id, count] of state.counts) {
       const current = this.miner.resolve(id);
       counts.set(current, (counts.get(current) ?? 0) + count);
-      examples.set(current, [...(examples.get(current) ?? []), ...(state.examples.get(id) ?? [])].slice(0, this.options.maxExamples));
+      examples.set(
+        current,
+        [...(examples.get(current) ?? []), ...(state.examples.get(id) ?? [])].slice(0, this.options.maxExamples),
+      );
     }
     for (const [id, stats] of [...state.stats]) {
       const current = this.miner.resolve(id);
@@ -197,7 +261,20 @@ export class LogAnomalyDetector implements Analyzer {
         if (count > stats.mean + burstSigmas * deviation) {
           const template = this.miner.template(id)?.template ?? '';
           const score = Math.min(1, (count - stats.mean) / (count + stats.mean));
-          findings.push(this.#finding(resource, end, 'burst', id, examples.get(id) ?? [], count, stats.mean, score > 0.8 ? 'high' : 'medium', score, `log burst on ${resource}: ${count} × "${template}" in one window (usually ${stats.mean.toFixed(1)})`));
+          findings.push(
+            this.#finding(
+              resource,
+              end,
+              'burst',
+              id,
+              examples.get(id) ?? [],
+              count,
+              stats.mean,
+              score > 0.8 ? 'high' : 'medium',
+              score,
+              `log burst on ${resource}: ${count} × "${template}" in one window (usually ${stats.mean.toFixed(1)})`,
+            ),
+          );
         }
       }
     }
@@ -205,16 +282,33 @@ export class LogAnomalyDetector implements Analyzer {
       if (counts.has(id)) continue;
       stats.silentFor += 1;
       if (stats.silentFor === 1) stats.meanBeforeSilence = stats.mean;
-      if (reporting && stats.silentFor === silenceWindows && stats.windows >= warmupWindows && stats.meanBeforeSilence >= minSilenceRate) {
+      if (
+        reporting &&
+        stats.silentFor === silenceWindows &&
+        stats.windows >= warmupWindows &&
+        stats.meanBeforeSilence >= minSilenceRate
+      ) {
         const template = this.miner.template(id);
         findings.push(
-          this.#finding(resource, end, 'silence', id, template?.examples ?? [], 0, stats.meanBeforeSilence, 'medium', Math.min(1, stats.meanBeforeSilence / (stats.meanBeforeSilence + 2)), `log silence on ${resource}: "${template?.template ?? id}" stopped (usually ${stats.meanBeforeSilence.toFixed(1)} per window, none for ${silenceWindows} windows)`),
+          this.#finding(
+            resource,
+            end,
+            'silence',
+            id,
+            template?.examples ?? [],
+            0,
+            stats.meanBeforeSilence,
+            'medium',
+            Math.min(1, stats.meanBeforeSilence / (stats.meanBeforeSilence + 2)),
+            `log silence on ${resource}: "${template?.template ?? id}" stopped (usually ${stats.meanBeforeSilence.toFixed(1)} per window, none for ${silenceWindows} windows)`,
+          ),
         );
       }
     }
     for (const [id, count] of counts) {
       let stats = state.stats.get(id);
-      if (!stats) state.stats.set(id, (stats = { mean: count, variance: 0, windows: 0, silentFor: 0, meanBeforeSilence: 0 }));
+      if (!stats)
+        state.stats.set(id, (stats = { mean: count, variance: 0, windows: 0, silentFor: 0, meanBeforeSilence: 0 }));
       stats.silentFor = 0;
     }
     for (const [id, stats] of state.stats) {
@@ -226,10 +320,28 @@ export class LogAnomalyDetector implements Analyzer {
     }
     if (state.records > 0) {
       const share = state.errors / state.records;
-      const deviation = Math.sqrt(Math.max(state.errorVariance, (state.errorMean * (1 - state.errorMean)) / state.records, 1e-4));
-      if (reporting && state.errors >= this.options.minErrorCount && share > state.errorMean + burstSigmas * deviation) {
+      const deviation = Math.sqrt(
+        Math.max(state.errorVariance, (state.errorMean * (1 - state.errorMean)) / state.records, 1e-4),
+      );
+      if (
+        reporting &&
+        state.errors >= this.options.minErrorCount &&
+        share > state.errorMean + burstSigmas * deviation
+      ) {
         findings.push({
-          ...this.#finding(resource, end, 'error-rate', -1, [], state.errors, state.errorMean * state.records, share > 0.5 ? 'high' : 'medium', Math.min(1, share), `error logs on ${resource}: ${(share * 100).toFixed(0)}% of ${state.records} lines in one window (usually ${(state.errorMean * 100).toFixed(1)}%)`, { share, usualShare: state.errorMean }),
+          ...this.#finding(
+            resource,
+            end,
+            'error-rate',
+            -1,
+            [],
+            state.errors,
+            state.errorMean * state.records,
+            share > 0.5 ? 'high' : 'medium',
+            Math.min(1, share),
+            `error logs on ${resource}: ${(share * 100).toFixed(0)}% of ${state.records} lines in one window (usually ${(state.errorMean * 100).toFixed(1)}%)`,
+            { share, usualShare: state.errorMean },
+          ),
         });
       }
       const difference = share - state.errorMean;
@@ -243,7 +355,19 @@ export class LogAnomalyDetector implements Analyzer {
     state.errors = 0;
   }
 
-  #finding(resource: string, timestamp: number, type: LogFindingType, templateId: number, examples: readonly string[], count: number, expected: number, severity: Severity, score: number, summary: string, extra: Record<string, unknown> = {}): AnalyzerFinding {
+  #finding(
+    resource: string,
+    timestamp: number,
+    type: LogFindingType,
+    templateId: number,
+    examples: readonly string[],
+    count: number,
+    expected: number,
+    severity: Severity,
+    score: number,
+    summary: string,
+    extra: Record<string, unknown> = {},
+  ): AnalyzerFinding {
     const template = templateId >= 0 ? this.miner.template(templateId)?.template : undefined;
     return insight({
       kind: 'insight',
@@ -253,7 +377,15 @@ export class LogAnomalyDetector implements Analyzer {
       severity,
       score: Math.max(0, Math.min(1, score)),
       summary,
-      data: { type, ...(templateId >= 0 ? { templateId, template } : {}), examples: [...examples], count, expected, windowMs: this.options.windowMs, ...extra },
+      data: {
+        type,
+        ...(templateId >= 0 ? { templateId, template } : {}),
+        examples: [...examples],
+        count,
+        expected,
+        windowMs: this.options.windowMs,
+        ...extra,
+      },
     });
   }
 }

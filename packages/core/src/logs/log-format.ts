@@ -64,9 +64,10 @@ export class LogFormat {
       if (field) {
         const name = field[1]!;
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || fields.includes(name)) {
-          throw new ValidationError(`log format: field <${name}> must be a unique name of letters, digits and _ (format: ${format})`, [
-            { path: 'logFormat', message: `invalid or repeated field <${name}>`, code: 'custom' },
-          ]);
+          throw new ValidationError(
+            `log format: field <${name}> must be a unique name of letters, digits and _ (format: ${format})`,
+            [{ path: 'logFormat', message: `invalid or repeated field <${name}>`, code: 'custom' }],
+          );
         }
         fields.push(name);
         const group = `f${groups.length}`;
@@ -75,12 +76,16 @@ export class LogFormat {
       } else pattern += part.replace(/ +/g, '\\s+');
     }
     if (!fields.includes('Content')) {
-      throw new ValidationError(`log format must contain a <Content> field (format: ${format})`, [{ path: 'logFormat', message: 'missing <Content>', code: 'custom' }]);
+      throw new ValidationError(`log format must contain a <Content> field (format: ${format})`, [
+        { path: 'logFormat', message: 'missing <Content>', code: 'custom' },
+      ]);
     }
     try {
       this.#regex = new RegExp(`^${pattern}$`);
     } catch (error) {
-      throw new ValidationError(`log format is not a valid pattern: ${(error as Error).message} (format: ${format})`, [{ path: 'logFormat', message: 'invalid pattern', code: 'custom' }]);
+      throw new ValidationError(`log format is not a valid pattern: ${(error as Error).message} (format: ${format})`, [
+        { path: 'logFormat', message: 'invalid pattern', code: 'custom' },
+      ]);
     }
     this.fields = fields;
     this.#groups = groups;

@@ -42,7 +42,12 @@ describe('maskWord', () => {
   });
 
   it('turns a date written over several words into one variable', () => {
-    expect(collapseDates('connection from 24.54.76.216 () at Fri Jun 17 20:55:07 2005'.split(' '), 'Fri Jun 17 20:55:07 2005')).toEqual(['connection', 'from', '24.54.76.216', '()', 'at', '<*>']);
+    expect(
+      collapseDates(
+        'connection from 24.54.76.216 () at Fri Jun 17 20:55:07 2005'.split(' '),
+        'Fri Jun 17 20:55:07 2005',
+      ),
+    ).toEqual(['connection', 'from', '24.54.76.216', '()', 'at', '<*>']);
     const words = ['May', 'I', 'help'];
     expect(collapseDates(words, 'May I help')).toBe(words);
   });
@@ -57,7 +62,9 @@ describe('LogTemplateMiner', () => {
     expect(miner.template(invalidUser[0]!)!.template).toBe('Invalid user <*> from <*>');
     expect(miner.template(ids[6]!)!.template).toBe('Connection closed by <*> [preauth]');
     expect(miner.resolve(ids[6]!)).toBe(miner.resolve(ids[7]!));
-    expect(miner.template(ids[4]!)!.template).toBe('pam_unix(sshd:auth): authentication failure; logname= uid=<*> euid=<*> tty=ssh ruser= rhost=<*>');
+    expect(miner.template(ids[4]!)!.template).toBe(
+      'pam_unix(sshd:auth): authentication failure; logname= uid=<*> euid=<*> tty=ssh ruser= rhost=<*>',
+    );
     expect(miner.resolve(ids[4]!)).toBe(miner.resolve(ids[11]!));
     expect(miner.resolve(ids[0]!)).not.toBe(miner.resolve(ids[1]!));
     expect(miner.template(invalidUser[0]!)!.count).toBe(5);
@@ -65,7 +72,8 @@ describe('LogTemplateMiner', () => {
 
   it('learns a pattern inside a word (rhost=<*>) when only its value varies', () => {
     const miner = new LogTemplateMiner();
-    for (const host of ['alpha.example.org', 'beta.example.net', 'gamma.example.com']) miner.add(`auth failure ruser= rhost=${host} user=root`);
+    for (const host of ['alpha.example.org', 'beta.example.net', 'gamma.example.com'])
+      miner.add(`auth failure ruser= rhost=${host} user=root`);
     const match = miner.add('auth failure ruser= rhost=delta.example.io user=root');
     expect(match.template).toBe('auth failure ruser= rhost=<*> user=root');
     expect(match.isNew).toBe(false);
@@ -91,7 +99,9 @@ describe('LogTemplateMiner', () => {
     expect(second.restore(await storage.getState({ key: 'logs/miner' }))).toBe(true);
     expect(second.templates()).toEqual(first.templates());
     OPENSSH.forEach((message, index) => expect(second.add(message).id).toBe(first.resolve(ids[index]!)));
-    const next = second.add('Received disconnect from 139.59.209.18: 11: Normal Shutdown, Thank you for playing [preauth]');
+    const next = second.add(
+      'Received disconnect from 139.59.209.18: 11: Normal Shutdown, Thank you for playing [preauth]',
+    );
     expect(next.isNew).toBe(true);
     expect(next.id).toBeGreaterThan(Math.max(...ids));
     expect(second.restore({ version: 99 })).toBe(false);
@@ -99,7 +109,23 @@ describe('LogTemplateMiner', () => {
 
   it('holds at most maxTemplates templates, forgetting the least recently seen', () => {
     const miner = new LogTemplateMiner({ maxTemplates: 10 });
-    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima', 'mike', 'november', 'oscar'];
+    const words = [
+      'alpha',
+      'bravo',
+      'charlie',
+      'delta',
+      'echo',
+      'foxtrot',
+      'golf',
+      'hotel',
+      'india',
+      'juliet',
+      'kilo',
+      'lima',
+      'mike',
+      'november',
+      'oscar',
+    ];
     const keep = miner.add('kept message seen often').id;
     words.forEach((word, index) => {
       miner.add(`${word} ${'x'.repeat(index + 1)} event happened`);

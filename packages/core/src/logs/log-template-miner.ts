@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { parseWith } from '../errors/validation-error.js';
-import { WILDCARD, collapseDates, fitsPattern, foldUnits, generalisePattern, maskWord, splitWords } from './log-tokens.js';
+import {
+  WILDCARD,
+  collapseDates,
+  fitsPattern,
+  foldUnits,
+  generalisePattern,
+  maskWord,
+  splitWords,
+} from './log-tokens.js';
 
 /** Options of a {@link LogTemplateMiner}; one configuration serves every kind of log. */
 export const LogTemplateMinerOptionsSchema = z.object({
@@ -65,7 +73,14 @@ export interface LogTemplateMinerSnapshot {
   version: 1;
   nextId: number;
   sequence: number;
-  templates: Array<{ id: number; tokens: string[]; open: number[]; count: number; lastSeen: number; examples: string[] }>;
+  templates: Array<{
+    id: number;
+    tokens: string[];
+    open: number[];
+    count: number;
+    lastSeen: number;
+    examples: string[];
+  }>;
   aliases: Array<[number, number]>;
 }
 
@@ -114,7 +129,8 @@ export class LogTemplateMiner {
     }
     cluster.count += 1;
     cluster.lastSeen = this.#sequence;
-    if (cluster.examples.length < this.options.maxExamples && !cluster.examples.includes(content)) cluster.examples.push(content);
+    if (cluster.examples.length < this.options.maxExamples && !cluster.examples.includes(content))
+      cluster.examples.push(content);
     if (isNew) cluster = this.#generalise(cluster, shapes);
     return { id: cluster.id, template: cluster.tokens.join(' '), isNew };
   }
@@ -151,7 +167,14 @@ export class LogTemplateMiner {
       version: 1,
       nextId: this.#nextId,
       sequence: this.#sequence,
-      templates: [...this.#byId.values()].map((cluster) => ({ id: cluster.id, tokens: [...cluster.tokens], open: cluster.open.flatMap((isOpen, index) => (isOpen ? [index] : [])), count: cluster.count, lastSeen: cluster.lastSeen, examples: [...cluster.examples] })),
+      templates: [...this.#byId.values()].map((cluster) => ({
+        id: cluster.id,
+        tokens: [...cluster.tokens],
+        open: cluster.open.flatMap((isOpen, index) => (isOpen ? [index] : [])),
+        count: cluster.count,
+        lastSeen: cluster.lastSeen,
+        examples: [...cluster.examples],
+      })),
       aliases: [...this.#aliases.entries()],
     };
   }
@@ -167,7 +190,15 @@ export class LogTemplateMiner {
     this.#aliases.clear();
     this.#live = 0;
     for (const saved of parsed.data.templates) {
-      const cluster: Cluster = { id: saved.id, tokens: [...saved.tokens], open: saved.tokens.map((_, index) => saved.open.includes(index)), count: saved.count, lastSeen: saved.lastSeen, examples: [...saved.examples], mergedInto: undefined };
+      const cluster: Cluster = {
+        id: saved.id,
+        tokens: [...saved.tokens],
+        open: saved.tokens.map((_, index) => saved.open.includes(index)),
+        count: saved.count,
+        lastSeen: saved.lastSeen,
+        examples: [...saved.examples],
+        mergedInto: undefined,
+      };
       this.#insert(cluster);
       this.#remember(cluster.tokens.join(' '), cluster);
     }
@@ -223,7 +254,15 @@ export class LogTemplateMiner {
   }
 
   #create(shapes: string[]): Cluster {
-    const cluster: Cluster = { id: this.#nextId++, tokens: [...shapes], open: shapes.map(() => false), count: 0, lastSeen: this.#sequence, examples: [], mergedInto: undefined };
+    const cluster: Cluster = {
+      id: this.#nextId++,
+      tokens: [...shapes],
+      open: shapes.map(() => false),
+      count: 0,
+      lastSeen: this.#sequence,
+      examples: [],
+      mergedInto: undefined,
+    };
     this.#insert(cluster);
     if (this.#live > this.options.maxTemplates) this.#evict();
     return cluster;
@@ -238,7 +277,9 @@ export class LogTemplateMiner {
     if (!group) return created;
     let result = created;
     if (created.tokens.includes(WILDCARD) && keepsEnoughConstants(created.tokens, -1, this.options.minConstantShare)) {
-      const covered = [...group].filter((cluster) => cluster !== created && covers(created.tokens, created.open, cluster.tokens));
+      const covered = [...group].filter(
+        (cluster) => cluster !== created && covers(created.tokens, created.open, cluster.tokens),
+      );
       if (covered.length > 0) result = this.#merge([created, ...covered], -1);
     }
     for (const cluster of [...group]) {
@@ -265,7 +306,9 @@ export class LogTemplateMiner {
 
   /** Merges clusters into the oldest one, with a wildcard at `position`, folding in any template it now covers. */
   #merge(clusters: Cluster[], position: number): Cluster {
-    const open = clusters[0]!.open.map((_, index) => clusters.some((cluster) => cluster.open[index]) || index === position);
+    const open = clusters[0]!.open.map(
+      (_, index) => clusters.some((cluster) => cluster.open[index]) || index === position,
+    );
     const tokens = clusters[0]!.tokens.map((token, index) => {
       const values = clusters.map((cluster) => cluster.tokens[index]!);
       if (values.every((value) => value === token) && index !== position) return token;
@@ -273,7 +316,8 @@ export class LogTemplateMiner {
       return generalisePattern(values);
     });
     const members = new Set(clusters);
-    for (const other of this.#byLength.get(tokens.length) ?? []) if (covers(tokens, open, other.tokens)) members.add(other);
+    for (const other of this.#byLength.get(tokens.length) ?? [])
+      if (covers(tokens, open, other.tokens)) members.add(other);
     const ordered = [...members].sort((a, b) => a.id - b.id);
     const target = ordered[0]!;
     target.tokens = tokens;
@@ -308,7 +352,16 @@ const SnapshotSchema = z.object({
   version: z.literal(1),
   nextId: z.number().int().min(1),
   sequence: z.number().int().min(0),
-  templates: z.array(z.object({ id: z.number().int(), tokens: z.array(z.string()), open: z.array(z.number().int()), count: z.number().int().min(0), lastSeen: z.number(), examples: z.array(z.string()) })),
+  templates: z.array(
+    z.object({
+      id: z.number().int(),
+      tokens: z.array(z.string()),
+      open: z.array(z.number().int()),
+      count: z.number().int().min(0),
+      lastSeen: z.number(),
+      examples: z.array(z.string()),
+    }),
+  ),
   aliases: z.array(z.tuple([z.number().int(), z.number().int()])),
 });
 
@@ -327,7 +380,8 @@ function singleDifference(cluster: Cluster, shapes: readonly string[]): number {
   let position = -1;
   for (let index = 0; index < shapes.length; index += 1) {
     const token = cluster.tokens[index]!;
-    if (token === WILDCARD || token === shapes[index] || (cluster.open[index] && fitsPattern(token, shapes[index]!))) continue;
+    if (token === WILDCARD || token === shapes[index] || (cluster.open[index] && fitsPattern(token, shapes[index]!)))
+      continue;
     if (position >= 0) return -1;
     position = index;
   }
@@ -346,7 +400,12 @@ function keepsEnoughConstants(tokens: readonly string[], position: number, share
 /** Whether every message of `inner` fits `outer`. */
 function covers(outer: readonly string[], open: readonly boolean[], inner: readonly string[]): boolean {
   for (let index = 0; index < outer.length; index += 1) {
-    if (outer[index] !== WILDCARD && outer[index] !== inner[index] && !(open[index] && fitsPattern(outer[index]!, inner[index]!))) return false;
+    if (
+      outer[index] !== WILDCARD &&
+      outer[index] !== inner[index] &&
+      !(open[index] && fitsPattern(outer[index]!, inner[index]!))
+    )
+      return false;
   }
   return true;
 }

@@ -37,12 +37,20 @@ export function maskWord(word: string): string {
     if (parts && PATH_LIKE.test(parts[2]!)) return `${parts[1]}${WILDCARD}${parts[3]}`;
   }
   if (!hasDigit) {
-    if (word.length >= 4 && (word.includes('rue') || word.includes('alse') || word.includes('RUE') || word.includes('ALSE')) && BOOLEAN.test(word)) {
+    if (
+      word.length >= 4 &&
+      (word.includes('rue') || word.includes('alse') || word.includes('RUE') || word.includes('ALSE')) &&
+      BOOLEAN.test(word)
+    ) {
       return word.replace(BOOLEAN_WORD, WILDCARD);
     }
-    return hasBracket && EMPTY_BRACKETS.test(word) ? word.replace(EMPTY_BRACKETS_ALL, (pair) => `${pair[0]}${WILDCARD}${pair[1]}`) : word;
+    return hasBracket && EMPTY_BRACKETS.test(word)
+      ? word.replace(EMPTY_BRACKETS_ALL, (pair) => `${pair[0]}${WILDCARD}${pair[1]}`)
+      : word;
   }
-  const masked = word.replace(SEGMENT, (segment) => (DIGIT.test(segment) && !NAME_WITH_DIGIT.test(segment) ? WILDCARD : segment));
+  const masked = word.replace(SEGMENT, (segment) =>
+    DIGIT.test(segment) && !NAME_WITH_DIGIT.test(segment) ? WILDCARD : segment,
+  );
   return masked.length >= 7 && JOINED_WILDCARDS.test(masked) ? masked.replace(JOINED_WILDCARDS_ALL, WILDCARD) : masked;
 }
 
@@ -53,9 +61,11 @@ export function splitWords(content: string): string[] {
 }
 
 const DATE_HINT = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d:\d\d/;
-const DATE_NAME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?,?$|^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:uary|ruary|ch|il|e|y|ust|tember|ober|ember)?[.,]?$/;
+const DATE_NAME =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?,?$|^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:uary|ruary|ch|il|e|y|ust|tember|ober|ember)?[.,]?$/;
 const TIME_OF_DAY = /^\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?,?$/;
-const CALENDAR_DATE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?:T\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?,?$/;
+const CALENDAR_DATE =
+  /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?:T\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?,?$/;
 const SMALL_NUMBER = /^\d{1,4},?$/;
 const TIME_ZONE = /^(?:UTC|GMT|Z|[A-Z]{1,3}[SD]T|[+-]\d{4})$/;
 
@@ -127,10 +137,16 @@ export function generalisePattern(values: readonly string[]): string {
   let tail = head;
   for (const value of values) {
     let length = 0;
-    while (length < head.length && length < value.length && head.charCodeAt(length) === value.charCodeAt(length)) length += 1;
+    while (length < head.length && length < value.length && head.charCodeAt(length) === value.charCodeAt(length))
+      length += 1;
     head = head.slice(0, length);
     length = 0;
-    while (length < tail.length && length < value.length && tail.charCodeAt(tail.length - 1 - length) === value.charCodeAt(value.length - 1 - length)) length += 1;
+    while (
+      length < tail.length &&
+      length < value.length &&
+      tail.charCodeAt(tail.length - 1 - length) === value.charCodeAt(value.length - 1 - length)
+    )
+      length += 1;
     tail = tail.slice(tail.length - length);
   }
   head = head.slice(0, lastPunctuation(head) + 1);

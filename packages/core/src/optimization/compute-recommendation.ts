@@ -1,5 +1,10 @@
 import type { Resource } from '../schemas/resource.js';
-import type { Recommendation, RecommendedAmount, ResourceAllocation, ResourceOptimizerOptions } from './resource-optimizer-options.js';
+import type {
+  Recommendation,
+  RecommendedAmount,
+  ResourceAllocation,
+  ResourceOptimizerOptions,
+} from './resource-optimizer-options.js';
 import type { DecayingHistogram } from './decaying-histogram.js';
 import type { WorkloadUsage } from './workload-usage.js';
 
@@ -13,7 +18,10 @@ const MEMORY_UPPER_PERCENTILE = 0.99;
 const MIN_CONFIDENCE_DAYS = 1 / 1440;
 
 /** Labels a `deployment` resource may carry with its per-replica requests. */
-export const ALLOCATION_LABELS = { cpuCores: 'dharma.io/cpu-request-cores', memoryMiB: 'dharma.io/memory-request-mib' } as const;
+export const ALLOCATION_LABELS = {
+  cpuCores: 'dharma.io/cpu-request-cores',
+  memoryMiB: 'dharma.io/memory-request-mib',
+} as const;
 
 /**
  * Reads the current allocation of a workload from the inventory: a `compute` resource's `cpu` and
@@ -21,7 +29,8 @@ export const ALLOCATION_LABELS = { cpuCores: 'dharma.io/cpu-request-cores', memo
  * {@link ALLOCATION_LABELS}. Undefined when the resource says nothing usable.
  */
 export function allocationFromResource(resource: Resource): ResourceAllocation | undefined {
-  if (resource.type === 'compute') return { cpuCores: resource.cpu, memoryBytes: resource.memoryMiB * MIB, replicas: 1 };
+  if (resource.type === 'compute')
+    return { cpuCores: resource.cpu, memoryBytes: resource.memoryMiB * MIB, replicas: 1 };
   if (resource.type !== 'deployment') return undefined;
   const cpu = Number(resource.labels[ALLOCATION_LABELS.cpuCores]);
   const memory = Number(resource.labels[ALLOCATION_LABELS.memoryMiB]);
@@ -64,7 +73,10 @@ export function computeRecommendation(input: {
   const memory = amount(usage.memory, {
     target: memoryTarget,
     lower: usage.memory.isEmpty ? memoryTarget : usage.memory.percentile(LOWER_PERCENTILE) * scale * lowerFactor,
-    upper: Math.max(usage.memory.isEmpty ? memoryTarget : usage.memory.percentile(MEMORY_UPPER_PERCENTILE) * scale * upperFactor, held ? held.bumpBytes * upperFactor : 0),
+    upper: Math.max(
+      usage.memory.isEmpty ? memoryTarget : usage.memory.percentile(MEMORY_UPPER_PERCENTILE) * scale * upperFactor,
+      held ? held.bumpBytes * upperFactor : 0,
+    ),
     current: current?.memoryBytes,
   });
 
@@ -81,7 +93,10 @@ export function computeRecommendation(input: {
   };
 }
 
-function amount(histogram: DecayingHistogram, values: { target: number; lower: number; upper: number; current: number | undefined }): RecommendedAmount {
+function amount(
+  histogram: DecayingHistogram,
+  values: { target: number; lower: number; upper: number; current: number | undefined },
+): RecommendedAmount {
   const { target, current } = values;
   const result: RecommendedAmount = {
     lowerBound: Math.min(values.lower, target),

@@ -50,7 +50,8 @@ export class DecayingHistogram {
     this.maxValue = options.maxValue;
     this.halfLifeMs = options.halfLifeMs ?? 86_400_000;
     // Bucket i spans [start(i), start(i+1)), start(i) = first · (ratio^i − 1) / (ratio − 1).
-    this.bucketCount = Math.ceil(Math.log(1 + (this.maxValue * (this.ratio - 1)) / this.firstBucketSize) / Math.log(this.ratio)) + 1;
+    this.bucketCount =
+      Math.ceil(Math.log(1 + (this.maxValue * (this.ratio - 1)) / this.firstBucketSize) / Math.log(this.ratio)) + 1;
   }
 
   /** True when no weight is stored. */
@@ -136,17 +137,37 @@ export class DecayingHistogram {
   load(state: unknown): boolean {
     if (typeof state !== 'object' || state === null) return false;
     const { referenceTimestamp, weights, ranges } = state as Partial<DecayingHistogramState>;
-    if (typeof referenceTimestamp !== 'number' || !Number.isFinite(referenceTimestamp) || typeof weights !== 'object' || weights === null) return false;
+    if (
+      typeof referenceTimestamp !== 'number' ||
+      !Number.isFinite(referenceTimestamp) ||
+      typeof weights !== 'object' ||
+      weights === null
+    )
+      return false;
     const loaded = new Map<number, number>();
     for (const [key, weight] of Object.entries(weights)) {
       const index = Number(key);
-      if (!Number.isInteger(index) || index < 0 || index >= this.bucketCount || typeof weight !== 'number' || !Number.isFinite(weight)) return false;
+      if (
+        !Number.isInteger(index) ||
+        index < 0 ||
+        index >= this.bucketCount ||
+        typeof weight !== 'number' ||
+        !Number.isFinite(weight)
+      )
+        return false;
       if (weight > EPSILON) loaded.set(index, weight);
     }
     const loadedRanges = new Map<number, [number, number]>();
     for (const [key, range] of Object.entries(ranges ?? {})) {
       const index = Number(key);
-      if (loaded.has(index) && Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] <= range[1]) loadedRanges.set(index, [range[0], range[1]]);
+      if (
+        loaded.has(index) &&
+        Array.isArray(range) &&
+        range.length === 2 &&
+        range.every(Number.isFinite) &&
+        range[0] <= range[1]
+      )
+        loadedRanges.set(index, [range[0], range[1]]);
     }
     this.weights = loaded;
     this.ranges = loadedRanges;

@@ -46,14 +46,17 @@ export class GaussianProcess {
     const count = inputs.length;
     this.inputs = inputs.map((input) => [...input]);
     const average = count === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / count;
-    const spread = count < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - average) ** 2, 0) / (count - 1));
+    const spread =
+      count < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - average) ** 2, 0) / (count - 1));
     this.offset = average;
     this.scale = spread > 1e-12 ? spread : 1;
     const standardised = values.map((value) => (value - this.offset) / this.scale);
     const matrix = new Float64Array(count * count);
     for (let row = 0; row < count; row++) {
       for (let column = 0; column <= row; column++) {
-        const covariance = this.kernel(this.inputs[row]!, this.inputs[column]!) + (row === column ? this.hyperparameters.noise + 1e-9 : 0);
+        const covariance =
+          this.kernel(this.inputs[row]!, this.inputs[column]!) +
+          (row === column ? this.hyperparameters.noise + 1e-9 : 0);
         matrix[row * count + column] = covariance;
       }
     }

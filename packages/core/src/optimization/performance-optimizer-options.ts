@@ -18,7 +18,10 @@ export const KnobSchema = z
     initial: z.number().finite().optional(),
   })
   .refine((knob) => knob.max > knob.min, { message: 'max must be greater than min', path: ['max'] })
-  .refine((knob) => knob.initial === undefined || (knob.initial >= knob.min && knob.initial <= knob.max), { message: 'initial must lie within [min, max]', path: ['initial'] });
+  .refine((knob) => knob.initial === undefined || (knob.initial >= knob.min && knob.initial <= knob.max), {
+    message: 'initial must lie within [min, max]',
+    path: ['initial'],
+  });
 export type KnobInput = z.input<typeof KnobSchema>;
 export type Knob = z.output<typeof KnobSchema>;
 
@@ -54,7 +57,10 @@ export const PerformanceOptimizerOptionsSchema = z
     /** Analyzer mode: reward samples averaged into one evaluation of a configuration. @default 5 */
     samplesPerEvaluation: z.number().int().min(1).default(5),
   })
-  .refine((options) => new Set(options.knobs.map((knob) => knob.name)).size === options.knobs.length, { message: 'knob names must be unique', path: ['knobs'] });
+  .refine((options) => new Set(options.knobs.map((knob) => knob.name)).size === options.knobs.length, {
+    message: 'knob names must be unique',
+    path: ['knobs'],
+  });
 export type PerformanceOptimizerOptionsInput = z.input<typeof PerformanceOptimizerOptionsSchema>;
 export type PerformanceOptimizerOptions = z.output<typeof PerformanceOptimizerOptionsSchema>;
 

@@ -42,7 +42,9 @@ describe('PerformanceOptimizer', () => {
   });
 
   it('reverts to the best configuration when the reward collapses', () => {
-    const optimizer = new PerformanceOptimizer({ knobs: [{ name: 'poolSize', min: 1, max: 128, maxStep: 16, integer: true, initial: 30 }] });
+    const optimizer = new PerformanceOptimizer({
+      knobs: [{ name: 'poolSize', min: 1, max: 128, maxStep: 16, integer: true, initial: 30 }],
+    });
     optimizer.observe(optimizer.suggest().config, -300);
     const next = optimizer.suggest();
     expect(optimizer.observe(next.config, -320)).toEqual({ collapsed: false });
@@ -56,13 +58,31 @@ describe('PerformanceOptimizer', () => {
 
   it('publishes tuning insights as an engine analyzer', () => {
     const service = createSimulatedService({ surface: 'pool', seed: 2 });
-    const optimizer = new PerformanceOptimizer({ knobs: service.knobs, rewardMetric: 'latency_ms', rewardDirection: 'minimize', resource: 'api', samplesPerEvaluation: 3 });
+    const optimizer = new PerformanceOptimizer({
+      knobs: service.knobs,
+      rewardMetric: 'latency_ms',
+      rewardDirection: 'minimize',
+      resource: 'api',
+      samplesPerEvaluation: 3,
+    });
     const findings: InsightFinding[] = [];
     for (let index = 0; index < 30; index++) {
       const config = optimizer.currentConfig;
       const records = [
-        { kind: 'metric' as const, resource: 'api', metric: 'latency_ms', value: -service.measure(config), timestamp: START + index * 1000 },
-        { kind: 'metric' as const, resource: 'other', metric: 'latency_ms', value: 1e9, timestamp: START + index * 1000 },
+        {
+          kind: 'metric' as const,
+          resource: 'api',
+          metric: 'latency_ms',
+          value: -service.measure(config),
+          timestamp: START + index * 1000,
+        },
+        {
+          kind: 'metric' as const,
+          resource: 'other',
+          metric: 'latency_ms',
+          value: 1e9,
+          timestamp: START + index * 1000,
+        },
       ];
       findings.push(...(optimizer.analyze(records) as InsightFinding[]));
     }
@@ -90,9 +110,21 @@ describe('PerformanceOptimizer', () => {
 
   it('validates options and observations', () => {
     expect(() => new PerformanceOptimizer({ knobs: [] })).toThrowError(ValidationError);
-    expect(() => new PerformanceOptimizer({ knobs: [{ name: 'a', min: 5, max: 1 }] })).toThrowError(/knobs\.0\.max: max must be greater than min/);
-    expect(() => new PerformanceOptimizer({ knobs: [{ name: 'a', min: 0, max: 1, initial: 3 }] })).toThrowError(/knobs\.0\.initial/);
-    expect(() => new PerformanceOptimizer({ knobs: [{ name: 'a', min: 0, max: 1 }, { name: 'a', min: 0, max: 1 }] })).toThrowError(/knob names must be unique/);
+    expect(() => new PerformanceOptimizer({ knobs: [{ name: 'a', min: 5, max: 1 }] })).toThrowError(
+      /knobs\.0\.max: max must be greater than min/,
+    );
+    expect(() => new PerformanceOptimizer({ knobs: [{ name: 'a', min: 0, max: 1, initial: 3 }] })).toThrowError(
+      /knobs\.0\.initial/,
+    );
+    expect(
+      () =>
+        new PerformanceOptimizer({
+          knobs: [
+            { name: 'a', min: 0, max: 1 },
+            { name: 'a', min: 0, max: 1 },
+          ],
+        }),
+    ).toThrowError(/knob names must be unique/);
     const optimizer = new PerformanceOptimizer({ knobs: [{ name: 'a', min: 0, max: 1 }] });
     expect(() => optimizer.observe({ a: 2 }, 1)).toThrowError(/observation\.config\.a: must be ≤ 1/);
     expect(() => optimizer.observe({ a: 0.5 }, Number.NaN)).toThrowError(/observation\.reward/);

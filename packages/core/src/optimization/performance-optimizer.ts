@@ -4,7 +4,11 @@ import type { IngestRecord } from '../schemas/records.js';
 import type { Analyzer, AnalyzerFinding } from '../spec/analyzer.js';
 import { insight } from './insight-finding-input.js';
 import { expectedImprovement } from './expected-improvement.js';
-import { fitBestGaussianProcess, type GaussianProcess, type GaussianProcessHyperparameters } from './gaussian-process.js';
+import {
+  fitBestGaussianProcess,
+  type GaussianProcess,
+  type GaussianProcessHyperparameters,
+} from './gaussian-process.js';
 import {
   PerformanceOptimizerOptionsSchema,
   type Knob,
@@ -22,7 +26,9 @@ export interface TuningObservation {
 }
 
 /** Hyperparameter grid searched by marginal likelihood on every suggestion. */
-const HYPERPARAMETERS: GaussianProcessHyperparameters[] = [0.05, 0.1, 0.2, 0.35, 0.6].flatMap((lengthScale) => [1e-4, 1e-2, 0.1, 0.3].map((noise) => ({ lengthScale, noise })));
+const HYPERPARAMETERS: GaussianProcessHyperparameters[] = [0.05, 0.1, 0.2, 0.35, 0.6].flatMap((lengthScale) =>
+  [1e-4, 1e-2, 0.1, 0.3].map((noise) => ({ lengthScale, noise })),
+);
 const SNAPSHOT_VERSION = 1;
 
 /**
@@ -54,7 +60,9 @@ export class PerformanceOptimizer implements Analyzer {
     this.options = parseWith(PerformanceOptimizerOptionsSchema, options, 'PerformanceOptimizer options');
     this.name = this.options.name;
     this.knobs = this.options.knobs;
-    this.current = Object.fromEntries(this.knobs.map((knob) => [knob.name, this.snap(knob, knob.initial ?? (knob.min + knob.max) / 2)]));
+    this.current = Object.fromEntries(
+      this.knobs.map((knob) => [knob.name, this.snap(knob, knob.initial ?? (knob.min + knob.max) / 2)]),
+    );
   }
 
   /** The configuration most recently proposed (the one assumed to be applied). */
@@ -101,7 +109,12 @@ export class PerformanceOptimizer implements Analyzer {
     const exploit = chosen!.score <= 1e-9 * Math.max(spread, 1e-12);
     const pick = exploit ? bestMean! : chosen!;
     this.current = this.toConfig(pick.point);
-    return { config: this.currentConfig, reason: exploit ? 'exploit' : 'explore', expectedReward: pick.mean, uncertainty: pick.deviation };
+    return {
+      config: this.currentConfig,
+      reason: exploit ? 'exploit' : 'explore',
+      expectedReward: pick.mean,
+      uncertainty: pick.deviation,
+    };
   }
 
   /**
@@ -131,7 +144,12 @@ export class PerformanceOptimizer implements Analyzer {
     if (!rewardMetric) return [];
     const findings: AnalyzerFinding[] = [];
     for (const record of records) {
-      if (record.kind !== 'metric' || record.metric !== rewardMetric || (resource !== undefined && record.resource !== resource)) continue;
+      if (
+        record.kind !== 'metric' ||
+        record.metric !== rewardMetric ||
+        (resource !== undefined && record.resource !== resource)
+      )
+        continue;
       this.pendingRewards.push(this.options.rewardDirection === 'maximize' ? record.value : -record.value);
       if (this.pendingRewards.length < this.options.samplesPerEvaluation) continue;
       const reward = this.pendingRewards.reduce((sum, value) => sum + value, 0) / this.pendingRewards.length;
@@ -139,32 +157,60 @@ export class PerformanceOptimizer implements Analyzer {
       const previous = this.currentConfig;
       const { collapsed } = this.observe(previous, reward);
       const next = this.suggest();
-      findings.push(insight({
-        kind: 'insight',
-        topic: 'tuning',
-        resource: record.resource,
-        timestamp: record.timestamp,
-        severity: collapsed ? 'medium' : 'info',
-        score: collapsed ? 0.8 : 0.1,
-        summary: `${next.reason === 'revert' ? 'Reward collapsed; revert' : 'Try'} ${describe(next.config)} (was ${describe(previous)}, reward ${Number(reward.toPrecision(4))}).`,
-        data: { config: next.config, reason: next.reason, previous, reward, ...(next.expectedReward === undefined ? {} : { expectedReward: next.expectedReward }) },
-      }));
+      findings.push(
+        insight({
+          kind: 'insight',
+          topic: 'tuning',
+          resource: record.resource,
+          timestamp: record.timestamp,
+          severity: collapsed ? 'medium' : 'info',
+          score: collapsed ? 0.8 : 0.1,
+          summary: `${next.reason === 'revert' ? 'Reward collapsed; revert' : 'Try'} ${describe(next.config)} (was ${describe(previous)}, reward ${Number(reward.toPrecision(4))}).`,
+          data: {
+            config: next.config,
+            reason: next.reason,
+            previous,
+            reward,
+            ...(next.expectedReward === undefined ? {} : { expectedReward: next.expectedReward }),
+          },
+        }),
+      );
     }
     return findings;
   }
 
   snapshot(): unknown {
-    return { version: SNAPSHOT_VERSION, knobs: this.knobs.map((knob) => knob.name), observations: this.observations, current: this.current, revertNext: this.revertNext, reverts: this.reverts };
+    return {
+      version: SNAPSHOT_VERSION,
+      knobs: this.knobs.map((knob) => knob.name),
+      observations: this.observations,
+      current: this.current,
+      revertNext: this.revertNext,
+      reverts: this.reverts,
+    };
   }
 
   /** Restores a {@link snapshot} taken with the same knobs; anything else is ignored. */
   restore(state: unknown): void {
     const parsed = z
-      .object({ version: z.literal(SNAPSHOT_VERSION), knobs: z.array(z.string()), observations: z.array(this.observationSchema()), current: z.record(z.string(), z.number()), revertNext: z.boolean(), reverts: z.number() })
+      .object({
+        version: z.literal(SNAPSHOT_VERSION),
+        knobs: z.array(z.string()),
+        observations: z.array(this.observationSchema()),
+        current: z.record(z.string(), z.number()),
+        revertNext: z.boolean(),
+        reverts: z.number(),
+      })
       .safeParse(state);
-    if (!parsed.success || parsed.data.knobs.join('\u0000') !== this.knobs.map((knob) => knob.name).join('\u0000')) return;
+    if (!parsed.success || parsed.data.knobs.join('\u0000') !== this.knobs.map((knob) => knob.name).join('\u0000'))
+      return;
     this.observations = parsed.data.observations.slice(-this.options.maxObservations);
-    this.current = Object.fromEntries(this.knobs.map((knob) => [knob.name, this.snap(knob, parsed.data.current[knob.name] ?? this.current[knob.name]!)]));
+    this.current = Object.fromEntries(
+      this.knobs.map((knob) => [
+        knob.name,
+        this.snap(knob, parsed.data.current[knob.name] ?? this.current[knob.name]!),
+      ]),
+    );
     this.revertNext = parsed.data.revertNext;
     this.reverts = parsed.data.reverts;
   }
@@ -204,7 +250,9 @@ export class PerformanceOptimizer implements Analyzer {
   }
 
   private scale(point: readonly number[]): number[] {
-    return point.map((value, index) => (value - this.knobs[index]!.min) / (this.knobs[index]!.max - this.knobs[index]!.min));
+    return point.map(
+      (value, index) => (value - this.knobs[index]!.min) / (this.knobs[index]!.max - this.knobs[index]!.min),
+    );
   }
 
   private toConfig(point: readonly number[]): KnobConfiguration {
@@ -218,7 +266,10 @@ export class PerformanceOptimizer implements Analyzer {
 
   private observationSchema() {
     const shape = Object.fromEntries(
-      this.knobs.map((knob) => [knob.name, z.number().finite().min(knob.min, `must be ≥ ${knob.min}`).max(knob.max, `must be ≤ ${knob.max}`)]),
+      this.knobs.map((knob) => [
+        knob.name,
+        z.number().finite().min(knob.min, `must be ≥ ${knob.min}`).max(knob.max, `must be ≤ ${knob.max}`),
+      ]),
     );
     return z.object({ config: z.object(shape), reward: z.number({ error: 'expected a finite number' }).finite() });
   }

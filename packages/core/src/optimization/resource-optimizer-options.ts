@@ -8,7 +8,11 @@ export const ResourceAllocationSchema = z.object({
   /** CPU request per replica, in cores. */
   cpuCores: z.number().positive().max(4096).optional(),
   /** Memory request per replica, in bytes. */
-  memoryBytes: z.number().positive().max(2 ** 50).optional(),
+  memoryBytes: z
+    .number()
+    .positive()
+    .max(2 ** 50)
+    .optional(),
   /** Replicas sharing this allocation (savings are multiplied by it). @default 1 */
   replicas: z.number().int().min(0).max(10_000).default(1),
 });
@@ -42,13 +46,22 @@ export const ResourceOptimizerOptionsSchema = z.object({
   /** After an OOM kill memory is at least max(`oomBumpRatio` × usage at the kill, usage + `oomMinBumpBytes`). @default 1.2 */
   oomBumpRatio: z.number().min(1).max(10).default(1.2),
   /** See `oomBumpRatio`, in bytes. @default 104857600 (100 MiB) */
-  oomMinBumpBytes: z.number().nonnegative().default(100 * MIB),
+  oomMinBumpBytes: z
+    .number()
+    .nonnegative()
+    .default(100 * MIB),
   /** How long an OOM keeps its bump as a floor on the memory target, in ms. @default 604800000 (7 days) */
-  oomHoldMs: z.number().nonnegative().default(7 * 86_400_000),
+  oomHoldMs: z
+    .number()
+    .nonnegative()
+    .default(7 * 86_400_000),
   /** Smallest CPU recommendation, so idle workloads still get something, in cores. @default 0.01 */
   minCpuCores: z.number().nonnegative().default(0.01),
   /** Smallest memory recommendation, in bytes. @default 16777216 (16 MiB) */
-  memoryFloorBytes: z.number().nonnegative().default(16 * MIB),
+  memoryFloorBytes: z
+    .number()
+    .nonnegative()
+    .default(16 * MIB),
   /** Fewer CPU samples than this: no recommendation yet. @default 10 */
   minSamples: z.number().int().min(1).default(10),
   /** Findings are published only when the target differs from the current request by at least this fraction. @default 0.1 */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage, NotFoundError, ValidationError, createEngine, type IngestRecordInput, type InsightFinding } from '../index.js';
+import {
+  MemoryStorage,
+  NotFoundError,
+  ValidationError,
+  createEngine,
+  type IngestRecordInput,
+  type InsightFinding,
+} from '../index.js';
 import { ManualClock } from '../testing/index.js';
 import { createSeededRandom } from '../simulator/seeded-random.js';
 import { ResourceOptimizer } from './resource-optimizer.js';
@@ -13,7 +20,17 @@ const START = Date.UTC(2026, 0, 1);
 const Z90 = 1.2815515655446004;
 
 /** Feeds `minutes` of per-minute samples: CPU lognormal(0, 0.3) cores, memory normal(2 GiB, 0.1 GiB). */
-function feed(optimizer: ResourceOptimizer, options: { workload: string; minutes: number; seed?: number; start?: number; cpu?: () => number; memory?: () => number }): number {
+function feed(
+  optimizer: ResourceOptimizer,
+  options: {
+    workload: string;
+    minutes: number;
+    seed?: number;
+    start?: number;
+    cpu?: () => number;
+    memory?: () => number;
+  },
+): number {
   const random = createSeededRandom(options.seed ?? 7);
   const cpu = options.cpu ?? (() => Math.exp(0.3 * random.normal()));
   const memory = options.memory ?? (() => 2 * GIB + 0.1 * GIB * random.normal());
@@ -21,8 +38,20 @@ function feed(optimizer: ResourceOptimizer, options: { workload: string; minutes
   const records = [];
   for (let minute = 0; minute < options.minutes; minute++) {
     const timestamp = start + minute * MINUTE;
-    records.push({ kind: 'metric' as const, resource: options.workload, metric: 'cpu_usage_cores', value: cpu(), timestamp });
-    records.push({ kind: 'metric' as const, resource: options.workload, metric: 'memory_usage_bytes', value: memory(), timestamp });
+    records.push({
+      kind: 'metric' as const,
+      resource: options.workload,
+      metric: 'cpu_usage_cores',
+      value: cpu(),
+      timestamp,
+    });
+    records.push({
+      kind: 'metric' as const,
+      resource: options.workload,
+      metric: 'memory_usage_bytes',
+      value: memory(),
+      timestamp,
+    });
   }
   optimizer.analyze(records);
   return start + (options.minutes - 1) * MINUTE;
@@ -72,7 +101,9 @@ describe('ResourceOptimizer', () => {
     const end = feed(optimizer, { workload: 'worker', minutes: 1440, memory: () => GIB });
     const before = optimizer.recommend('worker').memory.target;
     expect(before).toBeCloseTo(1.15 * GIB, -6);
-    optimizer.analyze([{ kind: 'event', type: 'oom', resource: 'worker', timestamp: end, attributes: { memory_bytes: 1.3 * GIB } }]);
+    optimizer.analyze([
+      { kind: 'event', type: 'oom', resource: 'worker', timestamp: end, attributes: { memory_bytes: 1.3 * GIB } },
+    ]);
     const after = optimizer.recommend('worker', { now: end });
     expect(after.memory.target).toBeGreaterThanOrEqual(1.2 * 1.3 * GIB);
     expect(after.lastOomAt).toBe(end);
@@ -91,7 +122,8 @@ describe('ResourceOptimizer', () => {
     feed(short, { workload: 'new', minutes: 60 });
     const long = new ResourceOptimizer();
     feed(long, { workload: 'old', minutes: 7 * 1440 });
-    const width = (recommendation: ReturnType<ResourceOptimizer['recommend']>) => (recommendation.cpu.upperBound - recommendation.cpu.lowerBound) / recommendation.cpu.target;
+    const width = (recommendation: ReturnType<ResourceOptimizer['recommend']>) =>
+      (recommendation.cpu.upperBound - recommendation.cpu.lowerBound) / recommendation.cpu.target;
     const shortRecommendation = short.recommend('new');
     const longRecommendation = long.recommend('old');
     expect(width(shortRecommendation)).toBeGreaterThan(5 * width(longRecommendation));
@@ -101,9 +133,19 @@ describe('ResourceOptimizer', () => {
   it('publishes rightsizing insights through the engine with the current request from the inventory', async () => {
     const clock = new ManualClock(START + 2 * DAY);
     const storage = new MemoryStorage();
-    await storage.putResource({ resource: { type: 'compute', id: 'vm-1', name: 'vm-1', cpu: 8, memoryMiB: 16_384, labels: {}, status: 'running' } });
     await storage.putResource({
-      resource: { type: 'deployment', id: 'web', name: 'web', replicas: 4, readyReplicas: 4, labels: { 'dharma.io/cpu-request-cores': '0.5', 'dharma.io/memory-request-mib': '1024' }, status: 'running' },
+      resource: { type: 'compute', id: 'vm-1', name: 'vm-1', cpu: 8, memoryMiB: 16_384, labels: {}, status: 'running' },
+    });
+    await storage.putResource({
+      resource: {
+        type: 'deployment',
+        id: 'web',
+        name: 'web',
+        replicas: 4,
+        readyReplicas: 4,
+        labels: { 'dharma.io/cpu-request-cores': '0.5', 'dharma.io/memory-request-mib': '1024' },
+        status: 'running',
+      },
     });
     const optimizer = new ResourceOptimizer();
     const engine = createEngine({ analyzers: [optimizer], storage, clock, persistSamples: false });
@@ -162,7 +204,9 @@ describe('ResourceOptimizer', () => {
     const optimizer = new ResourceOptimizer();
     expect(() => optimizer.recommend('ghost')).toThrowError(NotFoundError);
     feed(optimizer, { workload: 'api', minutes: 30 });
-    expect(() => optimizer.recommend('api', { current: { cpuCores: -2 } })).toThrowError(/current allocation\.cpuCores/);
+    expect(() => optimizer.recommend('api', { current: { cpuCores: -2 } })).toThrowError(
+      /current allocation\.cpuCores/,
+    );
     expect(() => optimizer.recommend('')).toThrowError(ValidationError);
     optimizer.analyze([
       { kind: 'metric', resource: 'api', metric: 'cpu_usage_cores', value: -1, timestamp: START },
@@ -175,7 +219,14 @@ describe('ResourceOptimizer', () => {
   it('groups records by a workload label', () => {
     const optimizer = new ResourceOptimizer({ workloadLabel: 'app' });
     optimizer.analyze(
-      Array.from({ length: 20 }, (_, index) => ({ kind: 'metric' as const, resource: `pod-${index % 3}`, metric: 'cpu_usage_cores', value: 1, timestamp: START + index * MINUTE, labels: { app: 'shop' } })),
+      Array.from({ length: 20 }, (_, index) => ({
+        kind: 'metric' as const,
+        resource: `pod-${index % 3}`,
+        metric: 'cpu_usage_cores',
+        value: 1,
+        timestamp: START + index * MINUTE,
+        labels: { app: 'shop' },
+      })),
     );
     expect(optimizer.workloadNames).toEqual(['shop']);
     expect(optimizer.recommend('shop').cpuSamples).toBe(20);

@@ -101,10 +101,22 @@ export class ResourceOptimizer implements Analyzer {
    */
   recommend(workload: string, options: { current?: ResourceAllocationInput; now?: number } = {}): Recommendation {
     parseWith(IdSchema, workload, 'workload');
-    const current = options.current === undefined ? this.options.currentAllocations[workload] : parseWith(ResourceAllocationSchema, options.current, 'current allocation');
+    const current =
+      options.current === undefined
+        ? this.options.currentAllocations[workload]
+        : parseWith(ResourceAllocationSchema, options.current, 'current allocation');
     const usage = this.workloads.get(workload);
-    if (!usage) throw new NotFoundError(`No usage history for workload "${workload}"; known workloads: ${this.workloadNames.slice(0, 10).join(', ') || 'none'}.`);
-    return computeRecommendation({ workload, usage, options: this.options, current, now: options.now ?? usage.lastTimestamp ?? 0 });
+    if (!usage)
+      throw new NotFoundError(
+        `No usage history for workload "${workload}"; known workloads: ${this.workloadNames.slice(0, 10).join(', ') || 'none'}.`,
+      );
+    return computeRecommendation({
+      workload,
+      usage,
+      options: this.options,
+      current,
+      now: options.now ?? usage.lastTimestamp ?? 0,
+    });
   }
 
   /**
@@ -128,7 +140,11 @@ export class ResourceOptimizer implements Analyzer {
     const findings: AnalyzerFinding[] = [];
     for (const recommendation of await this.recommendAll(context)) {
       if (!this.worthReporting(recommendation, now)) continue;
-      this.published.set(recommendation.workload, { at: now, cpu: recommendation.cpu.target, memory: recommendation.memory.target });
+      this.published.set(recommendation.workload, {
+        at: now,
+        cpu: recommendation.cpu.target,
+        memory: recommendation.memory.target,
+      });
       findings.push(rightsizingFinding(recommendation, now));
     }
     this.counters.findings += findings.length;
@@ -150,21 +166,35 @@ export class ResourceOptimizer implements Analyzer {
   snapshot(): unknown {
     const workloads: Record<string, unknown> = {};
     for (const [key, usage] of this.workloads) workloads[key] = usage.toJSON();
-    return { version: SNAPSHOT_VERSION, halfLifeMs: this.options.halfLifeMs, workloads, published: Object.fromEntries(this.published) };
+    return {
+      version: SNAPSHOT_VERSION,
+      halfLifeMs: this.options.halfLifeMs,
+      workloads,
+      published: Object.fromEntries(this.published),
+    };
   }
 
   /** Restores a {@link snapshot}; other versions, a different half-life and unreadable workloads are ignored. */
   restore(state: unknown): void {
     if (typeof state !== 'object' || state === null) return;
     const data = state as { version?: unknown; halfLifeMs?: unknown; workloads?: unknown; published?: unknown };
-    if (data.version !== SNAPSHOT_VERSION || data.halfLifeMs !== this.options.halfLifeMs || typeof data.workloads !== 'object' || data.workloads === null) return;
+    if (
+      data.version !== SNAPSHOT_VERSION ||
+      data.halfLifeMs !== this.options.halfLifeMs ||
+      typeof data.workloads !== 'object' ||
+      data.workloads === null
+    )
+      return;
     for (const [key, raw] of Object.entries(data.workloads)) {
       const usage = WorkloadUsage.fromJSON(raw, this.options);
       if (usage) this.workloads.set(key, usage);
     }
     if (typeof data.published === 'object' && data.published !== null) {
-      for (const [key, raw] of Object.entries(data.published as Record<string, { at?: unknown; cpu?: unknown; memory?: unknown }>)) {
-        if (typeof raw?.at === 'number' && typeof raw.cpu === 'number' && typeof raw.memory === 'number') this.published.set(key, { at: raw.at, cpu: raw.cpu, memory: raw.memory });
+      for (const [key, raw] of Object.entries(
+        data.published as Record<string, { at?: unknown; cpu?: unknown; memory?: unknown }>,
+      )) {
+        if (typeof raw?.at === 'number' && typeof raw.cpu === 'number' && typeof raw.memory === 'number')
+          this.published.set(key, { at: raw.at, cpu: raw.cpu, memory: raw.memory });
       }
     }
   }
@@ -175,7 +205,8 @@ export class ResourceOptimizer implements Analyzer {
       this.workloads.delete(workload); // keep least-recently-updated order for eviction
     } else {
       usage = new WorkloadUsage(this.options);
-      if (this.workloads.size >= this.options.maxWorkloads) this.workloads.delete(this.workloads.keys().next().value as string);
+      if (this.workloads.size >= this.options.maxWorkloads)
+        this.workloads.delete(this.workloads.keys().next().value as string);
     }
     this.workloads.set(workload, usage);
     return usage;
@@ -183,7 +214,10 @@ export class ResourceOptimizer implements Analyzer {
 
   private recordOom(workload: string, at: number, attribute: unknown): void {
     const known = this.workloads.get(workload);
-    const usageBytes = typeof attribute === 'number' && attribute > 0 ? attribute : known?.lastMemoryBytes ?? this.options.currentAllocations[workload]?.memoryBytes;
+    const usageBytes =
+      typeof attribute === 'number' && attribute > 0
+        ? attribute
+        : (known?.lastMemoryBytes ?? this.options.currentAllocations[workload]?.memoryBytes);
     if (usageBytes === undefined) {
       this.counters.skipped['oom-without-usage'] += 1;
       return;
@@ -193,7 +227,10 @@ export class ResourceOptimizer implements Analyzer {
     this.counters.oomEvents += 1;
   }
 
-  private async fromInventory(workload: string, context: Pick<AnalyzerContext, 'storage'>): Promise<ResourceAllocation | undefined> {
+  private async fromInventory(
+    workload: string,
+    context: Pick<AnalyzerContext, 'storage'>,
+  ): Promise<ResourceAllocation | undefined> {
     const resource = await context.storage.getResource({ id: workload }).catch(() => undefined);
     return resource ? allocationFromResource(resource) : undefined;
   }
@@ -203,12 +240,12 @@ export class ResourceOptimizer implements Analyzer {
     const moved = (from: number | undefined, to: number) => from === undefined || Math.abs(to - from) >= ratio * from;
     const { cpu, memory } = recommendation;
     const knowsCurrent = cpu.current !== undefined || memory.current !== undefined;
-    const differs = (cpu.current !== undefined && moved(cpu.current, cpu.target)) || (memory.current !== undefined && moved(memory.current, memory.target));
+    const differs =
+      (cpu.current !== undefined && moved(cpu.current, cpu.target)) ||
+      (memory.current !== undefined && moved(memory.current, memory.target));
     if (knowsCurrent && !differs) return false;
     const last = this.published.get(recommendation.workload);
     if (!last) return true;
     return now - last.at >= this.options.renotifyMs || moved(last.cpu, cpu.target) || moved(last.memory, memory.target);
   }
 }
-
-

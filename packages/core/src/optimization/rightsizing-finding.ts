@@ -20,13 +20,14 @@ export function rightsizingFinding(recommendation: Recommendation, now: number):
   const memoryRisk = memory.riskAtCurrent ?? 0;
   const cpuRisk = cpu.riskAtCurrent ?? 0;
   const knowsCurrent = cpu.current !== undefined || memory.current !== undefined;
-  const severity: Severity = (memory.current !== undefined && memoryRisk > MEMORY_RISK_HIGH) || recommendation.lastOomAt !== undefined
-    ? 'high'
-    : cpu.current !== undefined && cpuRisk > CPU_RISK_MEDIUM
-      ? 'medium'
-      : knowsCurrent
-        ? 'low'
-        : 'info';
+  const severity: Severity =
+    (memory.current !== undefined && memoryRisk > MEMORY_RISK_HIGH) || recommendation.lastOomAt !== undefined
+      ? 'high'
+      : cpu.current !== undefined && cpuRisk > CPU_RISK_MEDIUM
+        ? 'medium'
+        : knowsCurrent
+          ? 'low'
+          : 'info';
   const change = Math.max(relativeChange(cpu), relativeChange(memory));
   const score = Math.min(1, Math.max(change, memoryRisk, cpuRisk, recommendation.lastOomAt !== undefined ? 0.8 : 0));
   // Savings across all replicas, for the resources whose current request is known.
@@ -41,8 +42,10 @@ export function rightsizingFinding(recommendation: Recommendation, now: number):
     timestamp: now,
     severity,
     score,
-    summary: `${workload}: set CPU to ${describe(cpu, (value) => `${round(value)} cores`)} and memory to ${describe(memory, (value) => `${round(value / GIB)} GiB`)} per replica` +
-      (recommendation.lastOomAt !== undefined ? ' (raised after an OOM kill)' : '') + '.',
+    summary:
+      `${workload}: set CPU to ${describe(cpu, (value) => `${round(value)} cores`)} and memory to ${describe(memory, (value) => `${round(value / GIB)} GiB`)} per replica` +
+      (recommendation.lastOomAt !== undefined ? ' (raised after an OOM kill)' : '') +
+      '.',
     data: { ...recommendation, savings },
   });
 }
@@ -52,7 +55,9 @@ function relativeChange(amount: RecommendedAmount): number {
 }
 
 function describe(amount: RecommendedAmount, format: (value: number) => string): string {
-  return amount.current === undefined ? format(amount.target) : `${format(amount.target)} (now ${format(amount.current)})`;
+  return amount.current === undefined
+    ? format(amount.target)
+    : `${format(amount.target)} (now ${format(amount.current)})`;
 }
 
 function round(value: number): number {

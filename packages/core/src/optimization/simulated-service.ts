@@ -61,7 +61,8 @@ export function createSimulatedService(options: SimulatedServiceOptions = {}): S
   for (let pool = 1; pool <= 128; pool++) {
     const caches = surface === 'pool-and-cache' ? Array.from({ length: 2049 }, (_, index) => index) : [0];
     for (const cache of caches) {
-      const config: KnobConfiguration = surface === 'pool-and-cache' ? { poolSize: pool, cacheMiB: cache } : { poolSize: pool };
+      const config: KnobConfiguration =
+        surface === 'pool-and-cache' ? { poolSize: pool, cacheMiB: cache } : { poolSize: pool };
       const reward = expectedReward(config);
       if (reward > best.reward) best = { config, reward };
     }

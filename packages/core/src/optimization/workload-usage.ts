@@ -43,8 +43,18 @@ export class WorkloadUsage {
 
   constructor(private readonly settings: WorkloadUsageSettings) {
     // VPA's buckets: CPU from 0.01 core, memory from 10 MB, each 5% wider than the last.
-    this.cpu = new DecayingHistogram({ firstBucketSize: 0.01, ratio: 1.05, maxValue: 4096, halfLifeMs: settings.halfLifeMs });
-    this.memory = new DecayingHistogram({ firstBucketSize: 1e7, ratio: 1.05, maxValue: 2 ** 50, halfLifeMs: settings.halfLifeMs });
+    this.cpu = new DecayingHistogram({
+      firstBucketSize: 0.01,
+      ratio: 1.05,
+      maxValue: 4096,
+      halfLifeMs: settings.halfLifeMs,
+    });
+    this.memory = new DecayingHistogram({
+      firstBucketSize: 1e7,
+      ratio: 1.05,
+      maxValue: 2 ** 50,
+      halfLifeMs: settings.halfLifeMs,
+    });
   }
 
   /** Adds a CPU usage sample (cores). */
@@ -71,7 +81,9 @@ export class WorkloadUsage {
 
   /** History span in ms. */
   spanMs(): number {
-    return this.firstTimestamp === undefined || this.lastTimestamp === undefined ? 0 : this.lastTimestamp - this.firstTimestamp;
+    return this.firstTimestamp === undefined || this.lastTimestamp === undefined
+      ? 0
+      : this.lastTimestamp - this.firstTimestamp;
   }
 
   toJSON(): WorkloadUsageState {
@@ -100,8 +112,15 @@ export class WorkloadUsage {
     usage.firstTimestamp = numberOrUndefined(data.firstTimestamp);
     usage.lastTimestamp = numberOrUndefined(data.lastTimestamp);
     usage.lastMemoryBytes = numberOrUndefined(data.lastMemoryBytes);
-    if (data.window && typeof data.window.start === 'number' && typeof data.window.peak === 'number') usage.window = { start: data.window.start, peak: data.window.peak };
-    if (data.oom && typeof data.oom.at === 'number' && typeof data.oom.bumpBytes === 'number' && typeof data.oom.usageBytes === 'number') usage.oom = { ...data.oom };
+    if (data.window && typeof data.window.start === 'number' && typeof data.window.peak === 'number')
+      usage.window = { start: data.window.start, peak: data.window.peak };
+    if (
+      data.oom &&
+      typeof data.oom.at === 'number' &&
+      typeof data.oom.bumpBytes === 'number' &&
+      typeof data.oom.usageBytes === 'number'
+    )
+      usage.oom = { ...data.oom };
     return usage;
   }
 

@@ -1,4 +1,12 @@
-import { defaultDirection, measureChange, metricFamily, splitRows, type MetricChange, type MetricDirection, type NodeMetrics } from './metric-change.js';
+import {
+  defaultDirection,
+  measureChange,
+  metricFamily,
+  splitRows,
+  type MetricChange,
+  type MetricDirection,
+  type NodeMetrics,
+} from './metric-change.js';
 import type { RootCauseAnalyzerOptions } from './root-cause-options.js';
 import { reachableCallees, type ServiceGraph } from './service-graph.js';
 
@@ -48,13 +56,15 @@ export function buildAnomalyContext(
   options: RootCauseAnalyzerOptions,
 ): AnomalyContext {
   const targetFamily = metricFamily(target.metric);
-  const directionOf = (metric: string): MetricDirection => options.directions[metric] ?? options.directions[metricFamily(metric)] ?? defaultDirection(metric);
+  const directionOf = (metric: string): MetricDirection =>
+    options.directions[metric] ?? options.directions[metricFamily(metric)] ?? defaultDirection(metric);
   const changes = new Map<string, MetricChange[]>();
   const anomaly = new Map<string, number>();
   const familyAnomaly = new Map<string, number>();
   const familyChange = new Map<string, MetricChange>();
   const patterns = options.include.map((pattern) => new RegExp(pattern));
-  const included = (metric: string): boolean => patterns.length === 0 || patterns.some((pattern) => pattern.test(metric));
+  const included = (metric: string): boolean =>
+    patterns.length === 0 || patterns.some((pattern) => pattern.test(metric));
   const targetSeries = metrics.get(target.node);
   const rows = splitRows(targetSeries?.timestamps ?? [], target.time, options.horizonSteps);
   for (const node of graph.nodes) {
@@ -64,7 +74,14 @@ export function buildAnomalyContext(
       const nodeRows = series === targetSeries ? rows : splitRows(series.timestamps, target.time, options.horizonSteps);
       for (const [metric, values] of Object.entries(series.values)) {
         if (!included(metric)) continue;
-        const change = measureChange(metric, values, nodeRows, baseline?.get(node)?.values[metric], directionOf(metric), options);
+        const change = measureChange(
+          metric,
+          values,
+          nodeRows,
+          baseline?.get(node)?.values[metric],
+          directionOf(metric),
+          options,
+        );
         if (change !== undefined) list.push(change);
       }
     }
@@ -90,7 +107,8 @@ export function buildAnomalyContext(
   const settled = new Set<string>();
   for (;;) {
     let best: string | undefined;
-    for (const [node, width] of bottleneck) if (!settled.has(node) && (best === undefined || width > bottleneck.get(best)!)) best = node;
+    for (const [node, width] of bottleneck)
+      if (!settled.has(node) && (best === undefined || width > bottleneck.get(best)!)) best = node;
     if (best === undefined) break;
     settled.add(best);
     for (const callee of graph.callees(best)) {
@@ -102,7 +120,22 @@ export function buildAnomalyContext(
     }
   }
   bottleneck.set(target.node, anomaly.get(target.node) ?? 0);
-  return { graph, target, targetFamily, changes, anomaly, familyAnomaly, familyChange, reachable, bottleneck, via, rows, metrics, baseline, directionOf };
+  return {
+    graph,
+    target,
+    targetFamily,
+    changes,
+    anomaly,
+    familyAnomaly,
+    familyChange,
+    reachable,
+    bottleneck,
+    via,
+    rows,
+    metrics,
+    baseline,
+    directionOf,
+  };
 }
 
 /** The anomalous call path from `node` up to the target (`[node, ..., target]`), or `[node]` if unreachable. */

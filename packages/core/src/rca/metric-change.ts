@@ -77,9 +77,16 @@ export interface ChangeSettings {
 }
 
 /** Splits a window into rows fully before the incident and rows overlapping or after it. */
-export function splitRows(timestamps: readonly number[], time: number, horizonSteps: number): { before: number[]; after: number[] } {
+export function splitRows(
+  timestamps: readonly number[],
+  time: number,
+  horizonSteps: number,
+): { before: number[]; after: number[] } {
   const sorted = [...timestamps].sort((a, b) => a - b);
-  const gaps = sorted.slice(1).map((value, index) => value - sorted[index]!).filter((gap) => gap > 0);
+  const gaps = sorted
+    .slice(1)
+    .map((value, index) => value - sorted[index]!)
+    .filter((gap) => gap > 0);
   const step = gaps.length === 0 ? 0 : median(gaps.sort((a, b) => a - b));
   const before: number[] = [];
   const after: { index: number; at: number }[] = [];
@@ -104,7 +111,9 @@ export function measureChange(
   settings: ChangeSettings,
 ): MetricChange | undefined {
   const pre = finite(rows.before.map((index) => window[index]));
-  const post = rows.after.map((index) => window[index]).filter((value): value is number => value !== null && value !== undefined && Number.isFinite(value));
+  const post = rows.after
+    .map((index) => window[index])
+    .filter((value): value is number => value !== null && value !== undefined && Number.isFinite(value));
   const normal = finite(baseline ?? []);
   if (post.length === 0 || (pre.length === 0 && normal.length === 0)) return undefined;
   const reference = pre.length > 0 ? robustLevel(pre).level : robustLevel(normal).level;
@@ -119,7 +128,8 @@ export function measureChange(
   for (const value of post) {
     const raw = (value - reference) / spread;
     const score = direction === 'up' ? raw : direction === 'down' ? -raw : Math.abs(raw);
-    if (best === undefined || score > best.score) best = { metric, before: reference, after: value, delta: value - reference, score };
+    if (best === undefined || score > best.score)
+      best = { metric, before: reference, after: value, delta: value - reference, score };
   }
   return best;
 }

@@ -76,13 +76,15 @@ function metricName(metric: string, statistic: string): string {
 export function parsePetshopMetrics(text: string): PetshopMetrics {
   const rows = parseCsv(text);
   const [nodes, metrics, statistics] = rows;
-  if (nodes === undefined || metrics === undefined || statistics === undefined) throw invalid('metrics.csv', 'expected three header rows (node, metric, statistic)');
+  if (nodes === undefined || metrics === undefined || statistics === undefined)
+    throw invalid('metrics.csv', 'expected three header rows (node, metric, statistic)');
   let first = 3;
   while (first < rows.length && !Number.isFinite(Number.parseFloat(rows[first]![0] ?? ''))) first += 1;
   const data = rows.slice(first);
   const timestamps = data.map((fields, r) => {
     const at = Number(fields[0]);
-    if (!Number.isFinite(at)) throw invalid(`metrics.csv.row${first + r + 1}.timestamp`, `"${fields[0]}" is not a number`);
+    if (!Number.isFinite(at))
+      throw invalid(`metrics.csv.row${first + r + 1}.timestamp`, `"${fields[0]}" is not a number`);
     return at;
   });
   const out: PetshopMetrics = new Map();

@@ -29,7 +29,8 @@ export function pooledBaseline(windows: Iterable<IncidentWindow>): Map<string, N
         while (target.length < offset) target.push(null);
         for (const row of before) target.push(values[row] ?? null);
       }
-      for (const values of Object.values(entry.values)) while (values.length < entry.timestamps.length) values.push(null);
+      for (const values of Object.values(entry.values))
+        while (values.length < entry.timestamps.length) values.push(null);
     }
   }
   return pooled;

@@ -12,7 +12,8 @@ function demoteUnreachable(context: AnomalyContext, scores: NodeScores): NodeSco
   let floor = Number.POSITIVE_INFINITY;
   for (const node of context.reachable.keys()) floor = Math.min(floor, scores.get(node) ?? 0);
   for (const node of context.graph.nodes) {
-    if (!context.reachable.has(node)) scores.set(node, Math.min(floor, 0) - 1 + anomalyWeight(context.anomaly.get(node) ?? 0, 1) * 0.5);
+    if (!context.reachable.has(node))
+      scores.set(node, Math.min(floor, 0) - 1 + anomalyWeight(context.anomaly.get(node) ?? 0, 1) * 0.5);
   }
   return scores;
 }
@@ -61,7 +62,12 @@ export function rankByBlame(context: AnomalyContext, options: RootCauseAnalyzerO
     let explained = 0;
     for (const callee of context.graph.callees(node)) {
       const theirs = context.familyChange.get(callee);
-      const ratio = mine === undefined || theirs === undefined || mine.delta === 0 ? (mine === undefined ? 1 : 0) : Math.min(1, Math.max(0, theirs.delta / mine.delta));
+      const ratio =
+        mine === undefined || theirs === undefined || mine.delta === 0
+          ? mine === undefined
+            ? 1
+            : 0
+          : Math.min(1, Math.max(0, theirs.delta / mine.delta));
       explained = Math.max(explained, weightOf(callee) * (options.explainByMagnitude ? ratio : 1));
     }
     // Counterfactual coverage: anomalous nodes that call this one (directly or not) would recover if it did.
@@ -101,7 +107,8 @@ export function rankByPageRank(context: AnomalyContext, options: RootCauseAnalyz
       for (const callee of context.graph.callees(node)) links.push([callee, weight.get(callee) ?? 0]);
       const calleeMax = links.reduce((max, [, w]) => Math.max(max, w), 0);
       links.push([node, weight.get(node)! * (1 - calleeMax)]);
-      for (const caller of context.graph.callers(node)) if (weight.has(caller)) links.push([caller, 0.1 * weight.get(caller)!]);
+      for (const caller of context.graph.callers(node))
+        if (weight.has(caller)) links.push([caller, 0.1 * weight.get(caller)!]);
       const sum = links.reduce((acc, [, w]) => acc + w, 0);
       if (sum === 0) {
         next.set(node, next.get(node)! + damping * mass);
@@ -125,7 +132,9 @@ function familyMetric(context: AnomalyContext, node: string, family: string): st
 /** Solves (XᵀX + λI) w = Xᵀy by Gaussian elimination; X rows already standardised. */
 function ridgeSolve(rows: number[][], targets: number[], lambda: number): number[] {
   const width = rows[0]?.length ?? 0;
-  const matrix = Array.from({ length: width }, (_, i) => Array.from({ length: width + 1 }, (_, j) => (i === j ? lambda : 0)));
+  const matrix = Array.from({ length: width }, (_, i) =>
+    Array.from({ length: width + 1 }, (_, j) => (i === j ? lambda : 0)),
+  );
   rows.forEach((row, r) => {
     for (let i = 0; i < width; i += 1) {
       for (let j = 0; j < width; j += 1) matrix[i]![j]! += row[i]! * row[j]!;
@@ -163,13 +172,20 @@ export function rankByRegression(context: AnomalyContext, options: RootCauseAnal
       const normal = metric === undefined ? undefined : baseline.get(node)?.values[metric];
       const window = metric === undefined ? undefined : context.metrics.get(node)?.values[metric];
       if (metric === undefined || normal === undefined || window === undefined) continue;
-      const inputs = context.graph.callees(node)
+      const inputs = context.graph
+        .callees(node)
         .map((callee) => {
           const calleeMetric = familyMetric(context, callee, family);
           if (calleeMetric === undefined) return undefined;
-          return { normal: baseline.get(callee)?.values[calleeMetric], window: context.metrics.get(callee)?.values[calleeMetric] };
+          return {
+            normal: baseline.get(callee)?.values[calleeMetric],
+            window: context.metrics.get(callee)?.values[calleeMetric],
+          };
         })
-        .filter((input): input is { normal: ReadonlyArray<number | null>; window: ReadonlyArray<number | null> } => input?.normal !== undefined && input.window !== undefined);
+        .filter(
+          (input): input is { normal: ReadonlyArray<number | null>; window: ReadonlyArray<number | null> } =>
+            input?.normal !== undefined && input.window !== undefined,
+        );
       // Standardise each input by its baseline level and spread; missing values become the level (no change).
       const stats = inputs.map((input) => {
         const values = input.normal.filter((value): value is number => value !== null && Number.isFinite(value));
@@ -179,7 +195,9 @@ export function rankByRegression(context: AnomalyContext, options: RootCauseAnal
       const features = (source: 'normal' | 'window', row: number): number[] =>
         inputs.map((input, i) => {
           const value = input[source][row];
-          return value === null || value === undefined || !Number.isFinite(value) ? 0 : (value - stats[i]!.level) / stats[i]!.spread;
+          return value === null || value === undefined || !Number.isFinite(value)
+            ? 0
+            : (value - stats[i]!.level) / stats[i]!.spread;
         });
       const X: number[][] = [];
       const y: number[] = [];
@@ -213,7 +231,11 @@ export function rankByRegression(context: AnomalyContext, options: RootCauseAnal
 }
 
 /** Dispatches to a method; `regression` falls back to `blame` without enough baseline. */
-export function rankNodes(context: AnomalyContext, method: RootCauseMethod, options: RootCauseAnalyzerOptions): { scores: NodeScores; method: RootCauseMethod } {
+export function rankNodes(
+  context: AnomalyContext,
+  method: RootCauseMethod,
+  options: RootCauseAnalyzerOptions,
+): { scores: NodeScores; method: RootCauseMethod } {
   switch (method) {
     case 'max-change':
       return { scores: rankByMaxChange(context), method };

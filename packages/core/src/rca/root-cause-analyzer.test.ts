@@ -13,7 +13,10 @@ const graph = createServiceGraph([
   { caller: 'frontend', callee: 'cache' },
 ]);
 const timestamps = [0, 300, 600, 900, 1200];
-const series = (latency: number[], availability = [100, 100, 100, 100, 100]): NodeMetrics => ({ timestamps, values: { latency, availability } });
+const series = (latency: number[], availability = [100, 100, 100, 100, 100]): NodeMetrics => ({
+  timestamps,
+  values: { latency, availability },
+});
 const metrics = {
   frontend: series([0.1, 0.1, 0.62, 0.6, 0.61]),
   api: series([0.05, 0.05, 0.55, 0.56, 0.55]),
@@ -43,19 +46,35 @@ describe('RootCauseAnalyzer', () => {
       cache: series([0.01, 0.01, 0.01, 0.01, 0.01]),
     };
     for (const method of ['blame', 'traversal'] as const) {
-      expect(new RootCauseAnalyzer({ method }).analyze({ graph, metrics: errors, target: { ...target, metric: 'availability' } }).ranking[0]).toBe('api');
+      expect(
+        new RootCauseAnalyzer({ method }).analyze({
+          graph,
+          metrics: errors,
+          target: { ...target, metric: 'availability' },
+        }).ranking[0],
+      ).toBe('api');
     }
   });
 
   it('does not depend on node names or their order', () => {
     const rename = (name: string): string => `x${name.length}${name.split('').reverse().join('')}`;
     const renamed = createServiceGraph(
-      [...graph.nodes].reverse().flatMap((node) => graph.callees(node).map((callee) => ({ caller: rename(node), callee: rename(callee) }))),
+      [...graph.nodes]
+        .reverse()
+        .flatMap((node) => graph.callees(node).map((callee) => ({ caller: rename(node), callee: rename(callee) }))),
     );
-    const renamedMetrics = Object.fromEntries(Object.entries(metrics).reverse().map(([node, value]) => [rename(node), value]));
+    const renamedMetrics = Object.fromEntries(
+      Object.entries(metrics)
+        .reverse()
+        .map(([node, value]) => [rename(node), value]),
+    );
     for (const method of ROOT_CAUSE_METHODS) {
       const plain = new RootCauseAnalyzer({ method }).analyze({ graph, metrics, target }).ranking;
-      const opaque = new RootCauseAnalyzer({ method }).analyze({ graph: renamed, metrics: renamedMetrics, target: { ...target, node: rename('frontend') } }).ranking;
+      const opaque = new RootCauseAnalyzer({ method }).analyze({
+        graph: renamed,
+        metrics: renamedMetrics,
+        target: { ...target, node: rename('frontend') },
+      }).ranking;
       expect(opaque).toEqual(plain.map(rename));
     }
   });

@@ -2,7 +2,12 @@ import { ValidationError } from '../errors/validation-error.js';
 import { buildAnomalyContext, pathToTarget, type RootCauseTarget } from './anomaly-context.js';
 import type { MetricChange, NodeMetrics } from './metric-change.js';
 import { rankNodes } from './ranking-methods.js';
-import { RootCauseAnalyzerOptionsSchema, type RootCauseAnalyzerOptions, type RootCauseAnalyzerOptionsInput, type RootCauseMethod } from './root-cause-options.js';
+import {
+  RootCauseAnalyzerOptionsSchema,
+  type RootCauseAnalyzerOptions,
+  type RootCauseAnalyzerOptionsInput,
+  type RootCauseMethod,
+} from './root-cause-options.js';
 import type { ServiceGraph } from './service-graph.js';
 
 /** What to explain, and with what. */
@@ -51,7 +56,10 @@ function toMap(source: RootCauseInput['metrics'] | undefined): ReadonlyMap<strin
 }
 
 function formatChange(change: MetricChange): string {
-  const relative = change.before === 0 ? '' : ` (${change.delta >= 0 ? '+' : ''}${((change.delta / Math.abs(change.before)) * 100).toFixed(0)}%)`;
+  const relative =
+    change.before === 0
+      ? ''
+      : ` (${change.delta >= 0 ? '+' : ''}${((change.delta / Math.abs(change.before)) * 100).toFixed(0)}%)`;
   const digits = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
   return `${change.metric} ${digits(change.before)} → ${digits(change.after)}${relative}`;
 }
@@ -73,22 +81,37 @@ export class RootCauseAnalyzer {
   analyze(input: RootCauseInput): RootCauseResult {
     const { graph, target } = input;
     if (!graph.has(target.node)) {
-      throw new ValidationError(`target.node: "${target.node}" is not a node of the graph`, [{ path: 'target.node', message: 'must be a node of the graph', code: 'custom' }]);
+      throw new ValidationError(`target.node: "${target.node}" is not a node of the graph`, [
+        { path: 'target.node', message: 'must be a node of the graph', code: 'custom' },
+      ]);
     }
     if (!Number.isFinite(target.time)) {
-      throw new ValidationError('target.time: must be a finite timestamp', [{ path: 'target.time', message: 'must be a finite timestamp', code: 'custom' }]);
+      throw new ValidationError('target.time: must be a finite timestamp', [
+        { path: 'target.time', message: 'must be a finite timestamp', code: 'custom' },
+      ]);
     }
     const context = buildAnomalyContext(graph, toMap(input.metrics)!, toMap(input.baseline), target, this.options);
     const { scores, method } = rankNodes(context, input.method ?? this.options.method, this.options);
     const order = graph.nodes.map((node, index) => ({ node, index, score: scores.get(node) ?? 0 }));
     // Ties break on anomaly, then on hop distance from the target (closer first), never on names.
-    order.sort((a, b) => b.score - a.score || (context.anomaly.get(b.node) ?? 0) - (context.anomaly.get(a.node) ?? 0) || (context.reachable.get(a.node) ?? 1e9) - (context.reachable.get(b.node) ?? 1e9) || a.index - b.index);
+    order.sort(
+      (a, b) =>
+        b.score - a.score ||
+        (context.anomaly.get(b.node) ?? 0) - (context.anomaly.get(a.node) ?? 0) ||
+        (context.reachable.get(a.node) ?? 1e9) - (context.reachable.get(b.node) ?? 1e9) ||
+        a.index - b.index,
+    );
     const top = Math.max(order[0]?.score ?? 0, 0);
     const candidates = order.slice(0, this.options.maxCandidates).map((entry, index): RootCauseCandidate => {
       const path = pathToTarget(context, entry.node);
       const changes = (context.changes.get(entry.node) ?? []).filter((change) => change.score > 0).slice(0, 5);
       const moved = changes.filter((change) => change.score >= this.options.threshold).map(formatChange);
-      const route = path.length > 1 ? `; path ${path.join(' → ')}` : entry.node === target.node ? '' : `; no anomalous path to ${target.node}`;
+      const route =
+        path.length > 1
+          ? `; path ${path.join(' → ')}`
+          : entry.node === target.node
+            ? ''
+            : `; no anomalous path to ${target.node}`;
       return {
         node: entry.node,
         rank: index + 1,

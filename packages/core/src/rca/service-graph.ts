@@ -38,12 +38,14 @@ export function createServiceGraph(edges: readonly CallEdge[], nodes: readonly s
     }
   };
   nodes.forEach((node, index) => {
-    if (typeof node !== 'string' || node === '') throw invalid(`nodes.${index}`, 'a node name must be a non-empty string');
+    if (typeof node !== 'string' || node === '')
+      throw invalid(`nodes.${index}`, 'a node name must be a non-empty string');
     add(node);
   });
   edges.forEach((edge, index) => {
     for (const field of ['caller', 'callee'] as const) {
-      if (typeof edge[field] !== 'string' || edge[field] === '') throw invalid(`edges.${index}.${field}`, 'must be a non-empty node name');
+      if (typeof edge[field] !== 'string' || edge[field] === '')
+        throw invalid(`edges.${index}.${field}`, 'must be a non-empty node name');
     }
     add(edge.caller);
     add(edge.callee);
@@ -111,7 +113,10 @@ export function serviceGraphFromSpans(spans: Iterable<SpanLike>): ServiceGraph {
  * Derives the call graph from the inventory: each resource lists the ids it calls in a label (comma-separated),
  * e.g. `labels: { calls: 'api,cache' }`. Resources without the label are isolated nodes.
  */
-export function serviceGraphFromInventory(resources: Iterable<{ id: string; labels?: Readonly<Record<string, string>> | undefined }>, options: { label?: string } = {}): ServiceGraph {
+export function serviceGraphFromInventory(
+  resources: Iterable<{ id: string; labels?: Readonly<Record<string, string>> | undefined }>,
+  options: { label?: string } = {},
+): ServiceGraph {
   const label = options.label ?? 'calls';
   const edges: CallEdge[] = [];
   const nodes: string[] = [];

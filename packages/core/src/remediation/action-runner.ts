@@ -37,7 +37,12 @@ export async function describeAction(call: ActionCall): Promise<string | undefin
   const { definition, params, context } = call;
   if (!definition.describe) return undefined;
   const describe = definition.describe.bind(definition);
-  const described = await runIsolated((signal) => describe(params, { ...context, signal, dryRun: true }), { label: `${call.key} describe`, timeoutMs: actionTimeoutMs(definition), clock: call.clock, signal: call.signal });
+  const described = await runIsolated((signal) => describe(params, { ...context, signal, dryRun: true }), {
+    label: `${call.key} describe`,
+    timeoutMs: actionTimeoutMs(definition),
+    clock: call.clock,
+    signal: call.signal,
+  });
   return described.ok ? String(described.value) : undefined;
 }
 
@@ -71,38 +76,84 @@ export async function runAction(input: RunActionInput): Promise<ActionOutcome> {
   const timeoutMs = actionTimeoutMs(definition);
   const { error, executeResult } = await execute(input, timeoutMs);
   const executedAt = clock.now();
-  await input.record('execution', { action, ok: error === undefined, ...(error === undefined ? { result: executeResult ?? null } : { error }) });
+  await input.record('execution', {
+    action,
+    ok: error === undefined,
+    ...(error === undefined ? { result: executeResult ?? null } : { error }),
+  });
   let detail = error ?? '';
   let verified = false;
   if (error === undefined) {
-    const verification = await verifyRemediation({ definition, params, context: { ...context, executeResult }, config: input.verify, storage: input.storage, clock, executedAt, timeoutMs, sleep: input.sleep });
-    await input.record('verification', { action, ok: verification.ok, detail: verification.detail, checks: verification.checks });
+    const verification = await verifyRemediation({
+      definition,
+      params,
+      context: { ...context, executeResult },
+      config: input.verify,
+      storage: input.storage,
+      clock,
+      executedAt,
+      timeoutMs,
+      sleep: input.sleep,
+    });
+    await input.record('verification', {
+      action,
+      ok: verification.ok,
+      detail: verification.detail,
+      checks: verification.checks,
+    });
     verified = verification.ok;
-    detail = verification.ok ? (verification.detail ?? 'verified') : `${key} did not fix it: ${verification.detail ?? 'verification failed'}`;
+    detail = verification.ok
+      ? (verification.detail ?? 'verified')
+      : `${key} did not fix it: ${verification.detail ?? 'verification failed'}`;
     await input.learn?.(verified);
   }
   if (!verified && definition.rollback) {
     const rollbackFn = definition.rollback.bind(definition);
-    const rollback = await runIsolated((taskSignal) => rollbackFn(params, { ...context, signal: taskSignal, executeResult }), { label: `${key} rollback`, timeoutMs, clock, signal });
+    const rollback = await runIsolated(
+      (taskSignal) => rollbackFn(params, { ...context, signal: taskSignal, executeResult }),
+      { label: `${key} rollback`, timeoutMs, clock, signal },
+    );
     const report = rollback.ok ? (rollback.value as { performed?: unknown; detail?: unknown } | undefined) : undefined;
     const performed = report?.performed !== false;
     const note = typeof report?.detail === 'string' ? report.detail : undefined;
-    await input.record('rollback', { action, ok: rollback.ok, ...(rollback.ok ? { performed, ...(note ? { detail: note } : {}) } : { error: rollback.error.message }) });
-    detail += !rollback.ok ? `; rollback failed: ${rollback.error.message}` : performed ? '; rolled back' : `; not rolled back: ${note ?? 'nothing to undo'}`;
+    await input.record('rollback', {
+      action,
+      ok: rollback.ok,
+      ...(rollback.ok ? { performed, ...(note ? { detail: note } : {}) } : { error: rollback.error.message }),
+    });
+    detail += !rollback.ok
+      ? `; rollback failed: ${rollback.error.message}`
+      : performed
+        ? '; rolled back'
+        : `; not rolled back: ${note ?? 'nothing to undo'}`;
   }
   return { verified, detail };
 }
 
 /** Executes the action isolated; a failure, or a result that is not usable (JSON, or the action's `result` schema), is the error. */
-async function execute(call: ActionCall, timeoutMs: number): Promise<{ error: string | undefined; executeResult: unknown }> {
+async function execute(
+  call: ActionCall,
+  timeoutMs: number,
+): Promise<{ error: string | undefined; executeResult: unknown }> {
   const { key, definition, params, context } = call;
-  const execution = await runIsolated((taskSignal) => definition.execute(params, { ...context, signal: taskSignal }), { label: `${key} execute`, timeoutMs, clock: call.clock, signal: call.signal });
+  const execution = await runIsolated((taskSignal) => definition.execute(params, { ...context, signal: taskSignal }), {
+    label: `${key} execute`,
+    timeoutMs,
+    clock: call.clock,
+    signal: call.signal,
+  });
   if (!execution.ok) return { error: execution.error.message, executeResult: undefined };
-  const problem = definition.result ? resultProblem(definition.result, execution.value) : describeNonJson(execution.value, 'result');
-  return problem ? { error: `${key} returned an unusable result: ${problem}`, executeResult: undefined } : { error: undefined, executeResult: execution.value };
+  const problem = definition.result
+    ? resultProblem(definition.result, execution.value)
+    : describeNonJson(execution.value, 'result');
+  return problem
+    ? { error: `${key} returned an unusable result: ${problem}`, executeResult: undefined }
+    : { error: undefined, executeResult: execution.value };
 }
 
 function resultProblem(schema: z.ZodType, value: unknown): string | undefined {
   const parsed = schema.safeParse(value);
-  return parsed.success ? describeNonJson(parsed.data, 'result') : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'result'}: ${issue.message}`).join('; ');
+  return parsed.success
+    ? describeNonJson(parsed.data, 'result')
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'result'}: ${issue.message}`).join('; ');
 }

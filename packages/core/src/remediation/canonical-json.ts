@@ -8,7 +8,8 @@ export function canonicalJson(value: unknown): string {
     const text = JSON.stringify(value);
     return text === undefined ? 'null' : text;
   }
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   const entries = Object.keys(value as Record<string, unknown>)
     .sort()
     .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
@@ -21,7 +22,8 @@ export function canonicalJson(value: unknown): string {
  * `undefined` members are allowed and dropped). Returns a description of the first problem, or `undefined`.
  */
 export function describeNonJson(value: unknown, path = 'value', seen = new Set<unknown>()): string | undefined {
-  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean')
+    return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}, not a finite number`;
   if (typeof value !== 'object') return `${path} is a ${typeof value}`;
   if (seen.has(value)) return `${path} is a circular reference`;

@@ -40,7 +40,7 @@ export class HistoryChain {
   /** Every record in `seq` order (paged reads). */
   async readAll(query: Omit<HistoryQuery, 'afterSeq' | 'limit'> = {}): Promise<HistoryRecord[]> {
     const records: HistoryRecord[] = [];
-    for (let afterSeq = 0; ; ) {
+    for (let afterSeq = 0; ;) {
       const page = await this.options.storage.readHistory({ ...query, afterSeq, limit: PAGE });
       records.push(...page);
       if (page.length < PAGE) return records;
@@ -79,7 +79,11 @@ export class HistoryChain {
         prevHash: head.hash,
       };
       const hash = await hashHistoryRecord(unsigned);
-      const record: HistoryRecord = { ...unsigned, hash, ...(this.options.signing ? { signature: await signHash(hash, this.options.signing.privateKey) } : {}) };
+      const record: HistoryRecord = {
+        ...unsigned,
+        hash,
+        ...(this.options.signing ? { signature: await signHash(hash, this.options.signing.privateKey) } : {}),
+      };
       try {
         await this.options.storage.appendHistory({ record });
         this.head = { seq: record.seq, hash };

@@ -12,7 +12,10 @@ export interface HistorySigningKeys {
 
 /** Generates an Ed25519 key pair for history signing (WebCrypto). Export the keys with `crypto.subtle.exportKey` to keep them. */
 export async function generateHistorySigningKeys(): Promise<HistorySigningKeys> {
-  const pair = (await globalThis.crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await globalThis.crypto.subtle.generateKey({ name: 'Ed25519' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   return { privateKey: pair.privateKey, publicKey: pair.publicKey };
 }
 
@@ -31,14 +34,23 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** Base64 Ed25519 signature of a record hash. */
 export async function signHash(hash: string, privateKey: CryptoKey): Promise<string> {
-  const signature = await globalThis.crypto.subtle.sign({ name: 'Ed25519' }, privateKey, new TextEncoder().encode(hash));
+  const signature = await globalThis.crypto.subtle.sign(
+    { name: 'Ed25519' },
+    privateKey,
+    new TextEncoder().encode(hash),
+  );
   return toBase64(new Uint8Array(signature));
 }
 
 /** True when `signature` (base64) is a valid Ed25519 signature of `hash` by `publicKey`. */
 export async function verifyHashSignature(hash: string, signature: string, publicKey: CryptoKey): Promise<boolean> {
   try {
-    return await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, publicKey, fromBase64(signature), new TextEncoder().encode(hash));
+    return await globalThis.crypto.subtle.verify(
+      { name: 'Ed25519' },
+      publicKey,
+      fromBase64(signature),
+      new TextEncoder().encode(hash),
+    );
   } catch {
     return false;
   }

@@ -11,13 +11,20 @@ const loose: GuardsConfigInput = {
   blastRadius: { maxResources: 100, windowMs: 60_000 },
 };
 
-function setup(guards: GuardsConfigInput, actions: Parameters<typeof createRecordingPlugin>[0] = { fix: {}, other: {} }) {
+function setup(
+  guards: GuardsConfigInput,
+  actions: Parameters<typeof createRecordingPlugin>[0] = { fix: {}, other: {} },
+) {
   const clock = new ManualClock();
   const storage = new MemoryStorage();
   const plugin = createRecordingPlugin(actions);
   const remediator = createRemediator({ storage, clock, plugins: [plugin], guards: { ...loose, ...guards } });
-  const run = (resourceId: string, action = 'fix') => settleWithClock(clock, remediator.execute({ action: { plugin: 'test', action, params: {} }, resourceId }));
-  const decisions = () => storage.store.history.filter((record) => record.type === 'decision' && record.data.allowed === false).map((record) => record.data.guard);
+  const run = (resourceId: string, action = 'fix') =>
+    settleWithClock(clock, remediator.execute({ action: { plugin: 'test', action, params: {} }, resourceId }));
+  const decisions = () =>
+    storage.store.history
+      .filter((record) => record.type === 'decision' && record.data.allowed === false)
+      .map((record) => record.data.guard);
   return { clock, storage, plugin, remediator, run, decisions };
 }
 
@@ -47,7 +54,9 @@ describe('remediation guards', () => {
   it('rate limit per resource and per action, over a sliding window', async () => {
     // settleWithClock advances the manual clock one second per event-loop turn a run takes, and a loaded
     // machine takes more turns: the window is an hour so that the runs themselves never outlast it.
-    const perResource = setup({ rateLimit: { perResource: { max: 2, windowMs: 3_600_000 }, perAction: { max: 100, windowMs: 3_600_000 } } });
+    const perResource = setup({
+      rateLimit: { perResource: { max: 2, windowMs: 3_600_000 }, perAction: { max: 100, windowMs: 3_600_000 } },
+    });
     expect((await perResource.run('a')).outcome).toBe('succeeded');
     expect((await perResource.run('a', 'other')).outcome).toBe('succeeded');
     expect((await perResource.run('a')).outcome).toBe('rejected');
@@ -55,7 +64,9 @@ describe('remediation guards', () => {
     expect((await perResource.run('a')).outcome).toBe('succeeded');
     expect(perResource.decisions()).toEqual(['resource-rate-limit']);
 
-    const perAction = setup({ rateLimit: { perResource: { max: 100, windowMs: 3_600_000 }, perAction: { max: 2, windowMs: 3_600_000 } } });
+    const perAction = setup({
+      rateLimit: { perResource: { max: 100, windowMs: 3_600_000 }, perAction: { max: 2, windowMs: 3_600_000 } },
+    });
     expect((await perAction.run('a')).outcome).toBe('succeeded');
     expect((await perAction.run('b')).outcome).toBe('succeeded');
     expect((await perAction.run('c')).outcome).toBe('rejected');
@@ -79,7 +90,14 @@ describe('remediation guards', () => {
     let healthy = false;
     const { clock, run, decisions, plugin } = setup(
       { circuitBreaker: { failureThreshold: 3, resetAfterMs: 120_000 } },
-      { flaky: { execute: async () => { if (!healthy) throw new Error('down'); return { ok: true }; } } },
+      {
+        flaky: {
+          execute: async () => {
+            if (!healthy) throw new Error('down');
+            return { ok: true };
+          },
+        },
+      },
     );
     for (const resource of ['a', 'b', 'c']) expect((await run(resource, 'flaky')).outcome).toBe('failed');
     const refused = await run('d', 'flaky');
@@ -99,9 +117,17 @@ describe('remediation guards', () => {
   it('dry run evaluates the guards without consuming them', async () => {
     const clock = new ManualClock();
     const plugin = createRecordingPlugin({ fix: {} });
-    const remediator = createRemediator({ storage: new MemoryStorage(), clock, plugins: [plugin], dryRun: true, guards: { ...loose, rateLimit: { perResource: { max: 1, windowMs: 60_000 } } } });
+    const remediator = createRemediator({
+      storage: new MemoryStorage(),
+      clock,
+      plugins: [plugin],
+      dryRun: true,
+      guards: { ...loose, rateLimit: { perResource: { max: 1, windowMs: 60_000 } } },
+    });
     for (let index = 0; index < 3; index++) {
-      expect((await remediator.execute({ action: { plugin: 'test', action: 'fix', params: {} }, resourceId: 'a' })).outcome).toBe('dry-run');
+      expect(
+        (await remediator.execute({ action: { plugin: 'test', action: 'fix', params: {} }, resourceId: 'a' })).outcome,
+      ).toBe('dry-run');
     }
     expect(plugin.calls).toEqual([]);
   });

@@ -24,13 +24,19 @@ export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 /** Which findings a policy answers. Every given field must match; omitted fields match anything. */
 export const PolicyMatchSchema = z.object({
   /** Finding kinds, e.g. `['anomaly', 'forecast']`; `root-cause` targets the origin of a symptom rather than the symptom. */
-  kinds: z.array(z.enum(['anomaly', 'prediction', 'threat', 'forecast', 'insight', 'root-cause'])).min(1).optional(),
+  kinds: z
+    .array(z.enum(['anomaly', 'prediction', 'threat', 'forecast', 'insight', 'root-cause']))
+    .min(1)
+    .optional(),
   /** Lowest severity answered. @default 'low' */
   minSeverity: SeveritySchema.default('low'),
   /** Metric names (the part after `resource/` in the finding's series). */
   metrics: z.array(z.string().min(1)).min(1).optional(),
   /** Inventory resource types; a resource unknown to storage has type `unknown`. */
-  resourceTypes: z.array(z.enum(['infrastructure', 'compute', 'deployment', 'unknown'])).min(1).optional(),
+  resourceTypes: z
+    .array(z.enum(['infrastructure', 'compute', 'deployment', 'unknown']))
+    .min(1)
+    .optional(),
   /** Labels the resource must carry (the inventory resource's labels, else the finding's). */
   resourceLabels: LabelsSchema.optional(),
   /** Analyzer names. */
@@ -73,7 +79,12 @@ export function findingMetric(finding: Finding): string | undefined {
  * insights their topic), e.g. `anomaly:memory_utilization:deployment`.
  */
 export function incidentSignature(finding: Finding, resource: Resource | undefined): string {
-  const detail = finding.kind === 'threat' ? finding.category : finding.kind === 'insight' ? finding.topic : (findingMetric(finding) ?? '*');
+  const detail =
+    finding.kind === 'threat'
+      ? finding.category
+      : finding.kind === 'insight'
+        ? finding.topic
+        : (findingMetric(finding) ?? '*');
   return `${finding.kind}:${detail}:${resource?.type ?? 'unknown'}`;
 }
 

@@ -4,7 +4,13 @@ import { StateError } from '../errors/errors.js';
 import { parseWith } from '../errors/validation-error.js';
 import { IdSchema } from '../schemas/common.js';
 import type { Finding } from '../schemas/finding.js';
-import { ActionRefSchema, type ActionRef, type HistoryRecord, type RemediationOutcome, type RemediationResult } from '../schemas/remediation.js';
+import {
+  ActionRefSchema,
+  type ActionRef,
+  type HistoryRecord,
+  type RemediationOutcome,
+  type RemediationResult,
+} from '../schemas/remediation.js';
 import type { Resource } from '../schemas/resource.js';
 import { noopLogger, systemClock, type Clock, type ComponentHealth, type Logger } from '../spec/common.js';
 import { adaptLogger } from '../spec/adapt-logger.js';
@@ -18,14 +24,32 @@ import { GuardsConfigSchema } from './guards-config.js';
 import { HistoryChain, type HistoryEntry } from './history-chain.js';
 import { actionKey, PluginRegistry } from './plugin-registry.js';
 import { RemediationGuards } from './remediation-guards.js';
-import { incidentSignature, policyMatches, RemediationPolicySchema, VerifyConfigSchema, type RemediationPolicy, type VerifyConfig } from './remediation-policy.js';
-import type { ManualExecuteOptions, RemediationHistoryQuery, RemediatorEvents, RemediatorOptions, RemediatorStats } from './remediator-types.js';
+import {
+  incidentSignature,
+  policyMatches,
+  RemediationPolicySchema,
+  VerifyConfigSchema,
+  type RemediationPolicy,
+  type VerifyConfig,
+} from './remediation-policy.js';
+import type {
+  ManualExecuteOptions,
+  RemediationHistoryQuery,
+  RemediatorEvents,
+  RemediatorOptions,
+  RemediatorStats,
+} from './remediator-types.js';
 import { LearnerConfigSchema, ThompsonSamplingLearner, type LearnerConfig } from './thompson-sampling-learner.js';
 import { sleepUnlessAborted } from './verify-remediation.js';
 import type { HistoryVerification } from './verify-history-records.js';
 import { requestApproval } from './request-approval.js';
 
-const ManualExecuteSchema = z.object({ action: ActionRefSchema, resourceId: IdSchema, reason: z.string().max(4096).optional(), requestedBy: z.string().max(256).optional() });
+const ManualExecuteSchema = z.object({
+  action: ActionRefSchema,
+  resourceId: IdSchema,
+  reason: z.string().max(4096).optional(),
+  requestedBy: z.string().max(256).optional(),
+});
 
 /** One remediation to run: an automatic one (from a finding and a policy) or a manual one. */
 interface RunRequest {
@@ -77,13 +101,19 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
   private active = 0;
   private waitingOnClock = 0;
   private readonly counters: RemediatorStats = {
-    findings: 0, unmatched: 0, suppressed: 0, internalErrors: 0,
+    findings: 0,
+    unmatched: 0,
+    suppressed: 0,
+    internalErrors: 0,
     outcomes: { succeeded: 0, failed: 0, 'rolled-back': 0, 'dry-run': 0, rejected: 0, skipped: 0, escalated: 0 },
   };
 
   constructor(private readonly options: RemediatorOptions) {
     super();
-    if (!options?.storage) throw new StateError('createRemediator needs `storage` (pass the engine\'s storage so verification sees its series).');
+    if (!options?.storage)
+      throw new StateError(
+        "createRemediator needs `storage` (pass the engine's storage so verification sees its series).",
+      );
     this.name = options.name ?? 'remediator';
     this.storage = options.storage;
     this.clock = options.clock ?? systemClock;
@@ -91,13 +121,19 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     this.policies = parseWith(z.array(RemediationPolicySchema), options.policies ?? [], 'policies');
     const names = new Set<string>();
     for (const policy of this.policies) {
-      if (names.has(policy.name)) throw new StateError(`Two policies are named "${policy.name}"; policy names must be unique.`);
+      if (names.has(policy.name))
+        throw new StateError(`Two policies are named "${policy.name}"; policy names must be unique.`);
       names.add(policy.name);
     }
     this.guards = new RemediationGuards(parseWith(GuardsConfigSchema, options.guards ?? {}, 'guards'));
     this.learnerConfig = parseWith(LearnerConfigSchema, options.learner ?? {}, 'learner');
-    const random = this.learnerConfig.seed === undefined ? Math.random : createSeededRandom(this.learnerConfig.seed).next;
-    this.learner = new ThompsonSamplingLearner({ priorAlpha: this.learnerConfig.priorAlpha, priorBeta: this.learnerConfig.priorBeta, random });
+    const random =
+      this.learnerConfig.seed === undefined ? Math.random : createSeededRandom(this.learnerConfig.seed).next;
+    this.learner = new ThompsonSamplingLearner({
+      priorAlpha: this.learnerConfig.priorAlpha,
+      priorBeta: this.learnerConfig.priorBeta,
+      random,
+    });
     this.chain = new HistoryChain({ storage: this.storage, signing: options.signing });
     for (const plugin of options.plugins ?? []) this.registerPlugin(plugin);
   }
@@ -154,17 +190,29 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     }
     const dryRun = (this.options.dryRun ?? false) || policy.mode === 'dry-run';
     const lastDryRun = this.lastDryRun.get(finding.resource);
-    const dryRunCooling = dryRun && lastDryRun !== undefined && this.clock.now() - lastDryRun < this.guards.config.cooldown.resourceMs;
+    const dryRunCooling =
+      dryRun && lastDryRun !== undefined && this.clock.now() - lastDryRun < this.guards.config.cooldown.resourceMs;
     if (this.inFlight.has(finding.resource) || this.coolingDown(finding.resource) || dryRunCooling) {
       this.counters.suppressed++;
-      this.logger.debug('finding suppressed: resource busy or cooling down', { resource: finding.resource, finding: finding.id });
+      this.logger.debug('finding suppressed: resource busy or cooling down', {
+        resource: finding.resource,
+        finding: finding.id,
+      });
       return undefined;
     }
     return this.track({
-      remediationId: randomId(), finding, resourceId: finding.resource, ...(resource ? { resource } : {}),
-      candidates: policy.actions, policy, dryRun,
-      maxAttempts: policy.maxAttempts, learn: policy.selection === 'learned' && this.learnerConfig.enabled,
-      signature: incidentSignature(finding, resource), verify: policy.verify, reason: finding.summary,
+      remediationId: randomId(),
+      finding,
+      resourceId: finding.resource,
+      ...(resource ? { resource } : {}),
+      candidates: policy.actions,
+      policy,
+      dryRun,
+      maxAttempts: policy.maxAttempts,
+      learn: policy.selection === 'learned' && this.learnerConfig.enabled,
+      signature: incidentSignature(finding, resource),
+      verify: policy.verify,
+      reason: finding.summary,
     });
   }
 
@@ -185,7 +233,16 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
 
   private async executeManually(options: ManualExecuteOptions): Promise<RemediationResult> {
     const { signal } = options;
-    const parsed = parseWith(ManualExecuteSchema, { action: options.action, resourceId: options.resourceId, reason: options.reason, requestedBy: options.requestedBy }, 'execute options');
+    const parsed = parseWith(
+      ManualExecuteSchema,
+      {
+        action: options.action,
+        resourceId: options.resourceId,
+        reason: options.reason,
+        requestedBy: options.requestedBy,
+      },
+      'execute options',
+    );
     const definition = this.registry.lookup(parsed.action);
     parseWith(definition.parameters, parsed.action.params, `parameters of ${actionKey(parsed.action)}`);
     await this.ready();
@@ -193,12 +250,24 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     const remediationId = randomId();
     if (this.inFlight.has(parsed.resourceId)) {
       const now = this.clock.now();
-      return this.finish({ remediationId, resourceId: parsed.resourceId, startedAt: now, action: parsed.action }, 'rejected', `another remediation of ${parsed.resourceId} is in progress`);
+      return this.finish(
+        { remediationId, resourceId: parsed.resourceId, startedAt: now, action: parsed.action },
+        'rejected',
+        `another remediation of ${parsed.resourceId} is in progress`,
+      );
     }
     return this.track({
-      remediationId, resourceId: parsed.resourceId, ...(resource ? { resource } : {}), candidates: [parsed.action],
-      dryRun: this.options.dryRun ?? false, maxAttempts: 1, learn: false, signature: 'manual', verify: VerifyConfigSchema.parse({}),
-      ...(parsed.reason === undefined ? {} : { reason: parsed.reason }), ...(parsed.requestedBy === undefined ? {} : { requestedBy: parsed.requestedBy }),
+      remediationId,
+      resourceId: parsed.resourceId,
+      ...(resource ? { resource } : {}),
+      candidates: [parsed.action],
+      dryRun: this.options.dryRun ?? false,
+      maxAttempts: 1,
+      learn: false,
+      signature: 'manual',
+      verify: VerifyConfigSchema.parse({}),
+      ...(parsed.reason === undefined ? {} : { reason: parsed.reason }),
+      ...(parsed.requestedBy === undefined ? {} : { requestedBy: parsed.requestedBy }),
       ...(signal ? { signal } : {}),
     });
   }
@@ -250,7 +319,8 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
   private ready(): Promise<void> {
     return (this.readyPromise ??= this.storage.getState({ key: this.learnerConfig.stateKey }).then(
       (state) => {
-        if (state !== undefined && !this.learner.restore(state)) this.logger.warn('ignored learner state of another version', { key: this.learnerConfig.stateKey });
+        if (state !== undefined && !this.learner.restore(state))
+          this.logger.warn('ignored learner state of another version', { key: this.learnerConfig.stateKey });
       },
       (error: unknown) => this.internalError('could not load learner state', error),
     ));
@@ -264,7 +334,13 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
   }
 
   private coolingDown(resourceId: string): boolean {
-    const decision = this.guards.check({ resourceId, actionKey: '', breakerKey: '', remediationId: '', now: this.clock.now() });
+    const decision = this.guards.check({
+      resourceId,
+      actionKey: '',
+      breakerKey: '',
+      remediationId: '',
+      now: this.clock.now(),
+    });
     return !decision.allowed && decision.guard === 'resource-cooldown';
   }
 
@@ -283,8 +359,20 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     return promise;
   }
 
-  private record(request: Pick<RunRequest, 'remediationId' | 'resourceId'>, type: string, data: Record<string, unknown>, outcome?: RemediationOutcome): Promise<HistoryRecord> {
-    const entry: HistoryEntry = { type, remediationId: request.remediationId, resource: request.resourceId, timestamp: this.clock.now(), data, ...(outcome ? { outcome } : {}) };
+  private record(
+    request: Pick<RunRequest, 'remediationId' | 'resourceId'>,
+    type: string,
+    data: Record<string, unknown>,
+    outcome?: RemediationOutcome,
+  ): Promise<HistoryRecord> {
+    const entry: HistoryEntry = {
+      type,
+      remediationId: request.remediationId,
+      resource: request.resourceId,
+      timestamp: this.clock.now(),
+      data,
+      ...(outcome ? { outcome } : {}),
+    };
     return this.chain.append(entry);
   }
 
@@ -296,7 +384,9 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     } catch (error) {
       this.internalError('remediation aborted by an internal failure', error);
       const reason = `internal failure: ${error instanceof Error ? error.message : String(error)}`;
-      return this.finish({ ...request, startedAt }, 'failed', reason).catch(() => this.result({ ...request, startedAt }, 'failed', reason));
+      return this.finish({ ...request, startedAt }, 'failed', reason).catch(() =>
+        this.result({ ...request, startedAt }, 'failed', reason),
+      );
     }
   }
 
@@ -305,10 +395,19 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
     const planId = randomId();
     const keys = request.candidates.map(actionKey);
     const ranking = request.learn ? this.learner.rank(request.signature, keys) : undefined;
-    const ordered = ranking ? ranking.map((ranked) => request.candidates[keys.indexOf(ranked.key)]!) : request.candidates;
+    const ordered = ranking
+      ? ranking.map((ranked) => request.candidates[keys.indexOf(ranked.key)]!)
+      : request.candidates;
     await this.record(request, 'plan', {
-      planId, findingId: finding?.id, policy: request.policy?.name ?? 'manual', signature: request.signature, dryRun: request.dryRun,
-      candidates: ordered, ranking, reason: request.reason, requestedBy: request.requestedBy,
+      planId,
+      findingId: finding?.id,
+      policy: request.policy?.name ?? 'manual',
+      signature: request.signature,
+      dryRun: request.dryRun,
+      candidates: ordered,
+      ranking,
+      reason: request.reason,
+      requestedBy: request.requestedBy,
     });
     const base = { ...request, startedAt, planId };
     const refusals: string[] = [];
@@ -331,10 +430,24 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
         continue;
       }
       const context: RemediationContext = {
-        remediationId: request.remediationId, resourceId, signal, logger: this.logger, clock: this.clock, dryRun: false,
-        ...(finding ? { finding } : {}), ...(request.resource ? { resource: request.resource } : {}), ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+        remediationId: request.remediationId,
+        resourceId,
+        signal,
+        logger: this.logger,
+        clock: this.clock,
+        dryRun: false,
+        ...(finding ? { finding } : {}),
+        ...(request.resource ? { resource: request.resource } : {}),
+        ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
       };
-      const check = () => this.guards.check({ resourceId, actionKey: key, breakerKey, remediationId: request.remediationId, now: this.clock.now() });
+      const check = () =>
+        this.guards.check({
+          resourceId,
+          actionKey: key,
+          breakerKey,
+          remediationId: request.remediationId,
+          now: this.clock.now(),
+        });
       const guard = check();
       if (!guard.allowed) {
         refusals.push(`${key}: ${guard.reason}`);
@@ -344,13 +457,36 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
       const needsApproval = this.guards.requiresApproval(definition.risk);
       if (request.dryRun) {
         const description = await describeAction({ key, definition, params, context, clock: this.clock, signal });
-        await this.record(request, 'decision', { action, allowed: true, dryRun: true, risk: definition.risk, needsApproval, description });
+        await this.record(request, 'decision', {
+          action,
+          allowed: true,
+          dryRun: true,
+          risk: definition.risk,
+          needsApproval,
+          description,
+        });
         if (request.finding) this.lastDryRun.set(resourceId, this.clock.now());
-        return this.finish({ ...base, action }, 'dry-run', `dry run: would run ${key}${needsApproval ? ' (after approval)' : ''}${description ? `: ${description}` : ''}`);
+        return this.finish(
+          { ...base, action },
+          'dry-run',
+          `dry run: would run ${key}${needsApproval ? ' (after approval)' : ''}${description ? `: ${description}` : ''}`,
+        );
       }
       await this.record(request, 'decision', { action, allowed: true, risk: definition.risk, needsApproval });
       if (needsApproval) {
-        const approval = await requestApproval({ clock: this.clock, approvalTimeoutMs: this.guards.config.approvalTimeoutMs, emitRequested: (details) => this.safeEmit('approval-requested', details), approve: this.options.approve, request, action, definition, params, context, signal, record: (data) => this.record(request, 'approval', data) });
+        const approval = await requestApproval({
+          clock: this.clock,
+          approvalTimeoutMs: this.guards.config.approvalTimeoutMs,
+          emitRequested: (details) => this.safeEmit('approval-requested', details),
+          approve: this.options.approve,
+          request,
+          action,
+          definition,
+          params,
+          context,
+          signal,
+          record: (data) => this.record(request, 'approval', data),
+        });
         if (!approval.granted) {
           refusals.push(`${key}: ${approval.reason}`);
           continue;
@@ -358,27 +494,54 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
         const again = check();
         if (!again.allowed) {
           refusals.push(`${key}: ${again.reason}`);
-          await this.record(request, 'decision', { action, allowed: false, guard: again.guard, reason: again.reason, afterApproval: true });
+          await this.record(request, 'decision', {
+            action,
+            allowed: false,
+            guard: again.guard,
+            reason: again.reason,
+            afterApproval: true,
+          });
           continue;
         }
       }
       attempts++;
       lastAction = action;
-      this.guards.recordExecution({ resourceId, actionKey: key, remediationId: request.remediationId, at: this.clock.now() });
+      this.guards.recordExecution({
+        resourceId,
+        actionKey: key,
+        remediationId: request.remediationId,
+        at: this.clock.now(),
+      });
       const outcome = await this.attempt({ request, action, key, definition, params, context, signal });
       this.guards.recordResult(breakerKey, outcome.verified, this.clock.now());
       if (outcome.verified) return this.finish({ ...base, action }, 'succeeded', outcome.detail);
       failure = outcome.detail;
     }
-    if (attempts > 0) return this.finish({ ...base, ...(lastAction ? { action: lastAction } : {}) }, 'failed', failure, true);
-    return this.finish({ ...base, ...(ordered.length === 1 ? { action: ordered[0]! } : {}) }, signal.aborted && refusals.length === 0 ? 'skipped' : 'rejected', refusals.join('; ') || 'aborted before any action ran');
+    if (attempts > 0)
+      return this.finish({ ...base, ...(lastAction ? { action: lastAction } : {}) }, 'failed', failure, true);
+    return this.finish(
+      { ...base, ...(ordered.length === 1 ? { action: ordered[0]! } : {}) },
+      signal.aborted && refusals.length === 0 ? 'skipped' : 'rejected',
+      refusals.join('; ') || 'aborted before any action ran',
+    );
   }
 
   /** Runs one action (see `runAction`): the remediator adds its history, learner and clock accounting. */
-  private attempt(input: { request: RunRequest; action: ActionRef; key: string; definition: RemediationActionDefinition; params: unknown; context: RemediationContext; signal: AbortSignal }): Promise<ActionOutcome> {
+  private attempt(input: {
+    request: RunRequest;
+    action: ActionRef;
+    key: string;
+    definition: RemediationActionDefinition;
+    params: unknown;
+    context: RemediationContext;
+    signal: AbortSignal;
+  }): Promise<ActionOutcome> {
     const { request, key } = input;
     return runAction({
-      ...input, clock: this.clock, storage: this.storage, verify: request.verify,
+      ...input,
+      clock: this.clock,
+      storage: this.storage,
+      verify: request.verify,
       sleep: (ms, sleepSignal) => this.sleepOnClock(ms, sleepSignal),
       record: (type, data) => this.record(request, type, data),
       ...(request.learn ? { learn: (verified: boolean) => this.learn(request.signature, key, verified) } : {}),
@@ -398,20 +561,50 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
   /** Updates the learner with a verified outcome and saves its state. */
   private async learn(signature: string, key: string, verified: boolean): Promise<void> {
     this.learner.update(signature, key, verified);
-    await this.storage.putState({ key: this.learnerConfig.stateKey, value: this.learner.snapshot() }).catch((stateError: unknown) => this.internalError('could not save learner state', stateError));
+    await this.storage
+      .putState({ key: this.learnerConfig.stateKey, value: this.learner.snapshot() })
+      .catch((stateError: unknown) => this.internalError('could not save learner state', stateError));
   }
 
-  private result(input: { remediationId: string; resourceId: string; startedAt: number; finding?: Finding; planId?: string; action?: ActionRef }, outcome: RemediationOutcome, reason: string): RemediationResult {
+  private result(
+    input: {
+      remediationId: string;
+      resourceId: string;
+      startedAt: number;
+      finding?: Finding;
+      planId?: string;
+      action?: ActionRef;
+    },
+    outcome: RemediationOutcome,
+    reason: string,
+  ): RemediationResult {
     return {
-      id: input.remediationId, ...(input.planId ? { planId: input.planId } : {}), findingId: input.finding?.id ?? `manual:${input.remediationId}`,
-      resource: input.resourceId, ...(input.action ? { action: input.action } : {}), outcome, reason, startedAt: input.startedAt, finishedAt: this.clock.now(),
+      id: input.remediationId,
+      ...(input.planId ? { planId: input.planId } : {}),
+      findingId: input.finding?.id ?? `manual:${input.remediationId}`,
+      resource: input.resourceId,
+      ...(input.action ? { action: input.action } : {}),
+      outcome,
+      reason,
+      startedAt: input.startedAt,
+      finishedAt: this.clock.now(),
     };
   }
 
-  private async finish(input: Parameters<Remediator['result']>[0], outcome: RemediationOutcome, reason: string, escalate = false): Promise<RemediationResult> {
+  private async finish(
+    input: Parameters<Remediator['result']>[0],
+    outcome: RemediationOutcome,
+    reason: string,
+    escalate = false,
+  ): Promise<RemediationResult> {
     const result = this.result(input, outcome, reason);
     if (escalate) await this.record(input, 'escalation', { reason, findingId: result.findingId });
-    await this.record(input, 'outcome', { findingId: result.findingId, action: result.action, reason, durationMs: result.finishedAt - result.startedAt }, outcome);
+    await this.record(
+      input,
+      'outcome',
+      { findingId: result.findingId, action: result.action, reason, durationMs: result.finishedAt - result.startedAt },
+      outcome,
+    );
     this.counters.outcomes[outcome]++;
     this.safeEmit('remediation', result);
     if (escalate) this.safeEmit('escalation', { result, reason, ...(input.finding ? { finding: input.finding } : {}) });

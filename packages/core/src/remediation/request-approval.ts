@@ -14,7 +14,13 @@ export interface RequestApprovalInput {
   /** Emits the remediator's `approval-requested` event (never throws). */
   emitRequested(details: Parameters<RemediatorEvents['approval-requested']>[0]): void;
   approve: ApprovalCallback | undefined;
-  request: { remediationId: string; resourceId: string; finding?: ApprovalRequest['finding']; reason?: string; requestedBy?: string };
+  request: {
+    remediationId: string;
+    resourceId: string;
+    finding?: ApprovalRequest['finding'];
+    reason?: string;
+    requestedBy?: string;
+  };
   action: ActionRef;
   definition: RemediationActionDefinition;
   params: unknown;
@@ -31,11 +37,23 @@ export interface RequestApprovalInput {
 export async function requestApproval(input: RequestApprovalInput): Promise<{ granted: boolean; reason: string }> {
   const { clock, request, action, definition } = input;
   const timeoutMs = input.approvalTimeoutMs;
-  const description = await describeAction({ key: actionKey(action), definition, params: input.params, context: input.context, clock, signal: input.signal });
+  const description = await describeAction({
+    key: actionKey(action),
+    definition,
+    params: input.params,
+    context: input.context,
+    clock,
+    signal: input.signal,
+  });
   const details = {
-    remediationId: request.remediationId, action, risk: definition.risk, resourceId: request.resourceId,
-    ...(request.finding ? { finding: request.finding } : {}), ...(request.reason ? { reason: request.reason } : {}),
-    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}), ...(description ? { description } : {}),
+    remediationId: request.remediationId,
+    action,
+    risk: definition.risk,
+    resourceId: request.resourceId,
+    ...(request.finding ? { finding: request.finding } : {}),
+    ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...(description ? { description } : {}),
   };
   await input.record({ action, state: 'requested', risk: definition.risk, timeoutMs, description });
   input.emitRequested(details);
@@ -45,10 +63,27 @@ export async function requestApproval(input: RequestApprovalInput): Promise<{ gr
     return { granted: false, reason };
   }
   const approve = input.approve;
-  const answer = await runIsolated((signal) => approve({ ...details, signal }), { label: 'approval', timeoutMs, clock, signal: input.signal });
+  const answer = await runIsolated((signal) => approve({ ...details, signal }), {
+    label: 'approval',
+    timeoutMs,
+    clock,
+    signal: input.signal,
+  });
   const granted = answer.ok && answer.value === true;
-  const state = granted ? 'granted' : !answer.ok ? (answer.error.code === 'TIMEOUT_ERROR' ? 'timed-out' : 'failed') : 'denied';
-  const reason = granted ? 'approved' : state === 'timed-out' ? `no approval within ${timeoutMs} ms (timeout means no)` : !answer.ok ? `approver failed: ${answer.error.message}` : 'approver said no';
+  const state = granted
+    ? 'granted'
+    : !answer.ok
+      ? answer.error.code === 'TIMEOUT_ERROR'
+        ? 'timed-out'
+        : 'failed'
+      : 'denied';
+  const reason = granted
+    ? 'approved'
+    : state === 'timed-out'
+      ? `no approval within ${timeoutMs} ms (timeout means no)`
+      : !answer.ok
+        ? `approver failed: ${answer.error.message}`
+        : 'approver said no';
   await input.record({ action, state, reason });
   return { granted, reason };
 }

@@ -48,6 +48,11 @@ export async function runIsolated<T>(
 /** Wraps anything thrown by plugin code in a {@link RemediationError} (DharmaErrors pass through). */
 export function toDharmaError(error: unknown, label: string): DharmaError {
   if (DharmaError.isInstance(error)) return error;
-  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  const message =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'string'
+        ? error
+        : (JSON.stringify(error) ?? String(error));
   return new RemediationError(`${label} failed: ${message}`, { cause: error });
 }

@@ -14,7 +14,10 @@ describe('ThompsonSamplingLearner', () => {
 
   it('converges on the action that works for each signature, and snapshots round-trip', () => {
     const learner = new ThompsonSamplingLearner({ priorAlpha: 1, priorBeta: 1, random: createSeededRandom(3).next });
-    const fixes: Record<string, string> = { 'anomaly:memory:deployment': 'restart', 'anomaly:disk:deployment': 'clean' };
+    const fixes: Record<string, string> = {
+      'anomaly:memory:deployment': 'restart',
+      'anomaly:disk:deployment': 'clean',
+    };
     const choices: string[] = [];
     for (let round = 0; round < 60; round++) {
       for (const [signature, fix] of Object.entries(fixes)) {
@@ -28,7 +31,9 @@ describe('ThompsonSamplingLearner', () => {
     expect(choices.slice(-40).filter((choice) => choice === 'right').length).toBeGreaterThanOrEqual(36);
     const copy = new ThompsonSamplingLearner({ priorAlpha: 1, priorBeta: 1, random: Math.random });
     expect(copy.restore(learner.snapshot())).toBe(true);
-    expect(copy.posterior('anomaly:disk:deployment', 'clean')).toEqual(learner.posterior('anomaly:disk:deployment', 'clean'));
+    expect(copy.posterior('anomaly:disk:deployment', 'clean')).toEqual(
+      learner.posterior('anomaly:disk:deployment', 'clean'),
+    );
     expect(copy.restore({ version: 99 })).toBe(false);
   });
 });

@@ -16,7 +16,10 @@ export const LearnerConfigSchema = z.object({
 export type LearnerConfig = z.output<typeof LearnerConfigSchema>;
 export type LearnerConfigInput = z.input<typeof LearnerConfigSchema>;
 
-const SnapshotSchema = z.object({ version: z.literal(1), arms: z.record(z.string(), z.record(z.string(), z.tuple([z.number().nonnegative(), z.number().nonnegative()]))) });
+const SnapshotSchema = z.object({
+  version: z.literal(1),
+  arms: z.record(z.string(), z.record(z.string(), z.tuple([z.number().nonnegative(), z.number().nonnegative()]))),
+});
 
 /** A ranked candidate: its key and the value sampled from its posterior. */
 export interface RankedAction {
@@ -79,7 +82,9 @@ export class ThompsonSamplingLearner {
   restore(state: unknown): boolean {
     const parsed = SnapshotSchema.safeParse(state);
     if (!parsed.success) return false;
-    this.arms = new Map(Object.entries(parsed.data.arms).map(([signature, arms]) => [signature, new Map(Object.entries(arms))]));
+    this.arms = new Map(
+      Object.entries(parsed.data.arms).map(([signature, arms]) => [signature, new Map(Object.entries(arms))]),
+    );
     return true;
   }
 }

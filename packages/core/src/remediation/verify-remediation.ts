@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { Finding } from '../schemas/finding.js';
 import type { Clock } from '../spec/common.js';
-import type { RemediationActionDefinition, RemediationContext, VerificationResult } from '../spec/remediation-plugin.js';
+import type {
+  RemediationActionDefinition,
+  RemediationContext,
+  VerificationResult,
+} from '../spec/remediation-plugin.js';
 import type { Storage } from '../spec/storage.js';
 import type { VerifyConfig } from './remediation-policy.js';
 import { runIsolated } from './run-isolated.js';
@@ -9,12 +13,21 @@ import { runIsolated } from './run-isolated.js';
 const VerificationResultSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
 
 /** How a point of the watched series is judged, or `undefined` when the finding gives nothing to judge by. */
-export function healthPredicate(config: VerifyConfig, finding: Finding | undefined): ((value: number) => boolean) | undefined {
+export function healthPredicate(
+  config: VerifyConfig,
+  finding: Finding | undefined,
+): ((value: number) => boolean) | undefined {
   const { healthyBelow, healthyAbove } = config;
   if (healthyBelow !== undefined || healthyAbove !== undefined) {
-    return (value) => (healthyBelow === undefined || value < healthyBelow) && (healthyAbove === undefined || value > healthyAbove);
+    return (value) =>
+      (healthyBelow === undefined || value < healthyBelow) && (healthyAbove === undefined || value > healthyAbove);
   }
-  if (finding?.kind === 'anomaly' && finding.value !== undefined && finding.expected !== undefined && finding.value !== finding.expected) {
+  if (
+    finding?.kind === 'anomaly' &&
+    finding.value !== undefined &&
+    finding.expected !== undefined &&
+    finding.value !== finding.expected
+  ) {
     // Healthy again once the signal is back past the midpoint between what was expected and what was seen.
     const midpoint = (finding.value + finding.expected) / 2;
     return finding.value > finding.expected ? (value) => value < midpoint : (value) => value > midpoint;
@@ -44,12 +57,15 @@ export interface VerifyRemediationOptions {
  * after the action (when there is a series and a way to judge it). With neither, the action counts as
  * verified once it executed.
  */
-export async function verifyRemediation(options: VerifyRemediationOptions): Promise<VerificationResult & { checks: number }> {
+export async function verifyRemediation(
+  options: VerifyRemediationOptions,
+): Promise<VerificationResult & { checks: number }> {
   const { definition, config, clock, context } = options;
   const series = config.series ?? context.finding?.series;
   const healthy = series === undefined ? undefined : healthPredicate(config, context.finding);
   const watchSignal = series !== undefined && healthy !== undefined;
-  if (!definition.verify && !watchSignal) return { ok: true, detail: 'executed; no verification signal available', checks: 0 };
+  if (!definition.verify && !watchSignal)
+    return { ok: true, detail: 'executed; no verification signal available', checks: 0 };
   const deadline = options.executedAt + config.windowMs;
   let pluginOk = !definition.verify;
   let pluginDetail = '';
@@ -57,7 +73,12 @@ export async function verifyRemediation(options: VerifyRemediationOptions): Prom
   for (let checks = 1; ; checks++) {
     if (!pluginOk && definition.verify) {
       const timeoutMs = Math.min(options.timeoutMs, config.windowMs);
-      const result = await runIsolated((signal) => definition.verify!(options.params, { ...context, signal }), { label: 'verify', timeoutMs, clock, signal: context.signal });
+      const result = await runIsolated((signal) => definition.verify!(options.params, { ...context, signal }), {
+        label: 'verify',
+        timeoutMs,
+        clock,
+        signal: context.signal,
+      });
       const parsed = result.ok ? VerificationResultSchema.safeParse(result.value) : undefined;
       if (!result.ok) pluginDetail = result.error.message;
       else if (!parsed?.success) pluginDetail = 'verify returned something other than { ok: boolean, detail?: string }';
@@ -78,9 +99,13 @@ export async function verifyRemediation(options: VerifyRemediationOptions): Prom
     const lastDetail = [pluginDetail, signalDetail].filter(Boolean).join('; ');
     if (pluginOk && signalOk) return { ok: true, detail: lastDetail, checks };
     const remaining = deadline - clock.now();
-    if (remaining <= 0) return { ok: false, detail: `not verified within ${config.windowMs} ms: ${lastDetail}`, checks };
+    if (remaining <= 0)
+      return { ok: false, detail: `not verified within ${config.windowMs} ms: ${lastDetail}`, checks };
     try {
-      await (options.sleep ?? ((ms, signal) => sleepUnlessAborted(clock, ms, signal)))(Math.min(config.intervalMs, remaining), context.signal);
+      await (options.sleep ?? ((ms, signal) => sleepUnlessAborted(clock, ms, signal)))(
+        Math.min(config.intervalMs, remaining),
+        context.signal,
+      );
     } catch {
       return { ok: false, detail: `verification aborted: ${lastDetail}`, checks };
     }

@@ -16,6 +16,8 @@ describe('webhook plugin options', () => {
     };
     expect(wrong(() => createWebhookPlugin({ endpoints: {}, fetch: 'curl' as never }))).toBe('fetch');
     expect(wrong(() => createWebhookPlugin({ name: '', endpoints: {} }))).toBe('name');
-    expect(wrong(() => createWebhookPlugin({ endpoints: { page: { url: 'file:///etc/passwd' } } }))).toBe('endpoints.page.url');
+    expect(wrong(() => createWebhookPlugin({ endpoints: { page: { url: 'file:///etc/passwd' } } }))).toBe(
+      'endpoints.page.url',
+    );
   });
 });

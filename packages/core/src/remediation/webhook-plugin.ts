@@ -3,7 +3,12 @@ import { RemediationError, TimeoutError } from '../errors/errors.js';
 import { parseWith } from '../errors/validation-error.js';
 import { RiskLevelSchema } from '../schemas/remediation.js';
 import { parseRetryAfter, retry } from '../util/retry.js';
-import { defineRemediationAction, type RemediationActionDefinition, type RemediationContext, type RemediationPlugin } from '../spec/remediation-plugin.js';
+import {
+  defineRemediationAction,
+  type RemediationActionDefinition,
+  type RemediationContext,
+  type RemediationPlugin,
+} from '../spec/remediation-plugin.js';
 
 /** One webhook the plugin may call: it becomes the action `webhook.<name>`. */
 export const WebhookEndpointSchema = z.object({
@@ -37,7 +42,9 @@ const WebhookPluginOptionsSchema = z.object({
   /** The allowed endpoints, by action name. */
   endpoints: z.record(z.string().min(1), WebhookEndpointSchema),
   /** fetch implementation. @default globalThis.fetch */
-  fetch: z.custom<typeof fetch>(isFunction, { message: 'expected a fetch function' }).default(() => globalThis.fetch.bind(globalThis)),
+  fetch: z
+    .custom<typeof fetch>(isFunction, { message: 'expected a fetch function' })
+    .default(() => globalThis.fetch.bind(globalThis)),
 });
 
 /** Options of {@link createWebhookPlugin} (only `endpoints` is required). */
@@ -52,7 +59,11 @@ const ParametersSchema = z.object({ payload: z.record(z.string(), z.unknown()).d
  * and the endpoint's headers never reach an origin outside the allow-list). Runs in Node and browsers (fetch).
  */
 export function createWebhookPlugin(options: WebhookPluginOptions): RemediationPlugin {
-  const { name, endpoints, fetch: fetchImplementation } = parseWith(WebhookPluginOptionsSchema, options, 'webhook plugin options');
+  const {
+    name,
+    endpoints,
+    fetch: fetchImplementation,
+  } = parseWith(WebhookPluginOptionsSchema, options, 'webhook plugin options');
   const actions: Record<string, RemediationActionDefinition> = {};
   for (const [name, endpoint] of Object.entries(endpoints)) {
     const action: RemediationActionDefinition<typeof ParametersSchema> = {
@@ -60,7 +71,10 @@ export function createWebhookPlugin(options: WebhookPluginOptions): RemediationP
       risk: endpoint.risk,
       parameters: ParametersSchema,
       // Room for every attempt, every backoff and some slack, so the per-request timeouts fire first.
-      timeoutMs: (endpoint.timeoutMs + 1_000) * (endpoint.retries + 1) + endpoint.backoffMs * (2 ** endpoint.retries - 1) + endpoint.retries * endpoint.maxRetryAfterMs,
+      timeoutMs:
+        (endpoint.timeoutMs + 1_000) * (endpoint.retries + 1) +
+        endpoint.backoffMs * (2 ** endpoint.retries - 1) +
+        endpoint.retries * endpoint.maxRetryAfterMs,
       describe: () => `${endpoint.method} ${endpoint.url}`,
       execute: (params, context) => call(endpoint, params.payload, context, fetchImplementation),
     };
@@ -80,14 +94,27 @@ class RetryableCallError extends Error {
   }
 }
 
-async function call(endpoint: z.output<typeof WebhookEndpointSchema>, payload: Record<string, unknown>, context: RemediationContext, fetchImplementation: typeof fetch): Promise<{ status: number; attempts: number; body: unknown }> {
-  const body = JSON.stringify({ remediationId: context.remediationId, resourceId: context.resourceId, finding: context.finding ?? null, requestedBy: context.requestedBy ?? null, payload });
+async function call(
+  endpoint: z.output<typeof WebhookEndpointSchema>,
+  payload: Record<string, unknown>,
+  context: RemediationContext,
+  fetchImplementation: typeof fetch,
+): Promise<{ status: number; attempts: number; body: unknown }> {
+  const body = JSON.stringify({
+    remediationId: context.remediationId,
+    resourceId: context.resourceId,
+    finding: context.finding ?? null,
+    requestedBy: context.requestedBy ?? null,
+    payload,
+  });
   const once = async (attempt: number): Promise<{ status: number; attempts: number; body: unknown }> => {
     const timeout = AbortSignal.timeout(endpoint.timeoutMs);
     let response: Response;
     try {
       response = await fetchImplementation(endpoint.url, {
-        method: endpoint.method, body, headers: { 'content-type': 'application/json', ...endpoint.headers },
+        method: endpoint.method,
+        body,
+        headers: { 'content-type': 'application/json', ...endpoint.headers },
         signal: AbortSignal.any([context.signal, timeout]),
         // Never follow redirects: a hop could leave the allow-list, and fetch would re-send the body and
         // the endpoint's secret headers there.
@@ -95,24 +122,45 @@ async function call(endpoint: z.output<typeof WebhookEndpointSchema>, payload: R
       });
     } catch (error) {
       if (context.signal.aborted) throw error;
-      throw new RetryableCallError(timeout.aborted ? `timed out after ${endpoint.timeoutMs} ms` : error instanceof Error ? error.message : String(error), timeout.aborted);
+      throw new RetryableCallError(
+        timeout.aborted
+          ? `timed out after ${endpoint.timeoutMs} ms`
+          : error instanceof Error
+            ? error.message
+            : String(error),
+        timeout.aborted,
+      );
     }
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       const location = response.headers.get('location');
       await response.body?.cancel().catch(() => undefined);
-      throw new RemediationError(`${endpoint.url} answered a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}); redirects are not followed, so put the final URL in the allow-list.`);
+      throw new RemediationError(
+        `${endpoint.url} answered a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}); redirects are not followed, so put the final URL in the allow-list.`,
+      );
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
       if (context.signal.aborted) throw error;
-      throw new RetryableCallError(timeout.aborted ? `timed out after ${endpoint.timeoutMs} ms` : error instanceof Error ? error.message : String(error), timeout.aborted);
+      throw new RetryableCallError(
+        timeout.aborted
+          ? `timed out after ${endpoint.timeoutMs} ms`
+          : error instanceof Error
+            ? error.message
+            : String(error),
+        timeout.aborted,
+      );
     }
     if (response.ok) return { status: response.status, attempts: attempt, body: parseBody(text) };
     const failure = `HTTP ${response.status} ${text.slice(0, 200)}`;
-    if (response.status !== 429 && response.status < 500) throw new RemediationError(`${endpoint.url} answered ${failure}; not retried`);
-    throw new RetryableCallError(failure, false, parseRetryAfter(response.headers.get('retry-after'), context.clock.now()));
+    if (response.status !== 429 && response.status < 500)
+      throw new RemediationError(`${endpoint.url} answered ${failure}; not retried`);
+    throw new RetryableCallError(
+      failure,
+      false,
+      parseRetryAfter(response.headers.get('retry-after'), context.clock.now()),
+    );
   };
   try {
     return await retry(once, {
@@ -121,7 +169,10 @@ async function call(endpoint: z.output<typeof WebhookEndpointSchema>, payload: R
       clock: context.clock,
       signal: context.signal,
       maxRetryAfterMs: endpoint.maxRetryAfterMs,
-      classify: (error) => (error instanceof RetryableCallError ? { retry: true, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) } : { retry: false }),
+      classify: (error) =>
+        error instanceof RetryableCallError
+          ? { retry: true, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) }
+          : { retry: false },
     });
   } catch (error) {
     if (!(error instanceof RetryableCallError)) throw error;

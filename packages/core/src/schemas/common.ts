@@ -17,12 +17,19 @@ const RANGE_MESSAGE = `must be between 1970-01-01 and 2200-01-01 (epoch ms ${MIN
  * string must be an ISO-8601 date (`"1"` is not read as a year).
  */
 export const TimestampSchema = z
-  .union([
-    z.number().finite(),
-    z.string().refine((text) => ISO_DATE.test(text) && !Number.isNaN(Date.parse(text)), { message: 'expected an ISO-8601 date string such as 2026-01-02T03:04:05Z' }),
-    z.date().refine((date) => !Number.isNaN(date.getTime()), { message: 'expected a valid Date' }),
-  ], { error: 'expected epoch milliseconds, an ISO-8601 string or a Date' })
-  .transform((value) => (typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : value.getTime()))
+  .union(
+    [
+      z.number().finite(),
+      z.string().refine((text) => ISO_DATE.test(text) && !Number.isNaN(Date.parse(text)), {
+        message: 'expected an ISO-8601 date string such as 2026-01-02T03:04:05Z',
+      }),
+      z.date().refine((date) => !Number.isNaN(date.getTime()), { message: 'expected a valid Date' }),
+    ],
+    { error: 'expected epoch milliseconds, an ISO-8601 string or a Date' },
+  )
+  .transform((value) =>
+    typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : value.getTime(),
+  )
   .refine((value) => value >= MIN_TIMESTAMP && value <= MAX_TIMESTAMP, { message: RANGE_MESSAGE });
 
 /** A measured value: finite, with a magnitude of at most {@link MAX_VALUE_MAGNITUDE}. */
@@ -37,7 +44,8 @@ export const MeasuredValueSchema = z
  * (zero-width space and joiners, soft hyphen, BOM, bidi controls), separators other than the ASCII space,
  * the combining grapheme joiner, Hangul fillers and variation selectors.
  */
-const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u034f\u115f\u1160\u3164\uffa0\ufe00-\ufe0f]/u;
+const INVISIBLE =
+  /[\p{Cf}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u034f\u115f\u1160\u3164\uffa0\ufe00-\ufe0f]/u;
 
 /**
  * Identifier of a resource or series: 1–256 characters, no control or invisible characters, normalised to
@@ -49,7 +57,10 @@ export const IdSchema = z
   .min(1, 'must not be empty')
   .max(256, 'must be at most 256 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
-  .refine((text) => !INVISIBLE.test(text), 'must not contain invisible characters (zero-width, format or non-ASCII space characters)');
+  .refine(
+    (text) => !INVISIBLE.test(text),
+    'must not contain invisible characters (zero-width, format or non-ASCII space characters)',
+  );
 
 /** String labels attached to resources, samples and events (like Prometheus labels). */
 export const LabelsSchema = z.record(z.string().max(128), z.string().max(1024));

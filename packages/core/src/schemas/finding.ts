@@ -28,7 +28,9 @@ export const AnomalyFindingSchema = FindingBase.extend({
   /** What the detector expected instead, when it has an expectation. */
   expected: z.number().finite().optional(),
   /** Multivariate mode: the metrics that contributed most, strongest first. */
-  contributors: z.array(z.object({ metric: z.string(), score: z.number().min(0).max(1), value: z.number().finite().optional() })).optional(),
+  contributors: z
+    .array(z.object({ metric: z.string(), score: z.number().min(0).max(1), value: z.number().finite().optional() }))
+    .optional(),
 });
 export type AnomalyFinding = z.infer<typeof AnomalyFindingSchema>;
 
@@ -103,7 +105,9 @@ export const RootCauseFindingSchema = FindingBase.extend({
   /** The anomalous call path from the root cause up to the symptom's node. */
   path: z.array(z.string()).min(1),
   /** Ranked candidates, most likely first (the first is `resource`). */
-  candidates: z.array(z.object({ node: z.string(), score: z.number().min(0).max(1), explanation: z.string() })).default([]),
+  candidates: z
+    .array(z.object({ node: z.string(), score: z.number().min(0).max(1), explanation: z.string() }))
+    .default([]),
   /** The ranking method. */
   method: z.string().optional(),
 });

@@ -20,13 +20,18 @@ describe('hostile values are refused with the field named', () => {
   });
 
   it('accepts large but sane values', () => {
-    expect(MetricSampleSchema.parse({ resource: 'web-1', metric: 'bytes', value: 9e15, timestamp: 1000 }).value).toBe(9e15);
+    expect(MetricSampleSchema.parse({ resource: 'web-1', metric: 'bytes', value: 9e15, timestamp: 1000 }).value).toBe(
+      9e15,
+    );
   });
 
-  it.each(['1', '2001', '1969-12-31T23:59:59Z', '0001-01-01', 'yesterday', '2026-13-45'])('timestamp string %j', (timestamp) => {
-    const error = refusal(MetricSampleSchema, { resource: 'web-1', metric: 'cpu', value: 1, timestamp });
-    expect(error.field).toBe('timestamp');
-  });
+  it.each(['1', '2001', '1969-12-31T23:59:59Z', '0001-01-01', 'yesterday', '2026-13-45'])(
+    'timestamp string %j',
+    (timestamp) => {
+      const error = refusal(MetricSampleSchema, { resource: 'web-1', metric: 'cpu', value: 1, timestamp });
+      expect(error.field).toBe('timestamp');
+    },
+  );
 
   it.each([-1, Number.MAX_VALUE, MAX_TIMESTAMP + 1, 1.5e15])('timestamp number %d', (timestamp) => {
     const error = refusal(IngestRecordSchema, { resource: 'web-1', metric: 'cpu', value: 1, timestamp });
@@ -40,7 +45,16 @@ describe('hostile values are refused with the field named', () => {
     expect(TimestampSchema.parse(0)).toBe(0);
   });
 
-  it.each(['shop\u200b', '\u200bshop', 'sh\u00adop', 'shop\ufeff', 'shop\u2060', 'shop\u202e', 'shop\u00a0', 'shop\u3164'])('ids with invisible characters: %j', (id) => {
+  it.each([
+    'shop\u200b',
+    '\u200bshop',
+    'sh\u00adop',
+    'shop\ufeff',
+    'shop\u2060',
+    'shop\u202e',
+    'shop\u00a0',
+    'shop\u3164',
+  ])('ids with invisible characters: %j', (id) => {
     const error = refusal(MetricSampleSchema, { resource: id, metric: 'cpu', value: 1, timestamp: 1000 });
     expect(error.field).toBe('resource');
     expect(error.message).toMatch(/invisible/);

@@ -58,7 +58,11 @@ export const IngestRecordSchema = z.preprocess(
     typeof value === 'object' && value !== null && !Array.isArray(value) && !('kind' in value)
       ? { ...value, kind: 'metric' }
       : value,
-  z.discriminatedUnion('kind', [MetricSampleSchema.extend({ kind: z.literal('metric') }), EventRecordSchema, LogRecordSchema]),
+  z.discriminatedUnion('kind', [
+    MetricSampleSchema.extend({ kind: z.literal('metric') }),
+    EventRecordSchema,
+    LogRecordSchema,
+  ]),
 );
 export type IngestRecordInput = MetricSampleInput | EventRecordInput | LogRecordInput;
 export type IngestRecord = MetricSample | EventRecord | LogRecord;

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { IdSchema, LabelsSchema, TimestampSchema } from './common.js';
 
 /** Lifecycle status of a resource. */
-export const ResourceStatusSchema = z.enum(['pending', 'provisioning', 'running', 'degraded', 'stopped', 'failed', 'deleted']);
+export const ResourceStatusSchema = z.enum([
+  'pending',
+  'provisioning',
+  'running',
+  'degraded',
+  'stopped',
+  'failed',
+  'deleted',
+]);
 export type ResourceStatus = z.infer<typeof ResourceStatusSchema>;
 
 const ResourceBase = z.object({
@@ -31,7 +39,10 @@ export const ComputeSchema = ResourceBase.extend({
   /** CPU cores. */
   cpu: z.number().positive().max(4096),
   /** Memory in MiB. */
-  memoryMiB: z.number().positive().max(1 << 24),
+  memoryMiB: z
+    .number()
+    .positive()
+    .max(1 << 24),
   /** Disk in GiB. */
   diskGiB: z.number().nonnegative().optional(),
 });

@@ -59,7 +59,10 @@ describe('domain schemas under random and malformed input', () => {
           }
         }),
         // -0 is always tried: random runs found it only now and then.
-        { numRuns: 1000, examples: [[{ kind: 'metric', resource: ' ', metric: 'a', value: -0, timestamp: -0, score: -0 }]] },
+        {
+          numRuns: 1000,
+          examples: [[{ kind: 'metric', resource: ' ', metric: 'a', value: -0, timestamp: -0, score: -0 }]],
+        },
       );
     });
   }

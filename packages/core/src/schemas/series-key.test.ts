@@ -18,7 +18,8 @@ describe('seriesKey', () => {
     fc.assert(
       fc.property(id, id, id, id, (resource, metric, otherResource, otherMetric) => {
         expect(parseSeriesKey(seriesKey({ resource, metric }))).toEqual({ resource, metric });
-        if (resource !== otherResource || metric !== otherMetric) expect(seriesKey({ resource, metric })).not.toBe(seriesKey({ resource: otherResource, metric: otherMetric }));
+        if (resource !== otherResource || metric !== otherMetric)
+          expect(seriesKey({ resource, metric })).not.toBe(seriesKey({ resource: otherResource, metric: otherMetric }));
       }),
     );
   });
@@ -30,8 +31,16 @@ describe('seriesKey', () => {
       { resource: 'web/1', metric: 'cpu', value: 1, timestamp: 1000 },
       { resource: 'web', metric: '1/cpu', value: 2, timestamp: 1000 },
     ]);
-    expect((await storage.rangePoints({ series: seriesKey({ resource: 'web/1', metric: 'cpu' }) })).map((point) => point.value)).toEqual([1]);
-    expect((await storage.rangePoints({ series: seriesKey({ resource: 'web', metric: '1/cpu' }) })).map((point) => point.value)).toEqual([2]);
+    expect(
+      (await storage.rangePoints({ series: seriesKey({ resource: 'web/1', metric: 'cpu' }) })).map(
+        (point) => point.value,
+      ),
+    ).toEqual([1]);
+    expect(
+      (await storage.rangePoints({ series: seriesKey({ resource: 'web', metric: '1/cpu' }) })).map(
+        (point) => point.value,
+      ),
+    ).toEqual([2]);
     await engine.close();
   });
 });

@@ -57,7 +57,13 @@ export function simulateCallGraphIncident(options: CallGraphIncidentOptions): Si
   const count = options.services ?? 12 + random.int(19);
   const noise = options.noise ?? 1;
   const nodes: SimNode[] = [];
-  for (let i = 0; i < count; i += 1) nodes.push({ name: `svc-${i}`, self: 0.005 + random.next() * 0.05, success: 1 - random.next() * 0.002, calls: new Map() });
+  for (let i = 0; i < count; i += 1)
+    nodes.push({
+      name: `svc-${i}`,
+      self: 0.005 + random.next() * 0.05,
+      success: 1 - random.next() * 0.002,
+      calls: new Map(),
+    });
   // A layered DAG: each service calls 1-3 services with higher indices; all are reachable from svc-0.
   for (let i = 1; i < count; i += 1) {
     const caller = nodes[random.int(Math.min(i, Math.max(1, Math.ceil(i * 0.6))))]!;
@@ -75,7 +81,13 @@ export function simulateCallGraphIncident(options: CallGraphIncidentOptions): Si
   for (const node of [...nodes]) {
     for (const callee of [...node.calls.keys()]) {
       if (random.next() < aliasShare) {
-        const alias: SimNode = { name: `${node.name}~${callee}`, self: 0.001, success: 1, calls: new Map(), alias: callee };
+        const alias: SimNode = {
+          name: `${node.name}~${callee}`,
+          self: 0.001,
+          success: 1,
+          calls: new Map(),
+          alias: callee,
+        };
         nodes.push(alias);
         node.calls.set(alias.name, 0);
       }
@@ -85,11 +97,20 @@ export function simulateCallGraphIncident(options: CallGraphIncidentOptions): Si
   const services = nodes.filter((node) => node.alias === undefined && node.name !== 'svc-0');
   const culprit = random.pick(services);
   const fault = options.fault ?? random.pick(CALL_GRAPH_FAULTS);
-  const edges: CallEdge[] = nodes.flatMap((node) => [...node.calls.keys()].map((callee) => ({ caller: node.name, callee })));
-  const graph = createServiceGraph(edges, nodes.map((node) => node.name));
+  const edges: CallEdge[] = nodes.flatMap((node) =>
+    [...node.calls.keys()].map((callee) => ({ caller: node.name, callee })),
+  );
+  const graph = createServiceGraph(
+    edges,
+    nodes.map((node) => node.name),
+  );
 
   const order = [...nodes].reverse(); // callees (higher indices, aliases last-added) are computed first where possible
-  const evaluate = (load: number, faulty: boolean, draw: SeededRandom): Map<string, { latency: number; availability: number; requests: number }> => {
+  const evaluate = (
+    load: number,
+    faulty: boolean,
+    draw: SeededRandom,
+  ): Map<string, { latency: number; availability: number; requests: number }> => {
     const out = new Map<string, { latency: number; availability: number; requests: number }>();
     const requests = new Map<string, number>([['svc-0', 600 * load]]);
     // Requests flow top-down (indices increase along calls).
@@ -123,7 +144,11 @@ export function simulateCallGraphIncident(options: CallGraphIncidentOptions): Si
           availability *= per === 0 ? 1 : (child.availability / 100) ** Math.min(1, per);
         }
       }
-      const value = { latency, availability: Math.max(0, Math.min(1, availability)) * 100, requests: Math.max(0, Math.round(incoming * jitter())) };
+      const value = {
+        latency,
+        availability: Math.max(0, Math.min(1, availability)) * 100,
+        requests: Math.max(0, Math.round(incoming * jitter())),
+      };
       out.set(node.name, value);
       return value;
     };
@@ -132,7 +157,10 @@ export function simulateCallGraphIncident(options: CallGraphIncidentOptions): Si
   };
   const record = (steps: number, start: number, faultFrom: number, draw: SeededRandom): Map<string, NodeMetrics> => {
     const timestamps = Array.from({ length: steps }, (_, step) => start + step * 300);
-    const values = new Map<string, { latency: Array<number | null>; availability: Array<number | null>; requests: Array<number | null> }>();
+    const values = new Map<
+      string,
+      { latency: Array<number | null>; availability: Array<number | null>; requests: Array<number | null> }
+    >();
     for (const node of nodes) values.set(node.name, { latency: [], availability: [], requests: [] });
     for (let step = 0; step < steps; step += 1) {
       const load = 1 + 0.3 * Math.sin(((start + step * 300) / 86_400) * 2 * Math.PI) + noise * 0.05 * draw.normal();
@@ -150,6 +178,10 @@ export function simulateCallGraphIncident(options: CallGraphIncidentOptions): Si
   const baseline = record(baselineSteps, 0, Number.POSITIVE_INFINITY, random);
   const start = baselineSteps * 300 + 3600 * random.int(24);
   const metrics = record(5, start, 2, random);
-  const target = { node: 'svc-0', metric: fault === 'errors' ? ('availability' as const) : ('latency' as const), time: start + 2 * 300 };
+  const target = {
+    node: 'svc-0',
+    metric: fault === 'errors' ? ('availability' as const) : ('latency' as const),
+    time: start + 2 * 300,
+  };
   return { graph, baseline, metrics, target, rootCause: culprit.name, fault };
 }

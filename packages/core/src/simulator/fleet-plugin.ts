@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { parseWith } from '../errors/validation-error.js';
-import { defineRemediationAction, type RemediationActionDefinition, type RemediationPlugin } from '../spec/remediation-plugin.js';
+import {
+  defineRemediationAction,
+  type RemediationActionDefinition,
+  type RemediationPlugin,
+} from '../spec/remediation-plugin.js';
 import type { FleetAction } from './incident-catalog.js';
 
 /** Options of {@link createFleetPlugin}, with their defaults. */
@@ -20,9 +24,16 @@ export interface FleetControls {
 const NoParameters = z.object({}).strict();
 const ScaleParameters = z.object({ replicas: z.number().int().min(1).max(10).default(1) }).strict();
 
-function action(fleet: FleetControls, name: FleetAction, description: string, risk: RemediationActionDefinition['risk']): RemediationActionDefinition {
+function action(
+  fleet: FleetControls,
+  name: FleetAction,
+  description: string,
+  risk: RemediationActionDefinition['risk'],
+): RemediationActionDefinition {
   return {
-    description, risk, parameters: NoParameters,
+    description,
+    risk,
+    parameters: NoParameters,
     describe: (_params, context) => `${name} ${context.resourceId}`,
     execute: async (_params, context) => fleet.applyAction(context.resourceId, name),
   };
@@ -35,9 +46,14 @@ function action(fleet: FleetControls, name: FleetAction, description: string, ri
 export function createFleetPlugin(fleet: FleetControls, options: { name?: string } = {}): RemediationPlugin {
   const { name } = parseWith(FleetPluginOptionsSchema, options, 'fleet plugin options');
   const scaleOut: RemediationActionDefinition<typeof ScaleParameters> = {
-    description: 'Add replicas to the service', risk: 'medium', parameters: ScaleParameters,
+    description: 'Add replicas to the service',
+    risk: 'medium',
+    parameters: ScaleParameters,
     describe: (params, context) => `scale ${context.resourceId} out by ${params.replicas}`,
-    execute: async (params, context) => ({ ...fleet.applyAction(context.resourceId, 'scale-out', params.replicas), replicas: fleet.state(context.resourceId).replicas }),
+    execute: async (params, context) => ({
+      ...fleet.applyAction(context.resourceId, 'scale-out', params.replicas),
+      replicas: fleet.state(context.resourceId).replicas,
+    }),
     rollback: async (params, context) => void fleet.applyAction(context.resourceId, 'scale-out', -params.replicas),
   };
   return {

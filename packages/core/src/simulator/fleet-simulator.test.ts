@@ -6,7 +6,14 @@ import { FLEET_METRICS, INCIDENT_CATALOG, INCIDENT_KINDS, type FleetAction } fro
 import { createThresholdAnalyzer } from './threshold-analyzer.js';
 
 const ACTIONS: FleetAction[] = ['restart', 'scale-out', 'clean-disk', 'rollback-deploy', 'migrate'];
-const context = (resourceId: string, clock: ManualClock) => ({ remediationId: 'r', resourceId, signal: new AbortController().signal, logger: console, clock, dryRun: false });
+const context = (resourceId: string, clock: ManualClock) => ({
+  remediationId: 'r',
+  resourceId,
+  signal: new AbortController().signal,
+  logger: console,
+  clock,
+  dryRun: false,
+});
 
 describe('FleetSimulator', () => {
   it('is deterministic for a seed and produces valid, healthy samples', () => {
@@ -57,12 +64,18 @@ describe('FleetSimulator', () => {
     await fleet.runFor(15 * 60_000, {
       stepMs: 10_000,
       ingest: async (samples) => {
-        const records = samples.map((sample) => ({ kind: 'metric' as const, ...sample, timestamp: sample.timestamp as number }));
+        const records = samples.map((sample) => ({
+          kind: 'metric' as const,
+          ...sample,
+          timestamp: sample.timestamp as number,
+        }));
         for (const finding of await analyzer.analyze(records, undefined as never)) findings.push(finding.series!);
       },
       until: () => findings.length > 0,
     });
     expect(findings[0]).toBe('svc-2/disk_utilization');
-    await expect(fleet.plugin().actions.restart!.execute({}, context('nope', clock))).rejects.toThrow(/No simulated service/);
+    await expect(fleet.plugin().actions.restart!.execute({}, context('nope', clock))).rejects.toThrow(
+      /No simulated service/,
+    );
   });
 });

@@ -6,7 +6,14 @@ import type { Resource } from '../schemas/resource.js';
 import type { Clock } from '../spec/common.js';
 import type { RemediationPlugin } from '../spec/remediation-plugin.js';
 import { createFleetPlugin } from './fleet-plugin.js';
-import { FLEET_METRICS, INCIDENT_CATALOG, INCIDENT_KINDS, type FleetAction, type FleetMetric, type IncidentKind } from './incident-catalog.js';
+import {
+  FLEET_METRICS,
+  INCIDENT_CATALOG,
+  INCIDENT_KINDS,
+  type FleetAction,
+  type FleetMetric,
+  type IncidentKind,
+} from './incident-catalog.js';
 import { createSeededRandom, type SeededRandom } from './seeded-random.js';
 import type { ThresholdRule } from './threshold-analyzer.js';
 
@@ -90,16 +97,26 @@ export class FleetSimulator {
     this.clock = clock;
     this.random = createSeededRandom(seed);
     this.noise = noise;
-    const ids = typeof services === 'number' ? Array.from({ length: services }, (_, index) => `svc-${index + 1}`) : [...services];
+    const ids =
+      typeof services === 'number' ? Array.from({ length: services }, (_, index) => `svc-${index + 1}`) : [...services];
     if (ids.length === 0) throw new StateError('A fleet needs at least one service.');
     for (const id of ids) {
       const random = this.random;
       const replicas = 2 + random.int(3);
       this.fleet.set(id, {
-        id, replicas, initialReplicas: replicas, version: 1, host: `host-${random.int(100)}`, phase: random.next() * 2 * Math.PI,
+        id,
+        replicas,
+        initialReplicas: replicas,
+        version: 1,
+        host: `host-${random.int(100)}`,
+        phase: random.next() * 2 * Math.PI,
         baseline: {
-          cpu_utilization: 0.25 + 0.2 * random.next(), memory_utilization: 0.35 + 0.15 * random.next(), disk_utilization: 0.3 + 0.2 * random.next(),
-          latency_p99_ms: 80 + 70 * random.next(), error_rate: 0.002, cpu_steal: 0.01,
+          cpu_utilization: 0.25 + 0.2 * random.next(),
+          memory_utilization: 0.35 + 0.15 * random.next(),
+          disk_utilization: 0.3 + 0.2 * random.next(),
+          latency_p99_ms: 80 + 70 * random.next(),
+          error_rate: 0.002,
+          cpu_steal: 0.01,
         },
       });
     }
@@ -113,8 +130,14 @@ export class FleetSimulator {
   /** The services as inventory resources (deployments), for `storage.putResource`. */
   resources(): Resource[] {
     return [...this.fleet.values()].map((service) => ({
-      type: 'deployment', id: service.id, name: service.id, labels: { app: service.id, simulated: 'true' }, status: 'running',
-      image: `registry.local/${service.id}:v${service.version}`, replicas: service.replicas, readyReplicas: service.replicas,
+      type: 'deployment',
+      id: service.id,
+      name: service.id,
+      labels: { app: service.id, simulated: 'true' },
+      status: 'running',
+      image: `registry.local/${service.id}:v${service.version}`,
+      replicas: service.replicas,
+      readyReplicas: service.replicas,
     }));
   }
 
@@ -128,7 +151,8 @@ export class FleetSimulator {
     const now = this.clock.now();
     const samples: MetricSampleInput[] = [];
     for (const service of this.fleet.values()) {
-      for (const [metric, value] of Object.entries(this.values(service, now))) samples.push({ resource: service.id, metric, value, timestamp: now });
+      for (const [metric, value] of Object.entries(this.values(service, now)))
+        samples.push({ resource: service.id, metric, value, timestamp: now });
     }
     return samples;
   }
@@ -141,9 +165,18 @@ export class FleetSimulator {
   /** Starts an incident now on a service (which must not have one already). */
   inject(options: { service: string; kind: IncidentKind }): SimulatedIncident {
     const service = this.service(options.service);
-    if (service.incident) throw new StateError(`${service.id} already has an incident (${service.incident.kind}); inject one per service at a time.`);
-    if (!INCIDENT_CATALOG[options.kind]) throw new NotFoundError(`Unknown incident kind "${options.kind}" (kinds: ${INCIDENT_KINDS.join(', ')}).`);
-    const incident: SimulatedIncident = { id: `incident-${this.nextIncident++}`, service: service.id, kind: options.kind, startedAt: this.clock.now() };
+    if (service.incident)
+      throw new StateError(
+        `${service.id} already has an incident (${service.incident.kind}); inject one per service at a time.`,
+      );
+    if (!INCIDENT_CATALOG[options.kind])
+      throw new NotFoundError(`Unknown incident kind "${options.kind}" (kinds: ${INCIDENT_KINDS.join(', ')}).`);
+    const incident: SimulatedIncident = {
+      id: `incident-${this.nextIncident++}`,
+      service: service.id,
+      kind: options.kind,
+      startedAt: this.clock.now(),
+    };
     if (options.kind === 'bad-deploy') service.version++;
     service.incident = incident;
     this.history.push(incident);
@@ -200,7 +233,13 @@ export class FleetSimulator {
       incident.resolvedBy = action;
       delete service.incident;
     }
-    const entry: AppliedFleetAction = { at: now, service: service.id, action, fixed, ...(incident ? { incidentId: incident.id } : {}) };
+    const entry: AppliedFleetAction = {
+      at: now,
+      service: service.id,
+      action,
+      fixed,
+      ...(incident ? { incidentId: incident.id } : {}),
+    };
     this.applied.push(entry);
     return entry;
   }
@@ -211,13 +250,24 @@ export class FleetSimulator {
    * yields to the event loop until `pendingWork()` is 0 (pass `() => remediator.pendingWork()`), so work
    * that awaits real I/O (WebCrypto hashing, storage) finishes before simulated time moves on.
    */
-  async runFor(durationMs: number, options: { stepMs: number; ingest(samples: MetricSampleInput[]): unknown; until?(): boolean; pendingWork?(): number; maxYields?: number }): Promise<void> {
+  async runFor(
+    durationMs: number,
+    options: {
+      stepMs: number;
+      ingest(samples: MetricSampleInput[]): unknown;
+      until?(): boolean;
+      pendingWork?(): number;
+      maxYields?: number;
+    },
+  ): Promise<void> {
     const clock = this.clock as Clock & { advance?(ms: number): Promise<void> };
-    if (typeof clock.advance !== 'function') throw new StateError('runFor needs a clock with advance(ms), such as ManualClock.');
+    if (typeof clock.advance !== 'function')
+      throw new StateError('runFor needs a clock with advance(ms), such as ManualClock.');
     for (let elapsed = 0; elapsed < durationMs; elapsed += options.stepMs) {
       await clock.advance(options.stepMs);
       await options.ingest(this.sample());
-      for (let turn = 0; turn < (options.maxYields ?? 10_000) && (options.pendingWork?.() ?? 0) > 0; turn++) await yieldToEventLoop();
+      for (let turn = 0; turn < (options.maxYields ?? 10_000) && (options.pendingWork?.() ?? 0) > 0; turn++)
+        await yieldToEventLoop();
       if (options.until?.()) return;
     }
   }
@@ -242,7 +292,8 @@ export class FleetSimulator {
     };
     if (service.incident) INCIDENT_CATALOG[service.incident.kind].apply(values, now - service.incident.startedAt);
     for (const metric of Object.keys(values) as FleetMetric[]) {
-      values[metric] = metric === 'latency_p99_ms' ? Math.max(1, values[metric]) : Math.min(1, Math.max(0, values[metric]));
+      values[metric] =
+        metric === 'latency_p99_ms' ? Math.max(1, values[metric]) : Math.min(1, Math.max(0, values[metric]));
     }
     return values;
   }

@@ -1,5 +1,6 @@
 /** The metrics every simulated service reports (units in {@link FLEET_METRICS}). */
-export type FleetMetric = 'cpu_utilization' | 'memory_utilization' | 'disk_utilization' | 'latency_p99_ms' | 'error_rate' | 'cpu_steal';
+export type FleetMetric =
+  'cpu_utilization' | 'memory_utilization' | 'disk_utilization' | 'latency_p99_ms' | 'error_rate' | 'cpu_steal';
 
 /** Definition of one simulated metric: unit and the threshold above which it is unhealthy. */
 export interface FleetMetricDefinition {
@@ -46,7 +47,8 @@ export const INCIDENT_CATALOG: Readonly<Record<IncidentKind, IncidentDefinition>
     description: 'Memory grows ~10 points per minute until the process is restarted.',
     primaryMetric: 'memory_utilization',
     fixedBy: ['restart'],
-    apply: (values, elapsedMs) => void (values.memory_utilization = Math.min(0.99, values.memory_utilization + 0.1 * minutes(elapsedMs))),
+    apply: (values, elapsedMs) =>
+      void (values.memory_utilization = Math.min(0.99, values.memory_utilization + 0.1 * minutes(elapsedMs))),
   },
   'cpu-saturation': {
     kind: 'cpu-saturation',
@@ -64,7 +66,8 @@ export const INCIDENT_CATALOG: Readonly<Record<IncidentKind, IncidentDefinition>
     description: 'Logs fill the disk ~8 points per minute until they are cleaned.',
     primaryMetric: 'disk_utilization',
     fixedBy: ['clean-disk'],
-    apply: (values, elapsedMs) => void (values.disk_utilization = Math.min(1, values.disk_utilization + 0.08 * minutes(elapsedMs))),
+    apply: (values, elapsedMs) =>
+      void (values.disk_utilization = Math.min(1, values.disk_utilization + 0.08 * minutes(elapsedMs))),
   },
   'bad-deploy': {
     kind: 'bad-deploy',

@@ -1,4 +1,11 @@
-export { FleetSimulator, createFleetSimulator, type AppliedFleetAction, type FleetSimulatorOptions, type SimulatedIncident, type SimulatedServiceState } from './fleet-simulator.js';
+export {
+  FleetSimulator,
+  createFleetSimulator,
+  type AppliedFleetAction,
+  type FleetSimulatorOptions,
+  type SimulatedIncident,
+  type SimulatedServiceState,
+} from './fleet-simulator.js';
 export { createFleetPlugin, type FleetControls } from './fleet-plugin.js';
 export {
   FLEET_METRICS,

@@ -20,7 +20,9 @@ describe('simulator options', () => {
     const clock = new ManualClock(0);
     expect(fieldOf(() => createFleetSimulator({ clock, noise: -1 }))).toBe('noise');
     expect(fieldOf(() => createFleetSimulator({ clock: undefined as never }))).toBe('clock');
-    expect(fieldOf(() => createThresholdAnalyzer({ rules: [{ metric: 'cpu', above: 1, severity: 'huge' as never }] }))).toBe('rules.0.severity');
+    expect(
+      fieldOf(() => createThresholdAnalyzer({ rules: [{ metric: 'cpu', above: 1, severity: 'huge' as never }] })),
+    ).toBe('rules.0.severity');
     expect(fieldOf(() => createFleetPlugin(createFleetSimulator({ clock }), { name: '' }))).toBe('name');
   });
 
@@ -30,7 +32,10 @@ describe('simulator options', () => {
     expect(fleet.plugin().name).toBe('fleet');
     const analyzer = createThresholdAnalyzer({ rules: [{ metric: 'cpu', above: 0.9 }] });
     expect(analyzer.name).toBe('threshold');
-    const findings = await analyzer.analyze([{ kind: 'metric', resource: 'web-1', metric: 'cpu', value: 0.95, timestamp: 1 }], undefined as never);
+    const findings = await analyzer.analyze(
+      [{ kind: 'metric', resource: 'web-1', metric: 'cpu', value: 0.95, timestamp: 1 }],
+      undefined as never,
+    );
     expect(findings).toMatchObject([{ severity: 'high', expected: 0.9 }]);
   });
 });

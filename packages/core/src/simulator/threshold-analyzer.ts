@@ -42,13 +42,25 @@ export function createThresholdAnalyzer(options: ThresholdAnalyzerOptions): Anal
       for (const record of records) {
         if (record.kind !== 'metric') continue;
         for (const rule of rules) {
-          if (rule.metric !== record.metric || (rule.resource !== undefined && rule.resource !== record.resource)) continue;
-          const limit = rule.above !== undefined && record.value > rule.above ? rule.above : rule.below !== undefined && record.value < rule.below ? rule.below : undefined;
+          if (rule.metric !== record.metric || (rule.resource !== undefined && rule.resource !== record.resource))
+            continue;
+          const limit =
+            rule.above !== undefined && record.value > rule.above
+              ? rule.above
+              : rule.below !== undefined && record.value < rule.below
+                ? rule.below
+                : undefined;
           if (limit === undefined) continue;
           const excess = Math.abs(record.value - limit) / Math.max(Math.abs(limit), Number.EPSILON);
           findings.push({
-            kind: 'anomaly', resource: record.resource, series: seriesKey(record), timestamp: record.timestamp,
-            severity: rule.severity, score: Math.min(1, 0.5 + excess), value: record.value, expected: limit,
+            kind: 'anomaly',
+            resource: record.resource,
+            series: seriesKey(record),
+            timestamp: record.timestamp,
+            severity: rule.severity,
+            score: Math.min(1, 0.5 + excess),
+            value: record.value,
+            expected: limit,
             summary: `${record.metric} of ${record.resource} is ${round(record.value)}, past its threshold ${limit}`,
           } as AnalyzerFinding);
         }

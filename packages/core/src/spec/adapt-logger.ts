@@ -21,7 +21,12 @@ export interface LoggerLike {
 
 /** True for pino (and bunyan-style) loggers, whose structured fields come first. */
 function takesFieldsFirst(logger: object): boolean {
-  const candidate = logger as { levels?: { values?: unknown }; bindings?: unknown; fields?: unknown; addStream?: unknown };
+  const candidate = logger as {
+    levels?: { values?: unknown };
+    bindings?: unknown;
+    fields?: unknown;
+    addStream?: unknown;
+  };
   const pino = typeof candidate.bindings === 'function' && typeof candidate.levels?.values === 'object';
   const bunyan = typeof candidate.addStream === 'function' && typeof candidate.fields === 'object';
   return pino || bunyan;

@@ -60,7 +60,10 @@ export interface RemediationActionDefinition<P extends z.ZodType = z.ZodType> {
    * Undoes `execute` after a failed verification (or a failed execute). Resolve a {@link RollbackReport}
    * with `performed: false` when there was nothing to undo, so the history does not claim a rollback.
    */
-  rollback?(params: z.output<P>, context: RemediationContext & { executeResult: unknown }): Promise<void | RollbackReport>;
+  rollback?(
+    params: z.output<P>,
+    context: RemediationContext & { executeResult: unknown },
+  ): Promise<void | RollbackReport>;
   /** Describes what `execute` would do, for dry runs and approval requests. Must not change anything. */
   describe?(params: z.output<P>, context: RemediationContext): string | Promise<string>;
 }
@@ -84,7 +87,9 @@ export interface RemediationPlugin {
  * });
  * ```
  */
-export function defineRemediationAction<P extends z.ZodType>(definition: RemediationActionDefinition<P>): RemediationActionDefinition {
+export function defineRemediationAction<P extends z.ZodType>(
+  definition: RemediationActionDefinition<P>,
+): RemediationActionDefinition {
   return definition as unknown as RemediationActionDefinition;
 }
 

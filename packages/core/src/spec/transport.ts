@@ -82,7 +82,9 @@ export interface Transport {
    * once, so the consumer can store and analyse it in one pass. Same groups and at-least-once semantics
    * as {@link Transport.subscribe}; a transport without it is used message by message.
    */
-  subscribeBatch?(options: { topic: string; handler: MessageBatchHandler; group?: string; maxBatchMessages?: number } & CallOptions): Promise<Subscription>;
+  subscribeBatch?(
+    options: { topic: string; handler: MessageBatchHandler; group?: string; maxBatchMessages?: number } & CallOptions,
+  ): Promise<Subscription>;
   health(): Promise<ComponentHealth>;
   /** Flushes pending messages. */
   flush?(options?: CallOptions): Promise<void>;

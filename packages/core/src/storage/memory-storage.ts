@@ -4,7 +4,17 @@ import type { SeriesPoint } from '../schemas/records.js';
 import type { HistoryRecord } from '../schemas/remediation.js';
 import type { Resource } from '../schemas/resource.js';
 import type { ComponentHealth } from '../spec/common.js';
-import type { FindingQuery, HistoryQuery, PointRangeQuery, ResourceQuery, StatePart, StatePartsWrite, StatePartsWriteResult, Storage, StoredStateParts } from '../spec/storage.js';
+import type {
+  FindingQuery,
+  HistoryQuery,
+  PointRangeQuery,
+  ResourceQuery,
+  StatePart,
+  StatePartsWrite,
+  StatePartsWriteResult,
+  Storage,
+  StoredStateParts,
+} from '../spec/storage.js';
 import { storageInput } from './storage-input.js';
 
 /**
@@ -36,7 +46,14 @@ export interface MemoryStorageOptions {
 
 /** Creates an empty {@link MemoryStore}. */
 export function createMemoryStore(): MemoryStore {
-  return { findings: new Map(), series: new Map(), history: [], resources: new Map(), state: new Map(), stateParts: new Map() };
+  return {
+    findings: new Map(),
+    series: new Map(),
+    history: [],
+    resources: new Map(),
+    state: new Map(),
+    stateParts: new Map(),
+  };
 }
 
 function clone<T>(value: T): T {
@@ -136,7 +153,9 @@ export class MemoryStorage implements Storage {
         (query.beforeSeq === undefined || record.seq < query.beforeSeq),
     );
     if (query.limit === undefined) return matches.map(clone);
-    return (query.latest ? matches.slice(Math.max(0, matches.length - query.limit)) : matches.slice(0, query.limit)).map(clone);
+    return (
+      query.latest ? matches.slice(Math.max(0, matches.length - query.limit)) : matches.slice(0, query.limit)
+    ).map(clone);
   }
 
   async putResource({ resource, signal }: { resource: Resource; signal?: AbortSignal }): Promise<void> {
@@ -183,7 +202,8 @@ export class MemoryStorage implements Storage {
     const all = (this.store.stateParts ??= new Map());
     const base = all.get(key);
     const writing = this.writingKeys;
-    if (writing.has(key)) throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
+    if (writing.has(key))
+      throw new StorageError(`Another write of chunked state "${key}" is in progress: one writer per key at a time.`);
     writing.add(key);
     try {
       // Staged aside and applied at the end in one synchronous step: a failure leaves the previous version.
@@ -210,7 +230,15 @@ export class MemoryStorage implements Storage {
     }
   }
 
-  async readStateParts({ key, batchSize, signal }: { key: string; batchSize?: number; signal?: AbortSignal }): Promise<StoredStateParts | undefined> {
+  async readStateParts({
+    key,
+    batchSize,
+    signal,
+  }: {
+    key: string;
+    batchSize?: number;
+    signal?: AbortSignal;
+  }): Promise<StoredStateParts | undefined> {
     this.check(signal);
     const size = storageInput.parseStateBatchSize(batchSize);
     const stored = this.store.stateParts?.get(key);

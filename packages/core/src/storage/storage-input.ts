@@ -14,8 +14,23 @@ const Limit = z.number().int('must be a whole number').nonnegative().optional();
 const Text = z.string().optional();
 
 const FindingQuerySchema = z.object({ resource: Text, kind: Text, from: Bound, to: Bound, limit: Limit });
-const PointRangeQuerySchema = z.object({ series: z.string().min(1, 'must not be empty'), from: Bound, to: Bound, limit: Limit });
-const HistoryQuerySchema = z.object({ resource: Text, remediationId: Text, outcome: Text, from: Bound, to: Bound, afterSeq: Bound, beforeSeq: Bound, limit: Limit, latest: z.boolean().optional() });
+const PointRangeQuerySchema = z.object({
+  series: z.string().min(1, 'must not be empty'),
+  from: Bound,
+  to: Bound,
+  limit: Limit,
+});
+const HistoryQuerySchema = z.object({
+  resource: Text,
+  remediationId: Text,
+  outcome: Text,
+  from: Bound,
+  to: Bound,
+  afterSeq: Bound,
+  beforeSeq: Bound,
+  limit: Limit,
+  latest: z.boolean().optional(),
+});
 
 /** Validates the filter fields of a findings query (bounds finite, limit a non-negative integer). */
 function checkFindingQuery(query: unknown): void {
@@ -70,14 +85,17 @@ function stateToJson(key: string, value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new ValidationError(`Invalid value for state "${key}": not JSON-serialisable (${String(error)}).`, [
-      { path: 'value', message: 'must be JSON-serialisable', code: 'custom' },
-    ], { cause: error });
+    throw new ValidationError(
+      `Invalid value for state "${key}": not JSON-serialisable (${String(error)}).`,
+      [{ path: 'value', message: 'must be JSON-serialisable', code: 'custom' }],
+      { cause: error },
+    );
   }
   if (text === undefined) {
-    throw new ValidationError(`Invalid value for state "${key}": ${typeof value} is not JSON-serialisable; use null to clear.`, [
-      { path: 'value', message: 'must be JSON-serialisable', code: 'custom' },
-    ]);
+    throw new ValidationError(
+      `Invalid value for state "${key}": ${typeof value} is not JSON-serialisable; use null to clear.`,
+      [{ path: 'value', message: 'must be JSON-serialisable', code: 'custom' }],
+    );
   }
   return text;
 }
@@ -91,7 +109,10 @@ const BatchSizeSchema = z.number().int('must be a whole number').min(1).max(100_
  */
 function statePartToJson(key: string, part: unknown): { id: string; json: string | null } {
   if (typeof part !== 'object' || part === null) {
-    throw new ValidationError(`Invalid part of state "${key}": expected { id, value }, got ${part === null ? 'null' : typeof part}.`, [{ path: 'parts', message: 'must be an object { id, value }', code: 'custom' }]);
+    throw new ValidationError(
+      `Invalid part of state "${key}": expected { id, value }, got ${part === null ? 'null' : typeof part}.`,
+      [{ path: 'parts', message: 'must be an object { id, value }', code: 'custom' }],
+    );
   }
   const { id, value } = part as { id?: unknown; value?: unknown };
   const validId = parseWith(PartIdSchema, id, 'part.id');

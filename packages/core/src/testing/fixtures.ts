@@ -40,5 +40,13 @@ export function makeHistoryRecord(seq: number, overrides: Partial<HistoryRecord>
 
 /** A valid deployment resource for tests. */
 export function makeDeployment(id: string, replicas = 2): Resource {
-  return { type: 'deployment', id, name: id, labels: { team: 'core' }, status: 'running', replicas, readyReplicas: replicas };
+  return {
+    type: 'deployment',
+    id,
+    name: id,
+    labels: { team: 'core' },
+    status: 'running',
+    replicas,
+    readyReplicas: replicas,
+  };
 }

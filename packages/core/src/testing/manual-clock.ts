@@ -26,10 +26,14 @@ export class ManualClock implements Clock {
       if (signal?.aborted) return reject(signal.reason);
       const sleeper: Sleeper = { wakeAt: this.current + ms, resolve };
       this.sleepers.push(sleeper);
-      signal?.addEventListener('abort', () => {
-        this.sleepers = this.sleepers.filter((candidate) => candidate !== sleeper);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((candidate) => candidate !== sleeper);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 

@@ -32,15 +32,22 @@ export function runTransportConformance(name: string, harness: TransportConforma
       const topic = harness.topic('round-trip');
       const received: IncomingMessage[] = [];
       await transport.subscribe({ topic, handler: async (message) => void received.push(message) });
-      const messages = Array.from({ length: 20 }, (_, index) => ({ key: `web-${index % 2}`, value: { resource: `web-${index % 2}`, metric: 'cpu', value: index } }));
+      const messages = Array.from({ length: 20 }, (_, index) => ({
+        key: `web-${index % 2}`,
+        value: { resource: `web-${index % 2}`, metric: 'cpu', value: index },
+      }));
       await transport.publish({ topic, messages });
       await waitFor(() => received.length >= 20, { timeoutMs, message: 'all 20 messages delivered' });
       for (const key of ['web-0', 'web-1']) {
-        const values = received.filter((message) => message.key === key).map((message) => (message.value as { value: number }).value);
+        const values = received
+          .filter((message) => message.key === key)
+          .map((message) => (message.value as { value: number }).value);
         expect(values).toEqual([...values].sort((a, b) => a - b));
         expect(values).toHaveLength(10);
       }
-      expect(received.every((message) => message.topic === topic && typeof message.id === 'string' && message.id.length > 0)).toBe(true);
+      expect(
+        received.every((message) => message.topic === topic && typeof message.id === 'string' && message.id.length > 0),
+      ).toBe(true);
     });
 
     it('splits a group between subscribers and gives every message to exactly one of them', async () => {
@@ -48,9 +55,16 @@ export function runTransportConformance(name: string, harness: TransportConforma
       const topic = harness.topic('group');
       const seen = [new Set<number>(), new Set<number>()];
       for (const bucket of seen) {
-        await transport.subscribe({ topic, group: 'workers', handler: async (message) => void bucket.add((message.value as { n: number }).n) });
+        await transport.subscribe({
+          topic,
+          group: 'workers',
+          handler: async (message) => void bucket.add((message.value as { n: number }).n),
+        });
       }
-      await transport.publish({ topic, messages: Array.from({ length: 50 }, (_, n) => ({ key: `k${n}`, value: { n } })) });
+      await transport.publish({
+        topic,
+        messages: Array.from({ length: 50 }, (_, n) => ({ key: `k${n}`, value: { n } })),
+      });
       await waitFor(() => seen[0]!.size + seen[1]!.size >= 50, { timeoutMs, message: '50 messages across the group' });
       const union = new Set([...seen[0]!, ...seen[1]!]);
       expect(union.size).toBe(50);
@@ -79,7 +93,10 @@ export function runTransportConformance(name: string, harness: TransportConforma
       const transport = await open();
       const topic = harness.topic('unsubscribe');
       const received: unknown[] = [];
-      const subscription = await transport.subscribe({ topic, handler: async (message) => void received.push(message.value) });
+      const subscription = await transport.subscribe({
+        topic,
+        handler: async (message) => void received.push(message.value),
+      });
       await transport.publish({ topic, messages: [{ value: 1 }] });
       await waitFor(() => received.length === 1, { timeoutMs });
       await subscription.unsubscribe();
@@ -103,10 +120,14 @@ export function runTransportConformance(name: string, harness: TransportConforma
       const values = received().map((message) => (message.value as { n: number }).n);
       expect(new Set(values).size).toBe(200);
       for (let key = 0; key < 4; key++) {
-        const ofKey = received().filter((message) => message.key === `web-${key}`).map((message) => (message.value as { n: number }).n);
+        const ofKey = received()
+          .filter((message) => message.key === `web-${key}`)
+          .map((message) => (message.value as { n: number }).n);
         expect(ofKey).toEqual([...ofKey].sort((a, b) => a - b));
       }
-      expect(batches.every((batch) => batch.topic === topic && batch.messages.every((message) => message.topic === topic))).toBe(true);
+      expect(
+        batches.every((batch) => batch.topic === topic && batch.messages.every((message) => message.topic === topic)),
+      ).toBe(true);
       // A publish of 200 messages arrives in fewer batches than messages.
       expect(batches.length).toBeLessThan(200);
     });
@@ -128,8 +149,14 @@ export function runTransportConformance(name: string, harness: TransportConforma
           for (const value of values) handled.set(value, (handled.get(value) ?? 0) + 1);
         },
       });
-      await transport.publish({ topic, messages: Array.from({ length: 20 }, (_, n) => ({ key: 'one-key', value: { n } })) });
-      await waitFor(() => handled.size >= 19, { timeoutMs, message: 'the 19 good messages handled despite the failing one' });
+      await transport.publish({
+        topic,
+        messages: Array.from({ length: 20 }, (_, n) => ({ key: 'one-key', value: { n } })),
+      });
+      await waitFor(() => handled.size >= 19, {
+        timeoutMs,
+        message: 'the 19 good messages handled despite the failing one',
+      });
       expect(handled.has(7)).toBe(false);
       expect(rejected).toBeGreaterThanOrEqual(2);
       for (let n = 0; n < 20; n++) if (n !== 7) expect(handled.get(n)).toBeGreaterThanOrEqual(1);
@@ -140,10 +167,20 @@ export function runTransportConformance(name: string, harness: TransportConforma
       const topic = harness.topic('batch-group');
       const seen = [new Set<number>(), new Set<number>()];
       for (const bucket of seen) {
-        await transport.subscribeBatch!({ topic, group: 'batch-workers', handler: async (batch) => batch.messages.forEach((message) => bucket.add((message.value as { n: number }).n)) });
+        await transport.subscribeBatch!({
+          topic,
+          group: 'batch-workers',
+          handler: async (batch) => batch.messages.forEach((message) => bucket.add((message.value as { n: number }).n)),
+        });
       }
-      await transport.publish({ topic, messages: Array.from({ length: 60 }, (_, n) => ({ key: `k${n}`, value: { n } })) });
-      await waitFor(() => new Set([...seen[0]!, ...seen[1]!]).size >= 60, { timeoutMs, message: '60 messages across the group' });
+      await transport.publish({
+        topic,
+        messages: Array.from({ length: 60 }, (_, n) => ({ key: `k${n}`, value: { n } })),
+      });
+      await waitFor(() => new Set([...seen[0]!, ...seen[1]!]).size >= 60, {
+        timeoutMs,
+        message: '60 messages across the group',
+      });
       expect(new Set([...seen[0]!, ...seen[1]!]).size).toBe(60);
     });
 

@@ -1,5 +1,8 @@
 /** Polls `check` until it returns a truthy value or the deadline passes (no fixed sleeps in tests). */
-export async function waitFor<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; message?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {
@@ -10,7 +13,9 @@ export async function waitFor<T>(check: () => T | Promise<T>, options: { timeout
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`waitFor timed out after ${options.timeoutMs ?? 10_000} ms${options.message ? `: ${options.message}` : ''}${last ? ` (last error: ${String(last)})` : ''}`);
+      throw new Error(
+        `waitFor timed out after ${options.timeoutMs ?? 10_000} ms${options.message ? `: ${options.message}` : ''}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
   }

@@ -14,7 +14,12 @@ describe('InProcessTransport dead-lettering', () => {
     const transport = new InProcessTransport({ maxAttempts: 2 });
     const dead: unknown[] = [];
     await transport.subscribe({ topic: 'dead-letter', handler: async (message) => void dead.push(message.value) });
-    await transport.subscribe({ topic: 'metrics', handler: async () => { throw new Error('cannot handle'); } });
+    await transport.subscribe({
+      topic: 'metrics',
+      handler: async () => {
+        throw new Error('cannot handle');
+      },
+    });
     await transport.publish({ topic: 'metrics', messages: [{ value: { bad: true } }] });
     await waitFor(() => dead.length === 1);
     expect(dead[0]).toMatchObject({ topic: 'metrics', reason: 'Error: cannot handle', original: { bad: true } });

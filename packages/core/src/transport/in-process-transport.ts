@@ -1,7 +1,15 @@
 import { StateError } from '../errors/errors.js';
 import { noopLogger, type CallOptions, type ComponentHealth, type Logger } from '../spec/common.js';
 import { adaptLogger } from '../spec/adapt-logger.js';
-import { DEAD_LETTER_TOPIC, type IncomingMessage, type MessageBatchHandler, type MessageHandler, type OutgoingMessage, type Subscription, type Transport } from '../spec/transport.js';
+import {
+  DEAD_LETTER_TOPIC,
+  type IncomingMessage,
+  type MessageBatchHandler,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Subscription,
+  type Transport,
+} from '../spec/transport.js';
 import { randomId } from '../util/random-id.js';
 
 /** Options of {@link InProcessTransport}. */
@@ -50,14 +58,24 @@ export class InProcessTransport implements Transport {
     this.logger = adaptLogger(options.logger ?? noopLogger);
   }
 
-  async publish({ topic, messages, signal }: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void> {
+  async publish({
+    topic,
+    messages,
+    signal,
+  }: { topic: string; messages: readonly OutgoingMessage[] } & CallOptions): Promise<void> {
     if (this.closed) throw new StateError('InProcessTransport is closed.');
     signal?.throwIfAborted();
     const groups = this.topics.get(topic);
     if (!groups) return;
     const touched = new Set<Member>();
     for (const message of messages) {
-      const incoming: IncomingMessage = { topic, key: message.key, value: message.value, id: randomId(), timestamp: Date.now() };
+      const incoming: IncomingMessage = {
+        topic,
+        key: message.key,
+        value: message.value,
+        id: randomId(),
+        timestamp: Date.now(),
+      };
       for (const group of groups.values()) {
         const members = group.members.filter((member) => member.active);
         if (members.length === 0) continue;
@@ -71,16 +89,38 @@ export class InProcessTransport implements Transport {
     for (const member of touched) this.pump(member);
   }
 
-  async subscribe({ topic, handler, group, signal }: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription> {
+  async subscribe({
+    topic,
+    handler,
+    group,
+    signal,
+  }: { topic: string; handler: MessageHandler; group?: string } & CallOptions): Promise<Subscription> {
     return this.join(topic, group, (batch) => handler(batch.messages[0]!), 1, signal);
   }
 
   /** Delivers whatever queued up for this subscriber (up to `maxBatchMessages`, default 1000) at once. */
-  async subscribeBatch({ topic, handler, group, maxBatchMessages, signal }: { topic: string; handler: MessageBatchHandler; group?: string; maxBatchMessages?: number } & CallOptions): Promise<Subscription> {
+  async subscribeBatch({
+    topic,
+    handler,
+    group,
+    maxBatchMessages,
+    signal,
+  }: {
+    topic: string;
+    handler: MessageBatchHandler;
+    group?: string;
+    maxBatchMessages?: number;
+  } & CallOptions): Promise<Subscription> {
     return this.join(topic, group, handler, maxBatchMessages ?? 1000, signal);
   }
 
-  private async join(topic: string, group: string | undefined, handler: MessageBatchHandler, maxBatch: number, signal: AbortSignal | undefined): Promise<Subscription> {
+  private async join(
+    topic: string,
+    group: string | undefined,
+    handler: MessageBatchHandler,
+    maxBatch: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Subscription> {
     if (this.closed) throw new StateError('InProcessTransport is closed.');
     signal?.throwIfAborted();
     let groups = this.topics.get(topic);
@@ -136,7 +176,9 @@ export class InProcessTransport implements Transport {
     if (message.topic !== this.deadLetterTopic) {
       await this.publish({
         topic: this.deadLetterTopic,
-        messages: [{ key: message.key, value: { topic: message.topic, reason: String(lastError), original: message.value } }],
+        messages: [
+          { key: message.key, value: { topic: message.topic, reason: String(lastError), original: message.value } },
+        ],
       }).catch(() => undefined);
     }
   }
@@ -155,7 +197,9 @@ export class InProcessTransport implements Transport {
   }
 
   async health(): Promise<ComponentHealth> {
-    return this.closed ? { status: 'down', detail: 'closed' } : { status: 'ok', data: { deadLettered: this.deadLettered } };
+    return this.closed
+      ? { status: 'down', detail: 'closed' }
+      : { status: 'ok', data: { deadLettered: this.deadLettered } };
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,12 @@ describe('retry', () => {
   it('waits on the injected clock and returns the first success', async () => {
     const clock = new ManualClock();
     let attempts = 0;
-    const running = retry(async () => (++attempts < 3 ? Promise.reject(new Error('flaky')) : 'done'), { retries: 5, clock, backoff: { initialMs: 100 }, random: () => 1 });
+    const running = retry(async () => (++attempts < 3 ? Promise.reject(new Error('flaky')) : 'done'), {
+      retries: 5,
+      clock,
+      backoff: { initialMs: 100 },
+      random: () => 1,
+    });
     for (let step = 0; step < 10 && clock.pending === 0; step++) await Promise.resolve();
     await clock.advance(100);
     await clock.advance(200);
@@ -38,10 +43,13 @@ describe('retry', () => {
     const clock = new ManualClock();
     const controller = new AbortController();
     let attempts = 0;
-    const running = retry(async () => {
-      attempts++;
-      throw new Error('down');
-    }, { retries: 3, clock, signal: controller.signal, random: () => 1 });
+    const running = retry(
+      async () => {
+        attempts++;
+        throw new Error('down');
+      },
+      { retries: 3, clock, signal: controller.signal, random: () => 1 },
+    );
     for (let step = 0; step < 10 && clock.pending === 0; step++) await Promise.resolve();
     expect(clock.pending).toBe(1);
     controller.abort(new Error('stop'));
@@ -55,13 +63,23 @@ describe('retry', () => {
     const clock = { now: () => 0, sleep: async (ms: number) => void delays.push(ms) };
     let attempts = 0;
     await expect(
-      retry(async () => {
-        attempts++;
-        throw new Error(attempts === 3 ? 'fatal' : 'busy');
-      }, {
-        retries: 5, clock, random: () => 0.5, backoff: { initialMs: 100 }, maxRetryAfterMs: 4000,
-        classify: (error, attempt) => ((error as Error).message === 'fatal' ? { retry: false } : { retry: true, retryAfterMs: attempt === 1 ? 2000 : 9000 }),
-      }),
+      retry(
+        async () => {
+          attempts++;
+          throw new Error(attempts === 3 ? 'fatal' : 'busy');
+        },
+        {
+          retries: 5,
+          clock,
+          random: () => 0.5,
+          backoff: { initialMs: 100 },
+          maxRetryAfterMs: 4000,
+          classify: (error, attempt) =>
+            (error as Error).message === 'fatal'
+              ? { retry: false }
+              : { retry: true, retryAfterMs: attempt === 1 ? 2000 : 9000 },
+        },
+      ),
     ).rejects.toThrow('fatal');
     expect(delays).toEqual([2000, 4000]);
     expect(attempts).toBe(3);
@@ -69,6 +87,11 @@ describe('retry', () => {
 
   it('throws the last error once the retries are used up', async () => {
     let attempts = 0;
-    await expect(retry(async () => Promise.reject(new Error(`failure ${++attempts}`)), { retries: 2, clock: { now: () => 0, sleep: async () => {} } })).rejects.toThrow('failure 3');
+    await expect(
+      retry(async () => Promise.reject(new Error(`failure ${++attempts}`)), {
+        retries: 2,
+        clock: { now: () => 0, sleep: async () => {} },
+      }),
+    ).rejects.toThrow('failure 3');
   });
 });

@@ -20,12 +20,20 @@ export type ResolvedBackoffOptions = z.output<typeof BackoffOptionsSchema>;
  * milliseconds. Jitter keeps many callers that failed together from retrying in lock-step.
  * `attempt` counts from 1. `random` is injectable for tests.
  */
-export function backoffDelay(attempt: number, options: BackoffOptionsInput = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptionsInput = {},
+  random: () => number = Math.random,
+): number {
   const { initialMs, maxMs, multiplier } = BackoffOptionsSchema.parse(options);
   return jitteredDelay(attempt, { initialMs, maxMs, multiplier }, random);
 }
 
-function jitteredDelay(attempt: number, { initialMs, maxMs, multiplier }: ResolvedBackoffOptions, random: () => number): number {
+function jitteredDelay(
+  attempt: number,
+  { initialMs, maxMs, multiplier }: ResolvedBackoffOptions,
+  random: () => number,
+): number {
   const ceiling = Math.min(maxMs, initialMs * multiplier ** Math.max(0, attempt - 1));
   return Math.round(ceiling * random());
 }
@@ -73,7 +81,10 @@ export interface RetryHelperOptions {
  * used up (the last error is thrown) or `signal` aborts. Waits on the injected clock between attempts with
  * capped exponential backoff and full jitter, or longer when the failure carries a `retryAfterMs`.
  */
-export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryHelperOptions): Promise<T> {
+export async function retry<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  options: RetryHelperOptions,
+): Promise<T> {
   const backoff = BackoffOptionsSchema.parse(options.backoff ?? {});
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
@@ -85,7 +96,10 @@ export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, o
     } catch (error) {
       const decision = options.classify ? options.classify(error, attemptNumber) : { retry: true };
       if (!decision.retry || attemptNumber > options.retries || options.signal?.aborted) throw error;
-      const delay = Math.max(jitteredDelay(attemptNumber, backoff, random), Math.min(decision.retryAfterMs ?? 0, maxRetryAfterMs));
+      const delay = Math.max(
+        jitteredDelay(attemptNumber, backoff, random),
+        Math.min(decision.retryAfterMs ?? 0, maxRetryAfterMs),
+      );
       await clock.sleep(delay, options.signal);
     }
   }

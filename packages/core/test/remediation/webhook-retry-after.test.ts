@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 describe('webhook plugin retries', () => {
-  it('waits as long as a 503 answer\'s Retry-After asks before the next attempt', async () => {
+  it("waits as long as a 503 answer's Retry-After asks before the next attempt", async () => {
     let requests = 0;
     const server = createServer((_request, response) => {
       requests++;
@@ -23,7 +23,14 @@ describe('webhook plugin retries', () => {
     // A clock that records each wait and returns at once (no real waiting in the test).
     const clock = { now: () => Date.UTC(2026, 0, 1), sleep: async (ms: number) => void sleeps.push(ms) };
     const plugin = createWebhookPlugin({ endpoints: { runbook: { url, retries: 2, backoffMs: 100 } } });
-    const context: RemediationContext = { remediationId: 'r-1', resourceId: 'web-1', signal: new AbortController().signal, logger: noopLogger, clock, dryRun: false };
+    const context: RemediationContext = {
+      remediationId: 'r-1',
+      resourceId: 'web-1',
+      signal: new AbortController().signal,
+      logger: noopLogger,
+      clock,
+      dryRun: false,
+    };
     const result = await plugin.actions.runbook!.execute({ payload: {} }, context);
     expect(result).toMatchObject({ status: 200, attempts: 2 });
     expect(sleeps).toHaveLength(1);

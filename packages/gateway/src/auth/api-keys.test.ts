@@ -1,10 +1,20 @@
 import { ValidationError } from '@iac-dharma/core';
 import { describe, expect, it } from 'vitest';
-import { apiKeyFromConnectionParams, apiKeyFromHeaders, createApiKeyAuthenticator, parseApiKeySpec } from './api-keys.js';
+import {
+  apiKeyFromConnectionParams,
+  apiKeyFromHeaders,
+  createApiKeyAuthenticator,
+  parseApiKeySpec,
+} from './api-keys.js';
 
 describe('API keys', () => {
   it('authenticates known keys with their role and refuses others', () => {
-    const auth = createApiKeyAuthenticator({ apiKeys: [{ key: 'operator-key', role: 'operator', name: 'ops' }, { key: 'viewer-key', role: 'viewer' }] });
+    const auth = createApiKeyAuthenticator({
+      apiKeys: [
+        { key: 'operator-key', role: 'operator', name: 'ops' },
+        { key: 'viewer-key', role: 'viewer' },
+      ],
+    });
     expect(auth.authenticate('operator-key')).toEqual({ name: 'ops', role: 'operator' });
     expect(auth.authenticate('viewer-key')).toEqual({ name: 'viewer-2', role: 'viewer' });
     expect(auth.authenticate('viewer-ke')).toBeUndefined();

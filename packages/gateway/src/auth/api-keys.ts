@@ -36,14 +36,21 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * Creates the authenticator for a list of keys. With no keys, `allowAnonymous` must be true: then every
  * caller is an anonymous operator (for local development only).
  */
-export function createApiKeyAuthenticator(options: { apiKeys: readonly ApiKey[]; allowAnonymous?: boolean }): ApiKeyAuthenticator {
+export function createApiKeyAuthenticator(options: {
+  apiKeys: readonly ApiKey[];
+  allowAnonymous?: boolean;
+}): ApiKeyAuthenticator {
   const keys = parseWith(z.array(ApiKeySchema), options.apiKeys, 'apiKeys');
   if (keys.length === 0 && !options.allowAnonymous) {
-    throw new ValidationError('No API keys configured: pass apiKeys (e.g. [{ key, role: "operator" }]) or set allowAnonymous: true for local development.', [
-      { path: 'apiKeys', message: 'must contain at least one key unless allowAnonymous is true', code: 'too_small' },
-    ]);
+    throw new ValidationError(
+      'No API keys configured: pass apiKeys (e.g. [{ key, role: "operator" }]) or set allowAnonymous: true for local development.',
+      [{ path: 'apiKeys', message: 'must contain at least one key unless allowAnonymous is true', code: 'too_small' }],
+    );
   }
-  const entries = keys.map((entry, index) => ({ hash: digest(entry.key), principal: { name: entry.name ?? `${entry.role}-${index + 1}`, role: entry.role } }));
+  const entries = keys.map((entry, index) => ({
+    hash: digest(entry.key),
+    principal: { name: entry.name ?? `${entry.role}-${index + 1}`, role: entry.role },
+  }));
   return {
     anonymous: keys.length === 0,
     authenticate(key) {
@@ -62,7 +69,11 @@ export function createApiKeyAuthenticator(options: { apiKeys: readonly ApiKey[];
  */
 export function parseApiKeySpec(spec: string): ApiKey {
   const [role, key, name] = spec.split(':');
-  return parseWith(ApiKeySchema, { role, key, ...(name ? { name } : {}) }, '--api-key (expected role:key, role viewer or operator)');
+  return parseWith(
+    ApiKeySchema,
+    { role, key, ...(name ? { name } : {}) },
+    '--api-key (expected role:key, role viewer or operator)',
+  );
 }
 
 /** Reads the API key from `x-api-key` or `Authorization: Bearer <key>`. */

@@ -1,4 +1,12 @@
-import { GraphQLError, Kind, getOperationAST, parse, visit, type DocumentNode, type ExecutionArgs } from 'graphql/index.js';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  parse,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+} from 'graphql/index.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gateway-context.js';
 import { createDepthLimitRule } from '../limits/depth-limit-rule.js';
@@ -44,16 +52,22 @@ export function useGatewayPolicy(options: GatewayPolicyOptions): Plugin<GatewayC
     const context = args.contextValue as GatewayContext;
     if (operation?.operation === 'mutation' && context.principal.role !== 'operator') {
       metrics.refused('forbidden');
-      return new GraphQLError(`Forbidden: mutations need an API key with the "operator" role; this key ("${context.principal.name}") has "${context.principal.role}".`, {
-        extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-      });
+      return new GraphQLError(
+        `Forbidden: mutations need an API key with the "operator" role; this key ("${context.principal.name}") has "${context.principal.role}".`,
+        {
+          extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+        },
+      );
     }
     const aliases = countAliases(args.document);
     if (aliases > options.maxAliases) {
       metrics.refused('too_complex');
-      return new GraphQLError(`Query has too many aliases: ${aliases} aliased fields exceed the limit of ${options.maxAliases}. Send fewer aliases per request.`, {
-        extensions: { code: 'QUERY_TOO_COMPLEX', aliases, maxAliases: options.maxAliases, http: { status: 400 } },
-      });
+      return new GraphQLError(
+        `Query has too many aliases: ${aliases} aliased fields exceed the limit of ${options.maxAliases}. Send fewer aliases per request.`,
+        {
+          extensions: { code: 'QUERY_TOO_COMPLEX', aliases, maxAliases: options.maxAliases, http: { status: 400 } },
+        },
+      );
     }
     const complexity = estimateComplexity({
       schema: args.schema,
@@ -64,9 +78,17 @@ export function useGatewayPolicy(options: GatewayPolicyOptions): Plugin<GatewayC
     });
     if (complexity > options.maxComplexity) {
       metrics.refused('too_complex');
-      return new GraphQLError(`Query is too complex: estimated cost ${complexity} exceeds the limit of ${options.maxComplexity}. Lower the limit arguments or ask for fewer nested lists.`, {
-        extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity: options.maxComplexity, http: { status: 400 } },
-      });
+      return new GraphQLError(
+        `Query is too complex: estimated cost ${complexity} exceeds the limit of ${options.maxComplexity}. Lower the limit arguments or ask for fewer nested lists.`,
+        {
+          extensions: {
+            code: 'QUERY_TOO_COMPLEX',
+            complexity,
+            maxComplexity: options.maxComplexity,
+            http: { status: 400 },
+          },
+        },
+      );
     }
     return undefined;
   };

@@ -48,14 +48,18 @@ function integer(value: string | undefined, name: string, min: number, max: numb
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new ValidationError(`Invalid --${name}: expected an integer from ${min} to ${max}, got "${value}".`, [{ path: name, message: `expected an integer from ${min} to ${max}`, code: 'custom' }]);
+    throw new ValidationError(`Invalid --${name}: expected an integer from ${min} to ${max}, got "${value}".`, [
+      { path: name, message: `expected an integer from ${min} to ${max}`, code: 'custom' },
+    ]);
   }
   return parsed;
 }
 
 function oneOf<const T extends readonly string[]>(value: string, name: string, allowed: T): T[number] {
   if ((allowed as readonly string[]).includes(value)) return value as T[number];
-  throw new ValidationError(`Invalid --${name} "${value}": use ${allowed.join(' or ')}.`, [{ path: name, message: `expected ${allowed.join(' | ')}`, code: 'custom' }]);
+  throw new ValidationError(`Invalid --${name} "${value}": use ${allowed.join(' or ')}.`, [
+    { path: name, message: `expected ${allowed.join(' | ')}`, code: 'custom' },
+  ]);
 }
 
 /** Parses the command line (without node and the script) and the environment. Throws `ValidationError` on bad options. */
@@ -79,10 +83,15 @@ export function parseGatewayArgs(argv: string[], env: Record<string, string | un
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const fromEnv = (env.DHARMA_GATEWAY_API_KEYS ?? '').split(',').map((spec) => spec.trim()).filter(Boolean);
+  const fromEnv = (env.DHARMA_GATEWAY_API_KEYS ?? '')
+    .split(',')
+    .map((spec) => spec.trim())
+    .filter(Boolean);
   const storage = values.storage as string;
   if (storage !== 'memory' && !/^sqlite:.+/.test(storage)) {
-    throw new ValidationError(`Invalid --storage "${storage}": use memory or sqlite:<path> (e.g. sqlite:./aiops.db).`, [{ path: 'storage', message: 'expected memory or sqlite:<path>', code: 'custom' }]);
+    throw new ValidationError(`Invalid --storage "${storage}": use memory or sqlite:<path> (e.g. sqlite:./aiops.db).`, [
+      { path: 'storage', message: 'expected memory or sqlite:<path>', code: 'custom' },
+    ]);
   }
   const maxDepth = integer(values['max-depth'] as string | undefined, 'max-depth', 1, 100);
   const maxComplexity = integer(values['max-complexity'] as string | undefined, 'max-complexity', 1, 10_000_000);

@@ -9,7 +9,11 @@ export type LogLevel = (typeof ORDER)[number];
  * `text` lines (`2026-01-02T03:04:05.000Z warn message {"field":1}`) or `json` lines
  * (`{"time":...,"level":"warn","msg":"message","field":1}`), from `level` up.
  */
-export function createStreamLogger(options: { stream: { write(text: string): unknown }; format: 'text' | 'json'; level: LogLevel }): Logger {
+export function createStreamLogger(options: {
+  stream: { write(text: string): unknown };
+  format: 'text' | 'json';
+  level: LogLevel;
+}): Logger {
   const threshold = ORDER.indexOf(options.level);
   const write = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (ORDER.indexOf(level) < threshold) return;
@@ -25,7 +29,9 @@ export function createStreamLogger(options: { stream: { write(text: string): unk
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? String(field) : field instanceof Error ? field.message : field));
+    return JSON.stringify(value, (_key, field: unknown) =>
+      typeof field === 'bigint' ? String(field) : field instanceof Error ? field.message : field,
+    );
   } catch {
     return '"[unserialisable]"';
   }

@@ -23,19 +23,27 @@ export function createErrorMasker(logger: Logger) {
     const original = graphqlError ? graphqlError.originalError : error;
     // GraphQL's own errors (syntax, validation, variable coercion) and GraphQLErrors raised on purpose: the
     // outer error's message has the context (e.g. 'Variable "$input" got invalid value ... at "input.replicas"').
-    if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError)) return withoutOriginalError(graphqlError);
+    if (graphqlError && (original === undefined || original === null || original instanceof GraphQLError))
+      return withoutOriginalError(graphqlError);
     const location = { nodes: graphqlError?.nodes, path: graphqlError?.path };
     const code = DharmaError.isInstance(original) ? original.code : (original as { code?: unknown } | undefined)?.code;
     if (typeof code === 'string' && code in EXPOSED) {
       const extensions: Record<string, unknown> = { code, http: { status: EXPOSED[code] } };
-      if (original instanceof ValidationError || (DharmaError.isInstance(original) && original.code === 'VALIDATION_ERROR')) {
+      if (
+        original instanceof ValidationError ||
+        (DharmaError.isInstance(original) && original.code === 'VALIDATION_ERROR')
+      ) {
         const validation = original as ValidationError;
         extensions.field = validation.field;
         extensions.issues = validation.issues.map((issue) => ({ path: issue.path, message: issue.message }));
       }
       return new GraphQLError((original as Error).message, { ...location, extensions });
     }
-    logger.error('unexpected error in a GraphQL resolver', { error: String(original), stack: (original as Error | undefined)?.stack, path: graphqlError?.path?.join('.') });
+    logger.error('unexpected error in a GraphQL resolver', {
+      error: String(original),
+      stack: (original as Error | undefined)?.stack,
+      path: graphqlError?.path?.join('.'),
+    });
     return new GraphQLError(message, { ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
 }

@@ -17,7 +17,9 @@ export interface BoundedQueueOptions {
 export class SlowSubscriberError extends Error {
   readonly code = 'SLOW_SUBSCRIBER';
   constructor(capacity: number) {
-    super(`Subscription closed: the subscriber fell more than ${capacity} events behind. Consume events faster or resubscribe.`);
+    super(
+      `Subscription closed: the subscriber fell more than ${capacity} events behind. Consume events faster or resubscribe.`,
+    );
     this.name = 'SlowSubscriberError';
   }
 }

@@ -33,7 +33,13 @@ export class StatusBus extends EventEmitter<{ change: (change: StatusChange) => 
       readyReplicas: current.type === 'deployment' ? current.readyReplicas : null,
       timestamp,
     };
-    if (before && before.status === change.status && before.replicas === change.replicas && before.readyReplicas === change.readyReplicas) return;
+    if (
+      before &&
+      before.status === change.status &&
+      before.replicas === change.replicas &&
+      before.readyReplicas === change.readyReplicas
+    )
+      return;
     if (change.status === 'deleted') this.last.delete(current.id);
     else this.last.set(current.id, change);
     this.emit('change', change);

@@ -36,6 +36,8 @@ describe('SubscriptionFactory', () => {
     await expect(iterator.next()).rejects.toBeInstanceOf(SlowSubscriberError);
     expect(source.listenerCount('event')).toBe(0);
     expect(factory.size).toBe(0);
-    expect(await metrics.registry.metrics()).toMatch(/dharma_gateway_subscriptions_disconnected_total\{field="metricsStream"\} 1/);
+    expect(await metrics.registry.metrics()).toMatch(
+      /dharma_gateway_subscriptions_disconnected_total\{field="metricsStream"\} 1/,
+    );
   });
 });

@@ -19,7 +19,9 @@ export function createHealthAndMetricsHandler(options: HealthAndMetricsOptions) 
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/health' && path !== '/metrics') return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Method not allowed: use GET.\n');
+      response
+        .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' })
+        .end('Method not allowed: use GET.\n');
       return true;
     }
     try {
@@ -31,10 +33,19 @@ export function createHealthAndMetricsHandler(options: HealthAndMetricsOptions) 
       const health = await options.engine.health();
       const components = { ...health.components, ...(await options.components()) };
       const statuses = Object.values(components).map((component) => component.status);
-      const status = health.status === 'down' || statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'ok';
-      response.writeHead(status === 'down' ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...health, status, components }));
+      const status =
+        health.status === 'down' || statuses.includes('down')
+          ? 'down'
+          : statuses.includes('degraded')
+            ? 'degraded'
+            : 'ok';
+      response
+        .writeHead(status === 'down' ? 503 : 200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ...health, status, components }));
     } catch (error) {
-      response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', detail: 'health check failed' }));
+      response
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'down', detail: 'health check failed' }));
       options.engine.logger.error('health or metrics endpoint failed', { error: String(error) });
     }
     return true;

@@ -1,4 +1,11 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql/index.js';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql/index.js';
 
 /**
  * A GraphQL validation rule refusing operations nested deeper than `maxDepth` fields (fragments are
@@ -6,7 +13,10 @@ import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type 
  * counted separately against `maxIntrospectionDepth`: the standard introspection query that GraphiQL and
  * code generators send is 15 levels deep, and it resolves from the schema alone, not from stored data.
  */
-export function createDepthLimitRule(maxDepth: number, maxIntrospectionDepth = 20): (context: ValidationContext) => ASTVisitor {
+export function createDepthLimitRule(
+  maxDepth: number,
+  maxIntrospectionDepth = 20,
+): (context: ValidationContext) => ASTVisitor {
   return (context) => ({
     OperationDefinition(operation) {
       const fragments = new Map<string, FragmentDefinitionNode>();
@@ -16,18 +26,24 @@ export function createDepthLimitRule(maxDepth: number, maxIntrospectionDepth = 2
       const { data: depth, introspection } = measureRoot(operation.selectionSet, fragments, new Set());
       if (introspection > maxIntrospectionDepth) {
         context.reportError(
-          new GraphQLError(`Introspection query is nested ${introspection} levels deep; the limit is ${maxIntrospectionDepth}.`, {
-            nodes: [operation],
-            extensions: { code: 'QUERY_TOO_DEEP', depth: introspection, maxDepth: maxIntrospectionDepth },
-          }),
+          new GraphQLError(
+            `Introspection query is nested ${introspection} levels deep; the limit is ${maxIntrospectionDepth}.`,
+            {
+              nodes: [operation],
+              extensions: { code: 'QUERY_TOO_DEEP', depth: introspection, maxDepth: maxIntrospectionDepth },
+            },
+          ),
         );
       }
       if (depth > maxDepth) {
         context.reportError(
-          new GraphQLError(`Query is nested ${depth} levels deep; the limit is ${maxDepth}. Ask for fewer nested fields.`, {
-            nodes: [operation],
-            extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth },
-          }),
+          new GraphQLError(
+            `Query is nested ${depth} levels deep; the limit is ${maxDepth}. Ask for fewer nested fields.`,
+            {
+              nodes: [operation],
+              extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth },
+            },
+          ),
         );
       }
     },
@@ -35,17 +51,25 @@ export function createDepthLimitRule(maxDepth: number, maxIntrospectionDepth = 2
 }
 
 /** Depth of the data fields and, separately, of the introspection root fields (`__schema`, `__type`). */
-function measureRoot(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, visiting: Set<string>): { data: number; introspection: number } {
+function measureRoot(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  visiting: Set<string>,
+): { data: number; introspection: number } {
   let data = 0;
   let introspection = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const depth = selection.selectionSet ? measure(selection.selectionSet, fragments, 1, visiting) : 1;
-      if (selection.name.value === '__schema' || selection.name.value === '__type') introspection = Math.max(introspection, depth);
+      if (selection.name.value === '__schema' || selection.name.value === '__type')
+        introspection = Math.max(introspection, depth);
       else data = Math.max(data, depth);
       continue;
     }
-    const inner = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet;
+    const inner =
+      selection.kind === Kind.INLINE_FRAGMENT
+        ? selection.selectionSet
+        : fragments.get(selection.name.value)?.selectionSet;
     if (!inner || (selection.kind === Kind.FRAGMENT_SPREAD && visiting.has(selection.name.value))) continue;
     if (selection.kind === Kind.FRAGMENT_SPREAD) visiting.add(selection.name.value);
     const nested = measureRoot(inner, fragments, visiting);
@@ -56,11 +80,18 @@ function measureRoot(selectionSet: SelectionSetNode, fragments: Map<string, Frag
   return { data, introspection };
 }
 
-function measure(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, depth: number, visiting: Set<string>): number {
+function measure(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  depth: number,
+  visiting: Set<string>,
+): number {
   let deepest = depth;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      const inner = selection.selectionSet ? measure(selection.selectionSet, fragments, depth + 1, visiting) : depth + 1;
+      const inner = selection.selectionSet
+        ? measure(selection.selectionSet, fragments, depth + 1, visiting)
+        : depth + 1;
       deepest = Math.max(deepest, inner);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       deepest = Math.max(deepest, measure(selection.selectionSet, fragments, depth, visiting));

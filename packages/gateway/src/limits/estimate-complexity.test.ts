@@ -4,7 +4,8 @@ import { typeDefs } from '../schema/type-defs.js';
 import { estimateComplexity } from './estimate-complexity.js';
 
 const schema = buildSchema(typeDefs);
-const cost = (query: string, variables?: Record<string, unknown>) => estimateComplexity({ schema, document: parse(query), variables: variables ?? null });
+const cost = (query: string, variables?: Record<string, unknown>) =>
+  estimateComplexity({ schema, document: parse(query), variables: variables ?? null });
 
 describe('estimateComplexity', () => {
   it('costs one per field, multiplied by enclosing list sizes', () => {
@@ -21,7 +22,8 @@ describe('estimateComplexity', () => {
   });
 
   it('follows fragments and picks the named operation', () => {
-    const query = 'query A { deployments(limit: 2) { ...F } } query B { infrastructure(id: "x") { id } } fragment F on Deployment { id name }';
+    const query =
+      'query A { deployments(limit: 2) { ...F } } query B { infrastructure(id: "x") { id } } fragment F on Deployment { id name }';
     expect(estimateComplexity({ schema, document: parse(query), operationName: 'A' })).toBe(1 + 2 * 2);
     expect(estimateComplexity({ schema, document: parse(query), operationName: 'B' })).toBe(2);
   });

@@ -39,16 +39,29 @@ export function estimateComplexity(options: ComplexityOptions): number {
   let operation: OperationDefinitionNode | undefined;
   for (const definition of options.document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION && (!options.operationName || definition.name?.value === options.operationName)) operation ??= definition;
+    else if (
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (!options.operationName || definition.name?.value === options.operationName)
+    )
+      operation ??= definition;
   }
   if (!operation) return 0;
   const root =
-    operation.operation === 'query' ? options.schema.getQueryType() : operation.operation === 'mutation' ? options.schema.getMutationType() : options.schema.getSubscriptionType();
+    operation.operation === 'query'
+      ? options.schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? options.schema.getMutationType()
+        : options.schema.getSubscriptionType();
   if (!root) return 0;
   const defaultListSize = options.defaultListSize ?? 10;
   const variables = options.variables ?? {};
 
-  const cost = (selectionSet: SelectionSetNode, parent: GraphQLObjectType, multiplier: number, visiting: Set<string>): number => {
+  const cost = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLObjectType,
+    multiplier: number,
+    visiting: Set<string>,
+  ): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {

@@ -32,7 +32,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   const registry = options.registry ?? new Registry();
   const prefix = options.prefix ?? 'dharma_gateway_';
   const registers = [registry];
-  const operations = new Counter({ name: `${prefix}operations_total`, help: 'GraphQL operations by type, root field and outcome', labelNames: ['type', 'field', 'outcome'], registers });
+  const operations = new Counter({
+    name: `${prefix}operations_total`,
+    help: 'GraphQL operations by type, root field and outcome',
+    labelNames: ['type', 'field', 'outcome'],
+    registers,
+  });
   const duration = new Histogram({
     name: `${prefix}operation_duration_seconds`,
     help: 'Time to execute one query or mutation',
@@ -40,10 +45,30 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers,
   });
-  const refused = new Counter({ name: `${prefix}refused_total`, help: 'Requests refused before execution', labelNames: ['reason'], registers });
-  const subscriptions = new Gauge({ name: `${prefix}subscriptions`, help: 'Live subscriptions', labelNames: ['field'], registers });
-  const dropped = new Counter({ name: `${prefix}subscription_events_dropped_total`, help: 'Events dropped for slow subscribers (drop-oldest)', labelNames: ['field'], registers });
-  const disconnected = new Counter({ name: `${prefix}subscriptions_disconnected_total`, help: 'Subscribers disconnected for being too slow', labelNames: ['field'], registers });
+  const refused = new Counter({
+    name: `${prefix}refused_total`,
+    help: 'Requests refused before execution',
+    labelNames: ['reason'],
+    registers,
+  });
+  const subscriptions = new Gauge({
+    name: `${prefix}subscriptions`,
+    help: 'Live subscriptions',
+    labelNames: ['field'],
+    registers,
+  });
+  const dropped = new Counter({
+    name: `${prefix}subscription_events_dropped_total`,
+    help: 'Events dropped for slow subscribers (drop-oldest)',
+    labelNames: ['field'],
+    registers,
+  });
+  const disconnected = new Counter({
+    name: `${prefix}subscriptions_disconnected_total`,
+    help: 'Subscribers disconnected for being too slow',
+    labelNames: ['field'],
+    registers,
+  });
   return {
     registry,
     operation: (type, field, outcome, seconds) => {

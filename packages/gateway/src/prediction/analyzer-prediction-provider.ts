@@ -9,7 +9,12 @@ import {
   type IngestRecord,
   type MetricSample,
 } from '@iac-dharma/core';
-import type { PredictionContext, PredictionOutcome, PredictionProvider, PredictionRequest } from './prediction-provider.js';
+import type {
+  PredictionContext,
+  PredictionOutcome,
+  PredictionProvider,
+  PredictionRequest,
+} from './prediction-provider.js';
 
 /** Options of {@link createAnalyzerPredictionProvider}. */
 export interface AnalyzerPredictionProviderOptions {
@@ -35,7 +40,9 @@ export function createAnalyzerPredictionProvider(options: AnalyzerPredictionProv
     name: 'analyzer',
     async predict(request: PredictionRequest, context: PredictionContext): Promise<PredictionOutcome> {
       const candidates = request.analyzer ? [request.analyzer] : names;
-      const analyzer = candidates.map((name) => context.engine.analyzer(name)).find((found): found is Analyzer => found !== undefined);
+      const analyzer = candidates
+        .map((name) => context.engine.analyzer(name))
+        .find((found): found is Analyzer => found !== undefined);
       if (!analyzer) {
         throw new NotFoundError(
           request.analyzer
@@ -45,16 +52,36 @@ export function createAnalyzerPredictionProvider(options: AnalyzerPredictionProv
       }
       const records: IngestRecord[] = [];
       for (const metric of request.metrics) {
-        const points = await context.storage.rangePoints({ series: seriesKey({ resource: request.resourceId, metric }), limit: window, signal: request.signal });
-        for (const point of points) records.push({ kind: 'metric', resource: request.resourceId, metric, value: point.value, timestamp: point.timestamp } satisfies MetricSample);
+        const points = await context.storage.rangePoints({
+          series: seriesKey({ resource: request.resourceId, metric }),
+          limit: window,
+          signal: request.signal,
+        });
+        for (const point of points)
+          records.push({
+            kind: 'metric',
+            resource: request.resourceId,
+            metric,
+            value: point.value,
+            timestamp: point.timestamp,
+          } satisfies MetricSample);
       }
       if (records.length === 0) {
-        throw new InsufficientDataError(`Resource "${request.resourceId}" has no stored points for ${request.metrics.join(', ') || 'any metric'}; ingest metrics first.`);
+        throw new InsufficientDataError(
+          `Resource "${request.resourceId}" has no stored points for ${request.metrics.join(', ') || 'any metric'}; ingest metrics first.`,
+        );
       }
       records.sort((a, b) => a.timestamp - b.timestamp);
-      const produced = await analyzer.analyze(records, { clock: context.engine.clock, logger: context.engine.logger, storage: context.storage, newId: randomId });
+      const produced = await analyzer.analyze(records, {
+        clock: context.engine.clock,
+        logger: context.engine.logger,
+        storage: context.storage,
+        newId: randomId,
+      });
       const findings = produced
-        .map((raw) => FindingSchema.safeParse({ ...raw, id: raw.id ?? randomId(), analyzer: raw.analyzer ?? analyzer.name }))
+        .map((raw) =>
+          FindingSchema.safeParse({ ...raw, id: raw.id ?? randomId(), analyzer: raw.analyzer ?? analyzer.name }),
+        )
         .flatMap((result) => (result.success ? [result.data] : []));
       for (const kind of kinds) {
         const match = findings.filter((finding) => finding.kind === kind).at(-1);

@@ -12,6 +12,7 @@ export function createDefaultPredictionProvider(): PredictionProvider {
   const forecast = createForecastPredictionProvider();
   return {
     name: 'default',
-    predict: (request, context) => (request.analyzer ? analyzer.predict(request, context) : forecast.predict(request, context)),
+    predict: (request, context) =>
+      request.analyzer ? analyzer.predict(request, context) : forecast.predict(request, context),
   };
 }

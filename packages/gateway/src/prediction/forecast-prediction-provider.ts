@@ -1,5 +1,18 @@
-import { InsufficientDataError, forecastSeries, randomId, seriesKey, type ForecastFinding, type Severity } from '@iac-dharma/core';
-import type { ForecastPoint, PredictionContext, PredictionOutcome, PredictionProvider, PredictionRequest } from './prediction-provider.js';
+import {
+  InsufficientDataError,
+  forecastSeries,
+  randomId,
+  seriesKey,
+  type ForecastFinding,
+  type Severity,
+} from '@iac-dharma/core';
+import type {
+  ForecastPoint,
+  PredictionContext,
+  PredictionOutcome,
+  PredictionProvider,
+  PredictionRequest,
+} from './prediction-provider.js';
 
 /** Options of {@link createForecastPredictionProvider}. */
 export interface ForecastPredictionProviderOptions {
@@ -29,7 +42,10 @@ export function createForecastPredictionProvider(options: ForecastPredictionProv
       if (metric === undefined) throw new InsufficientDataError('Name a metric to forecast.');
       const series = seriesKey({ resource: request.resourceId, metric });
       const points = await context.storage.rangePoints({ series, limit: window, signal: request.signal });
-      if (points.length < 3) throw new InsufficientDataError(`Series "${series}" has ${points.length} stored point(s); forecasting needs at least 3. Ingest more samples first.`);
+      if (points.length < 3)
+        throw new InsufficientDataError(
+          `Series "${series}" has ${points.length} stored point(s); forecasting needs at least 3. Ingest more samples first.`,
+        );
       const horizon = request.horizon ?? options.horizon ?? 12;
       const values = points.map((point) => point.value);
       const threshold = request.threshold ?? Math.max(...values);
@@ -45,10 +61,16 @@ export function createForecastPredictionProvider(options: ForecastPredictionProv
       const exhaustion = result.exhaustion;
       const pointStep = exhaustion?.step;
       const boundStep = exhaustion?.boundStep;
-      const severity: Severity = pointStep === 0 ? 'critical' : pointStep !== undefined ? 'high' : boundStep !== undefined ? 'medium' : 'info';
+      const severity: Severity =
+        pointStep === 0 ? 'critical' : pointStep !== undefined ? 'high' : boundStep !== undefined ? 'medium' : 'info';
       const nearest = pointStep ?? boundStep;
       const score = nearest === undefined ? 0 : Math.min(1, Math.max(0, 1 - nearest / horizon));
-      const when = pointStep === undefined ? `does not cross it within ${horizon} steps` : pointStep === 0 ? 'has already crossed it' : `crosses it in ${pointStep.toFixed(1)} steps`;
+      const when =
+        pointStep === undefined
+          ? `does not cross it within ${horizon} steps`
+          : pointStep === 0
+            ? 'has already crossed it'
+            : `crosses it in ${pointStep.toFixed(1)} steps`;
       const finding: ForecastFinding = {
         kind: 'forecast',
         id: randomId(),

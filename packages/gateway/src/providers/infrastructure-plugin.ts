@@ -1,4 +1,13 @@
-import { DeploymentSchema, RemediationError, defineRemediationAction, parseWith, type Clock, type RemediationActionDefinition, type RemediationPlugin, type Storage } from '@iac-dharma/core';
+import {
+  DeploymentSchema,
+  RemediationError,
+  defineRemediationAction,
+  parseWith,
+  type Clock,
+  type RemediationActionDefinition,
+  type RemediationPlugin,
+  type Storage,
+} from '@iac-dharma/core';
 import { z } from 'zod';
 import type { InfrastructureProvider } from './infrastructure-provider.js';
 import { scaleAndRecord } from './scale-and-record.js';
@@ -37,12 +46,20 @@ export function createInfrastructurePlugin(options: InfrastructurePluginOptions)
   const load = async (resourceId: string, resource: unknown) => {
     const found = resource ?? (await storage.getResource({ id: resourceId }));
     if (!found) throw new RemediationError(`Deployment "${resourceId}" does not exist in the inventory.`);
-    if ((found as { type?: string }).type !== 'deployment') throw new RemediationError(`Resource "${resourceId}" is not a deployment; only deployments can be scaled.`);
+    if ((found as { type?: string }).type !== 'deployment')
+      throw new RemediationError(`Resource "${resourceId}" is not a deployment; only deployments can be scaled.`);
     return parseWith(DeploymentSchema, found, 'deployment');
   };
   const apply = async (resourceId: string, replicas: number, context: { signal: AbortSignal; clock: Clock }) => {
     const deployment = await load(resourceId, undefined);
-    const { status } = await scaleAndRecord({ provider, storage, deployment, replicas, signal: context.signal, clock: context.clock });
+    const { status } = await scaleAndRecord({
+      provider,
+      storage,
+      deployment,
+      replicas,
+      signal: context.signal,
+      clock: context.clock,
+    });
     return status;
   };
 
@@ -60,7 +77,12 @@ export function createInfrastructurePlugin(options: InfrastructurePluginOptions)
       if (context.dryRun) return { dryRun: true, previousReplicas: before.readyReplicas, replicas: params.replicas };
       previousReplicas.set(context.resourceId, before.readyReplicas);
       const after = await apply(context.resourceId, params.replicas, context);
-      return { previousReplicas: before.readyReplicas, replicas: params.replicas, readyReplicas: after.readyReplicas, pids: after.pids };
+      return {
+        previousReplicas: before.readyReplicas,
+        replicas: params.replicas,
+        readyReplicas: after.readyReplicas,
+        pids: after.pids,
+      };
     },
     async verify(params, context) {
       if (context.dryRun) return { ok: true, detail: 'dry run' };
@@ -70,8 +92,11 @@ export function createInfrastructurePlugin(options: InfrastructurePluginOptions)
         : { ok: false, detail: `${status.readyReplicas} of ${params.replicas} replicas ready` };
     },
     async rollback(_params, context) {
-      const previous = (context.executeResult as { previousReplicas?: number } | undefined)?.previousReplicas ?? previousReplicas.get(context.resourceId);
-      if (typeof previous !== 'number') return { performed: false, detail: 'the previous replica count is unknown; nothing was rolled back' };
+      const previous =
+        (context.executeResult as { previousReplicas?: number } | undefined)?.previousReplicas ??
+        previousReplicas.get(context.resourceId);
+      if (typeof previous !== 'number')
+        return { performed: false, detail: 'the previous replica count is unknown; nothing was rolled back' };
       const now = await provider.status({ id: context.resourceId });
       if (now.readyReplicas === previous && now.desiredReplicas === previous) {
         return { performed: false, detail: `nothing changed (${previous} replicas ready); nothing to roll back` };
@@ -80,5 +105,9 @@ export function createInfrastructurePlugin(options: InfrastructurePluginOptions)
       return { performed: true, detail: `back to ${previous} replicas` };
     },
   };
-  return { specificationVersion: 'v1', name: options.name ?? 'infrastructure', actions: { scale: defineRemediationAction(scale) } };
+  return {
+    specificationVersion: 'v1',
+    name: options.name ?? 'infrastructure',
+    actions: { scale: defineRemediationAction(scale) },
+  };
 }

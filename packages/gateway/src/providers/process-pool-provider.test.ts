@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InfrastructureProvider } from './infrastructure-provider.js';
 import { createProcessPoolProvider } from './process-pool-provider.js';
 
-const deployment = (id: string): Deployment => DeploymentSchema.parse({ type: 'deployment', id, name: id, replicas: 0 });
+const deployment = (id: string): Deployment =>
+  DeploymentSchema.parse({ type: 'deployment', id, name: id, replicas: 0 });
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -29,12 +30,20 @@ describe('createProcessPoolProvider', () => {
     const down = await provider.scale(deployment('api'), 1);
     expect(down.pids).toEqual([up.pids[0]]);
     await waitFor(() => !alive(up.pids[1]!) && !alive(up.pids[2]!));
-    expect(await provider.status({ id: 'unknown' })).toEqual({ deploymentId: 'unknown', desiredReplicas: 0, readyReplicas: 0, pids: [] });
+    expect(await provider.status({ id: 'unknown' })).toEqual({
+      deploymentId: 'unknown',
+      desiredReplicas: 0,
+      readyReplicas: 0,
+      pids: [],
+    });
   });
 
   it('kills a worker that ignores SIGTERM after the grace period', async () => {
     const stubborn = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); process.send({ type: 'ready' });";
-    provider = createProcessPoolProvider({ stopTimeoutMs: 200, worker: () => ({ command: process.execPath, args: ['-e', stubborn], readyMessage: true }) });
+    provider = createProcessPoolProvider({
+      stopTimeoutMs: 200,
+      worker: () => ({ command: process.execPath, args: ['-e', stubborn], readyMessage: true }),
+    });
     const [pid] = (await provider.scale(deployment('stubborn'), 1)).pids;
     expect((await provider.scale(deployment('stubborn'), 0)).pids).toEqual([]);
     expect(alive(pid!)).toBe(false);
@@ -49,7 +58,9 @@ describe('createProcessPoolProvider', () => {
   });
 
   it('rejects a worker that exits before it is ready, and bad replica counts', async () => {
-    provider = createProcessPoolProvider({ worker: () => ({ command: process.execPath, args: ['-e', 'process.exit(3)'], readyMessage: true }) });
+    provider = createProcessPoolProvider({
+      worker: () => ({ command: process.execPath, args: ['-e', 'process.exit(3)'], readyMessage: true }),
+    });
     await expect(provider.scale(deployment('broken'), 1)).rejects.toThrow(/exited \(code 3\) before it was ready/);
     await expect(provider.scale(deployment('broken'), -1)).rejects.toThrow(/between 0 and 64/);
   });

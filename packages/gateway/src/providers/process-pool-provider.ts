@@ -1,5 +1,10 @@
 import type { CallOptions, ComponentHealth, Deployment } from '@iac-dharma/core';
-import { IDLE_WORKER_SOURCE, ProcessPool, type ProcessPoolCommand, type ProcessPoolStatus } from '@iac-dharma/core/node';
+import {
+  IDLE_WORKER_SOURCE,
+  ProcessPool,
+  type ProcessPoolCommand,
+  type ProcessPoolStatus,
+} from '@iac-dharma/core/node';
 import type { DeploymentStatus, InfrastructureProvider } from './infrastructure-provider.js';
 
 /** How to start one replica of a deployment. */
@@ -29,23 +34,31 @@ export interface ProcessPoolProviderOptions {
  * stops the newest ones gracefully (SIGTERM, then SIGKILL after `stopTimeoutMs`).
  */
 export function createProcessPoolProvider(options: ProcessPoolProviderOptions = {}): InfrastructureProvider {
-  const worker: (deployment: Deployment, replicaIndex: number) => WorkerCommand = options.worker ?? (() => ({ command: process.execPath, args: ['-e', IDLE_WORKER_SOURCE], readyMessage: true }));
+  const worker: (deployment: Deployment, replicaIndex: number) => WorkerCommand =
+    options.worker ?? (() => ({ command: process.execPath, args: ['-e', IDLE_WORKER_SOURCE], readyMessage: true }));
   const pool = new ProcessPool({
     name: 'process-pool provider',
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     ...(options.stopTimeoutMs === undefined ? {} : { stopGraceMs: options.stopTimeoutMs }),
     ...(options.maxReplicas === undefined ? {} : { maxReplicas: options.maxReplicas }),
   });
-  const command = (deployment: Deployment) => (index: number): ProcessPoolCommand => {
-    const spec = worker(deployment, index);
-    return {
-      file: spec.command,
-      args: spec.args,
-      env: { ...process.env, ...spec.env, DHARMA_DEPLOYMENT_ID: deployment.id, DHARMA_REPLICA_INDEX: String(index) },
-      readyMessage: spec.readyMessage === true,
+  const command =
+    (deployment: Deployment) =>
+    (index: number): ProcessPoolCommand => {
+      const spec = worker(deployment, index);
+      return {
+        file: spec.command,
+        args: spec.args,
+        env: { ...process.env, ...spec.env, DHARMA_DEPLOYMENT_ID: deployment.id, DHARMA_REPLICA_INDEX: String(index) },
+        readyMessage: spec.readyMessage === true,
+      };
     };
-  };
-  const report = (status: ProcessPoolStatus): DeploymentStatus => ({ deploymentId: status.group, desiredReplicas: status.desired, readyReplicas: status.pids.length, pids: status.pids });
+  const report = (status: ProcessPoolStatus): DeploymentStatus => ({
+    deploymentId: status.group,
+    desiredReplicas: status.desired,
+    readyReplicas: status.pids.length,
+    pids: status.pids,
+  });
 
   return {
     specificationVersion: 'v1',

@@ -28,7 +28,11 @@ export async function reconcileInventory(options: {
     await storage.putResource({ resource: current });
     reconciled.set(deployment.id, current);
     options.onChange?.(current, deployment);
-    options.logger.warn('inventory reconciled with the provider', { deployment: deployment.id, readyReplicas: current.readyReplicas, status: current.status });
+    options.logger.warn('inventory reconciled with the provider', {
+      deployment: deployment.id,
+      readyReplicas: current.readyReplicas,
+      status: current.status,
+    });
     changed++;
   }
   // Infrastructures follow their deployments.

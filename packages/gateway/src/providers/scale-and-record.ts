@@ -6,13 +6,15 @@ import type { DeploymentStatus, InfrastructureProvider } from './infrastructure-
  * `readyReplicas`, `updatedAt`, and `status` (`stopped` at zero, `running` when all are ready, else `degraded`).
  * Resolves the stored deployment and the provider's status.
  */
-export async function scaleAndRecord(options: {
-  provider: InfrastructureProvider;
-  storage: Storage;
-  deployment: Deployment;
-  replicas: number;
-  clock?: Clock;
-} & CallOptions): Promise<{ deployment: Deployment; status: DeploymentStatus }> {
+export async function scaleAndRecord(
+  options: {
+    provider: InfrastructureProvider;
+    storage: Storage;
+    deployment: Deployment;
+    replicas: number;
+    clock?: Clock;
+  } & CallOptions,
+): Promise<{ deployment: Deployment; status: DeploymentStatus }> {
   const { provider, storage, deployment, replicas } = options;
   let status: DeploymentStatus;
   try {
@@ -30,7 +32,12 @@ export async function scaleAndRecord(options: {
 }
 
 /** The deployment as the provider reports it: `replicas` kept, `readyReplicas` and `status` from `status`. */
-export function describeDeployment(deployment: Deployment, replicas: number, status: DeploymentStatus, clock?: Clock): Deployment {
+export function describeDeployment(
+  deployment: Deployment,
+  replicas: number,
+  status: DeploymentStatus,
+  clock?: Clock,
+): Deployment {
   return describe(deployment, replicas, status, clock);
 }
 

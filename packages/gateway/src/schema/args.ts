@@ -10,7 +10,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, conte
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const wrapped = ValidationError.fromZod(result.error, context);
-  const issues = wrapped.issues.map((issue) => ({ ...issue, path: issue.path === '' ? context : `${context}.${issue.path}` }));
+  const issues = wrapped.issues.map((issue) => ({
+    ...issue,
+    path: issue.path === '' ? context : `${context}.${issue.path}`,
+  }));
   throw new ValidationError(wrapped.message, issues, { zodError: result.error });
 }
 
@@ -31,7 +34,11 @@ export function requiredId(value: string, name: string): string {
  */
 export function listLimit(value: number | null | undefined, max: number, fallback = 100): number {
   if (value === null || value === undefined || value === fallback) return Math.min(fallback, max);
-  return parseInput(z.number().int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`), value, 'limit');
+  return parseInput(
+    z.number().int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`),
+    value,
+    'limit',
+  );
 }
 
 /**
@@ -44,9 +51,10 @@ export function charge<T>(context: GatewayContext, field: string, items: T[]): T
   if (!budget) return items;
   budget.used += items.length;
   if (budget.used > budget.max) {
-    throw new ValidationError(`Invalid ${field}: this request would return more than ${budget.max} list items in total; ask for fewer aliases or lower limits.`, [
-      { path: field, message: `more than ${budget.max} list items in one request`, code: 'too_big' },
-    ]);
+    throw new ValidationError(
+      `Invalid ${field}: this request would return more than ${budget.max} list items in total; ask for fewer aliases or lower limits.`,
+      [{ path: field, message: `more than ${budget.max} list items in one request`, code: 'too_big' }],
+    );
   }
   return items;
 }

@@ -1,4 +1,12 @@
-import { ComputeSchema, DeploymentSchema, InfrastructureSchema, StateError, type Deployment, type Infrastructure, type Resource } from '@iac-dharma/core';
+import {
+  ComputeSchema,
+  DeploymentSchema,
+  InfrastructureSchema,
+  StateError,
+  type Deployment,
+  type Infrastructure,
+  type Resource,
+} from '@iac-dharma/core';
 import type { GatewayContext } from '../gateway-context.js';
 import { DEFAULT_MAX_REPLICAS } from '../providers/infrastructure-plugin.js';
 import { fieldError, parseInput } from './args.js';
@@ -13,38 +21,74 @@ import { INFRASTRUCTURE_PLUGIN } from './plugin-name.js';
  * action — the same guards, dry-run setting and audit history as `scaleDeployment` — publishing every
  * status change. Ids must be new.
  */
-export async function createInfrastructure(raw: CreateInfrastructureInput, context: GatewayContext): Promise<Infrastructure> {
+export async function createInfrastructure(
+  raw: CreateInfrastructureInput,
+  context: GatewayContext,
+): Promise<Infrastructure> {
   const { storage, provider, remediator, statusBus, engine, maxDeploymentsPerCall } = context.services;
   const now = engine.clock.now();
   const { compute: rawCompute, deployments: rawDeployments, ...rest } = withoutNulls(raw);
-  const infrastructure = parseInput(InfrastructureSchema, { ...rest, type: 'infrastructure', status: 'provisioning', createdAt: now, updatedAt: now }, 'input');
+  const infrastructure = parseInput(
+    InfrastructureSchema,
+    { ...rest, type: 'infrastructure', status: 'provisioning', createdAt: now, updatedAt: now },
+    'input',
+  );
   const compute = (rawCompute ?? []).map((item, index) =>
-    parseInput(ComputeSchema, { ...withoutNulls(item), type: 'compute', infrastructureId: infrastructure.id, status: 'running', createdAt: now, updatedAt: now }, `input.compute.${index}`),
+    parseInput(
+      ComputeSchema,
+      {
+        ...withoutNulls(item),
+        type: 'compute',
+        infrastructureId: infrastructure.id,
+        status: 'running',
+        createdAt: now,
+        updatedAt: now,
+      },
+      `input.compute.${index}`,
+    ),
   );
   const deployments = (rawDeployments ?? []).map((item, index) =>
     parseInput(
       DeploymentSchema,
-      { ...withoutNulls(item), type: 'deployment', infrastructureId: infrastructure.id, readyReplicas: 0, status: 'provisioning', createdAt: now, updatedAt: now },
+      {
+        ...withoutNulls(item),
+        type: 'deployment',
+        infrastructureId: infrastructure.id,
+        readyReplicas: 0,
+        status: 'provisioning',
+        createdAt: now,
+        updatedAt: now,
+      },
       `input.deployments.${index}`,
     ),
   );
 
   if (deployments.length > maxDeploymentsPerCall) {
-    throw fieldError('input.deployments', `at most ${maxDeploymentsPerCall} deployments per call; got ${deployments.length}`);
+    throw fieldError(
+      'input.deployments',
+      `at most ${maxDeploymentsPerCall} deployments per call; got ${deployments.length}`,
+    );
   }
   const maxReplicas = provider?.maxReplicas ?? DEFAULT_MAX_REPLICAS;
   deployments.forEach((item, index) => {
-    if (item.replicas > maxReplicas) throw fieldError(`input.deployments.${index}.replicas`, `must be at most ${maxReplicas} (the ${provider?.name ?? 'default'} provider's limit); got ${item.replicas}`);
+    if (item.replicas > maxReplicas)
+      throw fieldError(
+        `input.deployments.${index}.replicas`,
+        `must be at most ${maxReplicas} (the ${provider?.name ?? 'default'} provider's limit); got ${item.replicas}`,
+      );
   });
   if (provider && !remediator && deployments.some((item) => item.replicas > 0)) {
-    throw new StateError('createInfrastructure starts replicas through the remediator: pass a remediator to createGateway() (or create the deployments with 0 replicas).');
+    throw new StateError(
+      'createInfrastructure starts replicas through the remediator: pass a remediator to createGateway() (or create the deployments with 0 replicas).',
+    );
   }
 
   const ids = new Map<string, string>([[infrastructure.id, 'input.id']]);
   compute.forEach((item, index) => claim(ids, item.id, `input.compute.${index}.id`));
   deployments.forEach((item, index) => claim(ids, item.id, `input.deployments.${index}.id`));
   for (const [id, path] of ids) {
-    if (await storage.getResource({ id })) throw fieldError(path, `a resource with id "${id}" already exists; choose another id or delete it first`);
+    if (await storage.getResource({ id }))
+      throw fieldError(path, `a resource with id "${id}" already exists; choose another id or delete it first`);
   }
 
   const publish = (current: Resource, previous?: Resource) => statusBus.publish(current, previous, engine.clock.now());
@@ -83,7 +127,11 @@ export async function createInfrastructure(raw: CreateInfrastructureInput, conte
     }
     if (result.outcome !== 'succeeded') {
       healthy = false;
-      engine.logger.warn('could not start a deployment', { deployment: deployment.id, outcome: result.outcome, reason: result.reason });
+      engine.logger.warn('could not start a deployment', {
+        deployment: deployment.id,
+        outcome: result.outcome,
+        reason: result.reason,
+      });
     }
     if (current) publish(current, deployment);
   }

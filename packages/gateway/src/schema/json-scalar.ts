@@ -6,5 +6,6 @@ export const JsonScalar = new GraphQLScalarType({
   description: 'Free-form JSON value',
   serialize: (value) => value,
   parseValue: (value) => value,
-  parseLiteral: (node, variables) => (node.kind === Kind.NULL ? null : valueFromASTUntyped(node, variables ?? undefined)),
+  parseLiteral: (node, variables) =>
+    node.kind === Kind.NULL ? null : valueFromASTUntyped(node, variables ?? undefined),
 });

@@ -1,5 +1,11 @@
 import type { AnomalyFinding, Finding, HistoryRecord, RemediationResult, SeriesPoint } from '@iac-dharma/core';
-import type { AnomalyEvent, Metric, Prediction, RemediationRecord, RemediationResult as GraphQLRemediationResult } from './generated/resolver-types.js';
+import type {
+  AnomalyEvent,
+  Metric,
+  Prediction,
+  RemediationRecord,
+  RemediationResult as GraphQLRemediationResult,
+} from './generated/resolver-types.js';
 
 /** A finding as the GraphQL `Prediction` type (a field its kind does not have is null). */
 export function toPrediction(finding: Finding): Prediction {

@@ -54,7 +54,13 @@ export const subscriptionResolvers: { Subscription: SubscriptionResolvers } = {
               const sample = record;
               if (resourceId !== undefined && sample.resource !== resourceId) continue;
               if (metric !== undefined && sample.metric !== metric) continue;
-              push(toMetric({ series: '', timestamp: sample.timestamp, value: sample.value }, sample.resource, sample.metric));
+              push(
+                toMetric(
+                  { series: '', timestamp: sample.timestamp, value: sample.value },
+                  sample.resource,
+                  sample.metric,
+                ),
+              );
             }
           };
           engine.on('ingested', listener);

@@ -6,10 +6,39 @@ export const typeDefs = /* GraphQL */ `
   "Free-form JSON value (labels, provider specs, action parameters)."
   scalar JSON
 
-  enum ResourceStatus { pending provisioning running degraded stopped failed deleted }
-  enum Severity { info low medium high critical }
-  enum FindingKind { anomaly prediction threat forecast insight root_cause }
-  enum RemediationOutcome { succeeded failed rolled_back dry_run rejected skipped escalated }
+  enum ResourceStatus {
+    pending
+    provisioning
+    running
+    degraded
+    stopped
+    failed
+    deleted
+  }
+  enum Severity {
+    info
+    low
+    medium
+    high
+    critical
+  }
+  enum FindingKind {
+    anomaly
+    prediction
+    threat
+    forecast
+    insight
+    root_cause
+  }
+  enum RemediationOutcome {
+    succeeded
+    failed
+    rolled_back
+    dry_run
+    rejected
+    skipped
+    escalated
+  }
 
   "A piece of infrastructure managed as code: a VPC, a cluster, a database..."
   type Infrastructure {
@@ -71,7 +100,10 @@ export const typeDefs = /* GraphQL */ `
     value: Float!
   }
 
-  type Factor { feature: String!, weight: Float! }
+  type Factor {
+    feature: String!
+    weight: Float!
+  }
 
   "A finding about the future (failure prediction, capacity forecast) or any other finding asked for."
   type Prediction {
@@ -100,7 +132,12 @@ export const typeDefs = /* GraphQL */ `
   }
 
   "One forecast step."
-  type ForecastPoint { timestamp: Float!, value: Float!, lower: Float!, upper: Float! }
+  type ForecastPoint {
+    timestamp: Float!
+    value: Float!
+    lower: Float!
+    upper: Float!
+  }
 
   "An anomaly found by the engine."
   type AnomalyEvent {
@@ -116,7 +153,11 @@ export const typeDefs = /* GraphQL */ `
     expected: Float
   }
 
-  type ActionRef { plugin: String!, action: String!, params: JSON! }
+  type ActionRef {
+    plugin: String!
+    action: String!
+    params: JSON!
+  }
 
   "The result of one remediation attempt."
   type RemediationResult {
@@ -149,7 +190,11 @@ export const typeDefs = /* GraphQL */ `
     deployment: Deployment!
   }
 
-  type IngestResult { accepted: Int!, rejected: Int!, errors: [String!]! }
+  type IngestResult {
+    accepted: Int!
+    rejected: Int!
+    errors: [String!]!
+  }
 
   "A resource changed status (created, deleted, scaled...)."
   type StatusChange {

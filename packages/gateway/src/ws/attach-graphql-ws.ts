@@ -9,7 +9,10 @@ import type { GatewayContext, GatewayServerContext } from '../gateway-context.js
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
 /** Yoga's enveloped `execute` and `subscribe` of one operation, handed to graphql-ws as the root value. */
-type Envelope = Pick<ReturnType<YogaServerInstance<GatewayServerContext, GatewayContext>['getEnveloped']>, 'execute' | 'subscribe'>;
+type Envelope = Pick<
+  ReturnType<YogaServerInstance<GatewayServerContext, GatewayContext>['getEnveloped']>,
+  'execute' | 'subscribe'
+>;
 
 /**
  * Serves graphql-ws (the `graphql-transport-ws` protocol) on the yoga endpoint of `server`. The API key
@@ -32,10 +35,17 @@ export function attachGraphqlWs(options: {
       subscribe: (args) => (args.rootValue as Envelope).subscribe(args),
       onConnect(context) {
         const key = apiKeyFromConnectionParams(context.connectionParams);
-        const principal = authenticator.anonymous ? { name: 'anonymous', role: 'operator' as const } : key ? authenticator.authenticate(key) : undefined;
+        const principal = authenticator.anonymous
+          ? { name: 'anonymous', role: 'operator' as const }
+          : key
+            ? authenticator.authenticate(key)
+            : undefined;
         if (!principal) {
           metrics.refused('unauthenticated');
-          context.extra.socket.close(CloseCode.Forbidden, key ? 'Forbidden: unknown API key' : 'Forbidden: missing API key (send connectionParams.apiKey)');
+          context.extra.socket.close(
+            CloseCode.Forbidden,
+            key ? 'Forbidden: unknown API key' : 'Forbidden: missing API key (send connectionParams.apiKey)',
+          );
           return false;
         }
         principals.set(context.extra, principal);

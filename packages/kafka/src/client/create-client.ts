@@ -24,9 +24,10 @@ export function assertClientSupported(client: KafkaTransportOptions['client']): 
   if (client !== 'platformatic') return;
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   if (major < 22 || (major === 22 && minor < 22)) {
-    throw new ValidationError(`Invalid client: 'platformatic' (@platformatic/kafka) needs Node.js >= 22.22; this is ${process.version}. Use client: 'kafkajs' or a newer Node.js.`, [
-      { path: 'client', message: 'needs Node.js >= 22.22', code: 'custom' },
-    ]);
+    throw new ValidationError(
+      `Invalid client: 'platformatic' (@platformatic/kafka) needs Node.js >= 22.22; this is ${process.version}. Use client: 'kafkajs' or a newer Node.js.`,
+      [{ path: 'client', message: 'needs Node.js >= 22.22', code: 'custom' }],
+    );
   }
 }
 
@@ -39,9 +40,10 @@ export async function createKafkaClient(options: KafkaTransportOptions): Promise
   try {
     module = await import('./platformatic-client.js');
   } catch (error) {
-    throw new ValidationError(`Invalid client: 'platformatic' needs the @platformatic/kafka package (npm install @platformatic/kafka): ${(error as Error).message}`, [
-      { path: 'client', message: 'install @platformatic/kafka', code: 'custom' },
-    ]);
+    throw new ValidationError(
+      `Invalid client: 'platformatic' needs the @platformatic/kafka package (npm install @platformatic/kafka): ${(error as Error).message}`,
+      [{ path: 'client', message: 'install @platformatic/kafka', code: 'custom' }],
+    );
   }
   return new module.PlatformaticClient(connection, { idempotent: options.idempotent });
 }

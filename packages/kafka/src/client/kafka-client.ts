@@ -36,7 +36,11 @@ export interface ProduceMessage {
 
 export interface ClientProducer {
   /** Sends one request (several topics at once); resolves once the broker acknowledged it. */
-  send(request: { topicMessages: { topic: string; messages: ProduceMessage[] }[]; acks: -1 | 1; compress: boolean }): Promise<void>;
+  send(request: {
+    topicMessages: { topic: string; messages: ProduceMessage[] }[];
+    acks: -1 | 1;
+    compress: boolean;
+  }): Promise<void>;
   /** Whether a failed `send` may succeed when retried (connection loss, leader change, timeouts). */
   isRetryable(error: unknown): boolean;
   /** Whether a failed `send` says a topic does not exist (e.g. it was deleted while the transport ran). */
@@ -48,7 +52,12 @@ export interface ClientProducer {
 
 export interface ClientAdmin {
   /** Creates a topic; resolves (without error) when it already exists. */
-  createTopic(spec: { topic: string; partitions: number; replicationFactor: number; configs: Record<string, string> }): Promise<void>;
+  createTopic(spec: {
+    topic: string;
+    partitions: number;
+    replicationFactor: number;
+    configs: Record<string, string>;
+  }): Promise<void>;
   /** Leader broker id per partition (index = partition; -1 = none yet); rejects when the topic is unknown. */
   partitionLeaders(topic: string): Promise<number[]>;
   /** Committed offset per partition of a group (partitions without a commit are absent). */
@@ -97,7 +106,12 @@ export interface ClientConsumerEvents {
 
 export interface ClientConsumer {
   /** Connects, subscribes to `topic` and runs `eachBatch` for every fetched partition batch until stopped. */
-  start(options: { topic: string; fromBeginning: boolean; eachBatch: (batch: FetchedBatch) => Promise<void>; events: ClientConsumerEvents }): Promise<void>;
+  start(options: {
+    topic: string;
+    fromBeginning: boolean;
+    eachBatch: (batch: FetchedBatch) => Promise<void>;
+    events: ClientConsumerEvents;
+  }): Promise<void>;
   /** Leaves the group and closes connections. */
   disconnect(): Promise<void>;
 }
@@ -105,10 +119,21 @@ export interface ClientConsumer {
 /** True when an error (or one it wraps) names a missing topic or partition; for adapters. */
 export function mentionsUnknownTopic(error: unknown, depth = 0): boolean {
   if (error === null || typeof error !== 'object' || depth > 4) return false;
-  const candidate = error as { type?: unknown; code?: unknown; message?: unknown; originalError?: unknown; cause?: unknown; errors?: unknown };
+  const candidate = error as {
+    type?: unknown;
+    code?: unknown;
+    message?: unknown;
+    originalError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
   const text = `${String(candidate.type ?? '')} ${String(candidate.code ?? '')} ${String(candidate.message ?? '')}`;
   if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(text)) return true;
-  const nested = [candidate.originalError, candidate.cause, ...(Array.isArray(candidate.errors) ? candidate.errors : [])];
+  const nested = [
+    candidate.originalError,
+    candidate.cause,
+    ...(Array.isArray(candidate.errors) ? candidate.errors : []),
+  ];
   return nested.some((inner) => mentionsUnknownTopic(inner, depth + 1));
 }
 

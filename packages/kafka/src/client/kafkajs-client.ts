@@ -1,6 +1,13 @@
 import kafkajs, { type Admin, type Consumer, type Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { toKafkaLogCreator, KAFKA_LOG_LEVELS } from './kafkajs-log-creator.js';
-import type { ClientAdmin, ClientConnection, ClientConsumer, ClientConsumerOptions, ClientProducer, KafkaClient } from './kafka-client.js';
+import type {
+  ClientAdmin,
+  ClientConnection,
+  ClientConsumer,
+  ClientConsumerOptions,
+  ClientProducer,
+  KafkaClient,
+} from './kafka-client.js';
 import { mentionsUnknownTopic } from './kafka-client.js';
 
 const { Kafka: KafkaJs, Partitioners, CompressionTypes } = kafkajs;
@@ -43,7 +50,11 @@ export class KafkaJsClient implements KafkaClient {
         await producer.sendBatch({
           topicMessages: topicMessages.map(({ topic, messages }) => ({
             topic,
-            messages: messages.map((message) => ({ key: message.key, value: message.value, timestamp: String(message.timestamp) })),
+            messages: messages.map((message) => ({
+              key: message.key,
+              value: message.value,
+              timestamp: String(message.timestamp),
+            })),
           })),
           // An idempotent kafkajs producer requires acks from all in-sync replicas.
           acks: this.idempotent ? -1 : acks,
@@ -66,7 +77,14 @@ export class KafkaJsClient implements KafkaClient {
           // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION while KRaft propagates the topic: the registry polls instead.
           await admin.createTopics({
             waitForLeaders: false,
-            topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
+            topics: [
+              {
+                topic,
+                numPartitions: partitions,
+                replicationFactor,
+                configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+              },
+            ],
           });
         } catch (error) {
           if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
@@ -82,14 +100,23 @@ export class KafkaJsClient implements KafkaClient {
         const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
         const offsets = new Map<number, number>();
         for (const entry of committed) {
-          for (const partition of entry.partitions) if (Number(partition.offset) >= 0) offsets.set(partition.partition, Number(partition.offset));
+          for (const partition of entry.partitions)
+            if (Number(partition.offset) >= 0) offsets.set(partition.partition, Number(partition.offset));
         }
         return offsets;
       },
-      topicOffsets: async (topic) => (await admin.fetchTopicOffsets(topic)).map((entry) => ({ partition: entry.partition, low: Number(entry.low), high: Number(entry.high) })),
+      topicOffsets: async (topic) =>
+        (await admin.fetchTopicOffsets(topic)).map((entry) => ({
+          partition: entry.partition,
+          low: Number(entry.low),
+          high: Number(entry.high),
+        })),
       describeCluster: async () => {
         const cluster = await admin.describeCluster();
-        return { brokers: cluster.brokers.map((broker) => `${broker.host}:${broker.port}`), controller: cluster.controller };
+        return {
+          brokers: cluster.brokers.map((broker) => `${broker.host}:${broker.port}`),
+          controller: cluster.controller,
+        };
       },
       deleteTopics: (topics) => admin.deleteTopics({ topics }),
       close: () => admin.disconnect().catch(() => undefined),
@@ -121,7 +148,15 @@ export class KafkaJsClient implements KafkaClient {
           autoCommitInterval: options.commitIntervalMs,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-          eachBatch: ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }) =>
+          eachBatch: ({
+            batch,
+            resolveOffset,
+            heartbeat,
+            isRunning,
+            isStale,
+            commitOffsetsIfNecessary,
+            uncommittedOffsets,
+          }) =>
             eachBatch({
               partition: batch.partition,
               messages: batch.messages,
@@ -144,6 +179,7 @@ export class KafkaJsClient implements KafkaClient {
 function isRetryable(error: unknown): boolean {
   const candidate = error as { name?: string; retriable?: boolean; originalError?: unknown; type?: string };
   if (candidate?.name === 'KafkaJSProtocolError') return candidate.retriable === true;
-  if (candidate?.name === 'KafkaJSNumberOfRetriesExceeded' && candidate.originalError) return isRetryable(candidate.originalError);
+  if (candidate?.name === 'KafkaJSNumberOfRetriesExceeded' && candidate.originalError)
+    return isRetryable(candidate.originalError);
   return true;
 }

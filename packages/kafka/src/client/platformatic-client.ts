@@ -1,5 +1,14 @@
 import { Admin, Consumer, Producer, ProduceAcks, type Message, type MessagesStream } from '@platformatic/kafka';
-import type { ClientAdmin, ClientConnection, ClientConsumer, ClientConsumerOptions, ClientMessage, ClientProducer, FetchedBatch, KafkaClient } from './kafka-client.js';
+import type {
+  ClientAdmin,
+  ClientConnection,
+  ClientConsumer,
+  ClientConsumerOptions,
+  ClientMessage,
+  ClientProducer,
+  FetchedBatch,
+  KafkaClient,
+} from './kafka-client.js';
 import { mentionsUnknownTopic } from './kafka-client.js';
 
 type Connection = {
@@ -37,16 +46,32 @@ export class PlatformaticClient implements KafkaClient {
       requestTimeout: settings.requestTimeoutMs,
     };
     if (settings.ssl) this.connection.tls = settings.ssl === true ? {} : { ...settings.ssl };
-    if (settings.sasl) this.connection.sasl = { mechanism: settings.sasl.mechanism.toUpperCase() as 'PLAIN', username: settings.sasl.username, password: settings.sasl.password };
+    if (settings.sasl)
+      this.connection.sasl = {
+        mechanism: settings.sasl.mechanism.toUpperCase() as 'PLAIN',
+        username: settings.sasl.username,
+        password: settings.sasl.password,
+      };
   }
 
   async producer(): Promise<ClientProducer> {
-    const producer = new Producer({ ...this.connection, idempotent: this.idempotent, autocreateTopics: false, retries: 3, retryDelay: 100 });
+    const producer = new Producer({
+      ...this.connection,
+      idempotent: this.idempotent,
+      autocreateTopics: false,
+      retries: 3,
+      retryDelay: 100,
+    });
     return {
       send: async ({ topicMessages, acks, compress }) => {
         await producer.send({
           messages: topicMessages.flatMap(({ topic, messages }) =>
-            messages.map((message) => ({ topic, key: message.key === null ? undefined : Buffer.from(message.key), value: message.value, timestamp: BigInt(message.timestamp) })),
+            messages.map((message) => ({
+              topic,
+              key: message.key === null ? undefined : Buffer.from(message.key),
+              value: message.value,
+              timestamp: BigInt(message.timestamp),
+            })),
           ),
           // An idempotent producer requires acks from all in-sync replicas.
           acks: this.idempotent || acks === -1 ? ProduceAcks.ALL : ProduceAcks.LEADER,
@@ -65,7 +90,12 @@ export class PlatformaticClient implements KafkaClient {
     return {
       createTopic: async ({ topic, partitions, replicationFactor, configs }) => {
         try {
-          await admin.createTopics({ topics: [topic], partitions, replicas: replicationFactor, configs: Object.entries(configs).map(([name, value]) => ({ name, value })) });
+          await admin.createTopics({
+            topics: [topic],
+            partitions,
+            replicas: replicationFactor,
+            configs: Object.entries(configs).map(([name, value]) => ({ name, value })),
+          });
         } catch (error) {
           if (!/already exists|TOPIC_ALREADY_EXISTS/i.test(describe(error))) throw error;
         }
@@ -79,7 +109,9 @@ export class PlatformaticClient implements KafkaClient {
         const offsets = new Map<number, number>();
         for (const entry of group?.topics ?? []) {
           if (entry.name !== topic) continue;
-          for (const partition of entry.partitions) if (partition.committedOffset >= 0n) offsets.set(partition.partitionIndex, Number(partition.committedOffset));
+          for (const partition of entry.partitions)
+            if (partition.committedOffset >= 0n)
+              offsets.set(partition.partitionIndex, Number(partition.committedOffset));
         }
         return offsets;
       },
@@ -87,13 +119,29 @@ export class PlatformaticClient implements KafkaClient {
         const metadata = await admin.metadata({ topics: [topic] });
         const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
         const at = async (timestamp: bigint) =>
-          (await admin.listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp })) }] }))[0]?.partitions ?? [];
+          (
+            await admin.listOffsets({
+              topics: [
+                {
+                  name: topic,
+                  partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp })),
+                },
+              ],
+            })
+          )[0]?.partitions ?? [];
         const [low, high] = await Promise.all([at(-2n), at(-1n)]);
-        return high.map((entry) => ({ partition: entry.partitionIndex, high: Number(entry.offset), low: Number(low.find((other) => other.partitionIndex === entry.partitionIndex)?.offset ?? 0n) }));
+        return high.map((entry) => ({
+          partition: entry.partitionIndex,
+          high: Number(entry.offset),
+          low: Number(low.find((other) => other.partitionIndex === entry.partitionIndex)?.offset ?? 0n),
+        }));
       },
       describeCluster: async () => {
         const metadata = await admin.metadata({ topics: [] });
-        return { brokers: [...metadata.brokers.values()].map((broker) => `${broker.host}:${broker.port}`), controller: metadata.controllerId };
+        return {
+          brokers: [...metadata.brokers.values()].map((broker) => `${broker.host}:${broker.port}`),
+          controller: metadata.controllerId,
+        };
       },
       deleteTopics: (topics) => admin.deleteTopics({ topics }),
       close: () => admin.close().catch(() => undefined),
@@ -125,7 +173,13 @@ export class PlatformaticClient implements KafkaClient {
           events.onJoin();
         });
         owned.on('consumer:group:rebalance', () => events.onRebalancing());
-        stream = await owned.consume({ topics: [topic], mode: 'committed', fallbackMode: fromBeginning ? 'earliest' : 'latest', autocommit: false, maxWaitTime: options.maxWaitTimeMs });
+        stream = await owned.consume({
+          topics: [topic],
+          mode: 'committed',
+          fallbackMode: fromBeginning ? 'earliest' : 'latest',
+          autocommit: false,
+          maxWaitTime: options.maxWaitTimeMs,
+        });
         const messages = stream;
         running = true;
         messages.on('error', (error) => {
@@ -138,7 +192,12 @@ export class PlatformaticClient implements KafkaClient {
         loop = (async () => {
           while (running) {
             const drained: Message<Buffer, Buffer, Buffer, Buffer>[] = [];
-            for (let next = messages.read() as Message<Buffer, Buffer, Buffer, Buffer> | null; next !== null; next = drained.length < MAX_DRAIN ? messages.read() : null) drained.push(next);
+            for (
+              let next = messages.read() as Message<Buffer, Buffer, Buffer, Buffer> | null;
+              next !== null;
+              next = drained.length < MAX_DRAIN ? messages.read() : null
+            )
+              drained.push(next);
             if (drained.length === 0) {
               if (messages.destroyed || messages.readableEnded) return;
               await new Promise<void>((resolve) => {
@@ -192,7 +251,10 @@ export class PlatformaticClient implements KafkaClient {
                 // A rebalance cut the batch short; the stream's fetch position is already past it, so
                 // restart from the committed offsets rather than lose the unhandled rest.
                 running = false;
-                events.onCrash(new Error('a rebalance interrupted a partition batch; restarting from the committed offsets'), false);
+                events.onCrash(
+                  new Error('a rebalance interrupted a partition batch; restarting from the committed offsets'),
+                  false,
+                );
                 return;
               }
             }
@@ -219,7 +281,9 @@ function hasFatalCause(error: unknown, depth = 0): boolean {
   if (error === null || typeof error !== 'object' || depth > 4) return false;
   const candidate = error as { canRetry?: unknown; errors?: unknown; cause?: unknown };
   if (candidate.canRetry === false) return true;
-  return [...(Array.isArray(candidate.errors) ? candidate.errors : []), candidate.cause].some((inner) => hasFatalCause(inner, depth + 1));
+  return [...(Array.isArray(candidate.errors) ? candidate.errors : []), candidate.cause].some((inner) =>
+    hasFatalCause(inner, depth + 1),
+  );
 }
 
 function describe(error: unknown): string {

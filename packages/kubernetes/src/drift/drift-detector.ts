@@ -19,13 +19,21 @@ export const DriftDetectorOptionsSchema = z.object({
   /** Field manager of the desired state: the dry-run applies and `reconcile` use it. @default 'iac-dharma' */
   fieldManager: z.string().min(1).max(128).default('iac-dharma'),
   /** Other managers whose fields belong to the desired state (tools that applied the manifests). @default kubectl's appliers */
-  desiredManagers: z.array(z.string()).default(['kubectl', 'kubectl-client-side-apply', 'kubectl-create', 'before-first-apply']),
+  desiredManagers: z
+    .array(z.string())
+    .default(['kubectl', 'kubectl-client-side-apply', 'kubectl-create', 'before-first-apply']),
   /** Managers whose fields are the cluster's own business (controllers, kubelet); status subresources are always ignored. */
-  controllerManagers: z.array(z.string()).default(['kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-apiserver', 'kwok', 'kwok-controller']),
+  controllerManagers: z
+    .array(z.string())
+    .default(['kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-apiserver', 'kwok', 'kwok-controller']),
   /** Objects never reported as unexpected, as `Kind/name`. */
-  ignoreObjects: z.array(z.string()).default(['ConfigMap/kube-root-ca.crt', 'ServiceAccount/default', 'Service/kubernetes', 'Secret/default-token']),
+  ignoreObjects: z
+    .array(z.string())
+    .default(['ConfigMap/kube-root-ca.crt', 'ServiceAccount/default', 'Service/kubernetes', 'Secret/default-token']),
   /** Annotations never reported. */
-  ignoreAnnotations: z.array(z.string()).default(['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision']),
+  ignoreAnnotations: z
+    .array(z.string())
+    .default(['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision']),
   /** Analyzer name on findings. @default 'drift-detector' */
   analyzer: z.string().min(1).default('drift-detector'),
 });
@@ -81,7 +89,16 @@ export type CreateDriftDetectorOptions = DriftDetectorOptionsInput & {
   clock?: Clock;
 };
 
-const VOLATILE_METADATA = ['resourceVersion', 'generation', 'managedFields', 'uid', 'creationTimestamp', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const VOLATILE_METADATA = [
+  'resourceVersion',
+  'generation',
+  'managedFields',
+  'uid',
+  'creationTimestamp',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
 
 /**
  * Compares desired manifests with the live cluster. For each desired object it asks the API server what a
@@ -110,7 +127,8 @@ export class DriftDetector {
 
   /** The desired objects, with namespaces filled in. */
   async desired(): Promise<DesiredObject[]> {
-    const loaded = typeof this.source === 'string' ? await loadManifestDirectory(this.source) : desiredObjects(this.source);
+    const loaded =
+      typeof this.source === 'string' ? await loadManifestDirectory(this.source) : desiredObjects(this.source);
     for (const { object } of loaded) {
       const resource = await this.paths.resource(object.apiVersion!, object.kind!).catch(() => undefined);
       if (resource?.namespaced !== false) object.metadata!.namespace ??= this.settings.namespace ?? 'default';
@@ -163,7 +181,13 @@ export class DriftDetector {
       const path = formatPath(difference.path);
       seen.add(path);
       const unexpected = difference.desired === undefined;
-      fields.push({ path, steps: difference.path, desired: difference.desired, live: difference.live, change: unexpected ? 'unexpected' : 'changed' });
+      fields.push({
+        path,
+        steps: difference.path,
+        desired: difference.desired,
+        live: difference.live,
+        change: unexpected ? 'unexpected' : 'changed',
+      });
     }
     for (const entry of live.metadata?.managedFields ?? []) {
       if (!this.foreign(entry)) continue;
@@ -180,7 +204,14 @@ export class DriftDetector {
         }
         if (seen.has(path)) continue;
         seen.add(path);
-        fields.push({ path, steps, desired: undefined, live: value.value, change: 'unexpected', managers: [entry.manager ?? '?'] });
+        fields.push({
+          path,
+          steps,
+          desired: undefined,
+          live: value.value,
+          change: 'unexpected',
+          managers: [entry.manager ?? '?'],
+        });
       }
     }
     return fields.length > 0 ? { ...base, drift: 'changed', fields } : undefined;
@@ -188,16 +219,33 @@ export class DriftDetector {
 
   /** Server-side apply of one object, optionally as a dry run. */
   async serverSideApply(object: KubernetesObject, dryRun: boolean, signal?: AbortSignal): Promise<KubernetesObject> {
-    const path = await this.paths.path(object.apiVersion!, object.kind!, object.metadata?.namespace, object.metadata!.name!, signal);
+    const path = await this.paths.path(
+      object.apiVersion!,
+      object.kind!,
+      object.metadata?.namespace,
+      object.metadata!.name!,
+      signal,
+    );
     return this.client.request<KubernetesObject>({
-      method: 'PATCH', path, contentType: 'application/apply-patch+yaml', idempotent: true, body: object, ...(signal ? { signal } : {}),
+      method: 'PATCH',
+      path,
+      contentType: 'application/apply-patch+yaml',
+      idempotent: true,
+      body: object,
+      ...(signal ? { signal } : {}),
       query: { fieldManager: this.settings.fieldManager, force: true, ...(dryRun ? { dryRun: 'All' } : {}) },
     });
   }
 
   /** The live object of a desired one, or `undefined` when it does not exist. */
   async read(desired: KubernetesObject, signal?: AbortSignal): Promise<KubernetesObject | undefined> {
-    const path = await this.paths.path(desired.apiVersion!, desired.kind!, desired.metadata?.namespace, desired.metadata!.name!, signal);
+    const path = await this.paths.path(
+      desired.apiVersion!,
+      desired.kind!,
+      desired.metadata?.namespace,
+      desired.metadata!.name!,
+      signal,
+    );
     return this.client.get<KubernetesObject>(path, undefined, signal).catch((error: unknown) => {
       if (error instanceof KubernetesNotFoundError) return undefined;
       throw error;
@@ -208,7 +256,12 @@ export class DriftDetector {
     if (entry.subresource === 'status') return false;
     const manager = entry.manager ?? '';
     if (manager === this.settings.fieldManager && entry.operation === 'Apply') return false;
-    if (manager === this.settings.fieldManager || this.settings.desiredManagers.includes(manager) || this.settings.controllerManagers.includes(manager)) return false;
+    if (
+      manager === this.settings.fieldManager ||
+      this.settings.desiredManagers.includes(manager) ||
+      this.settings.controllerManagers.includes(manager)
+    )
+      return false;
     return true;
   }
 
@@ -218,14 +271,39 @@ export class DriftDetector {
     if (first.key === 'status') return true;
     if (first.key === 'metadata' && second && 'key' in second) {
       if (VOLATILE_METADATA.includes(second.key)) return true;
-      if (second.key === 'annotations' && third && 'key' in third && this.settings.ignoreAnnotations.includes(third.key)) return true;
+      if (
+        second.key === 'annotations' &&
+        third &&
+        'key' in third &&
+        this.settings.ignoreAnnotations.includes(third.key)
+      )
+        return true;
     }
     return false;
   }
 
-  private async unexpectedObjects(desired: DesiredObject[], signal?: AbortSignal): Promise<Omit<DriftedObject, 'risk'>[]> {
-    const namespaces = this.settings.watchNamespaces ?? (this.settings.namespace ? [this.settings.namespace] : [...new Set(desired.map(({ object }) => object.metadata?.namespace).filter((namespace): namespace is string => Boolean(namespace)))]);
-    const kinds = this.settings.watchKinds ?? [...new Set(desired.filter(({ object }) => object.metadata?.namespace).map(({ object }) => `${object.apiVersion}/${object.kind}`))];
+  private async unexpectedObjects(
+    desired: DesiredObject[],
+    signal?: AbortSignal,
+  ): Promise<Omit<DriftedObject, 'risk'>[]> {
+    const namespaces =
+      this.settings.watchNamespaces ??
+      (this.settings.namespace
+        ? [this.settings.namespace]
+        : [
+            ...new Set(
+              desired
+                .map(({ object }) => object.metadata?.namespace)
+                .filter((namespace): namespace is string => Boolean(namespace)),
+            ),
+          ]);
+    const kinds = this.settings.watchKinds ?? [
+      ...new Set(
+        desired
+          .filter(({ object }) => object.metadata?.namespace)
+          .map(({ object }) => `${object.apiVersion}/${object.kind}`),
+      ),
+    ];
     const wanted = new Set(desired.map(({ object }) => idOf(object)));
     const found: Omit<DriftedObject, 'risk'>[] = [];
     for (const kindKey of kinds) {
@@ -243,7 +321,14 @@ export class DriftDetector {
           item.kind ??= kind;
           const name = item.metadata?.name ?? '';
           if (item.metadata?.ownerReferences?.length) continue;
-          if (this.settings.ignoreObjects.some((ignored) => ignored === `${kind}/${name}` || (ignored.endsWith('-token') && name.startsWith(ignored.split('/')[1]!)))) continue;
+          if (
+            this.settings.ignoreObjects.some(
+              (ignored) =>
+                ignored === `${kind}/${name}` ||
+                (ignored.endsWith('-token') && name.startsWith(ignored.split('/')[1]!)),
+            )
+          )
+            continue;
           if (wanted.has(idOf(item))) continue;
           found.push({ ...describeObject(item), drift: 'unexpected', fields: [] });
         }
@@ -253,16 +338,30 @@ export class DriftDetector {
   }
 
   private finding(entry: DriftedObject, now: number): InsightFinding {
-    const what = entry.drift === 'missing' ? 'is missing from the cluster'
-      : entry.drift === 'unexpected' ? 'exists in the cluster but in no manifest'
-        : `drifted: ${entry.fields.map((field) => `${field.path} ${JSON.stringify(field.desired) ?? '(absent)'} → ${JSON.stringify(field.live) ?? '(absent)'}`).join('; ')}`;
+    const what =
+      entry.drift === 'missing'
+        ? 'is missing from the cluster'
+        : entry.drift === 'unexpected'
+          ? 'exists in the cluster but in no manifest'
+          : `drifted: ${entry.fields.map((field) => `${field.path} ${JSON.stringify(field.desired) ?? '(absent)'} → ${JSON.stringify(field.live) ?? '(absent)'}`).join('; ')}`;
     return {
-      kind: 'insight', topic: 'drift', id: `drift:${entry.id}:${now}`, resource: entry.id, timestamp: now, analyzer: this.settings.analyzer,
-      severity: entry.drift === 'changed' && entry.fields.every((field) => field.change === 'unexpected') ? 'low' : 'medium',
+      kind: 'insight',
+      topic: 'drift',
+      id: `drift:${entry.id}:${now}`,
+      resource: entry.id,
+      timestamp: now,
+      analyzer: this.settings.analyzer,
+      severity:
+        entry.drift === 'changed' && entry.fields.every((field) => field.change === 'unexpected') ? 'low' : 'medium',
       score: entry.risk.score,
       summary: `${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} ${what}`,
       labels: { kind: entry.kind, drift: entry.drift, ...(entry.namespace ? { namespace: entry.namespace } : {}) },
-      data: { drift: entry.drift, apiVersion: entry.apiVersion, fields: entry.fields.map(({ steps: _steps, ...field }) => field), risk: entry.risk },
+      data: {
+        drift: entry.drift,
+        apiVersion: entry.apiVersion,
+        fields: entry.fields.map(({ steps: _steps, ...field }) => field),
+        risk: entry.risk,
+      },
     };
   }
 }
@@ -283,7 +382,13 @@ export function idOf(object: KubernetesObject): string {
 }
 
 function describeObject(object: KubernetesObject): Omit<DriftedObject, 'risk' | 'drift' | 'fields'> {
-  return { id: idOf(object), apiVersion: object.apiVersion!, kind: object.kind!, ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}), name: object.metadata!.name! };
+  return {
+    id: idOf(object),
+    apiVersion: object.apiVersion!,
+    kind: object.kind!,
+    ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
+    name: object.metadata!.name!,
+  };
 }
 
 function comparable(object: KubernetesObject): KubernetesObject {

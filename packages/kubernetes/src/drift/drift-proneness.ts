@@ -16,7 +16,10 @@ export interface DriftRisk {
 /** Settings of {@link DriftProneness}. */
 export const DriftPronenessOptionsSchema = z.object({
   /** Age at which an observation counts half, in ms: recent drift weighs more. @default 7 days */
-  halfLifeMs: z.number().positive().default(7 * 24 * 3_600_000),
+  halfLifeMs: z
+    .number()
+    .positive()
+    .default(7 * 24 * 3_600_000),
   /** Observations kept per object (oldest dropped). @default 200 */
   maxObservations: z.number().int().positive().default(200),
   /** Beta prior (pseudo-counts of drifted and clean checks). @default 1, 1 */
@@ -25,7 +28,12 @@ export const DriftPronenessOptionsSchema = z.object({
 });
 export type DriftPronenessOptions = z.output<typeof DriftPronenessOptionsSchema>;
 
-interface History { observations: [number, 0 | 1][]; drifts: number; checks: number; lastDriftAt?: number }
+interface History {
+  observations: [number, 0 | 1][];
+  drifts: number;
+  checks: number;
+  lastDriftAt?: number;
+}
 
 /**
  * Tracks, per object, how often and how recently it drifted. Each check adds an observation; the score is the
@@ -83,7 +91,8 @@ export class DriftProneness {
   restore(state: unknown): void {
     if (state === null || typeof state !== 'object') return;
     for (const [key, value] of Object.entries(state as Record<string, History>)) {
-      if (Array.isArray(value?.observations) && typeof value.checks === 'number') this.histories.set(key, structuredClone(value));
+      if (Array.isArray(value?.observations) && typeof value.checks === 'number')
+        this.histories.set(key, structuredClone(value));
     }
   }
 }

@@ -9,16 +9,36 @@ import { desiredObjects, loadManifestDirectory } from './manifests.js';
 
 describe('field paths', () => {
   it('reads managedFields sets as leaf paths, list elements by key', () => {
-    const leaves = fieldsV1Leaves({ 'f:metadata': { 'f:labels': { 'f:team': {} } }, 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {} } } } } } });
+    const leaves = fieldsV1Leaves({
+      'f:metadata': { 'f:labels': { 'f:team': {} } },
+      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {} } } } } },
+    });
     expect(leaves.map(formatPath)).toEqual(['metadata.labels.team', 'spec.template.spec.containers[name=app].image']);
-    const object = { spec: { template: { spec: { containers: [{ name: 'side', image: 'a' }, { name: 'app', image: 'b' }] } } } };
+    const object = {
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'side', image: 'a' },
+              { name: 'app', image: 'b' },
+            ],
+          },
+        },
+      },
+    };
     expect(resolvePath(object, leaves[1]!)).toEqual({ found: true, value: 'b' });
     expect(resolvePath(object, leaves[0]!)).toEqual({ found: false });
   });
 
   it('diffs named lists by name and reports only leaves that differ', () => {
-    const desired = { spec: { replicas: 2, containers: [{ name: 'app', image: 'v1', ports: [80] }] }, metadata: { labels: { app: 'web' } } };
-    const live = { spec: { replicas: 5, containers: [{ name: 'app', image: 'v2', ports: [80] }] }, metadata: { labels: { app: 'web', team: 'x' } } };
+    const desired = {
+      spec: { replicas: 2, containers: [{ name: 'app', image: 'v1', ports: [80] }] },
+      metadata: { labels: { app: 'web' } },
+    };
+    const live = {
+      spec: { replicas: 5, containers: [{ name: 'app', image: 'v2', ports: [80] }] },
+      metadata: { labels: { app: 'web', team: 'x' } },
+    };
     expect(diffValues(desired, live).map((entry) => [formatPath(entry.path), entry.desired, entry.live])).toEqual([
       ['spec.replicas', 2, 5],
       ['spec.containers[name=app].image', 'v1', 'v2'],
@@ -53,7 +73,10 @@ describe('DriftProneness', () => {
 describe('manifests', () => {
   it('loads YAML documents recursively and names the file and field of a bad one', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'manifests-'));
-    await writeFile(join(folder, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: one }\n---\n---\napiVersion: v1\nkind: List\nitems:\n- { apiVersion: v1, kind: ConfigMap, metadata: { name: two } }\n');
+    await writeFile(
+      join(folder, 'a.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: one }\n---\n---\napiVersion: v1\nkind: List\nitems:\n- { apiVersion: v1, kind: ConfigMap, metadata: { name: two } }\n',
+    );
     await writeFile(join(folder, 'notes.txt'), 'ignored');
     expect((await loadManifestDirectory(folder)).map((entry) => entry.object.metadata?.name)).toEqual(['one', 'two']);
     await writeFile(join(folder, 'b.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n');
@@ -61,6 +84,8 @@ describe('manifests', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(`${join(folder, 'b.yaml')}#0.metadata.name`);
     await expect(loadManifestDirectory(join(folder, 'missing'))).rejects.toBeInstanceOf(ValidationError);
-    expect(() => desiredObjects([{ kind: 'ConfigMap', metadata: { name: 'x' } }])).toThrow(/objects\[0\]\.apiVersion required/);
+    expect(() => desiredObjects([{ kind: 'ConfigMap', metadata: { name: 'x' } }])).toThrow(
+      /objects\[0\]\.apiVersion required/,
+    );
   });
 });

@@ -5,8 +5,14 @@ export type PathStep = { key: string } | { match: Record<string, unknown> } | { 
 export function formatPath(steps: readonly PathStep[]): string {
   let text = '';
   for (const step of steps) {
-    if ('key' in step) text += /^[A-Za-z_][A-Za-z0-9_]*$/.test(step.key) ? `${text ? '.' : ''}${step.key}` : `[${JSON.stringify(step.key)}]`;
-    else if ('match' in step) text += `[${Object.entries(step.match).map(([key, value]) => `${key}=${String(value)}`).join(',')}]`;
+    if ('key' in step)
+      text += /^[A-Za-z_][A-Za-z0-9_]*$/.test(step.key)
+        ? `${text ? '.' : ''}${step.key}`
+        : `[${JSON.stringify(step.key)}]`;
+    else if ('match' in step)
+      text += `[${Object.entries(step.match)
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(',')}]`;
     else if ('value' in step) text += `[=${JSON.stringify(step.value)}]`;
     else text += `[${step.index}]`;
   }
@@ -18,11 +24,24 @@ export function resolvePath(object: unknown, steps: readonly PathStep[]): { foun
   let current: unknown = object;
   for (const step of steps) {
     if ('key' in step) {
-      if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, step.key)) return { found: false };
+      if (
+        current === null ||
+        typeof current !== 'object' ||
+        Array.isArray(current) ||
+        !Object.hasOwn(current, step.key)
+      )
+        return { found: false };
       current = (current as Record<string, unknown>)[step.key];
     } else if ('match' in step) {
       if (!Array.isArray(current)) return { found: false };
-      current = current.find((element) => element !== null && typeof element === 'object' && Object.entries(step.match).every(([key, value]) => JSON.stringify((element as Record<string, unknown>)[key]) === JSON.stringify(value)));
+      current = current.find(
+        (element) =>
+          element !== null &&
+          typeof element === 'object' &&
+          Object.entries(step.match).every(
+            ([key, value]) => JSON.stringify((element as Record<string, unknown>)[key]) === JSON.stringify(value),
+          ),
+      );
       if (current === undefined) return { found: false };
     } else if ('value' in step) {
       if (!Array.isArray(current)) return { found: false };
@@ -61,11 +80,18 @@ export function fieldsV1Leaves(fields: Record<string, unknown>, prefix: PathStep
  * Differences between two JSON values as leaf paths. Lists of objects that all carry a `name` are matched
  * by name (containers, ports, env); other lists are compared element by element.
  */
-export function diffValues(desired: unknown, live: unknown, prefix: PathStep[] = [], out: { path: PathStep[]; desired: unknown; live: unknown }[] = []): { path: PathStep[]; desired: unknown; live: unknown }[] {
+export function diffValues(
+  desired: unknown,
+  live: unknown,
+  prefix: PathStep[] = [],
+  out: { path: PathStep[]; desired: unknown; live: unknown }[] = [],
+): { path: PathStep[]; desired: unknown; live: unknown }[] {
   if (JSON.stringify(desired) === JSON.stringify(live)) return out;
-  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value);
   if (isObject(desired) && isObject(live)) {
-    for (const key of new Set([...Object.keys(desired), ...Object.keys(live)])) diffValues(desired[key], live[key], [...prefix, { key }], out);
+    for (const key of new Set([...Object.keys(desired), ...Object.keys(live)]))
+      diffValues(desired[key], live[key], [...prefix, { key }], out);
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {

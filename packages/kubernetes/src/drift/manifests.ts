@@ -14,7 +14,10 @@ export interface DesiredObject {
 /** Reads every `.yaml`, `.yml` and `.json` file under `directory` (recursively, sorted), one object per document; `List`s are expanded. */
 export async function loadManifestDirectory(directory: string): Promise<DesiredObject[]> {
   const info = await stat(directory).catch(() => undefined);
-  if (!info?.isDirectory()) throw new ValidationError(`manifests: "${directory}" is not a directory of YAML files.`, [{ path: 'manifests', message: 'not a directory', code: 'invalid_value' }]);
+  if (!info?.isDirectory())
+    throw new ValidationError(`manifests: "${directory}" is not a directory of YAML files.`, [
+      { path: 'manifests', message: 'not a directory', code: 'invalid_value' },
+    ]);
   const files: string[] = [];
   const walk = async (folder: string) => {
     for (const entry of (await readdir(folder, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -30,7 +33,11 @@ export async function loadManifestDirectory(directory: string): Promise<DesiredO
     try {
       documents = yaml.loadAll(await readFile(file, 'utf8'));
     } catch (error) {
-      throw new ValidationError(`manifests: ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, [{ path: file, message: 'invalid YAML', code: 'invalid_format' }], { cause: error });
+      throw new ValidationError(
+        `manifests: ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+        [{ path: file, message: 'invalid YAML', code: 'invalid_format' }],
+        { cause: error },
+      );
     }
     documents.forEach((document, index) => {
       if (document === null || document === undefined) return;
@@ -47,14 +54,23 @@ export function desiredObjects(objects: readonly unknown[]): DesiredObject[] {
 
 function expand(document: unknown, source: string): DesiredObject[] {
   const object = document as KubernetesObject;
-  if (object?.kind === 'List' && Array.isArray(object.items)) return (object.items as unknown[]).flatMap((item, index) => expand(item, `${source}.items[${index}]`));
+  if (object?.kind === 'List' && Array.isArray(object.items))
+    return (object.items as unknown[]).flatMap((item, index) => expand(item, `${source}.items[${index}]`));
   const problems: { path: string; message: string; code: string }[] = [];
-  if (typeof object !== 'object' || object === null) problems.push({ path: source, message: 'not an object', code: 'invalid_type' });
+  if (typeof object !== 'object' || object === null)
+    problems.push({ path: source, message: 'not an object', code: 'invalid_type' });
   else {
-    if (typeof object.apiVersion !== 'string') problems.push({ path: `${source}.apiVersion`, message: 'required', code: 'invalid_type' });
-    if (typeof object.kind !== 'string') problems.push({ path: `${source}.kind`, message: 'required', code: 'invalid_type' });
-    if (typeof object.metadata?.name !== 'string') problems.push({ path: `${source}.metadata.name`, message: 'required', code: 'invalid_type' });
+    if (typeof object.apiVersion !== 'string')
+      problems.push({ path: `${source}.apiVersion`, message: 'required', code: 'invalid_type' });
+    if (typeof object.kind !== 'string')
+      problems.push({ path: `${source}.kind`, message: 'required', code: 'invalid_type' });
+    if (typeof object.metadata?.name !== 'string')
+      problems.push({ path: `${source}.metadata.name`, message: 'required', code: 'invalid_type' });
   }
-  if (problems.length > 0) throw new ValidationError(`manifests: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`, problems);
+  if (problems.length > 0)
+    throw new ValidationError(
+      `manifests: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`,
+      problems,
+    );
   return [{ object: structuredClone(object), source }];
 }

@@ -17,7 +17,11 @@ export const ReconcileParametersSchema = z.object({
 });
 
 /** What `kubernetes.reconcile` returns: enough to undo it. */
-export interface ReconcileResult { id: string; created: boolean; fields: Omit<FieldDrift, 'managers'>[] }
+export interface ReconcileResult {
+  id: string;
+  created: boolean;
+  fields: Omit<FieldDrift, 'managers'>[];
+}
 
 /** JSON pointer of `steps` in `object` (list elements by key resolved to indexes), or `undefined`. */
 function pointer(object: unknown, steps: readonly PathStep[]): string | undefined {
@@ -30,7 +34,10 @@ function pointer(object: unknown, steps: readonly PathStep[]): string | undefine
       continue;
     }
     if (!Array.isArray(current)) return undefined;
-    const index = 'index' in step ? step.index : current.findIndex((element) => resolvePath([element], [{ ...step } as PathStep]).found);
+    const index =
+      'index' in step
+        ? step.index
+        : current.findIndex((element) => resolvePath([element], [{ ...step } as PathStep]).found);
     if (index < 0) return undefined;
     text += `/${index}`;
     current = current[index];
@@ -39,18 +46,26 @@ function pointer(object: unknown, steps: readonly PathStep[]): string | undefine
 }
 
 /** `kubernetes.reconcile`: restores the desired state of one drifted object (server-side apply; removes hand-added fields); rollback restores what was live. */
-export function createReconcileAction(environment: ActionEnvironment, detector: DriftDetector): RemediationActionDefinition {
+export function createReconcileAction(
+  environment: ActionEnvironment,
+  detector: DriftDetector,
+): RemediationActionDefinition {
   const find = async (id: string) => {
     const entry = (await detector.desired()).find(({ object }) => idOf(object) === id);
-    if (!entry) throw new KubernetesNotFoundError(`No manifest describes ${id}; reconcile only restores objects the manifests describe.`, { status: 404, method: 'GET', path: id });
+    if (!entry)
+      throw new KubernetesNotFoundError(
+        `No manifest describes ${id}; reconcile only restores objects the manifests describe.`,
+        { status: 404, method: 'GET', path: id },
+      );
     if (entry.object.metadata?.namespace) assertNamespaceAllowed(environment, entry.object.metadata.namespace, id);
     return entry.object;
   };
-  const removals = (live: KubernetesObject, fields: FieldDrift[]) => fields
-    .filter((field) => field.change === 'unexpected' && field.desired === undefined)
-    .map((field) => pointer(live, field.steps))
-    .filter((path): path is string => path !== undefined)
-    .map((path) => ({ op: 'remove', path }));
+  const removals = (live: KubernetesObject, fields: FieldDrift[]) =>
+    fields
+      .filter((field) => field.change === 'unexpected' && field.desired === undefined)
+      .map((field) => pointer(live, field.steps))
+      .filter((path): path is string => path !== undefined)
+      .map((path) => ({ op: 'remove', path }));
   return defineRemediationAction({
     description: 'Restore the desired state of a drifted object (server-side apply of its manifest)',
     risk: 'medium',
@@ -61,7 +76,9 @@ export function createReconcileAction(environment: ActionEnvironment, detector: 
       const desired = await find(id);
       const drift = await detector.compare(desired, context.signal);
       if (!drift) return `${id} has not drifted: nothing to do`;
-      return drift.drift === 'missing' ? `create ${id} from its manifest` : `reapply ${id}: ${drift.fields.map((field) => `${field.path} → ${JSON.stringify(field.desired) ?? '(removed)'}`).join('; ')}`;
+      return drift.drift === 'missing'
+        ? `create ${id} from its manifest`
+        : `reapply ${id}: ${drift.fields.map((field) => `${field.path} → ${JSON.stringify(field.desired) ?? '(removed)'}`).join('; ')}`;
     },
     async execute(params, context): Promise<ReconcileResult> {
       const id = params.id ?? context.resourceId;
@@ -73,20 +90,40 @@ export function createReconcileAction(environment: ActionEnvironment, detector: 
       const remove = live && params.removeUnexpectedFields ? removals(applied, drift.fields) : [];
       if (remove.length > 0) {
         const path = context.resourceId; // only for error messages
-        await detector.client.request({
-          method: 'PATCH', path: await pathOf(detector, desired), contentType: 'application/json-patch+json', idempotent: true, signal: context.signal,
-          query: { fieldManager: environment.options.fieldManager },
-          body: [{ op: 'replace', path: '/metadata/resourceVersion', value: applied.metadata?.resourceVersion }, ...remove],
-        }).catch((error: unknown) => {
-          throw Object.assign(error as Error, { message: `${(error as Error).message} (removing unexpected fields of ${path})` });
-        });
+        await detector.client
+          .request({
+            method: 'PATCH',
+            path: await pathOf(detector, desired),
+            contentType: 'application/json-patch+json',
+            idempotent: true,
+            signal: context.signal,
+            query: { fieldManager: environment.options.fieldManager },
+            body: [
+              { op: 'replace', path: '/metadata/resourceVersion', value: applied.metadata?.resourceVersion },
+              ...remove,
+            ],
+          })
+          .catch((error: unknown) => {
+            throw Object.assign(error as Error, {
+              message: `${(error as Error).message} (removing unexpected fields of ${path})`,
+            });
+          });
       }
-      return { id, created: drift.drift === 'missing', fields: drift.fields.map(({ managers: _managers, ...field }) => field) };
+      return {
+        id,
+        created: drift.drift === 'missing',
+        fields: drift.fields.map(({ managers: _managers, ...field }) => field),
+      };
     },
     async verify(params, context) {
       const id = params.id ?? context.resourceId;
       const drift = await detector.compare(await find(id), context.signal);
-      return drift ? { ok: false, detail: `${id} still drifted: ${drift.drift} ${drift.fields.map((field) => field.path).join(', ')}` } : { ok: true, detail: `${id} matches its manifest` };
+      return drift
+        ? {
+            ok: false,
+            detail: `${id} still drifted: ${drift.drift} ${drift.fields.map((field) => field.path).join(', ')}`,
+          }
+        : { ok: true, detail: `${id} matches its manifest` };
     },
     async rollback(_params, context) {
       const result = context.executeResult as ReconcileResult | undefined;
@@ -103,17 +140,31 @@ export function createReconcileAction(environment: ActionEnvironment, detector: 
       for (const field of result.fields) {
         const target = pointer(current, field.steps);
         if (target === undefined) continue;
-        operations.push(field.live === undefined ? { op: 'remove', path: target } : { op: 'add', path: target, value: field.live });
+        operations.push(
+          field.live === undefined ? { op: 'remove', path: target } : { op: 'add', path: target, value: field.live },
+        );
       }
       await detector.client.request({
-        method: 'PATCH', path, contentType: 'application/json-patch+json', idempotent: true, signal: context.signal,
+        method: 'PATCH',
+        path,
+        contentType: 'application/json-patch+json',
+        idempotent: true,
+        signal: context.signal,
         query: { fieldManager: environment.options.fieldManager },
-        body: [{ op: 'replace', path: '/metadata/resourceVersion', value: current.metadata?.resourceVersion }, ...operations],
+        body: [
+          { op: 'replace', path: '/metadata/resourceVersion', value: current.metadata?.resourceVersion },
+          ...operations,
+        ],
       });
     },
   });
 }
 
 function pathOf(detector: DriftDetector, object: KubernetesObject): Promise<string> {
-  return new ApiPaths(detector.client).path(object.apiVersion!, object.kind!, object.metadata?.namespace, object.metadata!.name!);
+  return new ApiPaths(detector.client).path(
+    object.apiVersion!,
+    object.kind!,
+    object.metadata?.namespace,
+    object.metadata!.name!,
+  );
 }

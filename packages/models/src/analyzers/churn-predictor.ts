@@ -1,4 +1,11 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, EventRecord, IngestRecord } from '@iac-dharma/core/kernel';
+import type {
+  Analyzer,
+  AnalyzerContext,
+  AnalyzerFinding,
+  CallOptions,
+  EventRecord,
+  IngestRecord,
+} from '@iac-dharma/core/kernel';
 import { createExtractionNotes, TabularExtractor, type ExtractionNotes } from '../features/tabular-extractor.js';
 import { InputBufferPool } from '../loading/input-buffer-pool.js';
 import type { Model, OutputMatrix } from '../loading/model.js';
@@ -58,7 +65,10 @@ export class ChurnPredictor implements Analyzer {
   }
 
   /** Scores account rows (objects keyed by field name, CSV strings or numbers) with one model run. */
-  async predict(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, options: CallOptions = {}): Promise<ChurnPrediction[]> {
+  async predict(
+    rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
+    options: CallOptions = {},
+  ): Promise<ChurnPrediction[]> {
     const model = this.model ?? (await this.ready());
     const extractor = this.extractor!;
     // One shared notes object; a row's own notes are only materialised when it needed a repair.
@@ -100,7 +110,9 @@ export class ChurnPredictor implements Analyzer {
   async scoreEncoded(model: Model, input: Float32Array, rows: number, options: CallOptions = {}): Promise<number[]> {
     const column = this.positiveColumn(model);
     const matrix = await model.runMatrix(input, rows, 'probabilities', options);
-    return Array.from({ length: rows }, (_, row) => Math.min(1, Math.max(0, matrix.values[row * matrix.columns + column]!)));
+    return Array.from({ length: rows }, (_, row) =>
+      Math.min(1, Math.max(0, matrix.values[row * matrix.columns + column]!)),
+    );
   }
 
   /** Column of the positive class in the `probabilities` output. */
@@ -112,7 +124,9 @@ export class ChurnPredictor implements Analyzer {
 
   async analyze(records: readonly IngestRecord[], context: AnalyzerContext): Promise<AnalyzerFinding[]> {
     const eventType = this.options.eventType ?? 'account';
-    const accounts = records.filter((record): record is EventRecord => record.kind === 'event' && record.type === eventType);
+    const accounts = records.filter(
+      (record): record is EventRecord => record.kind === 'event' && record.type === eventType,
+    );
     if (accounts.length === 0) return [];
     const valid: EventRecord[] = [];
     const rows: Record<string, unknown>[] = [];
@@ -123,7 +137,10 @@ export class ChurnPredictor implements Analyzer {
         valid.push(account);
         rows.push(account.attributes);
       } catch (error) {
-        context.logger.warn(`${this.name}: skipped account ${account.resource}: ${error instanceof Error ? error.message : String(error)}`, { analyzer: this.name });
+        context.logger.warn(
+          `${this.name}: skipped account ${account.resource}: ${error instanceof Error ? error.message : String(error)}`,
+          { analyzer: this.name },
+        );
       }
     }
     if (rows.length === 0) return [];
@@ -132,16 +149,18 @@ export class ChurnPredictor implements Analyzer {
     return valid.flatMap((account, index) => {
       const prediction = predictions[index]!;
       if (prediction.probability < threshold) return [];
-      return [{
-        kind: 'insight' as const,
-        topic: 'churn',
-        resource: account.resource,
-        timestamp: account.timestamp,
-        severity: severityFor(prediction.probability),
-        score: prediction.probability,
-        summary: `${account.resource}: ${Math.round(prediction.probability * 100)}% probability of churn`,
-        data: { probability: prediction.probability, model: model.id, imputed: prediction.imputed },
-      }];
+      return [
+        {
+          kind: 'insight' as const,
+          topic: 'churn',
+          resource: account.resource,
+          timestamp: account.timestamp,
+          severity: severityFor(prediction.probability),
+          score: prediction.probability,
+          summary: `${account.resource}: ${Math.round(prediction.probability * 100)}% probability of churn`,
+          data: { probability: prediction.probability, model: model.id, imputed: prediction.imputed },
+        },
+      ];
     });
   }
 }

@@ -73,23 +73,40 @@ export class FailureHistoryTracker {
   snapshot(): unknown {
     return {
       version: 1,
-      resources: [...this.resources.values()].map((state) => ({ resource: state.resource, history: state.history, timestamp: state.timestamp })),
+      resources: [...this.resources.values()].map((state) => ({
+        resource: state.resource,
+        history: state.history,
+        timestamp: state.timestamp,
+      })),
     };
   }
 
   /** Restores {@link snapshot} output; ignores anything else. */
   restore(state: unknown): void {
-    const value = state as { version?: number; resources?: Array<{ resource: string; history: number[][]; timestamp: number }> };
+    const value = state as {
+      version?: number;
+      resources?: Array<{ resource: string; history: number[][]; timestamp: number }>;
+    };
     if (value?.version !== 1 || !Array.isArray(value.resources)) return;
     for (const saved of value.resources) {
       if (typeof saved?.resource !== 'string' || !Array.isArray(saved.history)) continue;
-      this.resources.set(saved.resource, { resource: saved.resource, history: saved.history, timestamp: saved.timestamp, lastFindingAt: -Infinity, pending: new Map() });
+      this.resources.set(saved.resource, {
+        resource: saved.resource,
+        history: saved.history,
+        timestamp: saved.timestamp,
+        lastFindingAt: -Infinity,
+        pending: new Map(),
+      });
     }
   }
 
   private state(resource: string): ResourceHistory {
     let state = this.resources.get(resource);
-    if (!state) this.resources.set(resource, (state = { resource, history: [], timestamp: -Infinity, lastFindingAt: -Infinity, pending: new Map() }));
+    if (!state)
+      this.resources.set(
+        resource,
+        (state = { resource, history: [], timestamp: -Infinity, lastFindingAt: -Infinity, pending: new Map() }),
+      );
     return state;
   }
 }

@@ -1,4 +1,11 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, IngestRecord, TensorData } from '@iac-dharma/core/kernel';
+import type {
+  Analyzer,
+  AnalyzerContext,
+  AnalyzerFinding,
+  CallOptions,
+  IngestRecord,
+  TensorData,
+} from '@iac-dharma/core/kernel';
 import { ValidationError } from '@iac-dharma/core/kernel';
 import { WindowExtractor } from '../features/window-extractor.js';
 import type { Model } from '../loading/model.js';
@@ -79,27 +86,37 @@ export class FailurePredictor implements Analyzer {
     const model = await this.getModel();
     if (!this.extractor) {
       this.extractor = new WindowExtractor(model.card);
-      this.tracker.configure(this.extractor.sensorNames.map((sensor) => this.options.metrics?.[sensor] ?? sensor), model.card.window!.length);
+      this.tracker.configure(
+        this.extractor.sensorNames.map((sensor) => this.options.metrics?.[sensor] ?? sensor),
+        model.card.window!.length,
+      );
     }
     this.model = model;
     return model;
   }
 
   /** Predicts from one history. */
-  async predict(history: FailureHistory, options: CallOptions & { explain?: boolean } = {}): Promise<FailurePrediction> {
+  async predict(
+    history: FailureHistory,
+    options: CallOptions & { explain?: boolean } = {},
+  ): Promise<FailurePrediction> {
     const [prediction] = await this.predictBatch([history], options);
     return prediction!;
   }
 
   /** Predicts from many histories with one model run (plus one for the explanations when `explain`, default true). */
-  async predictBatch(histories: readonly FailureHistory[], options: CallOptions & { explain?: boolean } = {}): Promise<FailurePrediction[]> {
+  async predictBatch(
+    histories: readonly FailureHistory[],
+    options: CallOptions & { explain?: boolean } = {},
+  ): Promise<FailurePrediction[]> {
     const model = this.model ?? (await this.ready());
     const extractor = this.extractor!;
     if (options.explain === false) {
       // Hot path: encode straight into the batch buffer (no per-history window or explanation arrays).
       const input = this.buffers.acquire(histories.length * extractor.width);
       try {
-        for (let index = 0; index < histories.length; index++) extractor.encodeInto(this.toRows(histories[index]!, index), input, index * extractor.width);
+        for (let index = 0; index < histories.length; index++)
+          extractor.encodeInto(this.toRows(histories[index]!, index), input, index * extractor.width);
         const outputs = await model.run(input, histories.length, options);
         return this.predictions(model, outputs, histories.length, histories.length, undefined);
       } finally {
@@ -107,7 +124,12 @@ export class FailurePredictor implements Analyzer {
       }
     }
     const windows = histories.map((history, index) => extractor.normalizedWindow(this.toRows(history, index)));
-    return this.score(model, windows, windows.map(() => true), options);
+    return this.score(
+      model,
+      windows,
+      windows.map(() => true),
+      options,
+    );
   }
 
   async analyze(records: readonly IngestRecord[], context: AnalyzerContext): Promise<AnalyzerFinding[]> {
@@ -115,32 +137,46 @@ export class FailurePredictor implements Analyzer {
     const updated = this.tracker.add(records);
     if (updated.length === 0) return [];
     const windows = updated.map((entry) => this.extractor!.normalizedWindow(entry.history));
-    const probabilitiesOnly = await this.score(model, windows, windows.map(() => false));
+    const probabilitiesOnly = await this.score(
+      model,
+      windows,
+      windows.map(() => false),
+    );
     const threshold = this.options.threshold ?? 0.5;
     const cooldown = this.options.cooldownMs ?? 300_000;
-    const due = updated.map((entry, index) => probabilitiesOnly[index]!.probability >= threshold && context.clock.now() - entry.lastFindingAt >= cooldown);
+    const due = updated.map(
+      (entry, index) =>
+        probabilitiesOnly[index]!.probability >= threshold && context.clock.now() - entry.lastFindingAt >= cooldown,
+    );
     if (!due.includes(true)) return [];
-    const explained = await this.score(model, windows.filter((_, index) => due[index]), due.filter(Boolean));
+    const explained = await this.score(
+      model,
+      windows.filter((_, index) => due[index]),
+      due.filter(Boolean),
+    );
     const unit = this.options.timeUnit ?? 'cycles';
     return updated.flatMap((entry, index) => {
       if (!due[index]) return [];
       const prediction = explained.shift()!;
       entry.lastFindingAt = context.clock.now();
       const percent = Math.round(prediction.probability * 100);
-      const left = prediction.timeToFailure === undefined ? '' : ` (about ${Math.round(prediction.timeToFailure)} ${unit} left)`;
-      return [{
-        kind: 'prediction' as const,
-        resource: entry.resource,
-        timestamp: entry.timestamp,
-        severity: prediction.probability >= 0.9 ? 'critical' : prediction.probability >= 0.7 ? 'high' : 'medium',
-        score: prediction.probability,
-        summary: `${entry.resource}: ${percent}% probability of failure within ${prediction.horizon} ${unit}${left}`,
-        probability: prediction.probability,
-        horizon: prediction.horizon,
-        ...(prediction.timeToFailure === undefined ? {} : { timeToFailure: prediction.timeToFailure }),
-        topFactors: prediction.topFactors,
-        model: model.id,
-      }];
+      const left =
+        prediction.timeToFailure === undefined ? '' : ` (about ${Math.round(prediction.timeToFailure)} ${unit} left)`;
+      return [
+        {
+          kind: 'prediction' as const,
+          resource: entry.resource,
+          timestamp: entry.timestamp,
+          severity: prediction.probability >= 0.9 ? 'critical' : prediction.probability >= 0.7 ? 'high' : 'medium',
+          score: prediction.probability,
+          summary: `${entry.resource}: ${percent}% probability of failure within ${prediction.horizon} ${unit}${left}`,
+          probability: prediction.probability,
+          horizon: prediction.horizon,
+          ...(prediction.timeToFailure === undefined ? {} : { timeToFailure: prediction.timeToFailure }),
+          topFactors: prediction.topFactors,
+          model: model.id,
+        },
+      ];
     });
   }
 
@@ -154,18 +190,26 @@ export class FailurePredictor implements Analyzer {
   }
 
   /** Scores normalised windows in one run; explains the flagged ones with one more run. */
-  private async score(model: Model, windows: Float64Array[], explain: boolean[], call: CallOptions = {}): Promise<FailurePrediction[]> {
+  private async score(
+    model: Model,
+    windows: Float64Array[],
+    explain: boolean[],
+    call: CallOptions = {},
+  ): Promise<FailurePrediction[]> {
     const extractor = this.extractor!;
     const input = new Float32Array(windows.length * extractor.width);
     windows.forEach((window, index) => extractor.encodeWindowInto(window, input, index * extractor.width));
-    const occlusions = windows.map((window, index) => (explain[index] ? occludedRows(model.card, extractor, window) : undefined));
+    const occlusions = windows.map((window, index) =>
+      explain[index] ? occludedRows(model.card, extractor, window) : undefined,
+    );
     const extra = occlusions.reduce((total, occlusion) => total + (occlusion?.sensors.length ?? 0), 0);
     let batch = input;
     if (extra > 0) {
       batch = new Float32Array(input.length + extra * extractor.width);
       batch.set(input);
       let offset = input.length;
-      for (const occlusion of occlusions) if (occlusion) (batch.set(occlusion.rows, offset), (offset += occlusion.rows.length));
+      for (const occlusion of occlusions)
+        if (occlusion) (batch.set(occlusion.rows, offset), (offset += occlusion.rows.length));
     }
     const rows = windows.length + extra;
     const outputs = await model.run(batch, rows, call);
@@ -173,7 +217,13 @@ export class FailurePredictor implements Analyzer {
   }
 
   /** Post-processes a run of `rows` rows: the first `count` are the windows, then the occlusion rows in order. */
-  private predictions(model: Model, outputs: Record<string, TensorData>, count: number, rows: number, occlusions: ReadonlyArray<{ sensors: string[] } | undefined> | undefined): FailurePrediction[] {
+  private predictions(
+    model: Model,
+    outputs: Record<string, TensorData>,
+    count: number,
+    rows: number,
+    occlusions: ReadonlyArray<{ sensors: string[] } | undefined> | undefined,
+  ): FailurePrediction[] {
     const probability = toMatrix(outputs, this.options.probabilityOutput ?? 'failureProbability', rows, model.id);
     const ttfName = this.options.timeToFailureOutput ?? 'rul';
     const timeToFailure = outputs[ttfName] ? toMatrix(outputs, ttfName, rows, model.id) : undefined;
@@ -189,19 +239,28 @@ export class FailurePredictor implements Analyzer {
       if (occlusion) {
         const factors: Factor[] = occlusion.sensors.map((sensor) => {
           const row = cursor++;
-          const weight = timeToFailure && t !== undefined ? timeToFailure.values[row * timeToFailure.columns]! - t : p - probability.values[row * probability.columns]!;
+          const weight =
+            timeToFailure && t !== undefined
+              ? timeToFailure.values[row * timeToFailure.columns]! - t
+              : p - probability.values[row * probability.columns]!;
           return { feature: this.options.metrics?.[sensor] ?? sensor, weight: Math.round(weight * 1e4) / 1e4 };
         });
         topFactors = strongest(factors, limit);
       }
-      predictions[index] = { probability: clamp01(p), horizon, timeToFailure: t === undefined ? undefined : Math.max(0, t), topFactors };
+      predictions[index] = {
+        probability: clamp01(p),
+        horizon,
+        timeToFailure: t === undefined ? undefined : Math.max(0, t),
+        topFactors,
+      };
     }
     return predictions;
   }
 
   private toRows(history: FailureHistory, index: number): ReadonlyArray<ArrayLike<number>> {
     let allArrays = true;
-    for (let rowIndex = 0; rowIndex < history.length && allArrays; rowIndex++) allArrays = typeof (history[rowIndex] as ArrayLike<number>).length === 'number';
+    for (let rowIndex = 0; rowIndex < history.length && allArrays; rowIndex++)
+      allArrays = typeof (history[rowIndex] as ArrayLike<number>).length === 'number';
     if (allArrays) return history as ReadonlyArray<ArrayLike<number>>;
     const sensors = this.extractor!.sensorNames;
     return history.map((row, rowIndex) => {
@@ -210,9 +269,10 @@ export class FailurePredictor implements Analyzer {
         const metric = this.options.metrics?.[sensor] ?? sensor;
         const value = (row as Record<string, number>)[metric];
         if (typeof value !== 'number') {
-          throw new ValidationError(`Invalid history: histories[${index}][${rowIndex}].${metric}: expected a number (sensor ${sensor}).`, [
-            { path: `${index}.${rowIndex}.${metric}`, message: 'expected a number', code: 'invalid_type' },
-          ]);
+          throw new ValidationError(
+            `Invalid history: histories[${index}][${rowIndex}].${metric}: expected a number (sensor ${sensor}).`,
+            [{ path: `${index}.${rowIndex}.${metric}`, message: 'expected a number', code: 'invalid_type' }],
+          );
         }
         return value;
       });

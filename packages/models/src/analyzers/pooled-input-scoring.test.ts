@@ -8,7 +8,9 @@ import { ThreatDetector } from './threat-detector.js';
 
 describe('pooled input buffers', () => {
   it('ThreatDetector: concurrent single-row calls give the same verdicts as sequential ones', async () => {
-    const rows = readParity('threat').rows.slice(0, 12).map((row) => row.raw as Record<string, unknown>);
+    const rows = readParity('threat')
+      .rows.slice(0, 12)
+      .map((row) => row.raw as Record<string, unknown>);
     const detector = new ThreatDetector();
     const sequential = [];
     for (const row of rows) sequential.push((await detector.classify([row]))[0]);
@@ -18,7 +20,9 @@ describe('pooled input buffers', () => {
   });
 
   it('ChurnPredictor: a rejected row does not poison the next call', async () => {
-    const rows = readParity('churn').rows.slice(0, 4).map((row) => row.raw as Record<string, unknown>);
+    const rows = readParity('churn')
+      .rows.slice(0, 4)
+      .map((row) => row.raw as Record<string, unknown>);
     const predictor = new ChurnPredictor();
     const before = await predictor.predict(rows);
     await expect(predictor.predict([{ ...rows[0], tenure: 'soon' }])).rejects.toBeInstanceOf(ValidationError);
@@ -28,7 +32,9 @@ describe('pooled input buffers', () => {
   });
 
   it('FailurePredictor: concurrent calls without explanations match sequential ones', async () => {
-    const histories = readParity('failure').rows.slice(0, 8).map((row) => (row.raw as { sensors: number[][] }).sensors);
+    const histories = readParity('failure')
+      .rows.slice(0, 8)
+      .map((row) => (row.raw as { sensors: number[][] }).sensors);
     const predictor = new FailurePredictor();
     const sequential = [];
     for (const history of histories) sequential.push(await predictor.predict(history, { explain: false }));

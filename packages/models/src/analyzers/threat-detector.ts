@@ -1,4 +1,12 @@
-import type { Analyzer, AnalyzerContext, AnalyzerFinding, CallOptions, EventRecord, IngestRecord, ThreatCategory } from '@iac-dharma/core/kernel';
+import type {
+  Analyzer,
+  AnalyzerContext,
+  AnalyzerFinding,
+  CallOptions,
+  EventRecord,
+  IngestRecord,
+  ThreatCategory,
+} from '@iac-dharma/core/kernel';
 import { ValidationError } from '@iac-dharma/core/kernel';
 import { NSL_KDD_TRAFFIC_FEATURES } from '../features/nsl-kdd-fields.js';
 import { NslKddTrafficWindow, type NslKddTrafficWindowOptions } from '../features/nsl-kdd-traffic-window.js';
@@ -78,12 +86,16 @@ export class ThreatDetector implements Analyzer {
   }
 
   /** Classifies featurised rows (objects keyed by NSL-KDD feature name) with one model run. */
-  async classify(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, options: CallOptions = {}): Promise<ThreatVerdict[]> {
+  async classify(
+    rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
+    options: CallOptions = {},
+  ): Promise<ThreatVerdict[]> {
     const model = this.model ?? (await this.ready());
     const extractor = this.extractor!;
     const input = this.buffers.acquire(rows.length * extractor.width);
     try {
-      for (let index = 0; index < rows.length; index++) extractor.encodeInto(rows[index]!, input, index * extractor.width);
+      for (let index = 0; index < rows.length; index++)
+        extractor.encodeInto(rows[index]!, input, index * extractor.width);
       return this.verdicts(model, await model.runMatrix(input, rows.length, 'probabilities', options), rows.length);
     } finally {
       this.buffers.release(input);
@@ -108,7 +120,10 @@ export class ThreatDetector implements Analyzer {
         accepted.push(record);
       } catch (error) {
         this.counters.rejected++;
-        context.logger.warn(`${this.name}: skipped a connection event of ${record.resource}: ${error instanceof Error ? error.message : String(error)}`, { analyzer: this.name });
+        context.logger.warn(
+          `${this.name}: skipped a connection event of ${record.resource}: ${error instanceof Error ? error.message : String(error)}`,
+          { analyzer: this.name },
+        );
       }
     }
     if (accepted.length === 0) return [];
@@ -122,19 +137,21 @@ export class ThreatDetector implements Analyzer {
       if (!verdict.isThreat && verdict.probability < threshold) return [];
       const category = verdict.isThreat ? verdict.category : (topAttack(verdict) as ThreatCategory);
       const severity = category === 'u2r' && verdict.probability >= 0.9 ? 'critical' : severityFor(verdict.probability);
-      return [{
-        kind: 'threat' as const,
-        resource: record.resource,
-        timestamp: record.timestamp,
-        severity,
-        score: verdict.probability,
-        summary: `${record.resource}: connection looks like ${category} (attack probability ${Math.round(verdict.probability * 100)}%)`,
-        isThreat: verdict.isThreat,
-        category,
-        probability: verdict.probability,
-        model: model.id,
-        ...(record.labels ? { labels: record.labels } : {}),
-      }];
+      return [
+        {
+          kind: 'threat' as const,
+          resource: record.resource,
+          timestamp: record.timestamp,
+          severity,
+          score: verdict.probability,
+          summary: `${record.resource}: connection looks like ${category} (attack probability ${Math.round(verdict.probability * 100)}%)`,
+          isThreat: verdict.isThreat,
+          category,
+          probability: verdict.probability,
+          model: model.id,
+          ...(record.labels ? { labels: record.labels } : {}),
+        },
+      ];
     });
   }
 
@@ -143,33 +160,45 @@ export class ThreatDetector implements Analyzer {
     const attributes = record.attributes;
     const row: Record<string, unknown> = {};
     const mode = this.options.trafficFeatures ?? 'auto';
-    const hasTraffic = NSL_KDD_TRAFFIC_FEATURES.every((feature) => attributes[feature] !== undefined && attributes[feature] !== null);
+    const hasTraffic = NSL_KDD_TRAFFIC_FEATURES.every(
+      (feature) => attributes[feature] !== undefined && attributes[feature] !== null,
+    );
     if (mode === 'given' && !hasTraffic) {
-      const absent = NSL_KDD_TRAFFIC_FEATURES.filter((feature) => attributes[feature] === undefined || attributes[feature] === null);
-      throw new ValidationError(`Invalid connection: attributes.${absent[0]}: required when trafficFeatures is "given" (missing ${absent.join(', ')})`, [
-        { path: `attributes.${absent[0]}`, message: 'required', code: 'custom' },
-      ]);
+      const absent = NSL_KDD_TRAFFIC_FEATURES.filter(
+        (feature) => attributes[feature] === undefined || attributes[feature] === null,
+      );
+      throw new ValidationError(
+        `Invalid connection: attributes.${absent[0]}: required when trafficFeatures is "given" (missing ${absent.join(', ')})`,
+        [{ path: `attributes.${absent[0]}`, message: 'required', code: 'custom' }],
+      );
     }
-    const traffic = mode === 'compute' || (mode === 'auto' && !hasTraffic)
-      ? this.window.push({
-          timestamp: record.timestamp,
-          srcHost: String(attributes['src_host'] ?? attributes['src_ip'] ?? 'unknown'),
-          dstHost: String(attributes['dst_host'] ?? attributes['dst_ip'] ?? record.resource),
-          srcPort: (attributes['src_port'] ?? undefined) as string | number | undefined,
-          service: String(attributes['service'] ?? ''),
-          flag: String(attributes['flag'] ?? ''),
-        })
-      : undefined;
+    const traffic =
+      mode === 'compute' || (mode === 'auto' && !hasTraffic)
+        ? this.window.push({
+            timestamp: record.timestamp,
+            srcHost: String(attributes['src_host'] ?? attributes['src_ip'] ?? 'unknown'),
+            dstHost: String(attributes['dst_host'] ?? attributes['dst_ip'] ?? record.resource),
+            srcPort: (attributes['src_port'] ?? undefined) as string | number | undefined,
+            service: String(attributes['service'] ?? ''),
+            flag: String(attributes['flag'] ?? ''),
+          })
+        : undefined;
     const missing = this.options.missingAttributeValue ?? 0;
     for (const name of extractor.featureNames) {
       const trafficValue = traffic?.[name as keyof typeof traffic];
       const value = trafficValue ?? attributes[name];
-      row[name] = value === undefined || value === null ? (missing === 'reject' || isCategorical(name) ? value : missing) : value;
+      row[name] =
+        value === undefined || value === null ? (missing === 'reject' || isCategorical(name) ? value : missing) : value;
     }
     return row;
   }
 
-  private async score(model: Model, input: Float32Array, rows: number, call: CallOptions = {}): Promise<ThreatVerdict[]> {
+  private async score(
+    model: Model,
+    input: Float32Array,
+    rows: number,
+    call: CallOptions = {},
+  ): Promise<ThreatVerdict[]> {
     return this.verdicts(model, await model.runMatrix(input, rows, 'probabilities', call), rows);
   }
 
@@ -203,5 +232,9 @@ function isCategorical(name: string): boolean {
 }
 
 function topAttack(verdict: ThreatVerdict): string {
-  return Object.entries(verdict.probabilities).filter(([label]) => label !== 'normal').sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'dos';
+  return (
+    Object.entries(verdict.probabilities)
+      .filter(([label]) => label !== 'normal')
+      .sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'dos'
+  );
 }

@@ -13,7 +13,11 @@ export interface Factor {
  * minmax midpoint), a copy of the window whose column is replaced by that baseline everywhere. Returns the
  * sensors occluded and their encoded rows (`sensors.length × extractor.width`), for one batch run.
  */
-export function occludedRows(card: ModelCard, extractor: WindowExtractor, window: Float64Array): { sensors: string[]; rows: Float32Array } {
+export function occludedRows(
+  card: ModelCard,
+  extractor: WindowExtractor,
+  window: Float64Array,
+): { sensors: string[]; rows: Float32Array } {
   const sensors: string[] = [];
   const baselines: Array<[number, number]> = [];
   card.features.forEach((feature, index) => {

@@ -61,7 +61,9 @@ describe('ModelCardSchema', () => {
   });
 
   it('checks the input shape against encodedWidth', () => {
-    expect(errorOf({ ...validCard(), inputs: [{ name: 'input', dtype: 'float32', shape: [-1, 7] }] }).field).toBe('inputs.0.shape');
+    expect(errorOf({ ...validCard(), inputs: [{ name: 'input', dtype: 'float32', shape: [-1, 7] }] }).field).toBe(
+      'inputs.0.shape',
+    );
   });
 
   it('requires labels for classifiers and rejects path escapes', () => {

@@ -79,7 +79,10 @@ export const ModelCardSchema = z
     algorithm: z.string().min(1),
     description: z.string().default(''),
     /** Model file name relative to the card. */
-    file: z.string().min(1).refine((file) => !file.includes('..') && !file.startsWith('/'), 'must be a relative file name without ".."'),
+    file: z
+      .string()
+      .min(1)
+      .refine((file) => !file.includes('..') && !file.startsWith('/'), 'must be a relative file name without ".."'),
     /** Lower-case hex sha256 of the model bytes; checked before any session is created. */
     sha256: z.string().regex(HEX_SHA256, 'must be 64 lower-case hex characters'),
     /** Size of the model file in bytes. */
@@ -101,24 +104,39 @@ export const ModelCardSchema = z
      * Ed25519 signature of the card's canonical JSON without this member (`signModelCard`, `dharma sign-model`);
      * checked when a public key is pinned.
      */
-    signature: z.object({ algorithm: z.literal('Ed25519'), value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64') }).optional(),
+    signature: z
+      .object({ algorithm: z.literal('Ed25519'), value: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64') })
+      .optional(),
   })
   .loose()
   .superRefine((card, context) => {
     const expected = expectedWidth(card);
     if (card.encodedWidth !== expected) {
-      context.addIssue({ code: 'custom', path: ['encodedWidth'], message: `is ${card.encodedWidth} but the features give ${expected} columns` });
+      context.addIssue({
+        code: 'custom',
+        path: ['encodedWidth'],
+        message: `is ${card.encodedWidth} but the features give ${expected} columns`,
+      });
     }
     const names = new Set<string>();
     card.features.forEach((feature, index) => {
-      if (names.has(feature.name)) context.addIssue({ code: 'custom', path: ['features', index, 'name'], message: `duplicate feature "${feature.name}"` });
+      if (names.has(feature.name))
+        context.addIssue({
+          code: 'custom',
+          path: ['features', index, 'name'],
+          message: `duplicate feature "${feature.name}"`,
+        });
       names.add(feature.name);
     });
     const inputShape = card.inputs[0]?.shape ?? [];
     const last = inputShape[inputShape.length - 1];
     const wantLast = card.window && !card.windowFeatures ? card.features.length : card.encodedWidth;
     if (last !== undefined && last !== -1 && last !== wantLast) {
-      context.addIssue({ code: 'custom', path: ['inputs', 0, 'shape'], message: `last dimension is ${last}, expected ${wantLast}` });
+      context.addIssue({
+        code: 'custom',
+        path: ['inputs', 0, 'shape'],
+        message: `last dimension is ${last}, expected ${wantLast}`,
+      });
     }
     if (card.windowFeatures && !card.window) {
       context.addIssue({ code: 'custom', path: ['window'], message: 'is required when windowFeatures is set' });
@@ -133,7 +151,14 @@ export type ModelCard = z.output<typeof ModelCardSchema>;
 /** A model card as written in JSON (defaults not yet applied). */
 export type ModelCardInput = z.input<typeof ModelCardSchema>;
 
-function expectedWidth(card: { features: FeatureSpec[]; window?: unknown; windowFeatures?: readonly string[] | undefined }): number {
+function expectedWidth(card: {
+  features: FeatureSpec[];
+  window?: unknown;
+  windowFeatures?: readonly string[] | undefined;
+}): number {
   if (card.window) return card.features.length * (card.windowFeatures?.length ?? 1);
-  return card.features.reduce((width, feature) => width + (feature.kind === 'numeric' ? 1 : feature.categories.length), 0);
+  return card.features.reduce(
+    (width, feature) => width + (feature.kind === 'numeric' ? 1 : feature.categories.length),
+    0,
+  );
 }

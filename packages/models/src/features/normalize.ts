@@ -18,7 +18,10 @@ export function normalize(value: number, normalization: Normalization): number {
  * The raw value that stands for "typical" in occlusion attributions: the explicit `baseline` when the card
  * has one, else the normalisation centre (zscore mean, minmax midpoint); `undefined` when there is none.
  */
-export function baselineOf(feature: { normalization: Normalization; baseline?: number | undefined }): number | undefined {
+export function baselineOf(feature: {
+  normalization: Normalization;
+  baseline?: number | undefined;
+}): number | undefined {
   if (feature.baseline !== undefined) return feature.baseline;
   const normalization = feature.normalization;
   if (normalization.type === 'zscore') return normalization.mean;

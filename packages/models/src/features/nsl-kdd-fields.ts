@@ -26,9 +26,28 @@ export type NslKddTrafficFeatures = Record<NslKddTrafficFeature, number>;
 
 /** The 41 NSL-KDD connection features in dataset (and model card) order. */
 export const NSL_KDD_FEATURES = [
-  'duration', 'protocol_type', 'service', 'flag', 'src_bytes', 'dst_bytes', 'land', 'wrong_fragment', 'urgent',
-  'hot', 'num_failed_logins', 'logged_in', 'num_compromised', 'root_shell', 'su_attempted', 'num_root',
-  'num_file_creations', 'num_shells', 'num_access_files', 'num_outbound_cmds', 'is_host_login', 'is_guest_login',
+  'duration',
+  'protocol_type',
+  'service',
+  'flag',
+  'src_bytes',
+  'dst_bytes',
+  'land',
+  'wrong_fragment',
+  'urgent',
+  'hot',
+  'num_failed_logins',
+  'logged_in',
+  'num_compromised',
+  'root_shell',
+  'su_attempted',
+  'num_root',
+  'num_file_creations',
+  'num_shells',
+  'num_access_files',
+  'num_outbound_cmds',
+  'is_host_login',
+  'is_guest_login',
   ...NSL_KDD_TRAFFIC_FEATURES,
 ] as const;
 

@@ -2,8 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@iac-dharma/core';
 import { NslKddTrafficWindow, type Connection } from './nsl-kdd-traffic-window.js';
 
-const connection = (timestamp: number, srcHost: string, dstHost: string, service: string, flag: string, srcPort: number): Connection => ({
-  timestamp, srcHost, dstHost, service, flag, srcPort,
+const connection = (
+  timestamp: number,
+  srcHost: string,
+  dstHost: string,
+  service: string,
+  flag: string,
+  srcPort: number,
+): Connection => ({
+  timestamp,
+  srcHost,
+  dstHost,
+  service,
+  flag,
+  srcPort,
 });
 
 // A hand-made stream: three connections to H1 within one second, one to H2, then one more to H1 1.6 s later.
@@ -21,13 +33,27 @@ describe('NslKddTrafficWindow', () => {
     const features = stream.map((item) => window.push(item));
     expect(features[0]).toMatchObject({ count: 1, srv_count: 1, serror_rate: 0, same_srv_rate: 1, diff_srv_rate: 0 });
     expect(features[2]).toMatchObject({
-      count: 3, srv_count: 1, serror_rate: 0.33, rerror_rate: 0.33, same_srv_rate: 0.33, diff_srv_rate: 0.67,
-      srv_serror_rate: 0, srv_rerror_rate: 1, srv_diff_host_rate: 0,
+      count: 3,
+      srv_count: 1,
+      serror_rate: 0.33,
+      rerror_rate: 0.33,
+      same_srv_rate: 0.33,
+      diff_srv_rate: 0.67,
+      srv_serror_rate: 0,
+      srv_rerror_rate: 1,
+      srv_diff_host_rate: 0,
     });
     // At 3100 ms only the 1500 ms (H2, http) and the current connection are within 2 s.
     expect(features[4]).toMatchObject({
-      count: 1, srv_count: 2, serror_rate: 0, rerror_rate: 0, same_srv_rate: 1, diff_srv_rate: 0,
-      srv_serror_rate: 0, srv_rerror_rate: 0, srv_diff_host_rate: 0.5,
+      count: 1,
+      srv_count: 2,
+      serror_rate: 0,
+      rerror_rate: 0,
+      same_srv_rate: 1,
+      diff_srv_rate: 0,
+      srv_serror_rate: 0,
+      srv_rerror_rate: 0,
+      srv_diff_host_rate: 0.5,
     });
   });
 

@@ -88,7 +88,10 @@ export class NslKddTrafficWindow {
     if (drop > 0) this.recent = this.recent.slice(drop);
     const inTime = this.recent.filter((seen) => seen.timestamp >= horizon);
     const inHostWindow = this.recent.slice(-this.hostWindowSize);
-    return { ...this.timeFeatures(current, inTime), ...this.hostFeatures(current, inHostWindow) } as NslKddTrafficFeatures;
+    return {
+      ...this.timeFeatures(current, inTime),
+      ...this.hostFeatures(current, inHostWindow),
+    } as NslKddTrafficFeatures;
   }
 
   /** Forgets every connection seen. */
@@ -121,7 +124,10 @@ export class NslKddTrafficWindow {
       dst_host_srv_count: Math.min(sameService.length, this.maxHostCount),
       dst_host_same_srv_rate: share(sameHost, (seen) => seen.service === current.service),
       dst_host_diff_srv_rate: share(sameHost, (seen) => seen.service !== current.service),
-      dst_host_same_src_port_rate: share(sameHost, (seen) => current.srcPort !== undefined && seen.srcPort === current.srcPort),
+      dst_host_same_src_port_rate: share(
+        sameHost,
+        (seen) => current.srcPort !== undefined && seen.srcPort === current.srcPort,
+      ),
       dst_host_srv_diff_host_rate: share(sameService, (seen) => seen.dstHost !== current.dstHost),
       dst_host_serror_rate: share(sameHost, (seen) => seen.serror),
       dst_host_srv_serror_rate: share(sameService, (seen) => seen.serror),

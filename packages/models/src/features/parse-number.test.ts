@@ -9,7 +9,10 @@ describe('parseNumber (model feature cells)', () => {
     expect(parseNumber('')).toBe('blank');
   });
 
-  it.each(['1e999', '-1e999', '1e308', 1e300, Infinity, 'Infinity', 'NaN'])('refuses %s (overflow or beyond ±1e18)', (value) => {
-    expect(parseNumber(value)).toBe('invalid');
-  });
+  it.each(['1e999', '-1e999', '1e308', 1e300, Infinity, 'Infinity', 'NaN'])(
+    'refuses %s (overflow or beyond ±1e18)',
+    (value) => {
+      expect(parseNumber(value)).toBe('invalid');
+    },
+  );
 });

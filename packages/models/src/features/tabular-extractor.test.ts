@@ -5,14 +5,25 @@ import { createExtractionNotes, TabularExtractor } from './tabular-extractor.js'
 const extractor = new TabularExtractor([
   { name: 'tenure', kind: 'numeric', normalization: { type: 'zscore', mean: 30, std: 10 } },
   { name: 'load', kind: 'numeric', normalization: { type: 'minmax', min: 10, max: 20 } },
-  { name: 'TotalCharges', kind: 'numeric', normalization: { type: 'none' }, missing: { when: 'blank-or-unparseable', value: 0 } },
+  {
+    name: 'TotalCharges',
+    kind: 'numeric',
+    normalization: { type: 'none' },
+    missing: { when: 'blank-or-unparseable', value: 0 },
+  },
   { name: 'contract', kind: 'categorical', categories: ['month', 'year'] },
 ]);
 
 describe('TabularExtractor', () => {
   it('normalises numerics and one-hot encodes categoricals in card order', () => {
     expect(extractor.columnNames).toEqual(['tenure', 'load', 'TotalCharges', 'contract=month', 'contract=year']);
-    expect([...extractor.encode({ tenure: '45', load: 12.5, TotalCharges: ' 18.8 ', contract: 'year' })]).toEqual([1.5, 0.25, Math.fround(18.8), 0, 1]);
+    expect([...extractor.encode({ tenure: '45', load: 12.5, TotalCharges: ' 18.8 ', contract: 'year' })]).toEqual([
+      1.5,
+      0.25,
+      Math.fround(18.8),
+      0,
+      1,
+    ]);
   });
 
   it('imputes blanks per the card and encodes unknown categories as zeros, counting both', () => {

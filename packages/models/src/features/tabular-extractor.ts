@@ -37,16 +37,31 @@ export class TabularExtractor {
 
   constructor(private readonly features: readonly FeatureSpec[]) {
     this.featureNames = features.map((feature) => feature.name);
-    this.columnNames = features.flatMap((feature) => (feature.kind === 'numeric' ? [feature.name] : feature.categories.map((category) => `${feature.name}=${category}`)));
+    this.columnNames = features.flatMap((feature) =>
+      feature.kind === 'numeric' ? [feature.name] : feature.categories.map((category) => `${feature.name}=${category}`),
+    );
     this.width = this.columnNames.length;
-    this.categoryIndex = features.map((feature) => (feature.kind === 'categorical' ? new Map(feature.categories.map((category, index) => [category, index])) : undefined));
+    this.categoryIndex = features.map((feature) =>
+      feature.kind === 'categorical'
+        ? new Map(feature.categories.map((category, index) => [category, index]))
+        : undefined,
+    );
     this.names = features.map((feature) => feature.name);
     this.categorical = Uint8Array.from(features, (feature) => (feature.kind === 'categorical' ? 1 : 0));
-    this.widths = Uint32Array.from(features, (feature) => (feature.kind === 'categorical' ? feature.categories.length : 1));
+    this.widths = Uint32Array.from(features, (feature) =>
+      feature.kind === 'categorical' ? feature.categories.length : 1,
+    );
     const normalizations = features.map((feature) => (feature.kind === 'numeric' ? feature.normalization : undefined));
-    this.offsets = Float64Array.from(normalizations, (normalization) => (normalization?.type === 'minmax' ? normalization.min : normalization?.type === 'zscore' ? normalization.mean : 0));
+    this.offsets = Float64Array.from(normalizations, (normalization) =>
+      normalization?.type === 'minmax' ? normalization.min : normalization?.type === 'zscore' ? normalization.mean : 0,
+    );
     this.divisors = Float64Array.from(normalizations, (normalization) => {
-      const divisor = normalization?.type === 'minmax' ? normalization.max - normalization.min : normalization?.type === 'zscore' ? normalization.std : 1;
+      const divisor =
+        normalization?.type === 'minmax'
+          ? normalization.max - normalization.min
+          : normalization?.type === 'zscore'
+            ? normalization.std
+            : 1;
       return divisor === 0 ? 1 : divisor;
     });
   }
@@ -67,22 +82,32 @@ export class TabularExtractor {
       const raw = row[names[featureIndex]!];
       if (categorical[featureIndex] === 0) {
         let value = typeof raw === 'number' && Math.abs(raw) <= 1e18 ? raw : parseNumber(raw);
-        if (typeof value !== 'number') value = this.repair(this.features[featureIndex] as NumericFeatureSpec, raw, value, notes);
+        if (typeof value !== 'number')
+          value = this.repair(this.features[featureIndex] as NumericFeatureSpec, raw, value, notes);
         // Same float64 arithmetic as `normalize()`: (x − min) / range, (x − mean) / std, or x − 0 / 1 for 'none'.
         target[column++] = (value - offsets[featureIndex]!) / divisors[featureIndex]!;
         continue;
       }
       const width = widths[featureIndex]!;
       target.fill(0, column, column + width);
-      const index = raw === null || raw === undefined ? undefined : categoryIndex[featureIndex]!.get(typeof raw === 'string' ? raw : String(raw));
+      const index =
+        raw === null || raw === undefined
+          ? undefined
+          : categoryIndex[featureIndex]!.get(typeof raw === 'string' ? raw : String(raw));
       if (index !== undefined) target[column + index] = 1;
-      else if (notes) notes.unknownCategories.set(names[featureIndex]!, (notes.unknownCategories.get(names[featureIndex]!) ?? 0) + 1);
+      else if (notes)
+        notes.unknownCategories.set(names[featureIndex]!, (notes.unknownCategories.get(names[featureIndex]!) ?? 0) + 1);
       column += width;
     }
   }
 
   /** Applies the card's missing-value rule, or throws a `ValidationError` naming the field. */
-  private repair(feature: NumericFeatureSpec, raw: unknown, problem: 'blank' | 'invalid', notes: ExtractionNotes | undefined): number {
+  private repair(
+    feature: NumericFeatureSpec,
+    raw: unknown,
+    problem: 'blank' | 'invalid',
+    notes: ExtractionNotes | undefined,
+  ): number {
     const rule = feature.missing;
     if (!rule || (problem === 'invalid' && rule.when === 'blank')) {
       const shown = JSON.stringify(raw) ?? 'nothing';

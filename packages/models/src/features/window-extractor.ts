@@ -8,7 +8,15 @@ const STAT_SLOPE = 3;
 const STAT_MIN = 4;
 const STAT_MAX = 5;
 const STAT_STD = 6;
-const STATISTIC_CODES: Record<WindowStatistic, number> = { last: STAT_LAST, first: STAT_FIRST, mean: STAT_MEAN, slope: STAT_SLOPE, min: STAT_MIN, max: STAT_MAX, std: STAT_STD };
+const STATISTIC_CODES: Record<WindowStatistic, number> = {
+  last: STAT_LAST,
+  first: STAT_FIRST,
+  mean: STAT_MEAN,
+  slope: STAT_SLOPE,
+  min: STAT_MIN,
+  max: STAT_MAX,
+  std: STAT_STD,
+};
 
 /**
  * Turns a multivariate history (rows oldest → newest, one column per card feature/sensor) into a window
@@ -36,17 +44,31 @@ export class WindowExtractor {
   private readonly scratchWindow: Float64Array;
 
   constructor(card: ModelCard) {
-    if (!card.window) throw new ValidationError(`Model "${card.id}" is not a window model (its card has no "window").`, [{ path: 'window', message: 'required', code: 'custom' }]);
+    if (!card.window)
+      throw new ValidationError(`Model "${card.id}" is not a window model (its card has no "window").`, [
+        { path: 'window', message: 'required', code: 'custom' },
+      ]);
     this.window = card.window;
     this.statistics = card.windowFeatures;
     this.sensorNames = card.features.map((feature) => feature.name);
-    const normalizations = card.features.map((feature): Normalization => (feature.kind === 'numeric' ? feature.normalization : { type: 'none' }));
-    this.offsets = Float64Array.from(normalizations, (normalization) => (normalization.type === 'minmax' ? normalization.min : normalization.type === 'zscore' ? normalization.mean : 0));
+    const normalizations = card.features.map((feature): Normalization =>
+      feature.kind === 'numeric' ? feature.normalization : { type: 'none' },
+    );
+    this.offsets = Float64Array.from(normalizations, (normalization) =>
+      normalization.type === 'minmax' ? normalization.min : normalization.type === 'zscore' ? normalization.mean : 0,
+    );
     this.divisors = Float64Array.from(normalizations, (normalization) => {
-      const divisor = normalization.type === 'minmax' ? normalization.max - normalization.min : normalization.type === 'zscore' ? normalization.std : 1;
+      const divisor =
+        normalization.type === 'minmax'
+          ? normalization.max - normalization.min
+          : normalization.type === 'zscore'
+            ? normalization.std
+            : 1;
       return divisor === 0 ? 1 : divisor;
     });
-    this.width = this.statistics ? this.statistics.length * this.sensorNames.length : this.window.length * this.sensorNames.length;
+    this.width = this.statistics
+      ? this.statistics.length * this.sensorNames.length
+      : this.window.length * this.sensorNames.length;
     const sensors = this.sensorNames.length;
     const length = this.window.length;
     this.statisticCodes = Uint8Array.from(this.statistics ?? [], (statistic) => STATISTIC_CODES[statistic]);
@@ -127,13 +149,27 @@ export class WindowExtractor {
       for (let statIndex = 0; statIndex < statisticCodes.length; statIndex++) {
         let value: number;
         switch (statisticCodes[statIndex]!) {
-          case STAT_LAST: value = window[last + sensor]!; break;
-          case STAT_FIRST: value = window[sensor]!; break;
-          case STAT_MEAN: value = mean; break;
-          case STAT_SLOPE: value = length < 2 ? 0 : slopeNumerator / slopeDenominator; break;
-          case STAT_MIN: value = min; break;
-          case STAT_MAX: value = max; break;
-          default: value = Math.sqrt(squares / length); break;
+          case STAT_LAST:
+            value = window[last + sensor]!;
+            break;
+          case STAT_FIRST:
+            value = window[sensor]!;
+            break;
+          case STAT_MEAN:
+            value = mean;
+            break;
+          case STAT_SLOPE:
+            value = length < 2 ? 0 : slopeNumerator / slopeDenominator;
+            break;
+          case STAT_MIN:
+            value = min;
+            break;
+          case STAT_MAX:
+            value = max;
+            break;
+          default:
+            value = Math.sqrt(squares / length);
+            break;
         }
         target[offset + statIndex * sensors + sensor] = value;
       }
@@ -142,15 +178,23 @@ export class WindowExtractor {
 
   private badWidth(row: number, width: number): never {
     const sensors = this.sensorNames.length;
-    throw new ValidationError(`Invalid history: row ${row} has ${width} values, expected ${sensors} (${this.sensorNames.join(', ')}).`, [
-      { path: `history.${row}`, message: `expected ${sensors} values`, code: 'custom' },
-    ]);
+    throw new ValidationError(
+      `Invalid history: row ${row} has ${width} values, expected ${sensors} (${this.sensorNames.join(', ')}).`,
+      [{ path: `history.${row}`, message: `expected ${sensors} values`, code: 'custom' }],
+    );
   }
 
   private badValue(row: number, sensor: number, value: number): never {
-    throw new ValidationError(`Invalid history: ${this.sensorNames[sensor]} at row ${row} is ${value}; expected a finite number.`, [
-      { path: `history.${row}.${this.sensorNames[sensor]}`, message: 'expected a finite number', code: 'invalid_type' },
-    ]);
+    throw new ValidationError(
+      `Invalid history: ${this.sensorNames[sensor]} at row ${row} is ${value}; expected a finite number.`,
+      [
+        {
+          path: `history.${row}.${this.sensorNames[sensor]}`,
+          message: 'expected a finite number',
+          code: 'invalid_type',
+        },
+      ],
+    );
   }
 
   /** Encodes a raw history into `target` at `offset`. */

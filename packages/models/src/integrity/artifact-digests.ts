@@ -40,7 +40,13 @@ export class ModelDigestMismatchError extends ModelIntegrityError {
  * Checks a file's sha256 against the digests pinned for model `modelId`; does nothing when the model has
  * none (a model the source does not pin, e.g. your own). Throws {@link ModelDigestMismatchError}.
  */
-export function checkPinnedDigest(digests: ArtifactDigests | undefined, modelId: string, file: string, actual: string, sourceName: string): void {
+export function checkPinnedDigest(
+  digests: ArtifactDigests | undefined,
+  modelId: string,
+  file: string,
+  actual: string,
+  sourceName: string,
+): void {
   const pinned = digests?.[modelId];
   if (pinned === undefined) return;
   const expected = Object.hasOwn(pinned, file) ? pinned[file] : undefined;

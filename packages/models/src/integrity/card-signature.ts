@@ -39,7 +39,10 @@ export class ModelSignatureError extends ModelIntegrityError {
 
 function subtle(): SubtleCrypto {
   const crypto = globalThis.crypto?.subtle;
-  if (!crypto) throw new ModelIntegrityError('WebCrypto (crypto.subtle) is not available: model cards cannot be verified. Serve the page over HTTPS or localhost.');
+  if (!crypto)
+    throw new ModelIntegrityError(
+      'WebCrypto (crypto.subtle) is not available: model cards cannot be verified. Serve the page over HTTPS or localhost.',
+    );
   return crypto;
 }
 
@@ -65,18 +68,25 @@ function pemBody(pem: string, label: string): Uint8Array<ArrayBuffer> | undefine
 export async function importModelPublicKey(key: ModelPublicKey): Promise<CryptoKey> {
   if (typeof key !== 'string' && !(key instanceof Uint8Array)) return key;
   try {
-    const bytes = typeof key === 'string' ? (pemBody(key, 'PUBLIC KEY') ?? fromBase64(key.trim())) : new Uint8Array(key);
+    const bytes =
+      typeof key === 'string' ? (pemBody(key, 'PUBLIC KEY') ?? fromBase64(key.trim())) : new Uint8Array(key);
     const format = bytes.byteLength === 32 ? 'raw' : 'spki';
     return await subtle().importKey(format, bytes, { name: 'Ed25519' }, false, ['verify']);
   } catch (error) {
-    throw new ModelIntegrityError('The pinned model public key is not an Ed25519 key (expected PEM "PUBLIC KEY", or base64 of 32 raw bytes).', { cause: error });
+    throw new ModelIntegrityError(
+      'The pinned model public key is not an Ed25519 key (expected PEM "PUBLIC KEY", or base64 of 32 raw bytes).',
+      { cause: error },
+    );
   }
 }
 
 async function importPrivateKey(key: ModelPrivateKey): Promise<CryptoKey> {
   if (typeof key !== 'string') return key;
   const der = pemBody(key, 'PRIVATE KEY');
-  if (!der) throw new ModelIntegrityError('The signing key is not a PEM "PRIVATE KEY" (PKCS #8), e.g. from `openssl genpkey -algorithm ed25519`.');
+  if (!der)
+    throw new ModelIntegrityError(
+      'The signing key is not a PEM "PRIVATE KEY" (PKCS #8), e.g. from `openssl genpkey -algorithm ed25519`.',
+    );
   try {
     return await subtle().importKey('pkcs8', der, { name: 'Ed25519' }, false, ['sign']);
   } catch (error) {
@@ -99,7 +109,10 @@ export function cardSigningPayload(card: Record<string, unknown>): Uint8Array<Ar
  * `signature` member (Ed25519 over {@link cardSigningPayload}). The card's `sha256` (the model digest) is
  * covered, so a signed card pins the model bytes too.
  */
-export async function signModelCard<T extends Record<string, unknown>>(card: T, privateKey: ModelPrivateKey): Promise<T & { signature: CardSignature }> {
+export async function signModelCard<T extends Record<string, unknown>>(
+  card: T,
+  privateKey: ModelPrivateKey,
+): Promise<T & { signature: CardSignature }> {
   const key = await importPrivateKey(privateKey);
   const signature = new Uint8Array(await subtle().sign({ name: 'Ed25519' }, key, cardSigningPayload(card)));
   const { signature: _previous, ...rest } = card;
@@ -110,14 +123,26 @@ export async function signModelCard<T extends Record<string, unknown>>(card: T, 
  * Verifies a card's Ed25519 signature with the pinned public key (WebCrypto). Throws {@link ModelSignatureError}
  * when the card is unsigned, malformed or not signed by that key (or was altered after signing).
  */
-export async function verifyModelCardSignature(card: unknown, publicKey: ModelPublicKey, modelId: string): Promise<void> {
+export async function verifyModelCardSignature(
+  card: unknown,
+  publicKey: ModelPublicKey,
+  modelId: string,
+): Promise<void> {
   if (!isRecord(card)) throw new ModelSignatureError(modelId, 'malformed', 'its card is not a JSON object.');
   const signature = card['signature'];
   if (signature === undefined) {
-    throw new ModelSignatureError(modelId, 'unsigned', 'its card is not signed, but a public key is pinned. Sign it with `dharma sign-model` (or signModelCard).');
+    throw new ModelSignatureError(
+      modelId,
+      'unsigned',
+      'its card is not signed, but a public key is pinned. Sign it with `dharma sign-model` (or signModelCard).',
+    );
   }
   if (!isRecord(signature) || signature['algorithm'] !== 'Ed25519' || typeof signature['value'] !== 'string') {
-    throw new ModelSignatureError(modelId, 'malformed', 'card.signature must be { "algorithm": "Ed25519", "value": "<base64>" }.');
+    throw new ModelSignatureError(
+      modelId,
+      'malformed',
+      'card.signature must be { "algorithm": "Ed25519", "value": "<base64>" }.',
+    );
   }
   const key = await importModelPublicKey(publicKey);
   let valid = false;
@@ -126,5 +151,10 @@ export async function verifyModelCardSignature(card: unknown, publicKey: ModelPu
   } catch {
     valid = false;
   }
-  if (!valid) throw new ModelSignatureError(modelId, 'invalid', 'its card signature does not verify with the pinned public key: the card was altered after signing, or signed with another key.');
+  if (!valid)
+    throw new ModelSignatureError(
+      modelId,
+      'invalid',
+      'its card signature does not verify with the pinned public key: the card was altered after signing, or signed with another key.',
+    );
 }

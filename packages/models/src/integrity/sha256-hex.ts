@@ -4,7 +4,9 @@ import { ModelIntegrityError } from '@iac-dharma/core/kernel';
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new ModelIntegrityError('WebCrypto (crypto.subtle) is not available: model bytes cannot be verified. Serve the page over HTTPS or localhost.');
+    throw new ModelIntegrityError(
+      'WebCrypto (crypto.subtle) is not available: model bytes cannot be verified. Serve the page over HTTPS or localhost.',
+    );
   }
   const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   let hex = '';
@@ -16,12 +18,19 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * Checks model bytes against the size and sha256 of its card. Throws `ModelIntegrityError` on a mismatch,
  * before any ONNX session sees the bytes.
  */
-export async function verifyModelBytes(bytes: Uint8Array, card: { id: string; sha256: string; bytes: number }): Promise<void> {
+export async function verifyModelBytes(
+  bytes: Uint8Array,
+  card: { id: string; sha256: string; bytes: number },
+): Promise<void> {
   checkCardDigest(bytes.byteLength, await sha256Hex(bytes), card);
 }
 
 /** {@link verifyModelBytes} for bytes whose size and sha256 are known already. */
-export function checkCardDigest(size: number, actual: string, card: { id: string; sha256: string; bytes: number }): void {
+export function checkCardDigest(
+  size: number,
+  actual: string,
+  card: { id: string; sha256: string; bytes: number },
+): void {
   if (size !== card.bytes) {
     throw new ModelIntegrityError(
       `Model "${card.id}" has ${size} bytes but its card says ${card.bytes}: the file is truncated or not the one the card describes.`,

@@ -55,10 +55,15 @@ describe('loadModel starts the runtime while the model downloads', () => {
     // the download would wait forever, so the hold gives up at a deadline.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the runtime did not start while the model bytes were held back')), 30_000);
+      timer = setTimeout(
+        () => reject(new Error('the runtime did not start while the model bytes were held back')),
+        30_000,
+      );
     });
     let ready: Promise<void> = Promise.resolve();
-    const setup = recorded(createOnnxRuntime({ backend: 'wasm' }), (file) => (file === 'model.onnx' ? Promise.race([ready, deadline]) : Promise.resolve()));
+    const setup = recorded(createOnnxRuntime({ backend: 'wasm' }), (file) =>
+      file === 'model.onnx' ? Promise.race([ready, deadline]) : Promise.resolve(),
+    );
     ready = setup.ready;
     try {
       const model = await loadModel({ id: 'churn', source: setup.source, runtime: setup.runtime });
@@ -73,7 +78,11 @@ describe('loadModel starts the runtime while the model downloads', () => {
     const runtime = createOnnxRuntime({ backend: 'wasm' });
     await Promise.all([runtime.prepare(), runtime.prepare()]);
     await runtime.prepare();
-    const plain: ModelRuntime = { specificationVersion: 'v1', name: 'plain', createSession: () => Promise.reject(new Error('unused')) };
+    const plain: ModelRuntime = {
+      specificationVersion: 'v1',
+      name: 'plain',
+      createSession: () => Promise.reject(new Error('unused')),
+    };
     await expect(prepareModelRuntime(plain)).resolves.toBeUndefined();
   });
 });

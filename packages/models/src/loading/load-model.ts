@@ -55,11 +55,21 @@ export function defaultModelRuntime(): ModelRuntime {
 export async function loadModel(options: LoadModelOptions): Promise<Model> {
   if ('bytes' in options) {
     const card = parseModelCard(options.card);
-    return createModel({ card, raw: options.card, bytes: options.bytes, publicKey: options.publicKey }, options.runtime ?? defaultModelRuntime(), options);
+    return createModel(
+      { card, raw: options.card, bytes: options.bytes, publicKey: options.publicKey },
+      options.runtime ?? defaultModelRuntime(),
+      options,
+    );
   }
   const { id } = options;
   if (options.source || options.runtime || options.publicKey) {
-    return loadFromSource(id, options.source ?? defaultSource(), options.runtime ?? defaultModelRuntime(), options, options.publicKey);
+    return loadFromSource(
+      id,
+      options.source ?? defaultSource(),
+      options.runtime ?? defaultModelRuntime(),
+      options,
+      options.publicKey,
+    );
   }
   let cached = sharedModels.get(id);
   if (!cached) {
@@ -74,7 +84,14 @@ function defaultSource(): ModelSource {
   return (sharedSource ??= createBundledModelSource());
 }
 
-async function loadFromSource(id: string, source: ModelSource, runtime: ModelRuntime, call: CallOptions, publicKey?: ModelPublicKey, onRelease?: () => void): Promise<Model> {
+async function loadFromSource(
+  id: string,
+  source: ModelSource,
+  runtime: ModelRuntime,
+  call: CallOptions,
+  publicKey?: ModelPublicKey,
+  onRelease?: () => void,
+): Promise<Model> {
   // Start the runtime (onnxruntime's module, WebAssembly and execution provider) while the card and the model
   // download, not after them; createSession then waits for the same start-up.
   void prepareModelRuntime(runtime);
@@ -102,7 +119,12 @@ interface ModelToCreate {
   pinned?: { source: ModelSource; id: string };
 }
 
-async function createModel(model: ModelToCreate, runtime: ModelRuntime, call: CallOptions, onRelease?: () => void): Promise<Model> {
+async function createModel(
+  model: ModelToCreate,
+  runtime: ModelRuntime,
+  call: CallOptions,
+  onRelease?: () => void,
+): Promise<Model> {
   const { card, bytes, pinned } = model;
   const actual = await sha256Hex(bytes);
   // The compiled digest before the card's: model bytes swapped under an intact card are reported as a substitution.

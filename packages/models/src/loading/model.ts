@@ -1,4 +1,10 @@
-import { StateError, ValidationError, type CallOptions, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
+import {
+  StateError,
+  ValidationError,
+  type CallOptions,
+  type ModelSession,
+  type TensorData,
+} from '@iac-dharma/core/kernel';
 import type { ModelCard } from '../card/model-card-schema.js';
 
 /** An output tensor as a row-major matrix: `rows × columns` float values. */
@@ -34,7 +40,9 @@ export class Model {
   /** Dimensions of the input tensor for `rows` rows. */
   inputDims(rows: number): number[] {
     const card = this.card;
-    return card.window && !card.windowFeatures ? [rows, card.window.length, card.features.length] : [rows, card.encodedWidth];
+    return card.window && !card.windowFeatures
+      ? [rows, card.window.length, card.features.length]
+      : [rows, card.encodedWidth];
   }
 
   /** Runs the model on `rows` encoded rows laid out one after another in `input`; returns every output. */
@@ -43,11 +51,15 @@ export class Model {
     try {
       if (this.released) throw new StateError(`Model "${this.id}" was released: load it again.`);
       if (input.length !== rows * this.rowWidth) {
-        throw new ValidationError(`Model "${this.id}" expects ${this.rowWidth} numbers per row; got ${input.length} for ${rows} rows.`, [
-          { path: 'input', message: `expected length ${rows * this.rowWidth}`, code: 'custom' },
-        ]);
+        throw new ValidationError(
+          `Model "${this.id}" expects ${this.rowWidth} numbers per row; got ${input.length} for ${rows} rows.`,
+          [{ path: 'input', message: `expected length ${rows * this.rowWidth}`, code: 'custom' }],
+        );
       }
-      return this.session.run({ [this.inputName]: { type: 'float32', data: input, dims: this.inputDims(rows) } }, options);
+      return this.session.run(
+        { [this.inputName]: { type: 'float32', data: input, dims: this.inputDims(rows) } },
+        options,
+      );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -69,9 +81,15 @@ export class Model {
 }
 
 /** Converts output `name` to a float matrix of `rows` rows (int64 labels become numbers). */
-export function toMatrix(outputs: Record<string, TensorData>, name: string, rows: number, modelId = 'model'): OutputMatrix {
+export function toMatrix(
+  outputs: Record<string, TensorData>,
+  name: string,
+  rows: number,
+  modelId = 'model',
+): OutputMatrix {
   const tensor = outputs[name];
-  if (!tensor) throw new StateError(`Model "${modelId}" has no output "${name}"; it has ${Object.keys(outputs).join(', ')}.`);
+  if (!tensor)
+    throw new StateError(`Model "${modelId}" has no output "${name}"; it has ${Object.keys(outputs).join(', ')}.`);
   const data = tensor.data;
   const values = new Float64Array(data.length);
   for (let index = 0; index < data.length; index++) values[index] = Number(data[index]);

@@ -1,4 +1,11 @@
-import { DharmaError, StateError, type CallOptions, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
+import {
+  DharmaError,
+  StateError,
+  type CallOptions,
+  type ModelRuntime,
+  type ModelSession,
+  type TensorData,
+} from '@iac-dharma/core/kernel';
 
 /** The part of an onnxruntime tensor the SDK uses (onnxruntime-node and -web share it). */
 export interface OrtTensorLike {
@@ -43,8 +50,9 @@ export interface PreparableModelRuntime extends ModelRuntime {
  * it makes onnxruntime do everything a first session does except reading a real model.
  */
 const WARM_UP_MODEL = Uint8Array.from([
-  8, 7, 58, 55, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 1, 119, 90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98,
-  15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 2, 16, 13,
+  8, 7, 58, 55, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 1, 119, 90, 15, 10, 1,
+  120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 2, 16,
+  13,
 ]);
 
 /**
@@ -62,7 +70,11 @@ export function prepareModelRuntime(runtime: ModelRuntime): Promise<void> {
 }
 
 /** Adapts an onnxruntime module to core's `ModelRuntime`; the Node and browser runtimes are thin wrappers. */
-export function createOrtModelRuntime(name: string, load: () => Promise<OrtModuleLike>, sessionOptions: Record<string, unknown>): PreparableModelRuntime {
+export function createOrtModelRuntime(
+  name: string,
+  load: () => Promise<OrtModuleLike>,
+  sessionOptions: Record<string, unknown>,
+): PreparableModelRuntime {
   let module: Promise<OrtModuleLike> | undefined;
   let prepared: Promise<void> | undefined;
   return {
@@ -77,7 +89,11 @@ export function createOrtModelRuntime(name: string, load: () => Promise<OrtModul
         await session.release();
       })().catch((error: unknown) => {
         prepared = undefined;
-        throw new DharmaError('MODEL_LOAD_ERROR', `${name} could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new DharmaError(
+          'MODEL_LOAD_ERROR',
+          `${name} could not start: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }));
     },
     async createSession(options) {
@@ -88,7 +104,11 @@ export function createOrtModelRuntime(name: string, load: () => Promise<OrtModul
       try {
         session = await ort.InferenceSession.create(options.bytes, sessionOptions);
       } catch (error) {
-        throw new DharmaError('MODEL_LOAD_ERROR', `${name} could not create a session: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new DharmaError(
+          'MODEL_LOAD_ERROR',
+          `${name} could not create a session: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
       throwIfAborted(options.signal);
       return new OrtModelSession(ort, session, name);
@@ -122,12 +142,20 @@ class OrtModelSession implements ModelSession {
     try {
       results = await this.session.run(ortFeeds);
     } catch (error) {
-      throw new DharmaError('MODEL_RUN_ERROR', `${this.runtimeName} failed to run the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new DharmaError(
+        'MODEL_RUN_ERROR',
+        `${this.runtimeName} failed to run the model: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     const outputs: Record<string, TensorData> = {};
     for (const name in results) {
       const tensor = results[name]!;
-      outputs[name] = { type: tensor.type as TensorData['type'], data: tensor.data as TensorData['data'], dims: tensor.dims };
+      outputs[name] = {
+        type: tensor.type as TensorData['type'],
+        data: tensor.data as TensorData['data'],
+        dims: tensor.dims,
+      };
     }
     return outputs;
   }

@@ -54,7 +54,9 @@ export function autoregression(options: AutoregressionOptions = {}): ForecastMet
       for (let step = 0; step < horizon; step++) {
         const t = extended.length;
         let value = coefficients ? coefficients[0]! : 0;
-        if (coefficients) for (let index = 0; index < lags.length; index++) value += coefficients[index + 1]! * extended[t - lags[index]!]!;
+        if (coefficients)
+          for (let index = 0; index < lags.length; index++)
+            value += coefficients[index + 1]! * extended[t - lags[index]!]!;
         else value = extended[t - 1]!;
         extended.push(value);
       }
@@ -72,7 +74,8 @@ function lagsFor(length: number, seasonLengths: readonly number[]): number[] {
   for (let lag = 1; lag <= Math.max(primary, 3); lag++) lags.add(lag);
   const longest = Math.max(primary, ...seasonLengths);
   for (const season of seasonLengths) {
-    for (let multiple = season; multiple <= 2 * longest && multiple * LAG_FACTOR <= length; multiple += primary) lags.add(multiple);
+    for (let multiple = season; multiple <= 2 * longest && multiple * LAG_FACTOR <= length; multiple += primary)
+      lags.add(multiple);
   }
   // The hours either side of a week ago carry the weekly shape's local slope.
   for (const season of seasonLengths) {

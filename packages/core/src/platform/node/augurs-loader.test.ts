@@ -3,7 +3,10 @@ import { forecastSeries } from '../../forecast/forecast-series.js';
 import { loadAugurs } from './augurs-loader.js';
 
 describe('loadAugurs (real augurs WebAssembly)', () => {
-  const values = Array.from({ length: 24 * 14 }, (_, t) => 50 + 0.05 * t + 10 * Math.sin((2 * Math.PI * t) / 24) + ((t * 7919) % 13) / 13);
+  const values = Array.from(
+    { length: 24 * 14 },
+    (_, t) => 50 + 0.05 * t + 10 * Math.sin((2 * Math.PI * t) / 24) + ((t * 7919) % 13) / 13,
+  );
 
   it('initialises MSTL once and lets forecastSeries use mstl-ets', () => {
     const augurs = loadAugurs();
@@ -18,8 +21,14 @@ describe('loadAugurs (real augurs WebAssembly)', () => {
   });
 
   it('skips mstl-ets among candidates when the runtime is not loaded', () => {
-    const result = forecastSeries(values, { horizon: 24, seasonLengths: [24], methods: ['mstl-ets', 'seasonal-naive-24'] });
+    const result = forecastSeries(values, {
+      horizon: 24,
+      seasonLengths: [24],
+      methods: ['mstl-ets', 'seasonal-naive-24'],
+    });
     expect(result.method).toBe('seasonal-naive-24');
-    expect(result.candidates.find((candidate) => candidate.method === 'mstl-ets')?.error).toBe(Number.POSITIVE_INFINITY);
+    expect(result.candidates.find((candidate) => candidate.method === 'mstl-ets')?.error).toBe(
+      Number.POSITIVE_INFINITY,
+    );
   });
 });

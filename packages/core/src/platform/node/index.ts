@@ -1,4 +1,8 @@
-export { createPrometheusMetrics, type PrometheusMetrics, type PrometheusMetricsOptions } from './prometheus-metrics.js';
+export {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+  type PrometheusMetricsOptions,
+} from './prometheus-metrics.js';
 export { loadAugurs } from './augurs-loader.js';
 export {
   IDLE_WORKER_SOURCE,

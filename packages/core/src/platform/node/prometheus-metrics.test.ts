@@ -5,7 +5,9 @@ import { createPrometheusMetrics } from './prometheus-metrics.js';
 
 describe('createPrometheusMetrics options', () => {
   it('registers under the default prefix, or the one given, in the registry given', async () => {
-    expect((await createPrometheusMetrics().registry.getMetricsAsJSON()).map((metric) => metric.name)).toContain('dharma_records_ingested_total');
+    expect((await createPrometheusMetrics().registry.getMetricsAsJSON()).map((metric) => metric.name)).toContain(
+      'dharma_records_ingested_total',
+    );
     const registry = new Registry();
     createPrometheusMetrics({ registry, prefix: 'ops_' });
     expect((await registry.getMetricsAsJSON()).map((metric) => metric.name)).toContain('ops_errors_total');

@@ -16,10 +16,15 @@ export function encoderArtifactsDirectory(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 6; depth++) {
     const manifest = join(folder, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@iac-dharma/models-text') {
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@iac-dharma/models-text'
+    ) {
       return join(folder, 'artifacts');
     }
     folder = dirname(folder);
   }
-  throw new NotFoundError('Cannot locate the @iac-dharma/models-text package folder; pass `source` to SentenceEncoder.load().');
+  throw new NotFoundError(
+    'Cannot locate the @iac-dharma/models-text package folder; pass `source` to SentenceEncoder.load().',
+  );
 }

@@ -1,4 +1,9 @@
-import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions, type PreparableModelRuntime } from '../../runtime/ort-model-runtime.js';
+import {
+  createOrtModelRuntime,
+  type OrtModuleLike,
+  type OrtRuntimeOptions,
+  type PreparableModelRuntime,
+} from '../../runtime/ort-model-runtime.js';
 
 /** Options of the browser runtime (onnxruntime-web, WebAssembly). */
 export interface OnnxRuntimeOptions extends OrtRuntimeOptions {
@@ -32,7 +37,9 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): PreparableM
       };
       ort.env.wasm.numThreads = options.numThreads ?? 1;
       // onnxruntime-web cannot resolve a relative prefix ('ort/'): resolve it against the page (or worker) URL.
-      if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = typeof options.wasmPaths === 'string' ? absoluteUrl(options.wasmPaths) : options.wasmPaths;
+      if (options.wasmPaths !== undefined)
+        ort.env.wasm.wasmPaths =
+          typeof options.wasmPaths === 'string' ? absoluteUrl(options.wasmPaths) : options.wasmPaths;
       return ort;
     },
     { executionProviders: ['wasm'], graphOptimizationLevel: 'all', ...options.sessionOptions },

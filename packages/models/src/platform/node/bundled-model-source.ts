@@ -22,14 +22,20 @@ export interface BundledModelSourceOptions {
 /** Reads model cards and files from a folder (by default the artifacts shipped in this package). */
 export function createBundledModelSource(options: BundledModelSourceOptions = {}): ModelSource {
   const directory = options.directory ?? bundledArtifactsDirectory();
-  const digests = options.digests ?? (options.directory === undefined || isBundledDirectory(options.directory) ? BUNDLED_DIGESTS : undefined);
+  const digests =
+    options.digests ??
+    (options.directory === undefined || isBundledDirectory(options.directory) ? BUNDLED_DIGESTS : undefined);
   const read = async (id: string, file: string) => {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(id) || file.includes('..')) throw new NotFoundError(`No model "${id}" (file "${file}").`);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(id) || file.includes('..'))
+      throw new NotFoundError(`No model "${id}" (file "${file}").`);
     const path = join(directory, id, file);
     try {
       return new Uint8Array(await readFile(path));
     } catch (error) {
-      throw new NotFoundError(`Model "${id}": cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, { cause: error });
+      throw new NotFoundError(
+        `Model "${id}": cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+        { cause: error },
+      );
     }
   };
   return {
@@ -41,7 +47,10 @@ export function createBundledModelSource(options: BundledModelSourceOptions = {}
     readFile: read,
     async list() {
       const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
-      return entries.filter((entry) => entry.isDirectory() && existsSync(join(directory, entry.name, 'model-card.json'))).map((entry) => entry.name).sort();
+      return entries
+        .filter((entry) => entry.isDirectory() && existsSync(join(directory, entry.name, 'model-card.json')))
+        .map((entry) => entry.name)
+        .sort();
     },
   };
 }
@@ -61,10 +70,15 @@ export function bundledArtifactsDirectory(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 6; depth++) {
     const manifest = join(folder, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@iac-dharma/models') {
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@iac-dharma/models'
+    ) {
       return join(folder, 'artifacts');
     }
     folder = dirname(folder);
   }
-  throw new NotFoundError('Cannot locate the @iac-dharma/models package folder; pass `directory` to createBundledModelSource().');
+  throw new NotFoundError(
+    'Cannot locate the @iac-dharma/models package folder; pass `directory` to createBundledModelSource().',
+  );
 }

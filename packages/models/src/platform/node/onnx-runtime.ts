@@ -1,5 +1,10 @@
 import { DharmaError, ValidationError, type ModelRuntime } from '@iac-dharma/core/kernel';
-import { createOrtModelRuntime, type OrtModuleLike, type OrtRuntimeOptions, type PreparableModelRuntime } from '../../runtime/ort-model-runtime.js';
+import {
+  createOrtModelRuntime,
+  type OrtModuleLike,
+  type OrtRuntimeOptions,
+  type PreparableModelRuntime,
+} from '../../runtime/ort-model-runtime.js';
 
 /** Options of the Node runtime. */
 export interface OnnxRuntimeOptions extends OrtRuntimeOptions {
@@ -26,7 +31,9 @@ type Loaded = { backend: 'native' | 'wasm'; runtime: PreparableModelRuntime };
  * Both modules are optional peer dependencies, loaded on first use; `backend` forces one. `name` tells which
  * binding is in use once a session was created (`onnxruntime (auto)` before); `backend()` resolves it.
  */
-export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): PreparableModelRuntime & { backend(): Promise<'native' | 'wasm'> } {
+export function createOnnxRuntime(
+  options: OnnxRuntimeOptions = {},
+): PreparableModelRuntime & { backend(): Promise<'native' | 'wasm'> } {
   const backend = options.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'native' && backend !== 'wasm') {
     const message = `backend: expected 'auto', 'native' or 'wasm', got ${JSON.stringify(backend)}.`;
@@ -81,7 +88,14 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): PreparableM
   return {
     specificationVersion: 'v1',
     get name() {
-      return picked?.runtime.name ?? (backend === 'auto' ? 'onnxruntime (auto)' : backend === 'native' ? 'onnxruntime-node' : 'onnxruntime-web (wasm)');
+      return (
+        picked?.runtime.name ??
+        (backend === 'auto'
+          ? 'onnxruntime (auto)'
+          : backend === 'native'
+            ? 'onnxruntime-node'
+            : 'onnxruntime-web (wasm)')
+      );
     },
     async backend() {
       return (await pick()).backend;
@@ -103,7 +117,11 @@ function loadNative(): Promise<OrtModuleLike> {
     (module) => ((module as { default?: unknown }).default ?? module) as unknown as OrtModuleLike,
     (error: unknown) => {
       nativeModule = undefined;
-      throw new DharmaError('MODEL_LOAD_ERROR', 'onnxruntime-node is not installed (or its native binary is missing): run `npm install onnxruntime-node`.', { cause: error });
+      throw new DharmaError(
+        'MODEL_LOAD_ERROR',
+        'onnxruntime-node is not installed (or its native binary is missing): run `npm install onnxruntime-node`.',
+        { cause: error },
+      );
     },
   );
   return nativeModule;
@@ -113,13 +131,19 @@ function loadWasm(numThreads: number): Promise<OrtModuleLike> {
   // onnxruntime-web's Node build loads ort-wasm-simd-threaded.{mjs,wasm} from its own dist/ folder: no network.
   wasmModule ??= import('onnxruntime-web').then(
     (module) => {
-      const ort = ((module as { default?: unknown }).default ?? module) as OrtModuleLike & { env: { wasm: { numThreads?: number } } };
+      const ort = ((module as { default?: unknown }).default ?? module) as OrtModuleLike & {
+        env: { wasm: { numThreads?: number } };
+      };
       ort.env.wasm.numThreads = numThreads;
       return ort;
     },
     (error: unknown) => {
       wasmModule = undefined;
-      throw new DharmaError('MODEL_LOAD_ERROR', 'onnxruntime-web is not installed: run `npm install onnxruntime-web`.', { cause: error });
+      throw new DharmaError(
+        'MODEL_LOAD_ERROR',
+        'onnxruntime-web is not installed: run `npm install onnxruntime-web`.',
+        { cause: error },
+      );
     },
   );
   return wasmModule;

@@ -36,7 +36,10 @@ export function defineAllowedCommand<P extends z.ZodType>(command: AllowedComman
   return command as unknown as AllowedCommand;
 }
 
-const ARGUMENT = z.string().max(4096).refine((text) => !text.includes('\u0000'), 'must not contain NUL');
+const ARGUMENT = z
+  .string()
+  .max(4096)
+  .refine((text) => !text.includes('\u0000'), 'must not contain NUL');
 
 /**
  * Resource ids reach commands as arguments, and they come from ingested data: only plain ids are passed
@@ -47,7 +50,9 @@ const RESOURCE_ID = /^[\p{L}\p{N}._:@/=+,~][\p{L}\p{N}._:@/=+,~-]{0,255}$/u;
 /** Throws `RemediationError` naming the resource id when it may not reach a command line. */
 export function checkCommandResourceId(resourceId: string): string {
   if (RESOURCE_ID.test(resourceId)) return resourceId;
-  const why = resourceId.startsWith('-') ? "starts with '-' (it would be read as an option)" : 'has characters other than letters, digits and ._:@/=+,~-';
+  const why = resourceId.startsWith('-')
+    ? "starts with '-' (it would be read as an option)"
+    : 'has characters other than letters, digits and ._:@/=+,~-';
   throw new RemediationError(`The resource id ${JSON.stringify(resourceId)} was not passed to the command: it ${why}.`);
 }
 
@@ -60,16 +65,36 @@ export function createCommandPlugin(options: CommandPluginOptions): RemediationP
   const run = (file: string, args: readonly string[], command: AllowedCommand, signal: AbortSignal) =>
     new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve, reject) => {
       const checked = z.array(ARGUMENT).parse(args);
-      execFile(file, checked, { cwd: command.cwd, env: command.env ?? process.env, signal, shell: false, timeout: command.timeoutMs ?? 30_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-        const output = { stdout: String(stdout).slice(0, maxOutput), stderr: String(stderr).slice(0, maxOutput) };
-        if (!error) return resolve({ exitCode: 0, ...output });
-        const code = typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
-        reject(new RemediationError(`${file} ${code === undefined ? `failed: ${error.message}` : `exited with code ${code}`}${output.stderr ? `: ${output.stderr.trim()}` : ''}`, { cause: error }));
-      });
+      execFile(
+        file,
+        checked,
+        {
+          cwd: command.cwd,
+          env: command.env ?? process.env,
+          signal,
+          shell: false,
+          timeout: command.timeoutMs ?? 30_000,
+          maxBuffer: 1 << 20,
+        },
+        (error, stdout, stderr) => {
+          const output = { stdout: String(stdout).slice(0, maxOutput), stderr: String(stderr).slice(0, maxOutput) };
+          if (!error) return resolve({ exitCode: 0, ...output });
+          const code =
+            typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
+          reject(
+            new RemediationError(
+              `${file} ${code === undefined ? `failed: ${error.message}` : `exited with code ${code}`}${output.stderr ? `: ${output.stderr.trim()}` : ''}`,
+              { cause: error },
+            ),
+          );
+        },
+      );
     });
   const actions: Record<string, RemediationActionDefinition> = {};
   for (const [name, command] of Object.entries(options.commands)) {
-    const build = (params: unknown, resourceId: string) => [...(command.args?.(params, checkCommandResourceId(resourceId)) ?? [])];
+    const build = (params: unknown, resourceId: string) => [
+      ...(command.args?.(params, checkCommandResourceId(resourceId)) ?? []),
+    ];
     actions[name] = {
       description: command.description,
       risk: command.risk,
@@ -81,7 +106,12 @@ export function createCommandPlugin(options: CommandPluginOptions): RemediationP
         ? {
             rollback: async (params: unknown, context: { resourceId: string; signal: AbortSignal }) => {
               const rollback = command.rollback!;
-              await run(rollback.file, [...(rollback.args?.(params, checkCommandResourceId(context.resourceId)) ?? [])], command, context.signal);
+              await run(
+                rollback.file,
+                [...(rollback.args?.(params, checkCommandResourceId(context.resourceId)) ?? [])],
+                command,
+                context.signal,
+              );
             },
           }
         : {}),

@@ -1,4 +1,9 @@
-export { createCommandPlugin, defineAllowedCommand, type AllowedCommand, type CommandPluginOptions } from './command-plugin.js';
+export {
+  createCommandPlugin,
+  defineAllowedCommand,
+  type AllowedCommand,
+  type CommandPluginOptions,
+} from './command-plugin.js';
 export { createProcessPlugin, type ProcessPluginOptions } from './process-plugin.js';
 export { ProcessSupervisor, type ProcessExit, type ProcessSupervisorOptions } from './process-supervisor.js';
 export {

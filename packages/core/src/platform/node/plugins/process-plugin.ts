@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../../errors/errors.js';
 import type { RiskLevel } from '../../../schemas/remediation.js';
-import { defineRemediationAction, type RemediationActionDefinition, type RemediationContext, type RemediationPlugin } from '../../../spec/remediation-plugin.js';
+import {
+  defineRemediationAction,
+  type RemediationActionDefinition,
+  type RemediationContext,
+  type RemediationPlugin,
+} from '../../../spec/remediation-plugin.js';
 import type { ProcessSupervisor } from './process-supervisor.js';
 
 /** Options of {@link createProcessPlugin}. */
@@ -17,7 +22,9 @@ export interface ProcessPluginOptions {
 }
 
 const RestartParameters = z.object({ name: z.string().min(1).optional() }).strict();
-const SignalParameters = z.object({ name: z.string().min(1).optional(), signal: z.enum(['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2']) }).strict();
+const SignalParameters = z
+  .object({ name: z.string().min(1).optional(), signal: z.enum(['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2']) })
+  .strict();
 
 /**
  * A plugin that restarts or signals supervised local processes (Node only): `process.restart` (verified by
@@ -27,11 +34,16 @@ export function createProcessPlugin(options: ProcessPluginOptions): RemediationP
   const find = (name: string | undefined, context: RemediationContext): [string, ProcessSupervisor] => {
     const key = name ?? context.resourceId;
     const supervisor = Object.hasOwn(options.processes, key) ? options.processes[key] : undefined;
-    if (!supervisor) throw new NotFoundError(`No supervised process "${key}" (processes: ${Object.keys(options.processes).join(', ')}).`);
+    if (!supervisor)
+      throw new NotFoundError(
+        `No supervised process "${key}" (processes: ${Object.keys(options.processes).join(', ')}).`,
+      );
     return [key, supervisor];
   };
   const restart: RemediationActionDefinition<typeof RestartParameters> = {
-    description: 'Restart a supervised local process', risk: options.restartRisk ?? 'medium', parameters: RestartParameters,
+    description: 'Restart a supervised local process',
+    risk: options.restartRisk ?? 'medium',
+    parameters: RestartParameters,
     describe: (params, context) => `restart process ${find(params.name, context)[0]}`,
     async execute(params, context) {
       const [name, supervisor] = find(params.name, context);
@@ -47,7 +59,9 @@ export function createProcessPlugin(options: ProcessPluginOptions): RemediationP
     },
   };
   const signal: RemediationActionDefinition<typeof SignalParameters> = {
-    description: 'Send a signal to a supervised local process', risk: options.signalRisk ?? 'medium', parameters: SignalParameters,
+    description: 'Send a signal to a supervised local process',
+    risk: options.signalRisk ?? 'medium',
+    parameters: SignalParameters,
     describe: (params, context) => `send ${params.signal} to process ${find(params.name, context)[0]}`,
     async execute(params, context) {
       const [name, supervisor] = find(params.name, context);

@@ -15,7 +15,7 @@ const alive = (pid: number) => {
   }
 };
 /** Writes its pid to stdout, then idles without ever reporting ready. */
-const SILENT = "process.stdout.write(String(process.pid)); setInterval(() => {}, 1000);";
+const SILENT = 'process.stdout.write(String(process.pid)); setInterval(() => {}, 1000);';
 
 describe('ProcessSupervisor readiness', () => {
   const supervisors: ProcessSupervisor[] = [];
@@ -30,7 +30,12 @@ describe('ProcessSupervisor readiness', () => {
 
   it('waits for the IPC ready message and reports the exit of the process it started', async () => {
     const exits: unknown[] = [];
-    const supervisor = supervise({ file: node, args: ['-e', IDLE_WORKER_SOURCE], readyMessage: true, onExit: (exit) => exits.push(exit) });
+    const supervisor = supervise({
+      file: node,
+      args: ['-e', IDLE_WORKER_SOURCE],
+      readyMessage: true,
+      onExit: (exit) => exits.push(exit),
+    });
     const pid = await supervisor.start();
     expect(supervisor.running).toBe(true);
     expect(alive(pid)).toBe(true);
@@ -40,7 +45,14 @@ describe('ProcessSupervisor readiness', () => {
 
   it('kills a process that is not ready in time (TimeoutError naming it by its label)', async () => {
     const exits: unknown[] = [];
-    const supervisor = supervise({ file: node, args: ['-e', SILENT], readyMessage: true, readyTimeoutMs: 200, label: 'silent worker', onExit: (exit) => exits.push(exit) });
+    const supervisor = supervise({
+      file: node,
+      args: ['-e', SILENT],
+      readyMessage: true,
+      readyTimeoutMs: 200,
+      label: 'silent worker',
+      onExit: (exit) => exits.push(exit),
+    });
     const error = await supervisor.start().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toBe('silent worker was not ready within 200 ms.');
@@ -89,7 +101,9 @@ describe('ProcessPool', () => {
     expect(pool.health()).toMatchObject({ status: 'degraded', detail: 'below desired replicas: crashy' });
 
     const indexes: number[] = [];
-    const custom = await pool.scale('custom', 2, { command: (index) => (indexes.push(index), { file: node, args: ['-e', IDLE_WORKER_SOURCE], readyMessage: true }) });
+    const custom = await pool.scale('custom', 2, {
+      command: (index) => (indexes.push(index), { file: node, args: ['-e', IDLE_WORKER_SOURCE], readyMessage: true }),
+    });
     expect(custom.pids).toHaveLength(2);
     expect(indexes.sort()).toEqual([0, 1]);
     await pool.close();

@@ -81,7 +81,8 @@ export class ProcessPool {
     const parsed = ProcessPoolOptionsSchema.safeParse(numbers);
     if (!parsed.success) throw ValidationError.fromZod(parsed.error, 'options');
     this.options = parsed.data;
-    this.command = command ?? (() => ({ file: process.execPath, args: ['-e', IDLE_WORKER_SOURCE], readyMessage: true }));
+    this.command =
+      command ?? (() => ({ file: process.execPath, args: ['-e', IDLE_WORKER_SOURCE], readyMessage: true }));
     this.name = name ?? 'process pool';
   }
 
@@ -98,7 +99,9 @@ export class ProcessPool {
     if (this.closed) return Promise.reject(new RemediationError(`The ${this.name} is closed.`));
     const { maxReplicas } = this.options;
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > maxReplicas) {
-      return Promise.reject(new RemediationError(`replicas must be an integer between 0 and ${maxReplicas}; got ${replicas}.`));
+      return Promise.reject(
+        new RemediationError(`replicas must be an integer between 0 and ${maxReplicas}; got ${replicas}.`),
+      );
     }
     return this.serialize(group, async () => {
       const entry = this.group(group);
@@ -107,7 +110,9 @@ export class ProcessPool {
       const missing = replicas - entry.replicas.length;
       if (missing > 0) {
         const base = entry.replicas.length;
-        const started = await Promise.allSettled(Array.from({ length: missing }, (_, offset) => this.start(group, base + offset, entry, options)));
+        const started = await Promise.allSettled(
+          Array.from({ length: missing }, (_, offset) => this.start(group, base + offset, entry, options)),
+        );
         for (const result of started) if (result.status === 'fulfilled') entry.replicas.push(result.value);
         const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
         if (failure) throw failure.reason;
@@ -119,14 +124,25 @@ export class ProcessPool {
   /** The group's replicas now (an unknown group has none). */
   status(group: string): ProcessPoolStatus {
     const entry = this.groups.get(group);
-    return { group, desired: entry?.desired ?? 0, pids: entry?.replicas.flatMap((replica) => (replica.pid === undefined ? [] : [replica.pid])) ?? [] };
+    return {
+      group,
+      desired: entry?.desired ?? 0,
+      pids: entry?.replicas.flatMap((replica) => (replica.pid === undefined ? [] : [replica.pid])) ?? [],
+    };
   }
 
   /** `degraded` while a group runs fewer replicas than desired (a replica crashed), else `ok`; `data` counts groups and replicas. */
   health(): ComponentHealth {
-    const short = [...this.groups.entries()].filter(([, entry]) => entry.replicas.length < entry.desired).map(([id]) => id);
-    const data = { groups: this.groups.size, replicas: [...this.groups.values()].reduce((sum, entry) => sum + entry.replicas.length, 0) };
-    return short.length > 0 ? { status: 'degraded', detail: `below desired replicas: ${short.join(', ')}`, data } : { status: 'ok', data };
+    const short = [...this.groups.entries()]
+      .filter(([, entry]) => entry.replicas.length < entry.desired)
+      .map(([id]) => id);
+    const data = {
+      groups: this.groups.size,
+      replicas: [...this.groups.values()].reduce((sum, entry) => sum + entry.replicas.length, 0),
+    };
+    return short.length > 0
+      ? { status: 'degraded', detail: `below desired replicas: ${short.join(', ')}`, data }
+      : { status: 'ok', data };
   }
 
   /** Waits for scales in flight, then stops every replica. Later scales are refused. */
@@ -145,11 +161,19 @@ export class ProcessPool {
 
   private serialize<T>(id: string, task: () => Promise<T>): Promise<T> {
     const run = (this.locks.get(id) ?? Promise.resolve()).then(task, task);
-    this.locks.set(id, run.catch(() => undefined));
+    this.locks.set(
+      id,
+      run.catch(() => undefined),
+    );
     return run;
   }
 
-  private async start(group: string, index: number, entry: Group, options: ProcessPoolScaleOptions): Promise<ProcessSupervisor> {
+  private async start(
+    group: string,
+    index: number,
+    entry: Group,
+    options: ProcessPoolScaleOptions,
+  ): Promise<ProcessSupervisor> {
     const replica: ProcessSupervisor = new ProcessSupervisor({
       ...(options.command ? options.command(index) : this.command(group, index)),
       label: `Replica ${index} of "${group}"`,

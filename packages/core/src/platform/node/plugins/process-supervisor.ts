@@ -73,8 +73,14 @@ export class ProcessSupervisor {
     const output = this.options.stdio ?? 'ignore';
     const pattern = this.options.readyPattern;
     const ipc = this.options.readyMessage === true;
-    const stdio: StdioOptions = pattern || ipc ? ['ignore', pattern ? 'pipe' : output, output, ...(ipc ? ['ipc' as const] : [])] : output;
-    const child = spawn(this.options.file, [...(this.options.args ?? [])], { cwd: this.options.cwd, env: this.options.env ?? process.env, shell: false, stdio });
+    const stdio: StdioOptions =
+      pattern || ipc ? ['ignore', pattern ? 'pipe' : output, output, ...(ipc ? ['ipc' as const] : [])] : output;
+    const child = spawn(this.options.file, [...(this.options.args ?? [])], {
+      cwd: this.options.cwd,
+      env: this.options.env ?? process.env,
+      shell: false,
+      stdio,
+    });
     this.child = child;
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, exitSignal) => {
@@ -87,7 +93,13 @@ export class ProcessSupervisor {
     return child.pid!;
   }
 
-  private waitUntilReady(child: ChildProcess, label: string, pattern: RegExp | undefined, ipc: boolean, signal: AbortSignal | undefined): Promise<void> {
+  private waitUntilReady(
+    child: ChildProcess,
+    label: string,
+    pattern: RegExp | undefined,
+    ipc: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let spawned = false;
@@ -124,12 +136,17 @@ export class ProcessSupervisor {
         }
       };
       const onAbort = () => finish(new RemediationError(`Starting ${label} was aborted.`, { cause: signal?.reason }));
-      const timer = setTimeout(() => finish(new TimeoutError(`${label} was not ready within ${timeoutMs} ms.`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new TimeoutError(`${label} was not ready within ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
       child.once('spawn', () => {
         spawned = true;
         check();
       });
-      child.once('error', (error) => finish(new RemediationError(`Could not start ${label}: ${error.message}`, { cause: error })));
+      child.once('error', (error) =>
+        finish(new RemediationError(`Could not start ${label}: ${error.message}`, { cause: error })),
+      );
       child.once('exit', (code) => finish(new RemediationError(`${label} exited (code ${code}) before it was ready.`)));
       if (pattern) child.stdout?.on('data', onData);
       if (ipc) child.on('message', onMessage);

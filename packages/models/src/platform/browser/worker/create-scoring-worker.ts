@@ -1,4 +1,11 @@
-import { StateError, ValidationError, type CallOptions, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
+import {
+  StateError,
+  ValidationError,
+  type CallOptions,
+  type ModelRuntime,
+  type ModelSession,
+  type TensorData,
+} from '@iac-dharma/core/kernel';
 import { parseModelCard } from '../../../card/parse-model-card.js';
 import { Model } from '../../../loading/model.js';
 import type { WorkerLoadResult, WorkerSessionInfo } from './scoring-worker-protocol.js';
@@ -38,15 +45,21 @@ export interface ScoringWorker {
  */
 export function createScoringWorker(options: ScoringWorkerOptions): ScoringWorker {
   if (!options.worker && options.workerUrl === undefined) {
-    throw new ValidationError('createScoringWorker: give `workerUrl` (your worker entry) or `worker` (a started Worker).', [
-      { path: 'workerUrl', message: 'required when `worker` is not given', code: 'custom' },
-    ]);
+    throw new ValidationError(
+      'createScoringWorker: give `workerUrl` (your worker entry) or `worker` (a started Worker).',
+      [{ path: 'workerUrl', message: 'required when `worker` is not given', code: 'custom' }],
+    );
   }
   const page = globalThis.document?.baseURI ?? globalThis.location?.href;
   const absolute = (url: string | URL) => new URL(String(url), page).href;
   const worker = options.worker ?? (new Worker(absolute(options.workerUrl!), { type: 'module' }) as WorkerLike);
   const channel = new WorkerChannel(worker);
-  const wasmPaths = options.wasmPaths === undefined ? undefined : typeof options.wasmPaths === 'object' && !(options.wasmPaths instanceof URL) ? options.wasmPaths : absolute(options.wasmPaths);
+  const wasmPaths =
+    options.wasmPaths === undefined
+      ? undefined
+      : typeof options.wasmPaths === 'object' && !(options.wasmPaths instanceof URL)
+        ? options.wasmPaths
+        : absolute(options.wasmPaths);
   const configured = channel.request<null>({
     type: 'configure',
     modelBaseUrl: absolute(options.modelBaseUrl ?? 'models/'),
@@ -78,7 +91,13 @@ export function createScoringWorker(options: ScoringWorkerOptions): ScoringWorke
     async createSession({ bytes, signal }) {
       await configured;
       // Copy, so the caller keeps its bytes (a transfer would detach them).
-      return proxySession(await channel.request<WorkerSessionInfo>({ type: 'create-session', bytes: bytes.slice() }, [], signal ? { signal } : {}));
+      return proxySession(
+        await channel.request<WorkerSessionInfo>(
+          { type: 'create-session', bytes: bytes.slice() },
+          [],
+          signal ? { signal } : {},
+        ),
+      );
     },
   };
 
@@ -86,7 +105,11 @@ export function createScoringWorker(options: ScoringWorkerOptions): ScoringWorke
     runtime,
     async loadModel({ id, publicKey, ...call }) {
       await configured;
-      const loaded = await channel.request<WorkerLoadResult>({ type: 'load', id, ...(publicKey === undefined ? {} : { publicKey }) }, [], call);
+      const loaded = await channel.request<WorkerLoadResult>(
+        { type: 'load', id, ...(publicKey === undefined ? {} : { publicKey }) },
+        [],
+        call,
+      );
       return new Model(parseModelCard(loaded.card, `model card "${id}"`), proxySession(loaded));
     },
     terminate() {

@@ -7,7 +7,9 @@ const TYPED_ARRAYS = [Float32Array, Float64Array, Int32Array, BigInt64Array, Uin
 export const WorkerTensorSchema = z.object({
   type: z.enum(['float32', 'float64', 'int32', 'int64', 'bool', 'string']),
   data: z.custom<TensorData['data']>(
-    (value) => TYPED_ARRAYS.some((kind) => value instanceof kind) || (Array.isArray(value) && value.every((item) => typeof item === 'string')),
+    (value) =>
+      TYPED_ARRAYS.some((kind) => value instanceof kind) ||
+      (Array.isArray(value) && value.every((item) => typeof item === 'string')),
     'must be a Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array or string[]',
   ),
   dims: z.array(z.number().int().nonnegative()),
@@ -34,7 +36,12 @@ export const ScoringWorkerRequestSchema = z.discriminatedUnion('type', [
     publicKey: z.string().min(1).optional(),
   }),
   z.object({ type: z.literal('create-session'), requestId: RequestIdSchema, bytes: z.instanceof(Uint8Array) }),
-  z.object({ type: z.literal('run'), requestId: RequestIdSchema, sessionId: z.number().int().nonnegative(), feeds: z.record(z.string(), WorkerTensorSchema) }),
+  z.object({
+    type: z.literal('run'),
+    requestId: RequestIdSchema,
+    sessionId: z.number().int().nonnegative(),
+    feeds: z.record(z.string(), WorkerTensorSchema),
+  }),
   z.object({ type: z.literal('release'), requestId: RequestIdSchema, sessionId: z.number().int().nonnegative() }),
 ]);
 /** A request to the scoring worker. */
@@ -57,8 +64,7 @@ export interface SerializedWorkerError {
 
 /** What the worker answers: the result of request `requestId`, or why it failed. */
 export type ScoringWorkerResponse =
-  | { requestId: number; ok: true; result: unknown }
-  | { requestId: number; ok: false; error: SerializedWorkerError };
+  { requestId: number; ok: true; result: unknown } | { requestId: number; ok: false; error: SerializedWorkerError };
 
 /** Result of a `load` request: the session plus the model card the worker validated and verified. */
 export interface WorkerLoadResult extends WorkerSessionInfo {

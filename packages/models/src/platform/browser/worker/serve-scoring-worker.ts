@@ -1,8 +1,20 @@
-import { StateError, ValidationError, type ModelRuntime, type ModelSession, type TensorData } from '@iac-dharma/core/kernel';
+import {
+  StateError,
+  ValidationError,
+  type ModelRuntime,
+  type ModelSession,
+  type TensorData,
+} from '@iac-dharma/core/kernel';
 import { loadModel } from '../../../loading/load-model.js';
 import { createBundledModelSource } from '../bundled-model-source.js';
 import { createOnnxRuntime, type OnnxRuntimeOptions } from '../onnx-runtime.js';
-import { ScoringWorkerRequestSchema, type ScoringWorkerRequest, type ScoringWorkerResponse, type WorkerLoadResult, type WorkerSessionInfo } from './scoring-worker-protocol.js';
+import {
+  ScoringWorkerRequestSchema,
+  type ScoringWorkerRequest,
+  type ScoringWorkerResponse,
+  type WorkerLoadResult,
+  type WorkerSessionInfo,
+} from './scoring-worker-protocol.js';
 import { serializeWorkerError } from './serialize-worker-error.js';
 
 /** The part of a worker's global scope the scoring worker uses (`self` in a dedicated worker). */
@@ -47,14 +59,16 @@ export function serveScoringWorker(options: ServeScoringWorkerOptions = {}): voi
   };
   const sessionOf = (sessionId: number): ModelSession => {
     const session = sessions.get(sessionId);
-    if (!session) throw new StateError(`The scoring worker has no session ${sessionId}: it was released or never created.`);
+    if (!session)
+      throw new StateError(`The scoring worker has no session ${sessionId}: it was released or never created.`);
     return session;
   };
 
   const handle = async (request: ScoringWorkerRequest): Promise<{ result: unknown; transfer: Transferable[] }> => {
     switch (request.type) {
       case 'configure': {
-        if (runtime) throw new StateError('The scoring worker is already configured: configure it once, before loading models.');
+        if (runtime)
+          throw new StateError('The scoring worker is already configured: configure it once, before loading models.');
         runtime = buildRuntime({
           numThreads: request.numThreads ?? 1,
           ...(request.wasmPaths === undefined ? {} : { wasmPaths: request.wasmPaths }),
@@ -92,10 +106,15 @@ export function serveScoringWorker(options: ServeScoringWorkerOptions = {}): voi
 
   scope.addEventListener('message', (event: MessageEvent) => {
     const requestId = typeof event.data?.requestId === 'number' ? (event.data.requestId as number) : -1;
-    const reply = (response: ScoringWorkerResponse, transfer: Transferable[] = []) => scope.postMessage(response, transfer);
+    const reply = (response: ScoringWorkerResponse, transfer: Transferable[] = []) =>
+      scope.postMessage(response, transfer);
     const parsed = ScoringWorkerRequestSchema.safeParse(event.data);
     if (!parsed.success) {
-      reply({ requestId, ok: false, error: serializeWorkerError(ValidationError.fromZod(parsed.error, 'scoring worker request')) });
+      reply({
+        requestId,
+        ok: false,
+        error: serializeWorkerError(ValidationError.fromZod(parsed.error, 'scoring worker request')),
+      });
       return;
     }
     // Never throws into the worker: every failure goes back to the caller as a rejected promise.
@@ -107,7 +126,10 @@ export function serveScoringWorker(options: ServeScoringWorkerOptions = {}): voi
 }
 
 /** Copies output tensors out of the runtime's memory and lists their buffers for a zero-copy transfer. */
-function detachOutputs(outputs: Record<string, TensorData>): { result: Record<string, TensorData>; transfer: Transferable[] } {
+function detachOutputs(outputs: Record<string, TensorData>): {
+  result: Record<string, TensorData>;
+  transfer: Transferable[];
+} {
   const result: Record<string, TensorData> = {};
   const transfer: Transferable[] = [];
   for (const [name, tensor] of Object.entries(outputs)) {

@@ -24,9 +24,15 @@ export class WorkerChannel {
     worker.addEventListener('message', (event) => this.settle((event as MessageEvent<ScoringWorkerResponse>).data));
     worker.addEventListener('error', (event) => {
       const detail = (event as ErrorEvent).message || 'the worker script failed to load or threw at top level';
-      this.fail(new StateError(`The scoring worker failed: ${detail}. Check the worker URL and that it calls serveScoringWorker().`));
+      this.fail(
+        new StateError(
+          `The scoring worker failed: ${detail}. Check the worker URL and that it calls serveScoringWorker().`,
+        ),
+      );
     });
-    worker.addEventListener('messageerror', () => this.fail(new StateError('The scoring worker sent a message that could not be deserialized.')));
+    worker.addEventListener('messageerror', () =>
+      this.fail(new StateError('The scoring worker sent a message that could not be deserialized.')),
+    );
   }
 
   /** Sends one request; resolves with the worker's result or rejects with the typed error it threw. */
