@@ -10,7 +10,7 @@ import type { InfrastructureProvider } from './providers/infrastructure-provider
 export interface GatewayOptions {
   /** The engine served: its storage holds the inventory, its events feed the subscriptions. */
   engine: Engine;
-  /** Runs `scaleDeployment` as a manual remediation (core's `createRemediator()`). Without it `scaleDeployment` is refused. */
+  /** Runs `scaleDeployment` as a manual remediation (core's `new Remediator()`). Without it `scaleDeployment` is refused. */
   remediator?: GatewayRemediator;
   /** Runs deployments' replicas, e.g. `createProcessPoolProvider()`. Wrapped as the `infrastructure` remediation plugin. */
   provider?: InfrastructureProvider;

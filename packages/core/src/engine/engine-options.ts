@@ -31,7 +31,7 @@ export const EngineTopicsSchema = z.object({
 export type EngineTopics = z.output<typeof EngineTopicsSchema>;
 
 /**
- * Options of {@link createEngine}, with their defaults: the engine parses them once with this schema (a
+ * Options of {@link Engine}, with their defaults: the engine parses them once with this schema (a
  * wrong option throws `ValidationError` naming it). Every option is optional.
  */
 export const EngineOptionsSchema = z.object({
@@ -72,7 +72,7 @@ export const EngineOptionsSchema = z.object({
 });
 
 /**
- * Options of {@link createEngine} (what you write; every option is optional): the input of
+ * Options of {@link Engine} (what you write; every option is optional): the input of
  * {@link EngineOptionsSchema}, declared as an interface so the API docs list each option with its default.
  */
 export interface EngineOptions extends z.input<typeof EngineOptionsSchema> {}

@@ -28,7 +28,7 @@ export interface ApprovalRequest {
 /** Decides approval requests (a chat-ops bot, a ticket, a UI button...). */
 export type ApprovalCallback = (request: ApprovalRequest) => boolean | Promise<boolean>;
 
-/** Options of {@link createRemediator}. */
+/** Options of {@link Remediator}. */
 export interface RemediatorOptions {
   /** Where the history (hash chain) and learner state are kept, and where verification reads series points. Pass the engine's storage. */
   storage: Storage;

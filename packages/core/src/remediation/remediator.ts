@@ -111,9 +111,7 @@ export class Remediator extends EventEmitter<RemediatorEvents> implements Findin
   constructor(private readonly options: RemediatorOptions) {
     super();
     if (!options?.storage)
-      throw new StateError(
-        "createRemediator needs `storage` (pass the engine's storage so verification sees its series).",
-      );
+      throw new StateError("Remediator needs `storage` (pass the engine's storage so verification sees its series).");
     this.name = options.name ?? 'remediator';
     this.storage = options.storage;
     this.clock = options.clock ?? systemClock;

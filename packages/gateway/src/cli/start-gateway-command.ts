@@ -1,4 +1,4 @@
-import { AnomalyDetector, createEngine, createRemediator, type Storage } from '@iac-dharma/core';
+import { AnomalyDetector, Engine, Remediator, type Storage } from '@iac-dharma/core';
 import { createPrometheusMetrics } from '@iac-dharma/core/node';
 import { createGateway } from '../create-gateway.js';
 import { createProcessPoolProvider } from '../providers/process-pool-provider.js';
@@ -17,8 +17,8 @@ async function openStorage(spec: string): Promise<Storage | undefined> {
   const path = spec.slice('sqlite:'.length);
   // Optional dependency: only needed for sqlite storage.
   const moduleName = '@iac-dharma/storage-sqlite';
-  const sqlite = (await import(moduleName)) as { createSqliteStorage(options: { path: string }): Storage };
-  return sqlite.createSqliteStorage({ path });
+  const sqlite = (await import(moduleName)) as { SqliteStorage: new (options: { path: string }) => Storage };
+  return new sqlite.SqliteStorage({ path });
 }
 
 /**
@@ -30,9 +30,9 @@ export async function startGatewayCommand(command: GatewayCommand): Promise<Runn
   const logger = createStreamLogger({ stream: process.stderr, format: command.logFormat, level: command.logLevel });
   const storage = await openStorage(command.storage);
   const metrics = createPrometheusMetrics();
-  const engine = createEngine({ ...(storage ? { storage } : {}), analyzers: [new AnomalyDetector()], metrics, logger });
+  const engine = new Engine({ ...(storage ? { storage } : {}), analyzers: [new AnomalyDetector()], metrics, logger });
   await engine.start();
-  const remediator = createRemediator({ storage: engine.storage, dryRun: command.dryRun, logger });
+  const remediator = new Remediator({ storage: engine.storage, dryRun: command.dryRun, logger });
   const provider = createProcessPoolProvider();
   const gateway = createGateway({
     engine,
