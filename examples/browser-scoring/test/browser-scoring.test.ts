@@ -1,7 +1,7 @@
 // Browser-side scoring in a real headless Chromium: builds the example with Vite, serves it, and checks that
 // onnxruntime-web (page thread and scoring worker) and core's AnomalyDetector give Node's numbers.
 import type {} from './harness-api.js';
-import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +213,30 @@ describe('cold start', () => {
 });
 
 describe('the example page', () => {
+  it('downloads the 14 MB .wasm once on a first visit (no preload that the worker cannot reuse)', async () => {
+    // A `<link rel="preload">` of the .wasm in the page is not handed to the scoring worker's fetch in Chromium:
+    // the file came down twice (the plugin's preloadWasm is therefore opt-in).
+    const counting = await startStaticServer(outDir);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${counting.url}index.html?interval=20`);
+      await waitFor(
+        async () =>
+          /first model score \d+ ms/.test((await page.textContent('#status')) ?? '') ||
+          Boolean(await page.evaluate(() => document.querySelector('#status')?.hasAttribute('data-error'))),
+        { timeoutMs: 30_000, message: 'first score on the example page' },
+      );
+      const wasm = [...counting.sent].filter(([path]) => path.endsWith('.wasm'));
+      expect(wasm).toHaveLength(1);
+      const [path, bytes] = wasm[0]!;
+      expect(bytes).toBe(statSync(join(outDir, path)).size);
+    } finally {
+      await context.close();
+      await counting.close();
+    }
+  });
+
   it('loads both models in the worker and shows anomaly, failure and threat scores as they arrive', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
